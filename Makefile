@@ -1,0 +1,56 @@
+# Even Better — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP := $(VENV)/.dev-installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint typecheck pytest test-postgres browser-deps demo clean help
+
+help:
+	@echo "make run    set up, build the demo if the database is empty, serve on http://$(HOST):$(PORT)"
+	@echo "make test   set up, then ruff, mypy and every test (SQLite, PostgreSQL and the browser)"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)
+
+run: $(RUNTIME_STAMP)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py demo --if-empty
+	@echo "Even Better is at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the data stays in var/)"
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+demo: $(RUNTIME_STAMP)
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py demo
+
+browser-deps:
+	@bash scripts/ensure-chromium.sh
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(DEV_STAMP)
+	$(VENV)/bin/mypy
+
+pytest: $(DEV_STAMP) browser-deps
+	EVENBETTER_VAR_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest
+
+test-postgres: $(DEV_STAMP)
+	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg bash scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser" -q
+
+test: lint typecheck pytest test-postgres
+
+clean:
+	rm -rf $(VENV) var test-output .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from evenbetter.accounts.admin_site import restrict_admin_to_superusers
+from evenbetter.web import views as web_views
+
+restrict_admin_to_superusers(admin.site)
+
+urlpatterns = [
+    path("", web_views.home_view, name="home"),
+    path("", include("evenbetter.schools.urls")),
+    path("accounts/", include("evenbetter.accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "evenbetter.web.views.bad_request_view"
+handler403 = "evenbetter.web.views.forbidden_view"
+handler404 = "evenbetter.web.views.not_found_view"
+handler500 = "evenbetter.web.views.server_error_view"

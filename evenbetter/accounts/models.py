@@ -1,0 +1,80 @@
+"""Users, their roles and what each role is tied to.
+
+A user holds one or more memberships; each membership names a role and the school,
+partnership or locality it applies to. What a user may see follows from these alone,
+through the selectors in ``selectors.py``.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class User(AbstractUser):
+    organisation = models.CharField(
+        max_length=200, blank=True, help_text="For partner agencies: the service the user works for"
+    )
+    is_generated = models.BooleanField(default=False, help_text="A demo account, not a real person")
+
+    def __str__(self) -> str:
+        full_name = self.get_full_name()
+        return full_name or self.username
+
+
+class Role(models.TextChoices):
+    SYSTEM_LEAD = "system_lead", "System lead"
+    PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
+    SCHOOL_LEADER = "school_leader", "School leader"
+    GOVERNOR = "governor", "Governor"
+    PARTNER_AGENCY = "partner_agency", "Partner agency"
+
+
+# What each role must be tied to: a system lead to nothing (the whole system), a
+# partnership lead to a partnership, school leaders and governors to a school, a partner
+# agency to a locality or a school.
+ROLE_SCOPES: dict[str, set[str]] = {
+    Role.SYSTEM_LEAD: set(),
+    Role.PARTNERSHIP_LEAD: {"partnership"},
+    Role.SCHOOL_LEADER: {"school"},
+    Role.GOVERNOR: {"school"},
+    Role.PARTNER_AGENCY: {"locality", "school"},
+}
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="user_memberships"
+    )
+    partnership = models.ForeignKey(
+        "schools.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="user_memberships"
+    )
+    locality = models.ForeignKey(
+        "schools.Locality", null=True, blank=True, on_delete=models.CASCADE, related_name="user_memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__username", "role"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        target = self.school or self.partnership or self.locality
+        return str(target) if target else "the whole system"
+
+    def clean(self) -> None:
+        allowed = ROLE_SCOPES[self.role]
+        given = {name for name in ("school", "partnership", "locality") if getattr(self, f"{name}_id") is not None}
+        if len(given) > 1:
+            raise ValidationError("A membership is tied to one school, partnership or locality, not several.")
+        if not allowed and given:
+            raise ValidationError("A system lead covers the whole system and is not tied to anything.")
+        if allowed and not given & allowed:
+            names = " or ".join(sorted(allowed))
+            raise ValidationError(f"A {self.get_role_display().lower()} must be tied to a {names}.")

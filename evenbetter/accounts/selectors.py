@@ -1,0 +1,158 @@
+"""Scoped selectors: every read a user can trigger starts here.
+
+The rules are the table "Users and what they may see" in DESIGN.md:
+
+- a system lead sees everything;
+- a partnership lead sees its member schools in full, the rest as a school leader does;
+- a school leader sees its own school in full, other schools' public data;
+- a governor sees its own school, read-only, and nothing else;
+- a partner agency sees the localities and schools it works with;
+- anyone else (anonymous, or a user with no membership) sees nothing.
+
+Views never call ``Model.objects.all()``: they call one of these and narrow it down.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from evenbetter.accounts.models import Membership, Role, User
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+
+AnyUser = User | AnonymousUser
+
+
+class SchoolAccess(enum.IntEnum):
+    """How much of one school a user may see, from nothing to everything."""
+
+    NONE = 0
+    PUBLIC = 1  # register facts, public data, benchmarks and shared practice
+    AGENCY = 2  # a partner agency that works with the school
+    GOVERNOR = 3  # its own school, read-only
+    FULL = 4  # everything the system holds about the school, its risk included
+
+
+@dataclass(frozen=True)
+class UserScope:
+    """What a user's memberships add up to, worked out once per request."""
+
+    roles: frozenset[str] = frozenset()
+    school_ids: frozenset[int] = frozenset()  # school leader of
+    governed_school_ids: frozenset[int] = frozenset()
+    led_partnership_ids: frozenset[int] = frozenset()
+    agency_locality_ids: frozenset[int] = frozenset()
+    agency_school_ids: frozenset[int] = frozenset()
+    partnership_school_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_system_lead(self) -> bool:
+        return Role.SYSTEM_LEAD in self.roles
+
+    @property
+    def sees_public_data(self) -> bool:
+        """System, partnership and school leaders see every school's public data."""
+        return bool(self.roles & {Role.SYSTEM_LEAD, Role.PARTNERSHIP_LEAD, Role.SCHOOL_LEADER})
+
+    @property
+    def full_school_ids(self) -> frozenset[int]:
+        return self.school_ids | self.partnership_school_ids
+
+
+_EMPTY_SCOPE = UserScope()
+
+
+def scope_of(user: AnyUser) -> UserScope:
+    if not user.is_authenticated or not user.is_active:
+        return _EMPTY_SCOPE
+    cached = getattr(user, "_evenbetter_scope", None)
+    if cached is not None:
+        return cached
+    memberships = list(Membership.objects.filter(user=user).only("role", "school_id", "partnership_id", "locality_id"))
+
+    def ids(role: str, attribute: str) -> frozenset[int]:
+        return frozenset(
+            getattr(m, attribute) for m in memberships if m.role == role and getattr(m, attribute) is not None
+        )
+
+    led_partnerships = ids(Role.PARTNERSHIP_LEAD, "partnership_id")
+    partnership_schools = frozenset(
+        PartnershipMembership.objects.filter(partnership_id__in=led_partnerships, left_on__isnull=True).values_list(
+            "school_id", flat=True
+        )
+    )
+    scope = UserScope(
+        roles=frozenset(m.role for m in memberships),
+        school_ids=ids(Role.SCHOOL_LEADER, "school_id"),
+        governed_school_ids=ids(Role.GOVERNOR, "school_id"),
+        led_partnership_ids=led_partnerships,
+        agency_locality_ids=ids(Role.PARTNER_AGENCY, "locality_id"),
+        agency_school_ids=ids(Role.PARTNER_AGENCY, "school_id"),
+        partnership_school_ids=partnership_schools,
+    )
+    # Kept on the user object, which lives as long as the request.
+    setattr(user, "_evenbetter_scope", scope)  # noqa: B010
+    return scope
+
+
+def _agency_school_filter(scope: UserScope) -> Q:
+    return Q(pk__in=scope.agency_school_ids) | Q(localities__in=scope.agency_locality_ids)
+
+
+def schools_visible_to(user: AnyUser) -> QuerySet[School]:
+    """Every school whose page the user may open."""
+    scope = scope_of(user)
+    if scope.sees_public_data:
+        return School.objects.all()
+    if not (scope.governed_school_ids or scope.agency_school_ids or scope.agency_locality_ids):
+        return School.objects.none()
+    condition = Q(pk__in=scope.governed_school_ids) | _agency_school_filter(scope)
+    return School.objects.filter(pk__in=School.objects.filter(condition).values("pk"))
+
+
+def schools_in_full_view_of(user: AnyUser) -> QuerySet[School]:
+    """Schools the user sees in full, their risk and requests included."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return School.objects.all()
+    return School.objects.filter(pk__in=scope.full_school_ids)
+
+
+def school_access(user: AnyUser, school: School) -> SchoolAccess:
+    scope = scope_of(user)
+    if scope.is_system_lead or school.pk in scope.full_school_ids:
+        return SchoolAccess.FULL
+    if school.pk in scope.governed_school_ids:
+        return SchoolAccess.GOVERNOR
+    if school.pk in scope.agency_school_ids or (
+        scope.agency_locality_ids and school.localities.filter(pk__in=scope.agency_locality_ids).exists()
+    ):
+        return SchoolAccess.AGENCY
+    if scope.sees_public_data:
+        return SchoolAccess.PUBLIC
+    return SchoolAccess.NONE
+
+
+def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:
+    scope = scope_of(user)
+    if scope.sees_public_data:
+        return Locality.objects.all()
+    if scope.agency_locality_ids:
+        return Locality.objects.filter(pk__in=scope.agency_locality_ids)
+    return Locality.objects.none()
+
+
+def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
+    scope = scope_of(user)
+    if scope.sees_public_data:
+        return Partnership.objects.all()
+    return Partnership.objects.none()
+
+
+def memberships_of(user: AnyUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("school", "partnership", "locality")

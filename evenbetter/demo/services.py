@@ -1,0 +1,163 @@
+"""Builds the embedded demo: the real register, plus generated records marked as such."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from evenbetter.accounts.models import Membership, Role, User
+from evenbetter.demo.clusters import Place, nearest_neighbour_groups
+from evenbetter.indicators.models import ImportRun
+from evenbetter.ingest.runner import import_path
+from evenbetter.schools.models import Partnership, PartnershipMembership, School
+
+REGISTER_FILE = Path("hampshire-surrey") / "gias_20220420.csv"
+# Districts whose schools the demo groups into clusters: two in each authority.
+CLUSTER_DISTRICTS = ["Basingstoke and Deane", "Winchester", "Guildford", "Woking"]
+CLUSTER_SIZE = 8
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    scope: str
+
+
+class DemoDataMissing(Exception):
+    pass
+
+
+def demo_register_path() -> Path:
+    return Path(settings.EVENBETTER_DATA_DIR) / REGISTER_FILE
+
+
+def demo_import_register() -> ImportRun:
+    path = demo_register_path()
+    if not path.is_file():
+        raise DemoDataMissing(
+            f"The demo needs the real register at {path}. Set EVENBETTER_DATA_DIR to the folder "
+            "that holds hampshire-surrey/gias_20220420.csv."
+        )
+    run = import_path(path=path, source_format="gias")
+    if run.status != ImportRun.Status.SUCCEEDED:
+        first = run.problems[0] if run.problems else {}
+        raise DemoDataMissing(f"The register did not import: {first.get('message', 'unknown problem')}")
+    return run
+
+
+@transaction.atomic
+def demo_make_clusters() -> list[Partnership]:
+    clusters: list[Partnership] = []
+    for district in CLUSTER_DISTRICTS:
+        schools = School.objects.filter(district=district, easting__isnull=False, northing__isnull=False).exclude(
+            status=School.Status.CLOSED
+        )
+        by_id = {school.pk: school for school in schools}
+        places = [Place(s.pk, float(s.easting or 0), float(s.northing or 0)) for s in schools]
+        for number, group in enumerate(nearest_neighbour_groups(places, CLUSTER_SIZE), start=1):
+            seed = by_id[group[0].key]
+            name = f"{seed.town or district} Schools Cluster" if number == 1 else f"{district} Cluster {number}"
+            partnership, _ = Partnership.objects.get_or_create(
+                kind=Partnership.Kind.CLUSTER,
+                name=name,
+                defaults={
+                    "slug": slugify(f"cluster-{name}"),
+                    "source": Partnership.Source.LOCAL,
+                    "is_generated": True,
+                    "description": "Generated for the demo: neighbouring schools grouped by distance.",
+                },
+            )
+            for place in group:
+                PartnershipMembership.objects.get_or_create(partnership=partnership, school_id=place.key, left_on=None)
+            clusters.append(partnership)
+    return clusters
+
+
+def _demo_user(username: str, first_name: str, last_name: str, organisation: str = "") -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@demo.invalid",
+            "organisation": organisation,
+            "is_generated": True,
+        },
+    )
+    if created:
+        user.set_password(settings.EVENBETTER_DEMO_PASSWORD)
+        user.save()
+    return user
+
+
+@transaction.atomic
+def demo_make_users(clusters: list[Partnership]) -> list[DemoLogin]:
+    cluster = clusters[0]
+    school_a = cluster.memberships.filter(left_on__isnull=True).order_by("school__name").first()
+    if school_a is None:
+        raise DemoDataMissing("The first demo cluster has no schools.")
+    own_school = school_a.school
+    other_school = (
+        School.objects.filter(district=CLUSTER_DISTRICTS[2])
+        .exclude(status=School.Status.CLOSED)
+        .exclude(pk=own_school.pk)
+        .order_by("name")
+        .first()
+    )
+    locality = own_school.localities.order_by("name").first()
+    if other_school is None or locality is None:
+        raise DemoDataMissing("The register has too few schools for the demo.")
+
+    def grant(user: User, role: str, **scope: Any) -> DemoLogin:
+        membership, _ = Membership.objects.get_or_create(user=user, role=role, **scope)
+        return DemoLogin(user.username, membership.get_role_display(), membership.scope_label)
+
+    logins = [
+        grant(_demo_user("system-lead", "Sam", "Okafor", "School improvement team"), Role.SYSTEM_LEAD),
+        grant(_demo_user("partnership-lead", "Priya", "Shah"), Role.PARTNERSHIP_LEAD, partnership=cluster),
+        grant(_demo_user("school-leader", "Alex", "Morgan"), Role.SCHOOL_LEADER, school=own_school),
+        grant(_demo_user("school-leader-b", "Jo", "Bennett"), Role.SCHOOL_LEADER, school=other_school),
+        grant(_demo_user("governor", "Chris", "Lowe"), Role.GOVERNOR, school=own_school),
+        grant(
+            _demo_user("partner-agency", "Dana", "Reid", "Safer Schools police team"),
+            Role.PARTNER_AGENCY,
+            locality=locality,
+        ),
+    ]
+    admin, created = User.objects.get_or_create(
+        username="admin",
+        defaults={"is_superuser": True, "is_staff": True, "is_generated": True, "email": "admin@demo.invalid"},
+    )
+    if created:
+        admin.set_password(settings.EVENBETTER_DEMO_PASSWORD)
+        admin.save()
+    logins.append(DemoLogin("admin", "Superuser (Django admin)", "the whole system"))
+    return logins
+
+
+def demo_logins() -> list[DemoLogin]:
+    """The demo accounts as they are now, for printing."""
+    logins = []
+    for membership in Membership.objects.filter(user__is_generated=True).select_related(
+        "user", "school", "partnership", "locality"
+    ):
+        logins.append(DemoLogin(membership.user.username, membership.get_role_display(), membership.scope_label))
+    if User.objects.filter(username="admin", is_superuser=True).exists():
+        logins.append(DemoLogin("admin", "Superuser (Django admin)", "the whole system"))
+    order = ["system-lead", "partnership-lead", "school-leader", "school-leader-b", "governor", "partner-agency"]
+    return sorted(
+        logins,
+        key=lambda login: (order.index(login.username) if login.username in order else len(order), login.username),
+    )
+
+
+def demo_build() -> list[DemoLogin]:
+    demo_import_register()
+    clusters = demo_make_clusters()
+    return demo_make_users(clusters)

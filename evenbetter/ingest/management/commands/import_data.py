@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from evenbetter.indicators.models import ImportRun
+from evenbetter.ingest.problems import Problem
+from evenbetter.ingest.registry import all_formats
+from evenbetter.ingest.runner import import_path
+
+
+class Command(BaseCommand):
+    help = "Import a data file in one of the registered source formats (all or nothing)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", type=Path)
+        parser.add_argument("--format", required=True, choices=[f.code for f in all_formats()], dest="source_format")
+        parser.add_argument("--dry-run", action="store_true", help="Check and count, write nothing")
+
+    def handle(self, *args: Any, path: Path, source_format: str, dry_run: bool, **options: Any) -> None:
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        run = import_path(path=path, source_format=source_format, dry_run=dry_run)
+        for problem in run.problems:
+            self.stderr.write(f"{problem['severity']}: {Problem(**problem)}")
+        summary = (
+            f"{run.get_status_display()}: {run.rows_read} rows read, {run.rows_accepted} accepted, "
+            f"{run.rows_rejected} rejected; {run.records_created} created, {run.records_updated} updated, "
+            f"{run.records_unchanged} unchanged (import run {run.pk}, sha256 {run.sha256[:12]}…)"
+        )
+        if run.status == ImportRun.Status.FAILED:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))

@@ -1,0 +1,70 @@
+"""The registry of source formats: a new format is a new small class, not a new ``if``."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
+
+from evenbetter.ingest.problems import Problem
+
+
+@dataclass
+class Staged:
+    """What a format read from a file, checked but not yet written."""
+
+    records: list[Any]
+    rows_read: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+@dataclass
+class CommitCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+class SourceFormat(ABC):
+    """One format of file the platform reads.
+
+    ``parse`` reads and checks the whole file without touching the database; ``commit``
+    writes what was staged, inside the transaction the runner opens.
+    """
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+
+    @abstractmethod
+    def parse(self, content: bytes, file_name: str) -> Staged: ...
+
+    @abstractmethod
+    def commit(self, staged: Staged) -> CommitCounts: ...
+
+
+_FORMATS: dict[str, type[SourceFormat]] = {}
+F = TypeVar("F", bound=type[SourceFormat])
+
+
+def register(format_class: F) -> F:
+    if format_class.code in _FORMATS:
+        raise ValueError(f"Two source formats share the code {format_class.code!r}")
+    _FORMATS[format_class.code] = format_class
+    return format_class
+
+
+def get_format(code: str) -> SourceFormat:
+    try:
+        return _FORMATS[code]()
+    except KeyError:
+        known = ", ".join(sorted(_FORMATS))
+        raise KeyError(f"Unknown source format {code!r}; known formats: {known}") from None
+
+
+def all_formats() -> list[type[SourceFormat]]:
+    return [_FORMATS[code] for code in sorted(_FORMATS)]

@@ -1,0 +1,65 @@
+"""Shared parsing rules for the values in real public files.
+
+Real files mark "no value" in many ways (``NA``, ``SUPP``, ``NE``, ``x``, ``:``, blank),
+carry ``%``, ``£`` and thousands separators, and write dates day first. Each helper
+returns the parsed value, ``None`` for a missing value, or raises ``ValueError`` with a
+message fit to show a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+MISSING_MARKERS = frozenset({"", "na", "n/a", "supp", "ne", "x", ":", "..", "-", "ne%", "supp%", "na%"})
+DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+def is_missing(raw: str) -> bool:
+    return raw.strip().lower() in MISSING_MARKERS
+
+
+def _clean_number(raw: str) -> str:
+    return raw.strip().replace(",", "").replace("£", "").replace("%", "").strip()
+
+
+def parse_int(raw: str) -> int | None:
+    if is_missing(raw):
+        return None
+    text = _clean_number(raw)
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f'"{raw.strip()}" is not a whole number') from None
+    if value != value.to_integral_value():
+        raise ValueError(f'"{raw.strip()}" is not a whole number')
+    return int(value)
+
+
+def parse_decimal(raw: str) -> Decimal | None:
+    if is_missing(raw):
+        return None
+    try:
+        value = Decimal(_clean_number(raw))
+    except InvalidOperation:
+        raise ValueError(f'"{raw.strip()}" is not a number') from None
+    if not value.is_finite():
+        raise ValueError(f'"{raw.strip()}" is not a number')
+    return value
+
+
+def parse_date(raw: str) -> dt.date | None:
+    if is_missing(raw):
+        return None
+    text = raw.strip()
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f'"{text}" is not a date (expected day-month-year, e.g. 23-01-2019)')
+
+
+def parse_text(raw: str, *, not_applicable: frozenset[str] = frozenset()) -> str:
+    text = raw.strip()
+    return "" if text in not_applicable else text

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from evenbetter.accounts.selectors import AnyUser, localities_visible_to, partnerships_visible_to
+from evenbetter.schools.models import Locality, Partnership
+from evenbetter.schools.selectors import OFSTED_GRADES, DirectoryFilters, phases_visible_to
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label="Name, town, postcode or URN", required=False, max_length=100)
+    phase = forms.ChoiceField(required=False)
+    locality: forms.ModelChoiceField[Locality] = forms.ModelChoiceField(
+        queryset=Locality.objects.none(), required=False, to_field_name="slug", empty_label="Any locality"
+    )
+    partnership: forms.ModelChoiceField[Partnership] = forms.ModelChoiceField(
+        queryset=Partnership.objects.none(), required=False, to_field_name="slug", empty_label="Any partnership"
+    )
+    ofsted = forms.ChoiceField(label="Ofsted rating", required=False)
+    status = forms.ChoiceField(
+        required=False, choices=[("open", "Open schools"), ("closed", "Closed schools"), ("all", "Open and closed")]
+    )
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        phase, locality, partnership, ofsted = (
+            self.fields[name] for name in ("phase", "locality", "partnership", "ofsted")
+        )
+        assert isinstance(phase, forms.ChoiceField) and isinstance(ofsted, forms.ChoiceField)
+        assert isinstance(locality, forms.ModelChoiceField) and isinstance(partnership, forms.ModelChoiceField)
+        phase.choices = [("", "Any phase")] + [(p, p) for p in phases_visible_to(user)]
+        locality.queryset = localities_visible_to(user)
+        partnership.queryset = partnerships_visible_to(user)
+        ofsted.choices = (
+            [("", "Any rating")] + [(g, g) for g in OFSTED_GRADES] + [("none", "No rating on the register")]
+        )
+
+    def filters(self) -> DirectoryFilters:
+        """The filters that were valid; a wrong value is reported and left out."""
+        cleaned = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return DirectoryFilters(
+            query=cleaned.get("q") or "",
+            phase=cleaned.get("phase") or "",
+            locality=cleaned.get("locality"),
+            partnership=cleaned.get("partnership"),
+            ofsted=cleaned.get("ofsted") or "",
+            status=cleaned.get("status") or "open",
+        )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from evenbetter.schools import views
+
+urlpatterns = [
+    path("schools/", views.school_directory_view, name="school_directory"),
+    path("schools/<int:urn>/", views.school_detail_view, name="school_detail"),
+    path("localities/", views.locality_list_view, name="locality_list"),
+    path("localities/<slug:slug>/", views.locality_detail_view, name="locality_detail"),
+    path("partnerships/", views.partnership_list_view, name="partnership_list"),
+    path("partnerships/<slug:slug>/", views.partnership_detail_view, name="partnership_detail"),
+]

@@ -1,0 +1,124 @@
+"""Pages of the register. Thin: authorize, call one selector, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from evenbetter.accounts.selectors import (
+    SchoolAccess,
+    localities_visible_to,
+    partnerships_visible_to,
+    school_access,
+    schools_visible_to,
+)
+from evenbetter.schools.forms import DirectoryFilterForm
+from evenbetter.schools.models import Locality, Partnership, School
+from evenbetter.schools.selectors import (
+    localities_with_counts,
+    locality_schools,
+    partnership_memberships,
+    partnerships_with_counts,
+    school_directory,
+    school_partnership_memberships,
+)
+
+PAGE_SIZE = 50
+
+
+def _forbid_if_nothing_visible(request: HttpRequest) -> None:
+    if not schools_visible_to(request.user).exists():
+        raise PermissionDenied("Your account does not give you access to the schools directory.")
+
+
+@login_required
+def school_directory_view(request: HttpRequest) -> HttpResponse:
+    _forbid_if_nothing_visible(request)
+    form = DirectoryFilterForm(request.GET or None, user=request.user)
+    if form.is_bound:
+        form.is_valid()
+    schools = school_directory(user=request.user, filters=form.filters())
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "schools/directory.html",
+        {"form": form, "page": page, "total": page.paginator.count, "query_string": query.urlencode()},
+    )
+
+
+@login_required
+def school_detail_view(request: HttpRequest, urn: int) -> HttpResponse:
+    school = get_object_or_404(School, urn=urn)
+    access = school_access(request.user, school)
+    if access == SchoolAccess.NONE:
+        raise PermissionDenied("Your account does not give you access to this school.")
+    visible_localities = localities_visible_to(request.user)
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "access": access,
+            "access_name": access.name.lower(),
+            "localities": school.localities.all(),
+            "visible_locality_ids": set(visible_localities.values_list("pk", flat=True)),
+            "memberships": school_partnership_memberships(user=request.user, school=school),
+        },
+    )
+
+
+@login_required
+def locality_list_view(request: HttpRequest) -> HttpResponse:
+    localities = localities_with_counts(user=request.user)
+    if not localities.exists():
+        raise PermissionDenied("Your account does not give you access to any locality.")
+    return render(request, "schools/locality_list.html", {"localities": localities})
+
+
+@login_required
+def locality_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    locality = get_object_or_404(Locality, slug=slug)
+    if not localities_visible_to(request.user).filter(pk=locality.pk).exists():
+        raise PermissionDenied("Your account does not give you access to this locality.")
+    return render(
+        request,
+        "schools/locality_detail.html",
+        {"locality": locality, "schools": locality_schools(user=request.user, locality=locality)},
+    )
+
+
+@login_required
+def partnership_list_view(request: HttpRequest) -> HttpResponse:
+    if not partnerships_visible_to(request.user).exists():
+        raise PermissionDenied("Your account does not give you access to partnerships.")
+    partnerships = partnerships_with_counts(user=request.user)
+    kind = request.GET.get("kind", "")
+    if kind in Partnership.Kind.values:
+        partnerships = partnerships.filter(kind=kind)
+    return render(
+        request,
+        "schools/partnership_list.html",
+        {"partnerships": partnerships, "kinds": Partnership.Kind.choices, "kind": kind},
+    )
+
+
+@login_required
+def partnership_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(Partnership, slug=slug)
+    if not partnerships_visible_to(request.user).filter(pk=partnership.pk).exists():
+        raise PermissionDenied("Your account does not give you access to this partnership.")
+    memberships = partnership_memberships(user=request.user, partnership=partnership)
+    return render(
+        request,
+        "schools/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "current": [m for m in memberships if m.left_on is None],
+            "past": [m for m in memberships if m.left_on is not None],
+        },
+    )

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+from evenbetter.accounts.selectors import scope_of
+
+
+def platform(request: HttpRequest) -> dict[str, object]:
+    scope = scope_of(request.user)
+    return {
+        "platform_name": "Even Better",
+        "nav_public_data": scope.sees_public_data,
+        "nav_localities": scope.sees_public_data or bool(scope.agency_locality_ids),
+    }

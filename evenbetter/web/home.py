@@ -1,0 +1,124 @@
+"""The home page is made of panels, one per role: a new role's view is a new class."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.db.models import Count, Q
+
+from evenbetter.accounts.models import Role
+from evenbetter.accounts.selectors import (
+    AnyUser,
+    UserScope,
+    localities_visible_to,
+    partnerships_visible_to,
+    schools_in_full_view_of,
+    schools_visible_to,
+)
+from evenbetter.indicators.models import ImportRun
+from evenbetter.schools.models import Partnership, School
+
+
+class HomePanel:
+    role: ClassVar[str]
+    template: ClassVar[str]
+
+    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        return {}
+
+
+_PANELS: list[type[HomePanel]] = []
+
+
+def register(panel: type[HomePanel]) -> type[HomePanel]:
+    _PANELS.append(panel)
+    return panel
+
+
+def panels_for(user: AnyUser, scope: UserScope) -> list[dict[str, Any]]:
+    return [
+        {"template": panel.template, **panel().context(user, scope)} for panel in _PANELS if panel.role in scope.roles
+    ]
+
+
+def _open(schools: Any) -> Any:
+    return schools.exclude(status=School.Status.CLOSED)
+
+
+@register
+class SystemLeadPanel(HomePanel):
+    role = Role.SYSTEM_LEAD
+    template = "web/home/system_lead.html"
+
+    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        schools = _open(schools_visible_to(user))
+        return {
+            "open_schools": schools.count(),
+            "closed_schools": schools_visible_to(user).filter(status=School.Status.CLOSED).count(),
+            "by_authority": schools.values("la_name").annotate(n=Count("pk")).order_by("la_name"),
+            "by_phase": schools.values("phase").annotate(n=Count("pk")).order_by("-n"),
+            "by_ofsted": schools.values("ofsted_rating").annotate(n=Count("pk")).order_by("-n"),
+            "locality_count": localities_visible_to(user).count(),
+            "partnership_count": partnerships_visible_to(user).count(),
+            "partnerships_by_kind": partnerships_visible_to(user)
+            .values("kind")
+            .annotate(n=Count("pk"))
+            .order_by("kind"),
+            "kind_names": dict(Partnership.Kind.choices),
+            "recent_imports": ImportRun.objects.select_related("run_by")[:5],
+        }
+
+
+@register
+class PartnershipLeadPanel(HomePanel):
+    role = Role.PARTNERSHIP_LEAD
+    template = "web/home/partnership_lead.html"
+
+    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        partnerships = partnerships_visible_to(user).filter(pk__in=scope.led_partnership_ids)
+        members = _open(schools_in_full_view_of(user)).filter(
+            partnership_memberships__partnership__in=partnerships, partnership_memberships__left_on__isnull=True
+        )
+        return {
+            "led_partnerships": [
+                {
+                    "partnership": partnership,
+                    "schools": members.filter(partnership_memberships__partnership=partnership).order_by("name"),
+                }
+                for partnership in partnerships
+            ]
+        }
+
+
+@register
+class SchoolLeaderPanel(HomePanel):
+    role = Role.SCHOOL_LEADER
+    template = "web/home/school_leader.html"
+
+    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        own = schools_visible_to(user).filter(pk__in=scope.school_ids).prefetch_related("localities")
+        return {"own_schools": own}
+
+
+@register
+class GovernorPanel(HomePanel):
+    role = Role.GOVERNOR
+    template = "web/home/governor.html"
+
+    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        return {"governed_schools": schools_visible_to(user).filter(pk__in=scope.governed_school_ids)}
+
+
+@register
+class PartnerAgencyPanel(HomePanel):
+    role = Role.PARTNER_AGENCY
+    template = "web/home/partner_agency.html"
+
+    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        localities = localities_visible_to(user).filter(pk__in=scope.agency_locality_ids)
+        return {
+            "agency_localities": localities.annotate(
+                open_schools=Count("schools", filter=~Q(schools__status=School.Status.CLOSED))
+            ),
+            "agency_schools": _open(schools_visible_to(user)).filter(pk__in=scope.agency_school_ids),
+        }

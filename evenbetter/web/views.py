@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from evenbetter.accounts.selectors import memberships_of, scope_of
+from evenbetter.web.home import panels_for
+
+
+@login_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    scope = scope_of(request.user)
+    return render(
+        request,
+        "web/home.html",
+        {"panels": panels_for(request.user, scope), "memberships": memberships_of(request.user)},
+    )
+
+
+def forbidden_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "You do not have access to this page."
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", {"path": request.path}, status=404)
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
+
+
+def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Run a command against a throwaway PostgreSQL server on a loopback port, then stop it.
+# Installs Debian's postgresql when no server binaries are present.
+set -euo pipefail
+PORT="${PG_TEST_PORT:-54329}"
+SUDO=""
+[[ $(id -u) -ne 0 ]] && SUDO="sudo"
+
+bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+if [[ -z "$bindir" || ! -x "$bindir/pg_ctl" ]]; then
+  echo "Installing Debian's postgresql for the PostgreSQL test run…"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+fi
+
+datadir=$(mktemp -d /tmp/evenbetter-pg.XXXXXX)
+chmod 755 "$datadir"
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then
+    chown -R postgres:postgres "$datadir"
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+cleanup() {
+  as_pg "$bindir/pg_ctl" -D "$datadir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$datadir"
+}
+trap cleanup EXIT
+
+as_pg "$bindir/initdb" -D "$datadir/data" -U evenbetter --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
+export DATABASE_URL="postgres://evenbetter@127.0.0.1:$PORT/postgres"
+"$@"

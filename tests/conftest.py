@@ -1,0 +1,149 @@
+"""Named personas, so that every permission test reads like a sentence.
+
+The schools are real rows of the register (``fixtures/gias_sample.csv``), loaded with the
+real importer:
+
+- ``school_a``: Alton Infant School (East Hampshire), led by ``school_leader_a``,
+  governed by ``governor``, in the Alton cluster that ``partnership_lead`` leads;
+- ``school_c``: Anstey Junior School, also East Hampshire and in the Alton cluster;
+- ``school_b``: Ash Grange Nursery and Primary School (Guildford), led by
+  ``school_leader_b``, in no partnership;
+- ``partner_agency`` works with the East Hampshire locality;
+- ``system_lead`` sees everything; ``outsider`` has an account and no role.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from evenbetter.accounts.models import Membership, Role, User
+from evenbetter.indicators.models import ImportRun
+from evenbetter.ingest.runner import import_path
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PASSWORD = "a-long-test-password-42"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # A cheap hasher keeps the suite fast; production uses Argon2 (see settings).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def real_data_dir() -> Path:
+    path = Path(settings.EVENBETTER_DATA_DIR)
+    assert path.is_dir(), f"the real public data is missing: {path}"
+    return path
+
+
+@pytest.fixture
+def register(db: None) -> ImportRun:
+    run = import_path(path=FIXTURES / "gias_sample.csv", source_format="gias")
+    assert run.status == ImportRun.Status.SUCCEEDED, run.problems
+    return run
+
+
+@pytest.fixture
+def school_a(register: ImportRun) -> School:
+    return School.objects.get(urn=115850)
+
+
+@pytest.fixture
+def school_b(register: ImportRun) -> School:
+    return School.objects.get(urn=125116)
+
+
+@pytest.fixture
+def school_c(register: ImportRun) -> School:
+    return School.objects.get(urn=115851)
+
+
+@pytest.fixture
+def east_hampshire(register: ImportRun) -> Locality:
+    return Locality.objects.get(name="East Hampshire")
+
+
+@pytest.fixture
+def guildford(register: ImportRun) -> Locality:
+    return Locality.objects.get(name="Guildford")
+
+
+@pytest.fixture
+def alton_cluster(school_a: School, school_c: School) -> Partnership:
+    cluster = Partnership.objects.create(name="Alton Cluster", slug="alton-cluster", kind=Partnership.Kind.CLUSTER)
+    for school in (school_a, school_c):
+        PartnershipMembership.objects.create(partnership=cluster, school=school)
+    return cluster
+
+
+def make_user(username: str, role: str | None = None, **scope: object) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.org")
+    if role is not None:
+        Membership.objects.create(user=user, role=role, **scope)
+    return user
+
+
+@pytest.fixture
+def system_lead(db: None) -> User:
+    return make_user("system_lead", Role.SYSTEM_LEAD)
+
+
+@pytest.fixture
+def partnership_lead(alton_cluster: Partnership) -> User:
+    return make_user("partnership_lead", Role.PARTNERSHIP_LEAD, partnership=alton_cluster)
+
+
+@pytest.fixture
+def school_leader_a(school_a: School) -> User:
+    return make_user("school_leader_a", Role.SCHOOL_LEADER, school=school_a)
+
+
+@pytest.fixture
+def school_leader_b(school_b: School) -> User:
+    return make_user("school_leader_b", Role.SCHOOL_LEADER, school=school_b)
+
+
+@pytest.fixture
+def governor(school_a: School) -> User:
+    return make_user("governor", Role.GOVERNOR, school=school_a)
+
+
+@pytest.fixture
+def partner_agency(east_hampshire: Locality) -> User:
+    return make_user("partner_agency", Role.PARTNER_AGENCY, locality=east_hampshire)
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return make_user("outsider")
+
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "system_lead",
+    "partnership_lead",
+    "school_leader_a",
+    "school_leader_b",
+    "governor",
+    "partner_agency",
+]
+
+
+@pytest.fixture
+def client_for(request: pytest.FixtureRequest, register: ImportRun, alton_cluster: Partnership):
+    """``client_for("governor")``: a test client signed in as that persona."""
+
+    def make(persona: str) -> Client:
+        client = Client()
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return make
