@@ -68,6 +68,16 @@ class School(models.Model):
     def is_open(self) -> bool:
         return self.status != self.Status.CLOSED
 
+    @property
+    def links(self) -> list[tuple[int, str]]:
+        """The register's linked establishments as (URN, how linked), e.g. (130035, "Predecessor")."""
+        found = []
+        for part in self.linked_establishments.split(";"):
+            urn, _, relation = part.strip().partition(" ")
+            if urn.isdigit():
+                found.append((int(urn), relation.strip()))
+        return found
+
 
 class Locality(models.Model):
     """A named set of schools agreed across partners (by default a register district)."""

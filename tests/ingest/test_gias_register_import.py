@@ -172,3 +172,13 @@ def test_a_dry_run_counts_but_writes_nothing(gias_file: Path) -> None:
     assert run.records_created == 1096
     assert School.objects.count() == 0
     assert Partnership.objects.count() == 0
+
+
+def test_linked_establishments_read_as_urn_and_relation(imported: ImportRun) -> None:
+    assert School.objects.get(urn=125131).links == [
+        (130037, "Predecessor"),
+        (130052, "Predecessor"),
+        (130043, "Predecessor"),
+        (142380, "Successor"),
+    ]
+    assert School.objects.get(urn=115850).links == []

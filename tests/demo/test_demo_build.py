@@ -1,0 +1,94 @@
+"""The embedded demo: the real register, generated clusters marked as such, a login per role."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from evenbetter.accounts.models import Membership, Role, User
+from evenbetter.schools.models import Partnership, School
+
+pytestmark = pytest.mark.django_db
+
+HOME_HEADINGS = {
+    "system-lead": "The whole system",
+    "partnership-lead": "Partnerships you lead",
+    "school-leader": "Your school",
+    "school-leader-b": "Your school",
+    "governor": "The school you govern",
+    "partner-agency": "Where you work",
+}
+
+
+@pytest.fixture
+def demo(real_data_dir: Path, settings) -> str:
+    settings.EVENBETTER_DEMO_PASSWORD = "demo-password-for-tests"
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_loads_the_real_register(demo: str) -> None:
+    assert School.objects.count() == 1096
+    assert "1096 schools" in demo
+
+
+def test_every_role_has_a_demo_login_and_two_school_leaders_lead_different_schools(demo: str) -> None:
+    roles = set(Membership.objects.filter(user__is_generated=True).values_list("role", flat=True))
+    assert roles == set(Role.values)
+    leaders = Membership.objects.filter(role=Role.SCHOOL_LEADER, user__is_generated=True)
+    assert leaders.count() == 2
+    assert len({m.school_id for m in leaders}) == 2
+    for username in HOME_HEADINGS:
+        assert username in demo
+
+
+def test_generated_records_are_marked_as_generated(demo: str) -> None:
+    clusters = Partnership.objects.filter(kind=Partnership.Kind.CLUSTER)
+    assert clusters.exists()
+    assert not clusters.filter(is_generated=False).exists()
+    assert not Partnership.objects.filter(source=Partnership.Source.REGISTER, is_generated=True).exists()
+    assert not User.objects.filter(username__in=HOME_HEADINGS, is_generated=False).exists()
+
+
+def test_the_partnership_lead_leads_the_cluster_of_the_first_school_leader(demo: str) -> None:
+    lead = Membership.objects.get(user__username="partnership-lead")
+    leader = Membership.objects.get(user__username="school-leader")
+    governor = Membership.objects.get(user__username="governor")
+    assert lead.partnership is not None
+    assert lead.partnership.memberships.filter(school=leader.school, left_on=None).exists()
+    assert governor.school == leader.school
+    agency = Membership.objects.get(user__username="partner-agency")
+    assert leader.school in agency.locality.schools.all()
+
+
+@pytest.mark.parametrize(("username", "heading"), list(HOME_HEADINGS.items()))
+def test_each_demo_user_signs_in_and_sees_the_home_page_for_their_role(demo: str, username: str, heading: str) -> None:
+    client = Client()
+    response = client.post(reverse("login"), {"username": username, "password": "demo-password-for-tests"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("home")
+    assert heading in response.content.decode()
+
+
+def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
+    counts = (School.objects.count(), Partnership.objects.count(), Membership.objects.count(), User.objects.count())
+    call_command("demo", stdout=io.StringIO())
+    assert (
+        School.objects.count(),
+        Partnership.objects.count(),
+        Membership.objects.count(),
+        User.objects.count(),
+    ) == counts
+
+
+def test_if_empty_leaves_a_database_with_schools_alone(demo: str) -> None:
+    School.objects.filter(urn=115850).update(name="Renamed by a user")
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "not rebuilt" in out.getvalue()
+    assert School.objects.get(urn=115850).name == "Renamed by a user"
