@@ -8,6 +8,7 @@ from django.db import models
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
+        RUNNING = "running", "Running (or stopped part-way: nothing written)"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed: nothing written"
         DRY_RUN = "dry_run", "Dry run: nothing written"
@@ -44,3 +45,114 @@ class ImportRun(models.Model):
     @property
     def warnings(self) -> list[dict[str, object]]:
         return [p for p in self.problems if p.get("severity") == "warning"]
+
+
+class Indicator(models.Model):
+    """One measure the platform holds over time, with how it may be read and compared."""
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher", "Higher is better"
+        LOWER_IS_BETTER = "lower", "Lower is better"
+        NEITHER = "neither", "Neither (context)"
+
+    class Domain(models.TextChoices):
+        OUTCOMES = "outcomes", "Outcomes"
+        ATTENDANCE = "attendance", "Attendance"
+        WORKFORCE = "workforce", "Workforce"
+        GOVERNANCE = "governance", "Governance"
+        PARTNERSHIP = "partnership", "Partnership"
+        WELLBEING = "wellbeing", "Wellbeing and trust"
+        CONTEXT = "context", "Context"
+
+    class Comparison(models.TextChoices):
+        PERCENT = "percent", "Percentage"
+        SCORE = "score", "Score"
+        COUNT = "count", "Count"
+        ORDINAL = "ordinal", "Ordinal grade"
+        AMOUNT = "amount", "Amount or ratio"
+
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    unit = models.CharField(max_length=30, blank=True, help_text='e.g. "%", "pupils", "£", "score"')
+    direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.NEITHER)
+    domain = models.CharField(max_length=20, choices=Domain.choices, db_index=True)
+    source = models.CharField(max_length=200, blank=True)
+    comparison = models.CharField(max_length=10, choices=Comparison.choices)
+    decimal_places = models.PositiveSmallIntegerField(default=1)
+    minimum = models.FloatField(null=True, blank=True, help_text="Lowest valid value; lower is an error")
+    maximum = models.FloatField(null=True, blank=True, help_text="Highest valid value; higher is an error")
+    ordinal_labels = models.JSONField(
+        default=dict, blank=True, help_text='For grades: value to label, e.g. {"1": "Outstanding"}'
+    )
+
+    class Meta:
+        ordering = ["domain", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def label_for(self, value: float | None) -> str:
+        if value is None:
+            return ""
+        if self.ordinal_labels:
+            return str(self.ordinal_labels.get(str(int(value)), value))
+        text = f"{value:,.{self.decimal_places}f}"
+        if self.unit == "%":
+            return f"{text}%"
+        if self.unit == "£":
+            return f"£{text}"
+        return f"{text} {self.unit}".strip() if self.unit not in {"score", ""} else text
+
+
+class Observation(models.Model):
+    """One value of one indicator for one school in one period, and where it came from."""
+
+    class Status(models.TextChoices):
+        VALUE = "value", "Value"
+        SUPPRESSED = "suppressed", "Suppressed (too few pupils to publish)"
+        MISSING = "missing", "Missing (not available)"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="observations")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    period = models.CharField(max_length=20, help_text='An academic year "2018/19" or a date "2019-01-17"')
+    period_start = models.DateField(help_text="When the period starts, for ordering")
+    value = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VALUE)
+    provisional = models.BooleanField(default=False)
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="observations"
+    )
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "indicator", "period"], name="observation_unique_period"),
+        ]
+        indexes = [models.Index(fields=["indicator", "period"], name="observation_indicator_period")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} for {self.school_id}: {self.value}"
+
+
+class Inspection(models.Model):
+    """An inspection event: a date (when known) and a grade."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="inspections")
+    inspected_on = models.DateField(null=True, blank=True)
+    as_at = models.CharField(max_length=20, help_text="The period or date the source reports the grade for")
+    grade = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 Outstanding … 4 Inadequate")
+    grade_label = models.CharField(max_length=40)
+    source = models.CharField(max_length=100)
+    import_run = models.ForeignKey(
+        ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspections"
+    )
+
+    class Meta:
+        ordering = ["school", "-inspected_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "source", "as_at"], name="inspection_unique_source_as_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.grade_label} ({self.inspected_on or self.as_at})"

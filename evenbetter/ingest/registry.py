@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from evenbetter.ingest.problems import Problem
+
+if TYPE_CHECKING:
+    from evenbetter.indicators.models import ImportRun
 
 
 @dataclass
@@ -16,6 +19,8 @@ class Staged:
     records: list[Any]
     rows_read: int
     problems: list[Problem] = field(default_factory=list)
+    # Rows that went into records; when None, one record per row.
+    rows_accepted: int | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -40,11 +45,14 @@ class SourceFormat(ABC):
     name: ClassVar[str]
     description: ClassVar[str] = ""
 
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+
     @abstractmethod
     def parse(self, content: bytes, file_name: str) -> Staged: ...
 
     @abstractmethod
-    def commit(self, staged: Staged) -> CommitCounts: ...
+    def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts: ...
 
 
 _FORMATS: dict[str, type[SourceFormat]] = {}
@@ -58,12 +66,13 @@ def register(format_class: F) -> F:
     return format_class
 
 
-def get_format(code: str) -> SourceFormat:
+def get_format(code: str, **options: Any) -> SourceFormat:
     try:
-        return _FORMATS[code]()
+        format_class = _FORMATS[code]
     except KeyError:
         known = ", ".join(sorted(_FORMATS))
         raise KeyError(f"Unknown source format {code!r}; known formats: {known}") from None
+    return format_class(**options)
 
 
 def all_formats() -> list[type[SourceFormat]]:

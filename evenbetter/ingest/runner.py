@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,7 @@ def import_file(
     source_format: str,
     run_by: User | None = None,
     dry_run: bool = False,
+    **options: Any,
 ) -> ImportRun:
     """Import one file; the returned ImportRun says what happened.
 
@@ -32,27 +34,28 @@ def import_file(
     problem); warnings are recorded and the rest is written. A dry run goes through
     every step, counts what would change, and rolls back.
     """
-    importer = get_format(source_format)
-    run = ImportRun(
+    importer = get_format(source_format, **options)
+    run = ImportRun.objects.create(
         source_format=source_format,
         file_name=Path(file_name).name,
         file_size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         run_by=run_by,
         dry_run=dry_run,
+        status=ImportRun.Status.RUNNING,
     )
     problems: list[Problem] = []
     try:
         staged = importer.parse(content, run.file_name)
         problems = staged.problems
         run.rows_read = staged.rows_read
-        run.rows_accepted = len(staged.records)
-        run.rows_rejected = staged.rows_read - len(staged.records)
+        run.rows_accepted = len(staged.records) if staged.rows_accepted is None else staged.rows_accepted
+        run.rows_rejected = staged.rows_read - run.rows_accepted
         if staged.errors:
             raise ImportRejected(staged.problems)
         try:
             with transaction.atomic():
-                counts = importer.commit(staged)
+                counts = importer.commit(staged, None if dry_run else run)
                 run.records_created, run.records_updated = counts.created, counts.updated
                 run.records_unchanged = counts.unchanged
                 if dry_run:
@@ -71,7 +74,14 @@ def import_file(
     return run
 
 
-def import_path(*, path: Path, source_format: str, run_by: User | None = None, dry_run: bool = False) -> ImportRun:
+def import_path(
+    *, path: Path, source_format: str, run_by: User | None = None, dry_run: bool = False, **options: Any
+) -> ImportRun:
     return import_file(
-        content=path.read_bytes(), file_name=path.name, source_format=source_format, run_by=run_by, dry_run=dry_run
+        content=path.read_bytes(),
+        file_name=path.name,
+        source_format=source_format,
+        run_by=run_by,
+        dry_run=dry_run,
+        **options,
     )

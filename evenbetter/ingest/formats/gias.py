@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 from pyproj import Transformer
 
+from evenbetter.indicators.models import ImportRun
 from evenbetter.ingest.csvfile import CsvRow, read_csv
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
@@ -205,7 +206,7 @@ class GiasRegister(SourceFormat):
                 record["latitude"] = record["longitude"] = None
         return record
 
-    def commit(self, staged: Staged) -> CommitCounts:
+    def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts:
         from evenbetter.schools.services import register_sync_localities, register_sync_partnerships
 
         counts = CommitCounts()

@@ -18,11 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
         parser.add_argument("--format", required=True, choices=[f.code for f in all_formats()], dest="source_format")
         parser.add_argument("--dry-run", action="store_true", help="Check and count, write nothing")
+        parser.add_argument(
+            "--period", help="The academic year or date a file covers, when it does not say (e.g. 2018/19)"
+        )
 
-    def handle(self, *args: Any, path: Path, source_format: str, dry_run: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, path: Path, source_format: str, dry_run: bool, period: str | None, **options: Any
+    ) -> None:
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        run = import_path(path=path, source_format=source_format, dry_run=dry_run)
+        format_options: dict[str, Any] = {"period": period} if period else {}
+        run = import_path(path=path, source_format=source_format, dry_run=dry_run, **format_options)
         for problem in run.problems:
             self.stderr.write(f"{problem['severity']}: {Problem(**problem)}")
         summary = (

@@ -1,0 +1,36 @@
+"""Periods: academic years ("2018/19") and dates, written one way whatever the source."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_ACADEMIC_YEAR = re.compile(r"^\s*(\d{4})\s*(?:/|-|–|_)?\s*(\d{2}|\d{4})\s*$")
+# The academic year in England and Wales starts on 1 September; other systems differ, but
+# the start date only orders periods, it is never shown.
+ACADEMIC_YEAR_START_MONTH = 9
+
+
+def academic_year(start_year: int) -> str:
+    return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def parse_period(raw: str) -> tuple[str, dt.date]:
+    """``("2018/19", 2018-09-01)`` for an academic year, ``("2019-01-17", that date)`` for a date."""
+    text = raw.strip()
+    match = _ACADEMIC_YEAR.match(text)
+    if match:
+        start, end = int(match.group(1)), match.group(2)
+        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if end_year == start + 1 or (len(end) == 2 and int(end) == (start + 1) % 100):
+            return academic_year(start), dt.date(start, ACADEMIC_YEAR_START_MONTH, 1)
+        raise ValueError(f'"{text}" is not an academic year: the second year must follow the first')
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
+        try:
+            date = dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        return date.isoformat(), date
+    if re.fullmatch(r"\d{4}", text):
+        raise ValueError(f'"{text}" is ambiguous: write an academic year as 2018/19 or a date as 2019-01-17')
+    raise ValueError(f'"{text}" is not a period (expected an academic year like 2018/19 or a date like 2019-01-17)')
