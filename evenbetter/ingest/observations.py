@@ -130,6 +130,16 @@ class ObservationFormat(SourceFormat):
     def period_of(self, row: CsvRow, file_name: str) -> str:
         """The period a row is for, as written in the file or known for the format."""
 
+    def definitions(self) -> dict[str, IndicatorDefinition]:
+        """The indicators values may be read into, by code (with their valid ranges)."""
+        return {d.code: d for d in self.indicators}
+
+    def row_measures(
+        self, row: CsvRow, measures: list[Measure], file_name: str, problems: list[Problem]
+    ) -> list[Measure]:
+        """The measures one row holds: the same for every row, except in long files."""
+        return measures
+
     def keep_row(self, row: CsvRow) -> bool:
         """False for rows that are not about one school (totals, notes)."""
         return True
@@ -149,7 +159,7 @@ class ObservationFormat(SourceFormat):
             raise ImportRejected(
                 [Problem(file_name, 1, None, "no column of this file is an indicator this format knows")]
             )
-        definitions = {d.code: d for d in self.indicators}
+        definitions = self.definitions()
         problems: list[Problem] = []
         rows = [row for row in table.rows if self.keep_row(row)]
         unnamed = [row for row in rows if not row.values[self.school_column].strip()]
@@ -188,7 +198,7 @@ class ObservationFormat(SourceFormat):
                 problems.append(Problem(file_name, row.line, None, str(error)))
                 continue
             accepted_rows += 1
-            for measure in measures:
+            for measure in self.row_measures(row, measures, file_name, problems):
                 observation = self._observation(
                     row, measure, definitions, school_id, period, period_start, file_name, problems
                 )

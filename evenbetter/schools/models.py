@@ -17,10 +17,16 @@ class School(models.Model):
         PROPOSED_TO_OPEN = "proposed_to_open", "Proposed to open"
         CLOSED = "closed", "Closed"
 
-    urn = models.PositiveIntegerField("URN", unique=True, help_text="Unique reference number")
+    urn = models.PositiveIntegerField(
+        "URN",
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="England's unique reference number; schools elsewhere are known by their identifiers",
+    )
     name = models.CharField(max_length=200)
-    la_code = models.CharField("LA code", max_length=10, db_index=True)
-    la_name = models.CharField("local authority", max_length=100)
+    la_code = models.CharField("LA code", max_length=10, blank=True, db_index=True)
+    la_name = models.CharField("local authority", max_length=100, blank=True)
     establishment_number = models.CharField(max_length=10, blank=True)
     type_name = models.CharField("type of establishment", max_length=100, blank=True)
     type_group = models.CharField("establishment type group", max_length=100, blank=True)
@@ -59,10 +65,12 @@ class School(models.Model):
         ordering = ["name", "urn"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.urn})"
+        return f"{self.name} ({self.urn})" if self.urn else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("school_detail", args=[self.urn])
+        if self.urn:
+            return reverse("school_detail", args=[self.urn])
+        return reverse("school_detail_by_id", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -164,3 +172,18 @@ class PartnershipMembership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.left_on is None
+
+
+class SchoolIdentifier(models.Model):
+    """A school's identifier in another scheme: an authority's own number, another country's."""
+
+    scheme = models.SlugField(max_length=50, help_text='The scheme\'s short name, e.g. "hants-la" or "ni-deni"')
+    value = models.CharField(max_length=60)
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="identifiers")
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [models.UniqueConstraint(fields=["scheme", "value"], name="identifier_unique_in_scheme")]
+
+    def __str__(self) -> str:
+        return f"{self.scheme}:{self.value}"

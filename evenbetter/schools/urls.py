@@ -5,6 +5,7 @@ from evenbetter.schools import views
 urlpatterns = [
     path("schools/", views.school_directory_view, name="school_directory"),
     path("schools/<int:urn>/", views.school_detail_view, name="school_detail"),
+    path("schools/id/<int:pk>/", views.school_detail_by_id_view, name="school_detail_by_id"),
     path("localities/", views.locality_list_view, name="locality_list"),
     path("localities/<slug:slug>/", views.locality_detail_view, name="locality_detail"),
     path("partnerships/", views.partnership_list_view, name="partnership_list"),

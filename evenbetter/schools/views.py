@@ -53,7 +53,16 @@ def school_directory_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school_detail_view(request: HttpRequest, urn: int) -> HttpResponse:
-    school = get_object_or_404(School, urn=urn)
+    return _school_page(request, get_object_or_404(School, urn=urn))
+
+
+@login_required
+def school_detail_by_id_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Schools outside England have no URN: their page is found by id."""
+    return _school_page(request, get_object_or_404(School, pk=pk))
+
+
+def _school_page(request: HttpRequest, school: School) -> HttpResponse:
     access = school_access(request.user, school)
     if access == SchoolAccess.NONE:
         raise PermissionDenied("Your account does not give you access to this school.")

@@ -21,13 +21,39 @@ class Command(BaseCommand):
         parser.add_argument(
             "--period", help="The academic year or date a file covers, when it does not say (e.g. 2018/19)"
         )
+        parser.add_argument(
+            "--scheme", help="Identifier scheme of the school_id column in generic files (default: urn)"
+        )
+        parser.add_argument("--mapping", type=Path, help="For wide files: a CSV of column,indicator")
+        parser.add_argument(
+            "--add-missing-schools", action="store_true", help="School census: add schools not yet on the register"
+        )
 
     def handle(
-        self, *args: Any, path: Path, source_format: str, dry_run: bool, period: str | None, **options: Any
+        self,
+        *args: Any,
+        path: Path,
+        source_format: str,
+        dry_run: bool,
+        period: str | None,
+        scheme: str | None,
+        mapping: Path | None,
+        add_missing_schools: bool,
+        **options: Any,
     ) -> None:
-        if not path.is_file():
-            raise CommandError(f"{path}: no such file")
-        format_options: dict[str, Any] = {"period": period} if period else {}
+        for given in (path, mapping):
+            if given is not None and not given.is_file():
+                raise CommandError(f"{given}: no such file")
+        format_options: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("period", period),
+                ("scheme", scheme),
+                ("mapping", mapping),
+                ("add_missing_schools", add_missing_schools),
+            )
+            if value
+        }
         run = import_path(path=path, source_format=source_format, dry_run=dry_run, **format_options)
         for problem in run.problems:
             self.stderr.write(f"{problem['severity']}: {Problem(**problem)}")

@@ -1,0 +1,357 @@
+"""Generic formats any authority or trust can produce, in any country.
+
+- ``indicator_catalogue``: defines indicators (code, name, unit, direction, domain, …);
+- ``school_list``: registers schools under an identifier scheme of the authority's own,
+  either pointing at a school already on the register (by URN) or adding a school that
+  has no URN (outside England);
+- ``long``: one value per row: ``school_id, period, indicator, value``;
+- ``wide``: one row per school and period, one column per indicator, with an optional
+  mapping file (``column,indicator``) when the headers are not indicator codes.
+
+Each reads CSV or Excel (.xlsx). Schools are identified by URN, or by the authority's
+own identifiers when the import is given ``scheme``. In these files an unknown school or
+an unknown indicator is an error, not a skip: a local file should match the register.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.utils.text import slugify
+
+from evenbetter.indicators.models import ImportRun, Indicator
+from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
+from evenbetter.ingest.observations import (
+    IndicatorDefinition,
+    Measure,
+    ObservationFormat,
+    observations_write,
+)
+from evenbetter.ingest.problems import ImportRejected, Problem
+from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
+from evenbetter.ingest.values import parse_decimal, parse_int
+from evenbetter.ingest.xlsxfile import read_table
+from evenbetter.schools.models import School, SchoolIdentifier
+
+URN_SCHEME = "urn"
+
+
+def _scheme(options: dict[str, Any], file_name: str) -> str:
+    scheme = str(options.get("scheme") or URN_SCHEME).strip()
+    if scheme != slugify(scheme) or not scheme:
+        raise ImportRejected(
+            [Problem(file_name, None, None, f'"{scheme}" is not a scheme name: use lower-case letters, digits and -')]
+        )
+    return scheme
+
+
+def _definition_of(indicator: Indicator) -> IndicatorDefinition:
+    return IndicatorDefinition(
+        indicator.code,
+        indicator.name,
+        indicator.unit,
+        indicator.direction,
+        indicator.domain,
+        indicator.comparison,
+        indicator.source,
+        indicator.description,
+        indicator.decimal_places,
+        indicator.minimum,
+        indicator.maximum,
+        dict(indicator.ordinal_labels),
+    )
+
+
+class GenericObservations(ObservationFormat):
+    """Values for indicators already in the catalogue, for schools already registered."""
+
+    school_column = "school_id"
+    unknown_school_is_error = True
+    _catalogue: dict[str, IndicatorDefinition] | None = None
+
+    def read_table(self, content: bytes, file_name: str) -> CsvTable:
+        self.scheme = _scheme(self.options, file_name)
+        return read_table(content, file_name)
+
+    def definitions(self) -> dict[str, IndicatorDefinition]:
+        if self._catalogue is None:
+            self._catalogue = {i.code: _definition_of(i) for i in Indicator.objects.all()}
+        return self._catalogue
+
+    def period_of(self, row: CsvRow, file_name: str) -> str:
+        return row.values["period"]
+
+    def resolve_schools(self, rows: list[CsvRow], file_name: str) -> dict[str, int]:
+        if self.scheme == URN_SCHEME:
+            return super().resolve_schools(rows, file_name)
+        keys = sorted({row.values[self.school_column].strip() for row in rows})
+        return dict(
+            SchoolIdentifier.objects.filter(scheme=self.scheme, value__in=keys).values_list("value", "school_id")
+        )
+
+    def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts:
+        codes = {record.indicator for record in staged.records}
+        indicator_ids = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk"))
+        return observations_write(staged.records, indicator_ids, run)
+
+
+@register
+class LongFile(GenericObservations):
+    code = "long"
+    name = "Generic long file: school_id, period, indicator, value (CSV or Excel)"
+    description = "One value per row, for indicators in the catalogue."
+    required_columns = ["period", "indicator", "value"]
+
+    def measures(self, table: CsvTable) -> list[Measure]:
+        return [Measure("value", "")]  # the indicator is named on each row
+
+    def row_measures(
+        self, row: CsvRow, measures: list[Measure], file_name: str, problems: list[Problem]
+    ) -> list[Measure]:
+        code = row.values["indicator"].strip()
+        if code not in self.definitions():
+            problems.append(
+                Problem(
+                    file_name,
+                    row.line,
+                    "indicator",
+                    f'"{code}" is not an indicator in the catalogue: define it first (format indicator_catalogue)',
+                )
+            )
+            return []
+        return [Measure("value", code)]
+
+
+@register
+class WideFile(GenericObservations):
+    code = "wide"
+    name = "Generic wide file: one row per school and period, a column per indicator (CSV or Excel)"
+    description = "Columns are indicator codes, or are named in a mapping file (column,indicator)."
+    required_columns = ["period"]
+
+    def measures(self, table: CsvTable) -> list[Measure]:
+        mapping = self._mapping(table.file_name)
+        catalogue = self.definitions()
+        value_columns = [c for c in table.header if c not in (self.school_column, "period")]
+        problems: list[Problem] = []
+        measures: list[Measure] = []
+        if mapping is not None:
+            for column, code in mapping.items():
+                if column not in table.header:
+                    problems.append(
+                        Problem(table.file_name, 1, column, "the mapping names a column the file does not have")
+                    )
+                elif code not in catalogue:
+                    problems.append(
+                        Problem(table.file_name, 1, column, f'"{code}" is not an indicator in the catalogue')
+                    )
+                else:
+                    measures.append(Measure(column, code))
+        else:
+            for column in value_columns:
+                if column in catalogue:
+                    measures.append(Measure(column, column))
+                else:
+                    problems.append(
+                        Problem(
+                            table.file_name,
+                            1,
+                            column,
+                            "this column is not an indicator code in the catalogue: rename it or give a mapping file",
+                        )
+                    )
+        if problems:
+            raise ImportRejected(problems)
+        return measures
+
+    def _mapping(self, file_name: str) -> dict[str, str] | None:
+        mapping = self.options.get("mapping")
+        if not mapping:
+            return None
+        content = mapping.read_bytes() if isinstance(mapping, Path) else bytes(mapping)
+        mapping_name = mapping.name if isinstance(mapping, Path) else "mapping file"
+        table = read_csv(content, mapping_name)
+        missing = [c for c in ("column", "indicator") if c not in table.header]
+        if missing:
+            raise ImportRejected([Problem(mapping_name, 1, c, "the mapping file needs this column") for c in missing])
+        result: dict[str, str] = {}
+        for row in table.rows:
+            column, code = row.values["column"].strip(), row.values["indicator"].strip()
+            if column in result:
+                raise ImportRejected([Problem(mapping_name, row.line, "column", f'"{column}" is mapped twice')])
+            result[column] = code
+        return result
+
+
+def _optional_number(raw: str, parse: Any) -> Any:
+    return parse(raw) if raw.strip() else None
+
+
+@register
+class IndicatorCatalogue(SourceFormat):
+    code = "indicator_catalogue"
+    name = "Indicator catalogue: code, name, unit, direction, domain, comparison (CSV or Excel)"
+    description = "Defines an authority's own indicators so that long and wide files can carry them."
+    required = ["code", "name", "unit", "direction", "domain", "comparison"]
+
+    def parse(self, content: bytes, file_name: str) -> Staged:
+        table = read_table(content, file_name)
+        missing = [c for c in self.required if c not in table.header]
+        if missing:
+            raise ImportRejected([Problem(file_name, 1, c, "this required column is missing") for c in missing])
+        problems: list[Problem] = []
+        records: dict[str, IndicatorDefinition] = {}
+        choices = {
+            "direction": Indicator.Direction.values,
+            "domain": Indicator.Domain.values,
+            "comparison": Indicator.Comparison.values,
+        }
+        for row in table.rows:
+            values = {k: v.strip() for k, v in row.values.items()}
+            code = values["code"]
+            row_problems = []
+            if code != slugify(code) or not code:
+                row_problems.append(("code", f'"{code}" is not a code: use lower-case letters, digits, - and _'))
+            if not values["name"]:
+                row_problems.append(("name", "a name is required"))
+            for column, allowed in choices.items():
+                if values[column] not in allowed:
+                    row_problems.append((column, f'"{values[column]}" is not one of {", ".join(allowed)}'))
+            bounds: dict[str, Any] = {}
+            for column, parse in (
+                ("minimum", parse_decimal),
+                ("maximum", parse_decimal),
+                ("decimal_places", parse_int),
+            ):
+                try:
+                    bounds[column] = _optional_number(values.get(column, ""), parse)
+                except ValueError as error:
+                    row_problems.append((column, str(error)))
+            if code in records:
+                row_problems.append(("code", f'"{code}" is defined twice in this file'))
+            problems += [Problem(file_name, row.line, column, message) for column, message in row_problems]
+            if row_problems:
+                continue
+            records[code] = IndicatorDefinition(
+                code=code,
+                name=values["name"],
+                unit=values["unit"],
+                direction=values["direction"],
+                domain=values["domain"],
+                comparison=values["comparison"],
+                source=values.get("source", "") or file_name,
+                description=values.get("description", ""),
+                decimal_places=bounds["decimal_places"] if bounds["decimal_places"] is not None else 1,
+                minimum=float(bounds["minimum"]) if bounds["minimum"] is not None else None,
+                maximum=float(bounds["maximum"]) if bounds["maximum"] is not None else None,
+            )
+        return Staged(records=list(records.values()), rows_read=len(table.rows), problems=problems)
+
+    def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts:
+        counts = CommitCounts()
+        existing = {i.code: i for i in Indicator.objects.filter(code__in=[d.code for d in staged.records])}
+        for definition in staged.records:
+            fields = definition.catalogue_fields()
+            indicator = existing.get(definition.code)
+            if indicator is None:
+                Indicator.objects.create(code=definition.code, **fields)
+                counts.created += 1
+            elif any(getattr(indicator, k) != v for k, v in fields.items()):
+                Indicator.objects.filter(pk=indicator.pk).update(**fields)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        return counts
+
+
+@register
+class SchoolList(SourceFormat):
+    code = "school_list"
+    name = "School list: the authority's own identifiers (CSV or Excel)"
+    description = (
+        "Columns local_id and either urn (a school on the register) or name (a school with no URN); "
+        "optional: phase, town, postcode, authority, status. Needs the scheme's name."
+    )
+    optional_text = {"phase": "phase", "town": "town", "postcode": "postcode", "authority": "la_name"}
+
+    def parse(self, content: bytes, file_name: str) -> Staged:
+        scheme = _scheme(self.options, file_name)
+        if scheme == URN_SCHEME:
+            raise ImportRejected([Problem(file_name, None, None, "give the name of your identifier scheme, not urn")])
+        self.scheme = scheme
+        table = read_table(content, file_name)
+        if "local_id" not in table.header or not {"urn", "name"} & set(table.header):
+            raise ImportRejected(
+                [Problem(file_name, 1, "local_id", "a school list needs a local_id column and a urn or a name column")]
+            )
+        wanted = [parse_int(r.values["urn"]) for r in table.rows if r.values.get("urn", "").strip().isdigit()]
+        urns: dict[int | None, int] = dict(
+            School.objects.filter(urn__in=[u for u in wanted if u]).values_list("urn", "pk")
+        )
+        problems: list[Problem] = []
+        records: list[dict[str, Any]] = []
+        seen: dict[str, int] = {}
+        for row in table.rows:
+            local_id = row.values["local_id"].strip()
+            if not local_id:
+                problems.append(Problem(file_name, row.line, "local_id", "a local identifier is required"))
+                continue
+            if local_id in seen:
+                problems.append(
+                    Problem(file_name, row.line, "local_id", f'"{local_id}" is already on line {seen[local_id]}')
+                )
+                continue
+            seen[local_id] = row.line
+            record: dict[str, Any] = {"local_id": local_id, "line": row.line}
+            raw_urn = row.values.get("urn", "").strip()
+            if raw_urn:
+                try:
+                    urn = parse_int(raw_urn)
+                except ValueError as error:
+                    problems.append(Problem(file_name, row.line, "urn", str(error)))
+                    continue
+                if urn not in urns:
+                    problems.append(Problem(file_name, row.line, "urn", f"URN {raw_urn} is not on the register"))
+                    continue
+                record["school_id"] = urns[urn]
+            else:
+                name = row.values.get("name", "").strip()
+                if not name:
+                    problems.append(Problem(file_name, row.line, "name", "a school without a URN needs a name"))
+                    continue
+                record["fields"] = {"name": name, "status": School.Status.OPEN} | {
+                    field: row.values.get(column, "").strip() for column, field in self.optional_text.items()
+                }
+            records.append(record)
+        return Staged(records=records, rows_read=len(table.rows), problems=problems)
+
+    def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts:
+        counts = CommitCounts()
+        known = {i.value: i for i in SchoolIdentifier.objects.filter(scheme=self.scheme).select_related("school")}
+        for record in staged.records:
+            identifier = known.get(record["local_id"])
+            if "school_id" in record:
+                if identifier is None:
+                    SchoolIdentifier.objects.create(
+                        scheme=self.scheme, value=record["local_id"], school_id=record["school_id"]
+                    )
+                    counts.created += 1
+                elif identifier.school_id != record["school_id"]:
+                    identifier.school_id = record["school_id"]
+                    identifier.save(update_fields=["school"])
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+                continue
+            fields = record["fields"]
+            if identifier is None:
+                school = School.objects.create(**fields)
+                SchoolIdentifier.objects.create(scheme=self.scheme, value=record["local_id"], school=school)
+                counts.created += 1
+            elif any(getattr(identifier.school, k) != v for k, v in fields.items()):
+                School.objects.filter(pk=identifier.school_id).update(**fields)
+                counts.updated += 1
+            else:
+                counts.unchanged += 1
+        return counts

@@ -1,0 +1,49 @@
+"""Take the README's screenshots from a running demo (`make run`), with Debian's Chromium.
+
+.venv/bin/python scripts/screenshots.py [http://127.0.0.1:8000]
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+PASSWORD = os.environ.get("EVENBETTER_DEMO_PASSWORD", "even-better-demo")
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto(f"{BASE}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{BASE}/")
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for username, shots in {
+            "school-leader": [("/", "home-school-leader.png"), ("/schools/115921/", "school-page.png")],
+            "system-lead": [("/", "home-system-lead.png"), ("/schools/?locality=winchester", "directory.png")],
+        }.items():
+            context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
+            page = context.new_page()
+            sign_in(page, username)
+            for path, name in shots:
+                page.goto(f"{BASE}{path}")
+                page.screenshot(path=str(OUT / name))
+                print(OUT / name)
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
