@@ -118,7 +118,7 @@ def test_an_identical_duplicate_row_is_harmless(register: ImportRun, catalogue: 
 
 def test_mixed_encodings_and_a_huge_field_are_rejected(register: ImportRun, catalogue: None) -> None:
     mixed = (
-        "school_id,period,indicator,value\n115850,2023/24,staff_trust,72.5\n".encode()
+        b"school_id,period,indicator,value\n115850,2023/24,staff_trust,72.5\n"
         + "115851,2023/24,staff_trust,5 – é\n".encode("cp1252")
     )
     error = _rejected(_import(mixed, "long"))
