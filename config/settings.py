@@ -192,6 +192,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Where the real public data lives: ../shared/data/england beside the checkout.
 EVENBETTER_DATA_DIR = Path(env_str("EVENBETTER_DATA_DIR", str(BASE_DIR.parent / "shared" / "data" / "england")))
+# Files uploaded for import are kept, by SHA-256, until the preview is confirmed.
+EVENBETTER_UPLOAD_DIR = Path(env_str("EVENBETTER_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+EVENBETTER_MAX_UPLOAD_MB = env_int("EVENBETTER_MAX_UPLOAD_MB", 200)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EVENBETTER_DEMO_PASSWORD = env_str("EVENBETTER_DEMO_PASSWORD", "even-better-demo")
 
 LOGGING = {

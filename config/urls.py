@@ -9,6 +9,7 @@ restrict_admin_to_superusers(admin.site)
 urlpatterns = [
     path("", web_views.home_view, name="home"),
     path("", include("evenbetter.schools.urls")),
+    path("", include("evenbetter.indicators.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

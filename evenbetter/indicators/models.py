@@ -31,6 +31,16 @@ class ImportRun(models.Model):
     records_updated = models.PositiveIntegerField(default=0)
     records_unchanged = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="Every problem with file, line and column")
+    options = models.JSONField(default=dict, blank=True, help_text="What the import was told: period, scheme, …")
+    examples = models.JSONField(default=list, blank=True, help_text="A sample of what was (or would be) changed")
+    confirmed_by_run = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="preview",
+        help_text="For a preview: the import that carried it out",
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -21,7 +21,7 @@ from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
 from evenbetter.ingest.periods import parse_period
 from evenbetter.ingest.problems import ImportRejected, Problem
-from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged
+from evenbetter.ingest.registry import EXAMPLES_KEPT, CommitCounts, SourceFormat, Staged
 from evenbetter.ingest.values import is_missing, parse_decimal
 from evenbetter.schools.models import School
 
@@ -362,6 +362,7 @@ def observations_write(
         by_period.setdefault((record.indicator, record.period), []).append(record)
     to_create: list[Observation] = []
     to_update: list[Observation] = []
+    previous: dict[int, str] = {}
     for (code, period), group in by_period.items():
         indicator_id = indicator_ids[code]
         existing: dict[int, Observation] = {}
@@ -391,12 +392,40 @@ def observations_write(
                 record.status,
                 record.provisional,
             ):
+                if len(previous) < EXAMPLES_KEPT:
+                    previous[current.pk] = _shown(current.value, current.status)
                 current.value, current.status, current.provisional = record.value, record.status, record.provisional
                 current.import_run = run
                 to_update.append(current)
             else:
                 counts.unchanged += 1
+    _describe_changes(counts, to_create[:EXAMPLES_KEPT], to_update[:EXAMPLES_KEPT], indicator_ids, previous)
     Observation.objects.bulk_create(to_create, batch_size=BATCH)
     Observation.objects.bulk_update(to_update, ["value", "status", "provisional", "import_run"], batch_size=BATCH)
     counts.created, counts.updated = len(to_create), len(to_update)
     return counts
+
+
+def _shown(value: float | None, status: str) -> str:
+    return f"{value:g}" if value is not None else status
+
+
+def _describe_changes(
+    counts: CommitCounts,
+    created: list[Observation],
+    updated: list[Observation],
+    indicator_ids: dict[str, int],
+    previous: dict[int, str],
+) -> None:
+    codes = {pk: code for code, pk in indicator_ids.items()}
+    names = dict(School.objects.filter(pk__in={o.school_id for o in created + updated}).values_list("pk", "name"))
+    for observation in updated:
+        counts.example(
+            f"{names.get(observation.school_id)}: {codes[observation.indicator_id]} {observation.period} "
+            f"{previous.get(observation.pk, '?')} → {_shown(observation.value, observation.status)}"
+        )
+    for observation in created:
+        counts.example(
+            f"{names.get(observation.school_id)}: {codes[observation.indicator_id]} {observation.period} "
+            f"new {_shown(observation.value, observation.status)}"
+        )

@@ -27,11 +27,20 @@ class Staged:
         return [p for p in self.problems if p.severity == "error"]
 
 
+EXAMPLES_KEPT = 25
+
+
 @dataclass
 class CommitCounts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # A few changes in plain words, for the preview before an import is confirmed.
+    examples: list[str] = field(default_factory=list)
+
+    def example(self, text: str) -> None:
+        if len(self.examples) < EXAMPLES_KEPT:
+            self.examples.append(text)
 
 
 class SourceFormat(ABC):

@@ -19,6 +19,19 @@ class _DryRunRollback(Exception):
     pass
 
 
+def _recorded(options: dict[str, Any]) -> dict[str, Any]:
+    """The options as they can be kept in the run: files by their SHA-256, not their bytes."""
+    kept: dict[str, Any] = {}
+    for name, value in options.items():
+        if isinstance(value, bytes):
+            kept[name] = {"sha256": hashlib.sha256(value).hexdigest(), "size": len(value)}
+        elif isinstance(value, Path):
+            kept[name] = {"file": value.name}
+        else:
+            kept[name] = value
+    return kept
+
+
 def import_file(
     *,
     content: bytes,
@@ -43,6 +56,7 @@ def import_file(
         run_by=run_by,
         dry_run=dry_run,
         status=ImportRun.Status.RUNNING,
+        options=_recorded(options),
     )
     problems: list[Problem] = []
     try:
@@ -58,6 +72,7 @@ def import_file(
                 counts = importer.commit(staged, None if dry_run else run)
                 run.records_created, run.records_updated = counts.created, counts.updated
                 run.records_unchanged = counts.unchanged
+                run.examples = counts.examples
                 if dry_run:
                     raise _DryRunRollback
         except _DryRunRollback:

@@ -15,6 +15,8 @@ from evenbetter.accounts.selectors import (
     school_access,
     schools_visible_to,
 )
+from evenbetter.indicators.models import Indicator
+from evenbetter.indicators.selectors import IndicatorSeries, school_indicator_series
 from evenbetter.schools.forms import DirectoryFilterForm
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.selectors import (
@@ -77,8 +79,18 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
             "localities": school.localities.all(),
             "visible_locality_ids": set(visible_localities.values_list("pk", flat=True)),
             "memberships": school_partnership_memberships(user=request.user, school=school),
+            "indicator_domains": _by_domain(school_indicator_series(user=request.user, school=school)),
         },
     )
+
+
+def _by_domain(series: list[IndicatorSeries]) -> list[tuple[str, list[IndicatorSeries]]]:
+    labels = dict(Indicator.Domain.choices)
+    grouped: dict[str, list[IndicatorSeries]] = {}
+    for entry in series:
+        grouped.setdefault(entry.indicator.domain, []).append(entry)
+    order = list(labels)
+    return [(labels[domain], grouped[domain]) for domain in sorted(grouped, key=order.index)]
 
 
 @login_required

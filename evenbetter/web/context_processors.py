@@ -11,4 +11,5 @@ def platform(request: HttpRequest) -> dict[str, object]:
         "platform_name": "Even Better",
         "nav_public_data": scope.sees_public_data,
         "nav_localities": scope.sees_public_data or bool(scope.agency_locality_ids),
+        "nav_data": scope.is_system_lead,
     }

@@ -52,6 +52,8 @@ POLICY: dict[str, dict[str, int | str]] = {
         "default": OK,
     },
     "admin": {"default": "admin login"},
+    "import_history": {"anonymous": LOGIN, "system_lead": OK, "default": FORBIDDEN},
+    "import_upload": {"anonymous": LOGIN, "system_lead": OK, "default": FORBIDDEN},
 }
 
 
@@ -68,6 +70,8 @@ def _url(page: str) -> str:
         "partnership_list": lambda: reverse("partnership_list"),
         "alton_cluster": lambda: reverse("partnership_detail", args=["alton-cluster"]),
         "admin": lambda: reverse("admin:index"),
+        "import_history": lambda: reverse("import_history"),
+        "import_upload": lambda: reverse("import_upload"),
     }
     return urls[page]()
 

@@ -219,11 +219,16 @@ class GiasRegister(SourceFormat):
             school = existing.get(record["urn"])
             if school is None:
                 to_create.append(School(**record))
+                counts.example(f"new school: {record['name']} ({record['urn']})")
                 continue
             changes = {name: value for name, value in record.items() if getattr(school, name) != value}
             if not changes:
                 counts.unchanged += 1
                 continue
+            counts.example(
+                f"{school.name} ({school.urn}): "
+                + "; ".join(f"{name} {getattr(school, name)!s} → {value!s}" for name, value in sorted(changes.items()))
+            )
             for name, value in changes.items():
                 setattr(school, name, value)
             school.updated_at = now
