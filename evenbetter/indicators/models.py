@@ -166,3 +166,39 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id}: {self.grade_label} ({self.inspected_on or self.as_at})"
+
+
+class Dispute(models.Model):
+    """A school says one of its values is wrong; a system lead resolves it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CORRECTED = "corrected", "Corrected"
+        UPHELD = "upheld", "Value upheld as it was"
+
+    observation = models.ForeignKey(Observation, on_delete=models.CASCADE, related_name="disputes")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="disputes_raised"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(help_text="What is wrong with the value, and what it should be if known")
+    suggested_value = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="disputes_resolved"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution_note = models.TextField(blank=True)
+    value_before = models.FloatField(null=True, blank=True, help_text="The value when the dispute was raised")
+    status_before = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["observation"], condition=models.Q(status="open"), name="dispute_one_open_per_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute of {self.observation} ({self.get_status_display()})"

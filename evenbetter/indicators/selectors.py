@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
-from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.schools.models import School
 
 
@@ -56,3 +56,27 @@ def school_indicator_series(*, user: AnyUser, school: School) -> list[IndicatorS
             entry = series[observation.indicator_id] = IndicatorSeries(observation.indicator, [])
         entry.points.append(observation)
     return list(series.values())
+
+
+def disputes_visible_to(user: AnyUser) -> QuerySet[Dispute]:
+    """A school sees the disputes about its own values; system leads see them all."""
+    scope = scope_of(user)
+    disputes = Dispute.objects.select_related("observation__indicator", "observation__school", "raised_by")
+    if scope.is_system_lead:
+        return disputes
+    return disputes.filter(observation__school_id__in=scope.full_school_ids)
+
+
+def can_dispute(user: AnyUser, observation: Observation) -> bool:
+    """Only the school's own leaders flag its values (DESIGN.md principle 1)."""
+    return observation.school_id in scope_of(user).school_ids
+
+
+def can_resolve_disputes(user: AnyUser) -> bool:
+    return scope_of(user).is_system_lead
+
+
+def observations_of_school_visible_to(user: AnyUser, school: School) -> QuerySet[Observation]:
+    if school_access(user, school) == SchoolAccess.NONE:
+        return Observation.objects.none()
+    return Observation.objects.filter(school=school).select_related("indicator", "school")

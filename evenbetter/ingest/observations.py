@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Q
 
-from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
 from evenbetter.ingest.periods import parse_period
 from evenbetter.ingest.problems import ImportRejected, Problem
@@ -363,6 +363,14 @@ def observations_write(
     to_create: list[Observation] = []
     to_update: list[Observation] = []
     previous: dict[int, str] = {}
+    # A value a system lead corrected after a dispute stays corrected while the source
+    # goes on saying what it said then; a source that changes its value wins again.
+    corrected = {
+        observation_id: (value, status)
+        for observation_id, value, status in Dispute.objects.filter(status=Dispute.Status.CORRECTED)
+        .order_by("resolved_at")
+        .values_list("observation_id", "value_before", "status_before")
+    }
     for (code, period), group in by_period.items():
         indicator_id = indicator_ids[code]
         existing: dict[int, Observation] = {}
@@ -391,7 +399,7 @@ def observations_write(
                 record.value,
                 record.status,
                 record.provisional,
-            ):
+            ) and corrected.get(current.pk) != (record.value, record.status):
                 if len(previous) < EXAMPLES_KEPT:
                     previous[current.pk] = _shown(current.value, current.status)
                 current.value, current.status, current.provisional = record.value, record.status, record.provisional

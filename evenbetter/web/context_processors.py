@@ -12,4 +12,5 @@ def platform(request: HttpRequest) -> dict[str, object]:
         "nav_public_data": scope.sees_public_data,
         "nav_localities": scope.sees_public_data or bool(scope.agency_locality_ids),
         "nav_data": scope.is_system_lead,
+        "nav_disputes": scope.is_system_lead or bool(scope.full_school_ids),
     }

@@ -20,11 +20,17 @@ def school_status(school: object) -> dict[str, object]:
     return {"school": school}
 
 
-@register.inclusion_tag("web/_indicator_chart.html")
-def indicator_chart(series: IndicatorSeries) -> dict[str, object]:
+@register.inclusion_tag("web/_indicator_chart.html", takes_context=True)
+def indicator_chart(context: template.Context, series: IndicatorSeries) -> dict[str, object]:
     indicator = series.indicator
     chart = line_chart([(p.period, p.value) for p in series.values if p.value is not None], indicator.label_for)
-    return {"series": series, "indicator": indicator, "chart": chart}
+    return {
+        "series": series,
+        "indicator": indicator,
+        "chart": chart,
+        "can_flag": context.get("can_flag", False),
+        "disputed_ids": context.get("disputed_ids", set()),
+    }
 
 
 @register.filter
