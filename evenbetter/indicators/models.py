@@ -73,6 +73,7 @@ class Indicator(models.Model):
         PARTNERSHIP = "partnership", "Partnership"
         WELLBEING = "wellbeing", "Wellbeing and trust"
         CONTEXT = "context", "Context"
+        DATA_QUALITY = "data_quality", "Confidence in the evidence"
 
     class Comparison(models.TextChoices):
         PERCENT = "percent", "Percentage"

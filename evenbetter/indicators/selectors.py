@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -80,3 +81,49 @@ def observations_of_school_visible_to(user: AnyUser, school: School) -> QuerySet
     if school_access(user, school) == SchoolAccess.NONE:
         return Observation.objects.none()
     return Observation.objects.filter(school=school).select_related("indicator", "school")
+
+
+@dataclass(frozen=True)
+class QualityOverview:
+    period: str | None
+    lowest: list[Observation]
+    indicators: list[dict[Any, Any]]
+    outliers: list[dict[Any, Any]]
+    computed_at: object
+
+
+def data_quality_overview(*, user: AnyUser, outlier_limit: int = 200) -> QualityOverview | None:
+    """For system leads: where the evidence is weakest, by school and by indicator."""
+    if not scope_of(user).is_system_lead:
+        return None
+    from evenbetter.analytics.quality import outliers as find_outliers
+    from evenbetter.analytics.quality import quality_report
+    from evenbetter.indicators.quality import quality_frames
+
+    latest_run = ImportRun.objects.filter(source_format="data_quality", status=ImportRun.Status.SUCCEEDED).first()
+    period = latest_run.options.get("period") if latest_run else None
+    lowest = list(
+        Observation.objects.filter(indicator__code="data_confidence", period=period)
+        .select_related("school", "indicator")
+        .order_by("value", "school__name")[:25]
+    )
+    observations, schools, disputed = quality_frames()
+    report = quality_report(observations, schools, disputed) if not observations.empty else None
+    names = dict(Indicator.objects.values_list("code", "name"))
+    school_names = dict(School.objects.filter(pk__in=schools["school_id"].tolist()).values_list("pk", "name"))
+    indicators = []
+    if report is not None:
+        for row in report.per_indicator.sort_values("schools_with_value").to_dict("records"):
+            indicators.append(row | {"name": names.get(str(row["indicator"]), row["indicator"])})
+    found = find_outliers(observations, schools) if not observations.empty else None
+    outlier_rows = []
+    if found is not None:
+        for row in found.head(outlier_limit).to_dict("records"):
+            outlier_rows.append(
+                row
+                | {
+                    "name": names.get(str(row["indicator"]), row["indicator"]),
+                    "school": school_names.get(int(row["school_id"]), ""),
+                }
+            )
+    return QualityOverview(period, lowest, indicators, outlier_rows, latest_run.finished_at if latest_run else None)

@@ -18,6 +18,7 @@ from evenbetter.indicators.selectors import (
     can_dispute,
     can_import_data,
     can_resolve_disputes,
+    data_quality_overview,
     disputes_visible_to,
     import_runs_visible_to,
 )
@@ -151,3 +152,11 @@ def dispute_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "The dispute is resolved; the school can see the outcome.")
                 return redirect("dispute_detail", pk=dispute.pk)
     return render(request, "indicators/dispute_detail.html", {"dispute": dispute, "form": form})
+
+
+@login_required
+def data_quality_view(request: HttpRequest) -> HttpResponse:
+    overview = data_quality_overview(user=request.user)
+    if overview is None:
+        raise PermissionDenied("The data quality overview is for system leads.")
+    return render(request, "indicators/data_quality.html", {"overview": overview})
