@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from evenbetter.ingest.problems import ImportRejected, Problem
@@ -63,57 +64,76 @@ def _column_at(line_prefix: str, header: list[str]) -> str | None:
     return header[index] if index < len(header) else None
 
 
+class CsvStream:
+    """A CSV file read row by row, so that a file of millions of rows never sits in memory
+    as rows. Problems found on the way are collected in ``problems``; rows with a problem
+    are not yielded. Read ``rows()`` once, then check ``problems``.
+    """
+
+    def __init__(self, content: bytes, file_name: str, *, spill_column: str | None = None):
+        self.file_name = file_name
+        self.spill_column = spill_column
+        self.problems: list[Problem] = []
+        self.rows_seen = 0
+        self._text = _decode(content, file_name)
+        if not self._text.strip():
+            raise ImportRejected([Problem(file_name, None, None, "the file is empty")])
+        if "\x00" in self._text:
+            line = self._text.count("\n", 0, self._text.index("\x00")) + 1
+            raise ImportRejected(
+                [Problem(file_name, line, None, "the file contains NUL bytes: it is not a CSV text file")]
+            )
+        self._reader = csv.reader(io.StringIO(self._text, newline=""), strict=True)
+        try:
+            first = next(self._reader, [])
+        except csv.Error as error:
+            raise ImportRejected([Problem(file_name, 1, None, f"the header cannot be read as CSV ({error})")]) from None
+        self.header = [name.strip() for name in first]
+        duplicates = sorted({name for name in self.header if self.header.count(name) > 1})
+        if duplicates:
+            raise ImportRejected([Problem(file_name, 1, duplicates[0], "the header names this column more than once")])
+
+    def rows(self) -> Iterator[CsvRow]:
+        header, reader, file_name = self.header, self._reader, self.file_name
+        start_line = reader.line_num + 1
+        try:
+            for record in reader:
+                if record and any(value.strip() for value in record):
+                    if len(record) > len(header) and self.spill_column is not None and header[-1] == self.spill_column:
+                        spilled = [value for value in record[len(header) - 1 :] if value.strip()]
+                        record = [*record[: len(header) - 1], "; ".join(spilled)]
+                    self.rows_seen += 1
+                    if len(record) != len(header):
+                        self.problems.append(_ragged_row(file_name, start_line, header, record))
+                    else:
+                        yield CsvRow(start_line, dict(zip(header, record, strict=True)))
+                start_line = reader.line_num + 1
+        except csv.Error as error:
+            unread = "\n".join(self._text.split("\n")[start_line - 1 :])
+            self.problems.append(
+                Problem(
+                    file_name,
+                    start_line,
+                    _column_at(unread, header),
+                    f"the line cannot be read as CSV ({error}): is the line cut short, or a quote left open?",
+                )
+            )
+        if not self.rows_seen and not self.problems:
+            self.problems.append(Problem(file_name, 2, None, "the file has a header but no rows"))
+
+
 def read_csv(content: bytes, file_name: str, *, spill_column: str | None = None) -> CsvTable:
-    """Parse ``content``; raise ImportRejected if the file as a whole cannot be read.
+    """Parse all of ``content``; raise ImportRejected if the file as a whole cannot be read.
 
     ``spill_column`` names a last column that may run on into extra unnamed fields (the
     register writes each linked establishment as a field of its own); those fields are
     joined into it with "; " instead of being taken for a broken line.
     """
-    text = _decode(content, file_name)
-    if not text.strip():
-        raise ImportRejected([Problem(file_name, None, None, "the file is empty")])
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ImportRejected([Problem(file_name, line, None, "the file contains NUL bytes: it is not a CSV text file")])
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    problems: list[Problem] = []
-    header: list[str] = []
-    rows: list[CsvRow] = []
-    start_line = 1
-    try:
-        for record in reader:
-            if not header:
-                header = [name.strip() for name in record]
-                start_line = reader.line_num + 1
-                continue
-            if record and any(value.strip() for value in record):
-                if len(record) > len(header) and spill_column is not None and header[-1] == spill_column:
-                    spilled = [value for value in record[len(header) - 1 :] if value.strip()]
-                    record = [*record[: len(header) - 1], "; ".join(spilled)]
-                if len(record) != len(header):
-                    problems.append(_ragged_row(file_name, start_line, header, record))
-                else:
-                    rows.append(CsvRow(start_line, dict(zip(header, record, strict=True))))
-            start_line = reader.line_num + 1
-    except csv.Error as error:
-        unread = "\n".join(text.split("\n")[start_line - 1 :])
-        problems.append(
-            Problem(
-                file_name,
-                start_line,
-                _column_at(unread, header),
-                f"the line cannot be read as CSV ({error}): is the line cut short, or a quote left open?",
-            )
-        )
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    if duplicates:
-        problems.insert(0, Problem(file_name, 1, duplicates[0], "the header names this column more than once"))
-    if problems:
-        raise ImportRejected(problems)
-    if not rows:
-        raise ImportRejected([Problem(file_name, 2, None, "the file has a header but no rows")])
-    return CsvTable(file_name, header, rows)
+    stream = CsvStream(content, file_name, spill_column=spill_column)
+    rows = list(stream.rows())
+    if stream.problems:
+        raise ImportRejected(stream.problems)
+    return CsvTable(file_name, stream.header, rows)
 
 
 def _ragged_row(file_name: str, line: int, header: list[str], record: list[str]) -> Problem:

@@ -31,8 +31,9 @@ class Problem:
 class ImportRejected(Exception):
     """The file cannot be imported; nothing has been written."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], *, rows_read: int = 0):
         self.problems = problems
+        self.rows_read = rows_read
         first = problems[0] if problems else None
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         super().__init__(f"{first}{more}" if first else "The file was rejected.")

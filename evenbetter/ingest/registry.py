@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from evenbetter.ingest.problems import Problem
+from evenbetter.ingest.problems import ImportRejected, Problem
 
 if TYPE_CHECKING:
     from evenbetter.indicators.models import ImportRun
@@ -43,6 +44,19 @@ class CommitCounts:
             self.examples.append(text)
 
 
+@dataclass
+class Loaded:
+    """What one import did (or, in a dry run, would do)."""
+
+    counts: CommitCounts
+    rows_read: int
+    rows_accepted: int
+    problems: list[Problem]
+
+
+Progress = Callable[[int], None]
+
+
 class SourceFormat(ABC):
     """One format of file the platform reads.
 
@@ -62,6 +76,19 @@ class SourceFormat(ABC):
 
     @abstractmethod
     def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts: ...
+
+    def load(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None = None) -> Loaded:
+        """Read, check and write a file; the runner calls this inside one transaction.
+
+        Raises ImportRejected when the file has any error; the transaction then writes
+        nothing. Formats for very large files override this to stream (see observations).
+        """
+        staged = self.parse(content, file_name)
+        accepted = len(staged.records) if staged.rows_accepted is None else staged.rows_accepted
+        if staged.errors:
+            raise ImportRejected(staged.problems, rows_read=staged.rows_read)
+        counts = self.commit(staged, run)
+        return Loaded(counts, staged.rows_read, accepted, staged.problems)
 
 
 _FORMATS: dict[str, type[SourceFormat]] = {}

@@ -12,11 +12,14 @@ from django.utils import timezone
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun
 from evenbetter.ingest.problems import ImportRejected, Problem
-from evenbetter.ingest.registry import get_format
+from evenbetter.ingest.registry import Loaded, Progress, get_format
 
 
 class _DryRunRollback(Exception):
-    pass
+    """Raised to roll a dry run back, carrying what it counted."""
+
+    def __init__(self, loaded: Loaded):
+        self.loaded = loaded
 
 
 def _recorded(options: dict[str, Any]) -> dict[str, Any]:
@@ -39,6 +42,7 @@ def import_file(
     source_format: str,
     run_by: User | None = None,
     dry_run: bool = False,
+    progress: Progress | None = None,
     **options: Any,
 ) -> ImportRun:
     """Import one file; the returned ImportRun says what happened.
@@ -60,28 +64,28 @@ def import_file(
     )
     problems: list[Problem] = []
     try:
-        staged = importer.parse(content, run.file_name)
-        problems = staged.problems
-        run.rows_read = staged.rows_read
-        run.rows_accepted = len(staged.records) if staged.rows_accepted is None else staged.rows_accepted
-        run.rows_rejected = staged.rows_read - run.rows_accepted
-        if staged.errors:
-            raise ImportRejected(staged.problems)
         try:
             with transaction.atomic():
-                counts = importer.commit(staged, None if dry_run else run)
-                run.records_created, run.records_updated = counts.created, counts.updated
-                run.records_unchanged = counts.unchanged
-                run.examples = counts.examples
+                loaded = importer.load(content, run.file_name, run, progress)
                 if dry_run:
-                    raise _DryRunRollback
-        except _DryRunRollback:
-            pass
+                    raise _DryRunRollback(loaded)
+        except _DryRunRollback as rolled_back:
+            loaded = rolled_back.loaded
+        problems = loaded.problems
+        run.rows_read, run.rows_accepted = loaded.rows_read, loaded.rows_accepted
+        run.rows_rejected = loaded.rows_read - loaded.rows_accepted
+        counts = loaded.counts
+        run.records_created, run.records_updated, run.records_unchanged = (
+            counts.created,
+            counts.updated,
+            counts.unchanged,
+        )
+        run.examples = counts.examples
         run.status = ImportRun.Status.DRY_RUN if dry_run else ImportRun.Status.SUCCEEDED
     except ImportRejected as rejected:
         problems = rejected.problems
         run.status = ImportRun.Status.FAILED
-        run.rows_accepted = 0
+        run.rows_read, run.rows_accepted, run.rows_rejected = rejected.rows_read, 0, rejected.rows_read
         run.records_created = run.records_updated = run.records_unchanged = 0
     run.problems = [problem.as_dict() for problem in problems]
     run.finished_at = timezone.now()
@@ -90,7 +94,13 @@ def import_file(
 
 
 def import_path(
-    *, path: Path, source_format: str, run_by: User | None = None, dry_run: bool = False, **options: Any
+    *,
+    path: Path,
+    source_format: str,
+    run_by: User | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    **options: Any,
 ) -> ImportRun:
     return import_file(
         content=path.read_bytes(),
@@ -98,5 +108,6 @@ def import_path(
         source_format=source_format,
         run_by=run_by,
         dry_run=dry_run,
+        progress=progress,
         **options,
     )

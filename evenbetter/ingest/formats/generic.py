@@ -25,11 +25,11 @@ from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
 from evenbetter.ingest.observations import (
     IndicatorDefinition,
     Measure,
-    ObservationFormat,
+    StreamingObservations,
     observations_write,
 )
 from evenbetter.ingest.problems import ImportRejected, Problem
-from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
+from evenbetter.ingest.registry import CommitCounts, Loaded, Progress, SourceFormat, Staged, register
 from evenbetter.ingest.values import parse_decimal, parse_int
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School, SchoolIdentifier
@@ -63,7 +63,7 @@ def _definition_of(indicator: Indicator) -> IndicatorDefinition:
     )
 
 
-class GenericObservations(ObservationFormat):
+class GenericObservations(StreamingObservations):
     """Values for indicators already in the catalogue, for schools already registered."""
 
     school_column = "school_id"
@@ -90,10 +90,15 @@ class GenericObservations(ObservationFormat):
             SchoolIdentifier.objects.filter(scheme=self.scheme, value__in=keys).values_list("value", "school_id")
         )
 
+    def indicator_ids(self) -> dict[str, int]:
+        return dict(Indicator.objects.values_list("code", "pk"))
+
+    def load(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None = None) -> Loaded:
+        self.scheme = _scheme(self.options, file_name)
+        return super().load(content, file_name, run, progress)
+
     def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts:
-        codes = {record.indicator for record in staged.records}
-        indicator_ids = dict(Indicator.objects.filter(code__in=codes).values_list("code", "pk"))
-        return observations_write(staged.records, indicator_ids, run)
+        return observations_write(staged.records, self.indicator_ids(), run)
 
 
 @register

@@ -54,7 +54,9 @@ class Command(BaseCommand):
             )
             if value
         }
-        run = import_path(path=path, source_format=source_format, dry_run=dry_run, **format_options)
+        run = import_path(
+            path=path, source_format=source_format, dry_run=dry_run, progress=self._progress, **format_options
+        )
         for problem in run.problems:
             self.stderr.write(f"{problem['severity']}: {Problem(**problem)}")
         summary = (
@@ -65,3 +67,6 @@ class Command(BaseCommand):
         if run.status == ImportRun.Status.FAILED:
             raise CommandError(summary)
         self.stdout.write(self.style.SUCCESS(summary))
+
+    def _progress(self, rows: int) -> None:
+        self.stderr.write(f"… {rows:,} rows read so far", ending="\r" if self.stderr.isatty() else "\n")
