@@ -11,12 +11,13 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from evenbetter.ingest.problems import ImportRejected, Problem
 
 
-@dataclass(frozen=True)
-class CsvRow:
+class CsvRow(NamedTuple):
+    # A named tuple: a large file makes millions of them.
     line: int
     values: dict[str, str]
 
@@ -98,7 +99,8 @@ class CsvStream:
         start_line = reader.line_num + 1
         try:
             for record in reader:
-                if record and any(value.strip() for value in record):
+                # any(record) first: it runs in C and settles almost every line at once.
+                if any(record) and (record[0].strip() or any(value.strip() for value in record)):
                     if len(record) > len(header) and self.spill_column is not None and header[-1] == self.spill_column:
                         spilled = [value for value in record[len(header) - 1 :] if value.strip()]
                         record = [*record[: len(header) - 1], "; ".join(spilled)]

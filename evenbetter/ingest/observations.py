@@ -14,7 +14,7 @@ import math
 from abc import abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from django.db import connection
 
@@ -82,8 +82,8 @@ class Measure:
     parse: Callable[[str], float | None] | None = None
 
 
-@dataclass(frozen=True)
-class StagedObservation:
+class StagedObservation(NamedTuple):
+    # A named tuple, not a dataclass: millions are made in a large import.
     school_id: int
     indicator: str
     period: str
@@ -193,33 +193,45 @@ class ObservationFormat(SourceFormat):
         problems: list[Problem],
     ) -> StagedObservation | None:
         raw = row.values.get(measure.column, "")
-        status = cell_status(raw)
-        if status is None:
-            return None
         value: float | None = None
-        if status == Observation.Status.VALUE:
+        if measure.parse is None and "_" not in raw:
             try:
-                value = (measure.parse or read_number)(raw)
-            except ValueError as error:
-                problems.append(Problem(file_name, row.line, measure.column, str(error)))
-                return None
-            if value is None:
-                status = Observation.Status.MISSING
+                # The common case first, and the fast one: a plain number.
+                value = float(raw)
+            except ValueError:
+                value = None
             else:
-                definition = definitions[measure.indicator]
-                if (definition.minimum is not None and value < definition.minimum) or (
-                    definition.maximum is not None and value > definition.maximum
-                ):
-                    problems.append(
-                        Problem(
-                            file_name,
-                            row.line,
-                            measure.column,
-                            f"{raw.strip()} is outside the range of {definition.name} "
-                            f"({_bound(definition.minimum)} to {_bound(definition.maximum)})",
-                        )
-                    )
+                value = value if math.isfinite(value) else None
+        if value is not None:
+            status: str = Observation.Status.VALUE
+        else:
+            cell = cell_status(raw)
+            if cell is None:
+                return None
+            status = cell
+            if status == Observation.Status.VALUE:
+                try:
+                    value = (measure.parse or read_number)(raw)
+                except ValueError as error:
+                    problems.append(Problem(file_name, row.line, measure.column, str(error)))
                     return None
+                if value is None:
+                    status = Observation.Status.MISSING
+        if value is not None:
+            definition = definitions[measure.indicator]
+            if (definition.minimum is not None and value < definition.minimum) or (
+                definition.maximum is not None and value > definition.maximum
+            ):
+                problems.append(
+                    Problem(
+                        file_name,
+                        row.line,
+                        measure.column,
+                        f"{raw.strip()} is outside the range of {definition.name} "
+                        f"({_bound(definition.minimum)} to {_bound(definition.maximum)})",
+                    )
+                )
+                return None
         return StagedObservation(
             school_id,
             measure.indicator,
@@ -277,7 +289,8 @@ class Stager:
 
     def stage(self, rows: Iterable[CsvRow], staged: dict[tuple[int, str, str], StagedObservation]) -> None:
         source, file_name, column = self.source, self.file_name, self.source.school_column
-        rows = [row for row in rows if source.keep_row(row)]
+        if type(source).keep_row is not ObservationFormat.keep_row:
+            rows = [row for row in rows if source.keep_row(row)]
         named = []
         for row in rows:
             if row.values[column].strip():
@@ -587,7 +600,9 @@ def _insert(new_rows: list[tuple[StagedObservation, int]], run: ImportRun | None
                         record.school_id,
                         indicator_id,
                         record.period,
-                        starts.setdefault(record.period_start, adapt(record.period_start)),
+                        starts[record.period_start]
+                        if record.period_start in starts
+                        else starts.setdefault(record.period_start, adapt(record.period_start)),
                         record.value,
                         record.status,
                         record.provisional,

@@ -109,6 +109,7 @@ class LongFile(GenericObservations):
     required_columns = ["period", "indicator", "value"]
 
     def measures(self, table: CsvTable) -> list[Measure]:
+        self._measures: dict[str, Measure] = {}
         return [Measure("value", "")]  # the indicator is named on each row
 
     def row_measures(
@@ -125,7 +126,10 @@ class LongFile(GenericObservations):
                 )
             )
             return []
-        return [Measure("value", code)]
+        measure = self._measures.get(code)
+        if measure is None:
+            measure = self._measures[code] = Measure("value", code)
+        return [measure]
 
 
 @register
