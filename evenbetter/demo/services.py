@@ -13,6 +13,8 @@ from django.utils.text import slugify
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.demo.clusters import Place, nearest_neighbour_groups
 from evenbetter.indicators.models import ImportRun
+from evenbetter.indicators.quality import data_quality_refresh
+from evenbetter.ingest.registry import all_formats
 from evenbetter.ingest.runner import import_path
 from evenbetter.schools.models import Partnership, PartnershipMembership, School
 
@@ -157,7 +159,41 @@ def demo_logins() -> list[DemoLogin]:
     )
 
 
+# Real published indicators for the demo's schools: (file, format, options). Rows for
+# schools outside Hampshire and Surrey are skipped by the importers and counted.
+DEMO_INDICATOR_FILES: list[tuple[str, str, dict[str, Any]]] = [
+    ("national-2019/england_census.csv", "dfe_census", {"period": "2018/19"}),
+    ("national-2019/england_abs.csv", "dfe_absence", {"period": "2018/19"}),
+    ("national-2019/england_swf.csv", "dfe_workforce", {"period": "2018/19"}),
+    ("national-2019/ofsted_ratings.csv", "ofsted_ratings", {"period": "2018/19"}),
+    ("hampshire-surrey/ks2_2016_850.csv", "dfe_ks2", {"period": "2016/17"}),
+    ("hampshire-surrey/ks2_2016_936.csv", "dfe_ks2", {"period": "2016/17"}),
+    ("hampshire-surrey/ks2_2017_850.csv", "dfe_ks2", {"period": "2017/18"}),
+    ("hampshire-surrey/ks2_2017_936.csv", "dfe_ks2", {"period": "2017/18"}),
+    ("hampshire-surrey/ks2_2018_850.csv", "dfe_ks2", {"period": "2018/19"}),
+    ("hampshire-surrey/ks2_2018_936.csv", "dfe_ks2", {"period": "2018/19"}),
+]
+
+
+def demo_import_indicators() -> list[ImportRun]:
+    """Import every real indicator file the demo uses and the platform has a format for."""
+    known = {format_class.code for format_class in all_formats()}
+    runs = []
+    for relative, source_format, options in DEMO_INDICATOR_FILES:
+        path = Path(settings.EVENBETTER_DATA_DIR) / relative
+        if source_format not in known or not path.is_file():
+            continue
+        run = import_path(path=path, source_format=source_format, **options)
+        if run.status != ImportRun.Status.SUCCEEDED:
+            first = run.errors[0] if run.errors else {}
+            raise DemoDataMissing(f"{relative} did not import: {first.get('message', 'unknown problem')}")
+        runs.append(run)
+    return runs
+
+
 def demo_build() -> list[DemoLogin]:
     demo_import_register()
+    demo_import_indicators()
+    data_quality_refresh()
     clusters = demo_make_clusters()
     return demo_make_users(clusters)

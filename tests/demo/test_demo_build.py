@@ -92,3 +92,13 @@ def test_if_empty_leaves_a_database_with_schools_alone(demo: str) -> None:
     call_command("demo", "--if-empty", stdout=out)
     assert "not rebuilt" in out.getvalue()
     assert School.objects.get(urn=115850).name == "Renamed by a user"
+
+
+def test_the_demo_carries_real_indicators_and_data_quality(demo: str) -> None:
+    from evenbetter.indicators.models import Observation
+
+    leader = Membership.objects.get(user__username="school-leader").school
+    codes = set(Observation.objects.filter(school=leader).values_list("indicator__code", flat=True))
+    assert {"absence_overall", "data_confidence"} <= codes
+    # Real values only for schools on the register: nothing outside Hampshire and Surrey.
+    assert not Observation.objects.exclude(school__la_code__in=["850", "936"]).exists()
