@@ -33,3 +33,8 @@ def server_error_view(request: HttpRequest) -> HttpResponse:
 
 def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "400.html", status=400)
+
+
+def csrf_failure_view(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token: usually a page left open too long."""
+    return render(request, "403_csrf.html", status=403)
