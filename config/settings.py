@@ -198,6 +198,8 @@ EVENBETTER_DATA_DIR = Path(env_str("EVENBETTER_DATA_DIR", str(BASE_DIR.parent / 
 EVENBETTER_UPLOAD_DIR = Path(env_str("EVENBETTER_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 EVENBETTER_MAX_UPLOAD_MB = env_int("EVENBETTER_MAX_UPLOAD_MB", 200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# SQLite page cache while a large file streams in (megabytes; given back afterwards).
+EVENBETTER_IMPORT_CACHE_MB = env_int("EVENBETTER_IMPORT_CACHE_MB", 512)
 EVENBETTER_DEMO_PASSWORD = env_str("EVENBETTER_DEMO_PASSWORD", "even-better-demo")
 
 LOGGING = {

@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from abc import abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
+from django.conf import settings
 from django.db import connection
 
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
@@ -387,6 +389,12 @@ class StreamingObservations(ObservationFormat):
             return super().load(content, file_name, run, progress)  # workbooks are read whole
         stream = CsvStream(content, file_name)
         stager = Stager(self, file_name, CsvTable(file_name, stream.header, []))
+        with _large_page_cache():
+            return self._load_stream(stream, stager, file_name, run, progress)
+
+    def _load_stream(
+        self, stream: CsvStream, stager: Stager, file_name: str, run: ImportRun, progress: Progress | None
+    ) -> Loaded:
         indicator_ids = self.indicator_ids()
         counts = CommitCounts()
         seen = SeenKeys()
@@ -419,6 +427,23 @@ class StreamingObservations(ObservationFormat):
         if any(p.severity == "error" for p in problems):
             raise ImportRejected(problems, rows_read=stream.rows_seen)
         return Loaded(counts, stream.rows_seen, stager.accepted_rows, problems)
+
+
+@contextmanager
+def _large_page_cache() -> Iterator[None]:
+    """On SQLite, a page cache big enough for the indexes while millions of rows go in."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size=-{int(settings.EVENBETTER_IMPORT_CACHE_MB) * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(before)}")
 
 
 class SeenKeys:
