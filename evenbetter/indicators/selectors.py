@@ -69,8 +69,12 @@ def disputes_visible_to(user: AnyUser) -> QuerySet[Dispute]:
 
 
 def can_dispute(user: AnyUser, observation: Observation) -> bool:
-    """Only the school's own leaders flag its values (DESIGN.md principle 1)."""
-    return observation.school_id in scope_of(user).school_ids
+    """Only the school's own leaders flag its values (DESIGN.md principle 1); the platform's
+    own computed scores are not values a source gave, so there is nothing to correct."""
+    return (
+        observation.school_id in scope_of(user).school_ids
+        and observation.indicator.domain != Indicator.Domain.DATA_QUALITY
+    )
 
 
 def can_resolve_disputes(user: AnyUser) -> bool:

@@ -172,3 +172,15 @@ def test_the_school_page_offers_flags_to_the_schools_leader_only(
     _raise(client_for("school_leader_a"), _value(115850))
     flagged = client_for("school_leader_a").get(reverse("school_detail", args=[115850]))
     assert b"disputed" in flagged.content
+
+
+def test_a_computed_data_quality_score_cannot_be_disputed(
+    client_for: Callable[[str], Client], absence: ImportRun
+) -> None:
+    from evenbetter.indicators.quality import data_quality_refresh
+
+    data_quality_refresh()
+    score = _value(115850, "data_confidence")
+    response = _raise(client_for("school_leader_a"), score)
+    assert response.status_code == 403
+    assert not Dispute.objects.exists()
