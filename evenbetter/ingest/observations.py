@@ -10,6 +10,7 @@ same school, indicator and period, and writes only what changed.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import math
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -389,8 +390,16 @@ class StreamingObservations(ObservationFormat):
             return super().load(content, file_name, run, progress)  # workbooks are read whole
         stream = CsvStream(content, file_name)
         stager = Stager(self, file_name, CsvTable(file_name, stream.header, []))
-        with _large_page_cache():
-            return self._load_stream(stream, stager, file_name, run, progress)
+        # The cyclic garbage collector would walk every live row again and again while
+        # millions are made; nothing here makes reference cycles, so it can rest.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            with _large_page_cache():
+                return self._load_stream(stream, stager, file_name, run, progress)
+        finally:
+            if collecting:
+                gc.enable()
 
     def _load_stream(
         self, stream: CsvStream, stager: Stager, file_name: str, run: ImportRun, progress: Progress | None
@@ -544,24 +553,27 @@ def observations_write(
     wanted_indicators = {indicator_ids[r.indicator] for r in records}
     wanted_periods = {r.period for r in records}
     school_ids = sorted({r.school_id for r in records})
-    existing: dict[tuple[int, int, str], tuple[int, float | None, str, bool]] = {}
+    existing: dict[tuple[int, int, str], tuple[int, float | None, str, bool, int | None]] = {}
     for start in range(0, len(school_ids), SCHOOLS_PER_QUERY):
         rows = Observation.objects.filter(
             school_id__in=school_ids[start : start + SCHOOLS_PER_QUERY],
             indicator_id__in=wanted_indicators,
             period__in=wanted_periods,
-        ).values_list("pk", "school_id", "indicator_id", "period", "value", "status", "provisional")
-        for pk, school_id, indicator_id, period, value, status, provisional in rows:
-            existing[(school_id, indicator_id, period)] = (pk, value, status, provisional)
+        ).values_list("pk", "school_id", "indicator_id", "period", "value", "status", "provisional", "import_run_id")
+        for pk, school_id, indicator_id, period, value, status, provisional, run_id in rows:
+            existing[(school_id, indicator_id, period)] = (pk, value, status, provisional, run_id)
+    this_run = run.pk if run is not None else None
     new_rows: list[tuple[StagedObservation, int]] = []
     updates: list[tuple[StagedObservation, int, int, str]] = []
     for record in records:
         indicator_id = indicator_ids[record.indicator]
         current = existing.get((record.school_id, indicator_id, record.period))
-        if seen is not None:
+        if seen is not None and current is not None:
+            # A row this import already wrote from an earlier chunk carries its run; one
+            # it found unchanged is remembered in ``seen``. Either way, this line repeats it.
             key = seen.key(record.school_id, indicator_id, record.period)
-            if key in seen.keys:
-                if current is not None and (current[1], current[2]) != (record.value, record.status):
+            if current[4] == this_run or key in seen.keys:
+                if (current[1], current[2]) != (record.value, record.status):
                     (problems if problems is not None else []).append(
                         Problem(
                             file_name,

@@ -90,3 +90,14 @@ def test_the_command_line_shows_progress(catalogue: None, small_chunks: None, tm
     err = io.StringIO()
     call_command("import_data", str(path), "--format", "long", stdout=io.StringIO(), stderr=err)
     assert "30 rows read so far" in err.getvalue()
+
+
+def test_a_repeat_of_an_unchanged_row_with_another_value_is_caught_on_reimport(
+    catalogue: None, small_chunks: None
+) -> None:
+    assert import_file(content=_long(_rows()), file_name="l.csv", source_format="long").status == "succeeded"
+    rows = [*_rows(), "115850,2016/17,score_a,1"]  # unchanged on line 2, contradicted on line 32
+    run = import_file(content=_long(rows), file_name="l2.csv", source_format="long")
+    assert run.status == ImportRun.Status.FAILED
+    assert [(e["line"], e["column"]) for e in run.errors] == [(32, "value")]
+    assert Observation.objects.get(school__urn=115850, period="2016/17").value == (115850 + 2016) % 97
