@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from evenbetter.schools.models import School
 from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,21 @@ POLICY: dict[str, dict[str, int | str]] = {
     "school_directory": {"anonymous": LOGIN, "outsider": FORBIDDEN, "default": OK},
     "school_a": {"anonymous": LOGIN, "outsider": FORBIDDEN, "default": OK},
     "school_b": {
+        "anonymous": LOGIN,
+        "outsider": FORBIDDEN,
+        "governor": FORBIDDEN,
+        "partner_agency": FORBIDDEN,
+        "default": OK,
+    },
+    "school_b_by_id": {
+        "anonymous": LOGIN,
+        "outsider": FORBIDDEN,
+        "governor": FORBIDDEN,
+        "partner_agency": FORBIDDEN,
+        "default": OK,
+    },
+    "data_quality": {"anonymous": LOGIN, "system_lead": OK, "default": FORBIDDEN},
+    "dispute_list": {
         "anonymous": LOGIN,
         "outsider": FORBIDDEN,
         "governor": FORBIDDEN,
@@ -64,6 +80,9 @@ def _url(page: str) -> str:
         "school_directory": lambda: reverse("school_directory"),
         "school_a": lambda: reverse("school_detail", args=[115850]),
         "school_b": lambda: reverse("school_detail", args=[125116]),
+        "school_b_by_id": lambda: reverse("school_detail_by_id", args=[School.objects.get(urn=125116).pk]),
+        "data_quality": lambda: reverse("data_quality"),
+        "dispute_list": lambda: reverse("dispute_list"),
         "locality_list": lambda: reverse("locality_list"),
         "east_hampshire": lambda: reverse("locality_detail", args=["east-hampshire"]),
         "guildford": lambda: reverse("locality_detail", args=["guildford"]),
