@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
-from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
+from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Inspection, Observation
 from evenbetter.schools.models import School
 
 
@@ -131,3 +131,10 @@ def data_quality_overview(*, user: AnyUser, outlier_limit: int = 200) -> Quality
                 }
             )
     return QualityOverview(period, lowest, indicators, outlier_rows, latest_run.finished_at if latest_run else None)
+
+
+def inspections_of_school_visible_to(user: AnyUser, school: School) -> QuerySet[Inspection]:
+    """Inspection grades are published: anyone who may open the school's page sees them."""
+    if school_access(user, school) == SchoolAccess.NONE:
+        return Inspection.objects.none()
+    return Inspection.objects.filter(school=school).order_by("-inspected_on", "-as_at")

@@ -17,7 +17,12 @@ from evenbetter.accounts.selectors import (
     scope_of,
 )
 from evenbetter.indicators.models import Dispute, Indicator
-from evenbetter.indicators.selectors import IndicatorSeries, disputes_visible_to, school_indicator_series
+from evenbetter.indicators.selectors import (
+    IndicatorSeries,
+    disputes_visible_to,
+    inspections_of_school_visible_to,
+    school_indicator_series,
+)
 from evenbetter.schools.forms import DirectoryFilterForm
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.selectors import (
@@ -81,6 +86,7 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
             "visible_locality_ids": set(visible_localities.values_list("pk", flat=True)),
             "memberships": school_partnership_memberships(user=request.user, school=school),
             "indicator_domains": _by_domain(school_indicator_series(user=request.user, school=school)),
+            "inspections": inspections_of_school_visible_to(request.user, school),
             "can_flag": school.pk in scope_of(request.user).school_ids,
             "disputed_ids": set(
                 disputes_visible_to(request.user)

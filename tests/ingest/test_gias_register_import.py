@@ -182,3 +182,21 @@ def test_linked_establishments_read_as_urn_and_relation(imported: ImportRun) -> 
         (142380, "Successor"),
     ]
     assert School.objects.get(urn=115850).links == []
+
+
+def test_the_registers_latest_inspections_become_dated_events(imported: ImportRun, gias_file: Path) -> None:
+    import csv
+
+    from evenbetter.indicators.models import Inspection
+
+    with gias_file.open(encoding="utf-8-sig", newline="") as handle:
+        rated = [r for r in csv.DictReader(handle) if r["OfstedRating (name)"] and r["OfstedLastInsp"]]
+    assert Inspection.objects.count() == len(rated)
+    ashford = Inspection.objects.get(school__urn=115921)
+    assert (ashford.inspected_on, ashford.grade, ashford.grade_label) == (
+        dt.date(2021, 11, 12),
+        4,
+        "Serious Weaknesses",
+    )
+    import_path(path=gias_file, source_format="gias")
+    assert Inspection.objects.count() == len(rated)

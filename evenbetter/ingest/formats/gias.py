@@ -17,8 +17,9 @@ from typing import Any
 from django.utils import timezone
 from pyproj import Transformer
 
-from evenbetter.indicators.models import ImportRun
+from evenbetter.indicators.models import ImportRun, Inspection
 from evenbetter.ingest.csvfile import CsvRow, read_csv
+from evenbetter.ingest.grades import ofsted_grade
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
 from evenbetter.ingest.values import parse_date, parse_decimal, parse_int, parse_text
@@ -32,6 +33,7 @@ STATUSES = {
     "proposed to open": School.Status.PROPOSED_TO_OPEN,
 }
 LINKS_COLUMN = "Linked establishments"
+REGISTER_SOURCE = "Register (Get Information About Schools)"
 # The British National Grid covers 0-700 km east and 0-1,300 km north.
 GRID_LIMITS = {"easting": 700_000, "northing": 1_300_000}
 
@@ -239,5 +241,38 @@ class GiasRegister(SourceFormat):
             School.objects.bulk_update(to_update, sorted(changed_fields | {"updated_at"}), batch_size=500)
         counts.created, counts.updated = len(to_create), len(to_update)
         register_sync_partnerships(today=timezone.localdate())
+        _register_inspections(staged.records, run)
         register_sync_localities()
         return counts
+
+
+def _register_inspections(records: list[dict[str, Any]], run: ImportRun | None) -> None:
+    """The register's latest inspection of each school, kept as a dated inspection event."""
+    by_urn = {r["urn"]: r for r in records if r.get("ofsted_rating") and r.get("ofsted_last_inspection")}
+    schools = dict(School.objects.filter(urn__in=by_urn).values_list("urn", "pk"))
+    have = set(
+        Inspection.objects.filter(source=REGISTER_SOURCE, school_id__in=schools.values()).values_list(
+            "school_id", "as_at"
+        )
+    )
+    new = []
+    for urn, record in by_urn.items():
+        inspected_on = record["ofsted_last_inspection"]
+        if (schools[urn], inspected_on.isoformat()) in have:
+            continue
+        try:
+            grade = ofsted_grade(record["ofsted_rating"])
+        except ValueError:
+            grade = None  # an unfamiliar label is kept as text, without a number
+        new.append(
+            Inspection(
+                school_id=schools[urn],
+                inspected_on=inspected_on,
+                as_at=inspected_on.isoformat(),
+                grade=grade,
+                grade_label=record["ofsted_rating"],
+                source=REGISTER_SOURCE,
+                import_run=run,
+            )
+        )
+    Inspection.objects.bulk_create(new)
