@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -13,6 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def django_with_fresh_database(label: str) -> Path:
     """Point Django at a new SQLite file (or DATABASE_URL if set) and migrate it."""
     workdir = Path(tempfile.mkdtemp(prefix=f"evenbetter-bench-{label}-"))
+    # Generated files and databases can be gigabytes: gone when the benchmark ends.
+    atexit.register(shutil.rmtree, workdir, ignore_errors=True)
     os.environ.setdefault("EVENBETTER_VAR_DIR", str(workdir))
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
