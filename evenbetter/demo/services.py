@@ -164,7 +164,6 @@ def demo_logins() -> list[DemoLogin]:
 DEMO_INDICATOR_FILES: list[tuple[str, str, dict[str, Any]]] = [
     ("national-2019/england_census.csv", "dfe_census", {"period": "2018/19"}),
     ("national-2019/england_abs.csv", "dfe_absence", {"period": "2018/19"}),
-    ("national-2019/england_swf.csv", "dfe_workforce", {"period": "2018/19"}),
     ("national-2019/ofsted_ratings.csv", "ofsted_ratings", {"period": "2018/19"}),
     ("hampshire-surrey/ks2_2016_850.csv", "dfe_ks2", {"period": "2016/17"}),
     ("hampshire-surrey/ks2_2016_936.csv", "dfe_ks2", {"period": "2016/17"}),
