@@ -71,9 +71,15 @@ class CsvStream:
     are not yielded. Read ``rows()`` once, then check ``problems``.
     """
 
-    def __init__(self, content: bytes, file_name: str, *, spill_column: str | None = None):
+    def __init__(
+        self, content: bytes, file_name: str, *, spill_column: str | None = None, pad_short_rows: bool = False
+    ):
         self.file_name = file_name
         self.spill_column = spill_column
+        # Some publishers (the DfE's performance tables) end a row early when the rest of
+        # its fields are empty. Such rows are padded, except a short last line with no
+        # line break after it: that is a file cut short.
+        self.pad_short_rows = pad_short_rows
         self.problems: list[Problem] = []
         self.rows_seen = 0
         self._text = _decode(content, file_name)
@@ -84,7 +90,8 @@ class CsvStream:
             raise ImportRejected(
                 [Problem(file_name, line, None, "the file contains NUL bytes: it is not a CSV text file")]
             )
-        self._reader = csv.reader(io.StringIO(self._text, newline=""), strict=True)
+        self._buffer = io.StringIO(self._text, newline="")
+        self._reader = csv.reader(self._buffer, strict=True)
         try:
             first = next(self._reader, [])
         except csv.Error as error:
@@ -93,6 +100,10 @@ class CsvStream:
         duplicates = sorted({name for name in self.header if self.header.count(name) > 1})
         if duplicates:
             raise ImportRejected([Problem(file_name, 1, duplicates[0], "the header names this column more than once")])
+
+    def _cut_short(self) -> bool:
+        """Whether the record just read was the file's last line, with no line break after it."""
+        return self._buffer.tell() >= len(self._text) and not self._text.endswith(("\n", "\r"))
 
     def rows(self) -> Iterator[CsvRow]:
         header, reader, file_name = self.header, self._reader, self.file_name
@@ -105,6 +116,8 @@ class CsvStream:
                         spilled = [value for value in record[len(header) - 1 :] if value.strip()]
                         record = [*record[: len(header) - 1], "; ".join(spilled)]
                     self.rows_seen += 1
+                    if len(record) < len(header) and self.pad_short_rows and not self._cut_short():
+                        record = record + [""] * (len(header) - len(record))
                     if len(record) != len(header):
                         self.problems.append(_ragged_row(file_name, start_line, header, record))
                     else:
@@ -124,14 +137,16 @@ class CsvStream:
             self.problems.append(Problem(file_name, 2, None, "the file has a header but no rows"))
 
 
-def read_csv(content: bytes, file_name: str, *, spill_column: str | None = None) -> CsvTable:
+def read_csv(
+    content: bytes, file_name: str, *, spill_column: str | None = None, pad_short_rows: bool = False
+) -> CsvTable:
     """Parse all of ``content``; raise ImportRejected if the file as a whole cannot be read.
 
     ``spill_column`` names a last column that may run on into extra unnamed fields (the
     register writes each linked establishment as a field of its own); those fields are
     joined into it with "; " instead of being taken for a broken line.
     """
-    stream = CsvStream(content, file_name, spill_column=spill_column)
+    stream = CsvStream(content, file_name, spill_column=spill_column, pad_short_rows=pad_short_rows)
     rows = list(stream.rows())
     if stream.problems:
         raise ImportRejected(stream.problems)

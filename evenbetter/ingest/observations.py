@@ -133,6 +133,8 @@ class ObservationFormat(SourceFormat):
     # National files cover more schools than a local register: rows for other schools
     # are skipped and counted. A local file with an unknown school is an error instead.
     unknown_school_is_error: ClassVar[bool] = False
+    # The publisher ends rows early when their last fields are empty (see CsvStream).
+    short_rows_are_blank: ClassVar[bool] = False
 
     # --- what a format says about itself -------------------------------------------
     @abstractmethod
@@ -158,7 +160,7 @@ class ObservationFormat(SourceFormat):
         return True
 
     def read_table(self, content: bytes, file_name: str) -> CsvTable:
-        return read_csv(content, file_name)
+        return read_csv(content, file_name, pad_short_rows=self.short_rows_are_blank)
 
     # --- the shared machinery ------------------------------------------------------
     def parse(self, content: bytes, file_name: str) -> Staged:
@@ -388,7 +390,7 @@ class StreamingObservations(ObservationFormat):
     def load(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None = None) -> Loaded:
         if content.startswith(XLSX_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
             return super().load(content, file_name, run, progress)  # workbooks are read whole
-        stream = CsvStream(content, file_name)
+        stream = CsvStream(content, file_name, pad_short_rows=self.short_rows_are_blank)
         stager = Stager(self, file_name, CsvTable(file_name, stream.header, []))
         # The cyclic garbage collector would walk every live row again and again while
         # millions are made; nothing here makes reference cycles, so it can rest.
