@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from evenbetter.accounts.models import Membership, Role, User
@@ -25,12 +27,28 @@ HOME_HEADINGS = {
 }
 
 
-@pytest.fixture
-def demo(real_data_dir: Path, settings) -> str:
-    settings.EVENBETTER_DEMO_PASSWORD = "demo-password-for-tests"
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup: None, django_db_blocker, real_data_dir_for_module: Path) -> Iterator[str]:
+    """The demo is built once for this module (it imports every real file), and the
+    database is emptied again afterwards; each test runs in a transaction on top of it."""
     out = io.StringIO()
-    call_command("demo", stdout=out)
-    return out.getvalue()
+    with django_db_blocker.unblock():
+        with override_settings(EVENBETTER_DEMO_PASSWORD="demo-password-for-tests"):
+            call_command("demo", stdout=out)
+        yield out.getvalue()
+        call_command("flush", "--no-input", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def real_data_dir_for_module() -> Path:
+    path = Path(settings.EVENBETTER_DATA_DIR)
+    assert path.is_dir(), f"the real public data is missing: {path}"
+    return path
+
+
+@pytest.fixture
+def demo(demo_output: str, db: None) -> str:
+    return demo_output
 
 
 def test_the_demo_loads_the_real_register(demo: str) -> None:
