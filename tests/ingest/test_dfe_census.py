@@ -71,3 +71,39 @@ def test_na_is_missing_not_zero_and_a_bad_percentage_is_refused(register: Import
     assert bad.status == ImportRun.Status.FAILED
     assert [(e["line"], e["column"]) for e in bad.errors] == [(2, "PNUMFSMEVER")]
     assert not Observation.objects.filter(school__urn=115851).exists()
+
+
+def test_the_census_can_add_the_schools_the_register_lacks(register: ImportRun) -> None:
+    content = (
+        b"URN,LA,ESTAB,SCHOOLTYPE,NOR,PNUMFSMEVER\n"
+        b"115850,850,2000,State-funded primary,158,15.8\n"
+        b"100000,201,3614,State-funded primary,285,16.2\n"
+        b"NAT,,PRI,State-funded primary,4727089,23\n"
+    )
+    skipped = import_file(content=content, file_name="c.csv", source_format="dfe_census", period="2018/19")
+    assert skipped.status == ImportRun.Status.SUCCEEDED
+    assert not School.objects.filter(urn=100000).exists()
+
+    added = import_file(
+        content=content, file_name="c.csv", source_format="dfe_census", period="2018/19", add_missing_schools=True
+    )
+    assert added.status == ImportRun.Status.SUCCEEDED
+    school = School.objects.get(urn=100000)
+    assert (school.la_code, school.la_name, school.establishment_number, school.phase) == (
+        "201",
+        "City of London",
+        "3614",
+        "Primary",
+    )
+    assert "name not in the census" in school.name
+    assert _value(100000, "pupils_on_roll").value == 285
+    assert not School.objects.filter(name__contains="NAT").exists()
+
+
+def test_a_failed_census_import_adds_no_school(register: ImportRun) -> None:
+    content = b"URN,LA,ESTAB,SCHOOLTYPE,NOR,PNUMFSMEVER\n100000,201,3614,State-funded primary,285,116.2\n"
+    run = import_file(
+        content=content, file_name="c.csv", source_format="dfe_census", period="2018/19", add_missing_schools=True
+    )
+    assert run.status == ImportRun.Status.FAILED
+    assert not School.objects.filter(urn=100000).exists()

@@ -8,10 +8,16 @@ Every figure is context: it describes the pupils, not how well the school does.
 
 from __future__ import annotations
 
-from evenbetter.indicators.models import Indicator
-from evenbetter.ingest.csvfile import CsvRow, CsvTable
+import csv
+import io
+from functools import cache
+from pathlib import Path
+
+from evenbetter.indicators.models import ImportRun, Indicator
+from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
 from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption, percent
-from evenbetter.ingest.registry import register
+from evenbetter.ingest.registry import Loaded, Progress, register
+from evenbetter.schools.models import School
 
 SOURCE = "DfE schools, pupils and their characteristics (school census)"
 CONTEXT = Indicator.Domain.CONTEXT
@@ -91,9 +97,68 @@ class DfeCensus(PeriodOption):
     description = "Pupils on roll and their characteristics (SEN, first language, free school meals) per school."
     indicators = list(CENSUS_INDICATORS.values())
 
+    def load(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None = None) -> Loaded:
+        if self.options.get("add_missing_schools"):
+            added = _add_missing_schools(read_csv(content, file_name))
+            loaded = super().load(content, file_name, run, progress)
+            loaded.counts.example(f"{added} schools added to the register from the census")
+            return loaded
+        return super().load(content, file_name, run, progress)
+
     def keep_row(self, row: CsvRow) -> bool:
         # The national rows ("NAT" in the URN column) are totals by phase, not schools.
         return row.values["URN"].strip().upper() != "NAT"
 
     def measures(self, table: CsvTable) -> list[Measure]:
         return [Measure(column, d.code) for column, d in CENSUS_INDICATORS.items() if column in table.header]
+
+
+@cache
+def _local_authorities() -> dict[str, str]:
+    """LA code -> name, from the DfE's list shipped in ``reference/``."""
+    path = Path(__file__).parent / "reference" / "la_and_region_codes_meta.csv"
+    return {
+        row["LEA"].strip(): row["LA Name"].strip() for row in csv.DictReader(io.StringIO(path.read_text("utf-8-sig")))
+    }
+
+
+PHASES = {"primary": "Primary", "secondary": "Secondary", "special": "Special", "pupil referral": "Not applicable"}
+
+
+def _phase(school_type: str) -> str:
+    lowered = school_type.lower()
+    return next((phase for word, phase in PHASES.items() if word in lowered), "")
+
+
+def _add_missing_schools(table: CsvTable) -> int:
+    """Schools in the census but not on the register, added with what the census says.
+
+    The census carries no name, address or status: such a school is named by its URN,
+    marked open (it was in the census), and the register fills the rest when imported.
+    Runs inside the import's transaction, so a failed import adds no school.
+    """
+    urns = {int(r.values["URN"]) for r in table.rows if r.values["URN"].strip().isdigit()}
+    known = set(School.objects.filter(urn__in=urns).values_list("urn", flat=True))
+    authorities = _local_authorities()
+    new = []
+    for row in table.rows:
+        urn_text = row.values["URN"].strip()
+        if not urn_text.isdigit() or int(urn_text) in known:
+            continue
+        la = row.values.get("LA", "").strip()
+        school_type = row.values.get("SCHOOLTYPE", "").strip()
+        new.append(
+            School(
+                urn=int(urn_text),
+                name=f"URN {urn_text} (name not in the census)",
+                la_code=la,
+                la_name=authorities.get(la, ""),
+                establishment_number=row.values.get("ESTAB", "").strip(),
+                type_name=school_type,
+                phase=_phase(school_type),
+                status=School.Status.OPEN,
+            )
+        )
+        known.add(int(urn_text))
+    School.objects.bulk_create(new, batch_size=2000)
+    return len(new)
