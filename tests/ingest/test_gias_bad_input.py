@@ -141,3 +141,12 @@ def test_an_unreadable_optional_value_is_a_warning_and_the_rest_loads(db: None) 
     assert [(w["line"], w["column"]) for w in run.warnings] == [(2, "NumberOfPupils")]
     assert School.objects.get(urn=115850).pupils_on_roll is None
     assert School.objects.count() == 13
+
+
+def test_a_garbled_optional_value_does_not_wipe_the_value_held(register: ImportRun) -> None:
+    lines = _lines()
+    lines[1] = lines[1].replace(b'"138","78","60","21.7"', b'"lots","78","60","21.7"')
+    run = import_file(content=b"\n".join(lines), file_name="gias.csv", source_format="gias")
+    assert run.status == ImportRun.Status.SUCCEEDED
+    assert "kept" in str(run.warnings[0]["message"])
+    assert School.objects.get(urn=115850).pupils_on_roll == 138

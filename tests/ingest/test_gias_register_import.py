@@ -75,6 +75,16 @@ def test_latitude_and_longitude_come_from_the_grid_reference(imported: ImportRun
     assert not School.objects.filter(easting=None).exclude(latitude=None).exists()
 
 
+def test_the_registers_placeholder_opening_date_means_unknown(imported: ImportRun, gias_file: Path) -> None:
+    import csv
+
+    with gias_file.open(encoding="utf-8-sig", newline="") as handle:
+        placeholders = [int(r["URN"]) for r in csv.DictReader(handle) if r["OpenDate"] == "01-01-1900"]
+    assert placeholders, "the real file has schools with the 1900 placeholder"
+    assert not School.objects.filter(open_date=dt.date(1900, 1, 1)).exists()
+    assert School.objects.filter(urn__in=placeholders, open_date=None).count() == len(placeholders)
+
+
 def test_closed_schools_are_kept_with_their_status_and_close_date(imported: ImportRun) -> None:
     closed = School.objects.get(urn=115864)
     assert closed.name == "Bordon Junior School"

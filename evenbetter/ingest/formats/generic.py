@@ -280,7 +280,7 @@ class SchoolList(SourceFormat):
     name = "School list: the authority's own identifiers (CSV or Excel)"
     description = (
         "Columns local_id and either urn (a school on the register) or name (a school with no URN); "
-        "optional: phase, town, postcode, authority, status. Needs the scheme's name."
+        "optional: phase, town, postcode, authority. Needs the scheme's name."
     )
     optional_text = {"phase": "phase", "town": "town", "postcode": "postcode", "authority": "la_name"}
 

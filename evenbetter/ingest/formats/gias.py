@@ -8,6 +8,7 @@ that field as it was. The register's personal fields (``HeadTitle``, ``HeadFirst
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -34,6 +35,7 @@ STATUSES = {
 }
 LINKS_COLUMN = "Linked establishments"
 REGISTER_SOURCE = "Register (Get Information About Schools)"
+PLACEHOLDER_DATE = dt.date(1900, 1, 1)
 # The British National Grid covers 0-700 km east and 0-1,300 km north.
 GRID_LIMITS = {"easting": 700_000, "northing": 1_300_000}
 
@@ -176,14 +178,21 @@ class GiasRegister(SourceFormat):
                         file_name,
                         row.line,
                         column.header,
-                        f"{error}; the value was left blank" if not column.required else str(error),
+                        f"{error}; the value was not read (a value held before is kept)"
+                        if not column.required
+                        else str(error),
                         "error" if column.required else "warning",
                     )
                 )
                 row_ok = row_ok and not column.required
-                record[column.field] = None
+                # Left out of the record, not set to blank: a value the school already
+                # has is not wiped by a cell this file garbles.
+                record.pop(column.field, None)
         if not row_ok:
             return None
+        if record.get("open_date") == PLACEHOLDER_DATE:
+            # The register writes 1 January 1900 when it does not know when a school opened.
+            record["open_date"] = None
         if record.get("easting") == 0 and record.get("northing") == 0:
             # The register writes 0, 0 for a school it has no location for.
             record["easting"] = record["northing"] = None
