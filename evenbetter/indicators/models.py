@@ -96,6 +96,9 @@ class Indicator(models.Model):
     ordinal_labels = models.JSONField(
         default=dict, blank=True, help_text='For grades: value to label, e.g. {"1": "Outstanding"}'
     )
+    headline = models.BooleanField(
+        default=False, help_text="Shown as a chart on the school page; the rest are listed beneath"
+    )
 
     class Meta:
         ordering = ["domain", "name"]

@@ -38,6 +38,7 @@ def _share(code: str, name: str, description: str) -> IndicatorDefinition:
         decimal_places=0,
         minimum=0.0,
         maximum=100.0,
+        headline=code == "data_confidence",
     )
 
 

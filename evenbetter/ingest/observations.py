@@ -50,6 +50,7 @@ class IndicatorDefinition:
     minimum: float | None = None
     maximum: float | None = None
     ordinal_labels: dict[str, str] = field(default_factory=dict)
+    headline: bool = False
 
     def catalogue_fields(self) -> dict[str, Any]:
         return {
@@ -64,14 +65,33 @@ class IndicatorDefinition:
             "minimum": self.minimum,
             "maximum": self.maximum,
             "ordinal_labels": self.ordinal_labels,
+            "headline": self.headline,
         }
 
 
 def percent(
-    code: str, name: str, source: str, *, direction: str, domain: str, description: str = ""
+    code: str,
+    name: str,
+    source: str,
+    *,
+    direction: str,
+    domain: str,
+    description: str = "",
+    headline: bool = False,
 ) -> IndicatorDefinition:
     return IndicatorDefinition(
-        code, name, "%", direction, domain, Indicator.Comparison.PERCENT, source, description, 1, 0.0, 100.0
+        code,
+        name,
+        "%",
+        direction,
+        domain,
+        Indicator.Comparison.PERCENT,
+        source,
+        description,
+        1,
+        0.0,
+        100.0,
+        headline=headline,
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -97,13 +99,28 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
     )
 
 
-def _by_domain(series: list[IndicatorSeries]) -> list[tuple[str, list[IndicatorSeries]]]:
+@dataclass(frozen=True)
+class DomainPanel:
+    name: str
+    headline: list[IndicatorSeries]
+    others: list[IndicatorSeries]
+
+
+def _by_domain(series: list[IndicatorSeries]) -> list[DomainPanel]:
+    """Indicators by domain: the headline ones charted, the rest listed beneath."""
     labels = dict(Indicator.Domain.choices)
     grouped: dict[str, list[IndicatorSeries]] = {}
     for entry in series:
         grouped.setdefault(entry.indicator.domain, []).append(entry)
     order = list(labels)
-    return [(labels[domain], grouped[domain]) for domain in sorted(grouped, key=order.index)]
+    return [
+        DomainPanel(
+            labels[domain],
+            [s for s in grouped[domain] if s.indicator.headline],
+            [s for s in grouped[domain] if not s.indicator.headline],
+        )
+        for domain in sorted(grouped, key=order.index)
+    ]
 
 
 @login_required

@@ -134,3 +134,16 @@ def test_the_school_page_charts_every_indicator_with_its_values(client_for: Call
     assert "lower is better" in content
     empty = client_for("school_leader_b").get(reverse("school_detail", args=[115851]))
     assert b"No indicator values have been imported" in empty.content
+
+
+def test_headline_indicators_are_charted_and_the_rest_listed_beneath(client_for: Callable[[str], Client]) -> None:
+    from evenbetter.ingest.runner import import_file
+
+    content = b"URN,LA,ESTAB,SCHOOLTYPE,NOR,NORG,PNUMFSMEVER\n125116,936,2940,State-funded primary,292,144,40.4\n"
+    run = import_file(content=content, file_name="census.csv", source_format="dfe_census", period="2018/19")
+    assert run.status == ImportRun.Status.SUCCEEDED
+    page = client_for("school_leader_b").get(reverse("school_detail", args=[125116])).content.decode()
+    # Pupils on roll and FSM are headline indicators: two charts; girls on roll is listed.
+    assert page.count('class="chart-card"') == 2
+    assert "1 more indicator" in page
+    assert "Girls on roll" in page and "2018/19: 144" in page

@@ -27,6 +27,7 @@ class DfeAbsence(PeriodOption):
             direction=Indicator.Direction.LOWER_IS_BETTER,
             domain=Indicator.Domain.ATTENDANCE,
             description="Percentage of possible sessions missed through authorised and unauthorised absence (PERCTOT).",
+            headline=True,
         ),
         percent(
             "absence_persistent",
@@ -35,6 +36,7 @@ class DfeAbsence(PeriodOption):
             direction=Indicator.Direction.LOWER_IS_BETTER,
             domain=Indicator.Domain.ATTENDANCE,
             description="Percentage of pupils missing 10% or more of possible sessions (PPERSABS10).",
+            headline=True,
         ),
     ]
 

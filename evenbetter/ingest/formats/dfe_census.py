@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
@@ -95,7 +96,12 @@ class DfeCensus(PeriodOption):
     code = "dfe_census"
     name = "DfE school census, school level (CSV)"
     description = "Pupils on roll and their characteristics (SEN, first language, free school meals) per school."
-    indicators = list(CENSUS_INDICATORS.values())
+    indicators = [
+        replace(
+            d, headline=d.code in {"pupils_on_roll", "percent_fsm", "percent_eal", "percent_sen", "percent_ehc_plan"}
+        )
+        for d in CENSUS_INDICATORS.values()
+    ]
 
     def load(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None = None) -> Loaded:
         if self.options.get("add_missing_schools"):

@@ -88,6 +88,7 @@ def _definition(field: str, label: str) -> IndicatorDefinition:
         decimal_places=0 if comparison == Indicator.Comparison.COUNT else 1,
         minimum=low,
         maximum=high,
+        headline=upper in HEADLINE_NAMES,
     )
 
 

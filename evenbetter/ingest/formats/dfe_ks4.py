@@ -54,6 +54,7 @@ def _ks4(
             if comparison == ORDINAL
             else {}
         ),
+        headline=code in {"ks4_attainment8", "ks4_progress8", "ks4_english_maths_4", "ks4_ebacc_aps"},
     )
 
 

@@ -30,6 +30,7 @@ def _workforce(code: str, name: str, unit: str, comparison: str, header: str, pl
         description=f'"{header}" in the school workforce census.',
         decimal_places=places,
         minimum=0.0,
+        headline=code in {"teachers_fte", "pupil_teacher_ratio", "teacher_salary_mean"},
     )
 
 

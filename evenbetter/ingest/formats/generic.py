@@ -60,6 +60,7 @@ def _definition_of(indicator: Indicator) -> IndicatorDefinition:
         indicator.minimum,
         indicator.maximum,
         dict(indicator.ordinal_labels),
+        indicator.headline,
     )
 
 
@@ -254,6 +255,8 @@ class IndicatorCatalogue(SourceFormat):
                 decimal_places=bounds["decimal_places"] if bounds["decimal_places"] is not None else 1,
                 minimum=float(bounds["minimum"]) if bounds["minimum"] is not None else None,
                 maximum=float(bounds["maximum"]) if bounds["maximum"] is not None else None,
+                # An authority's own indicators are few and chosen: charted unless it says no.
+                headline=values.get("headline", "yes").lower() not in {"no", "n", "false", "0"},
             )
         return Staged(records=list(records.values()), rows_read=len(table.rows), problems=problems)
 

@@ -45,6 +45,7 @@ class OfstedRatings(PeriodOption):
             minimum=1.0,
             maximum=4.0,
             ordinal_labels=OFSTED_LABELS,
+            headline=True,
         )
     ]
 
