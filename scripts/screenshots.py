@@ -31,14 +31,26 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for username, shots in {
-            "school-leader": [("/", "home-school-leader.png"), ("/schools/115921/", "school-page.png")],
-            "system-lead": [("/", "home-system-lead.png"), ("/schools/?locality=winchester", "directory.png")],
+            "school-leader": [
+                ("/", "home-school-leader.png"),
+                ("/schools/115921/", "school-page.png"),
+                ("/schools/115921/#indicators-heading", "school-indicators.png"),
+            ],
+            "system-lead": [
+                ("/", "home-system-lead.png"),
+                ("/schools/?locality=winchester", "directory.png"),
+                ("/data/imports/", "imports.png"),
+            ],
         }.items():
             context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
             page = context.new_page()
             sign_in(page, username)
             for path, name in shots:
-                page.goto(f"{BASE}{path}")
+                target, _, anchor = path.partition("#")
+                page.goto(f"{BASE}{target}")
+                if anchor:
+                    page.locator(f"#{anchor}").scroll_into_view_if_needed()
+                    page.evaluate(f"document.getElementById('{anchor}').scrollIntoView()")
                 page.screenshot(path=str(OUT / name))
                 print(OUT / name)
             context.close()
