@@ -53,7 +53,9 @@ def main() -> None:
         parsed += sum(1 for _ in csv.reader(io.StringIO((folder / name).read_text(encoding="utf-8-sig"))))
     parse_seconds = time.perf_counter() - started
     print(f"all files: {total_rows:,} rows, {School.objects.count():,} schools, {Observation.objects.count():,} values")
-    print(f"import {import_seconds:.1f} s; csv parse only {parse_seconds:.2f} s; ratio {import_seconds / parse_seconds:.0f}x")
+    print(
+        f"import {import_seconds:.1f} s; csv parse only {parse_seconds:.2f} s; ratio {import_seconds / parse_seconds:.0f}x"
+    )
     print(f"peak memory {peak_rss_mb():,.0f} MB")
 
 
