@@ -6,13 +6,14 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
-from evenbetter.indicators.models import ImportRun
+from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import Loaded, Progress, get_format
+from evenbetter.schools.models import School
 
 
 class _DryRunRollback(Exception):
@@ -20,6 +21,21 @@ class _DryRunRollback(Exception):
 
     def __init__(self, loaded: Loaded):
         self.loaded = loaded
+
+
+# After this many rows written, PostgreSQL's planner is told about them at once: until
+# autovacuum catches up it would plan queries as if the tables were still small.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _refresh_planner_statistics(loaded: Loaded) -> None:
+    if connection.vendor != "postgresql":
+        return
+    if loaded.counts.created + loaded.counts.updated < ANALYZE_AFTER_ROWS:
+        return
+    with connection.cursor() as cursor:
+        for model in (Observation, School):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _recorded(options: dict[str, Any]) -> dict[str, Any]:
@@ -67,6 +83,7 @@ def import_file(
         try:
             with transaction.atomic():
                 loaded = importer.load(content, run.file_name, run, progress)
+                _refresh_planner_statistics(loaded)
                 if dry_run:
                     raise _DryRunRollback(loaded)
         except _DryRunRollback as rolled_back:
