@@ -139,7 +139,9 @@ def demo_make_users(clusters: list[Partnership]) -> list[DemoLogin]:
     if created:
         admin.set_password(settings.EVENBETTER_DEMO_PASSWORD)
         admin.save()
-    logins.append(DemoLogin("admin", "Superuser (Django admin)", "the whole system"))
+    # The superuser is also a system lead, so that the platform's own pages show it everything.
+    Membership.objects.get_or_create(user=admin, role=Role.SYSTEM_LEAD)
+    logins.append(DemoLogin("admin", "Superuser (Django admin) and system lead", "the whole system"))
     return logins
 
 
@@ -151,7 +153,8 @@ def demo_logins() -> list[DemoLogin]:
     ):
         logins.append(DemoLogin(membership.user.username, membership.get_role_display(), membership.scope_label))
     if User.objects.filter(username="admin", is_superuser=True).exists():
-        logins.append(DemoLogin("admin", "Superuser (Django admin)", "the whole system"))
+        logins = [login for login in logins if login.username != "admin"]
+        logins.append(DemoLogin("admin", "Superuser (Django admin) and system lead", "the whole system"))
     order = ["system-lead", "partnership-lead", "school-leader", "school-leader-b", "governor", "partner-agency"]
     return sorted(
         logins,

@@ -149,7 +149,7 @@ def read_csv(
     stream = CsvStream(content, file_name, spill_column=spill_column, pad_short_rows=pad_short_rows)
     rows = list(stream.rows())
     if stream.problems:
-        raise ImportRejected(stream.problems)
+        raise ImportRejected(stream.problems, rows_read=stream.rows_seen)
     return CsvTable(file_name, stream.header, rows)
 
 

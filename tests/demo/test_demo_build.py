@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 HOME_HEADINGS = {
     "system-lead": "The whole system",
+    "admin": "The whole system",
     "partnership-lead": "Partnerships you lead",
     "school-leader": "Your school",
     "school-leader-b": "Your school",

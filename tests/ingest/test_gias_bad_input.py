@@ -150,3 +150,11 @@ def test_a_garbled_optional_value_does_not_wipe_the_value_held(register: ImportR
     assert run.status == ImportRun.Status.SUCCEEDED
     assert "kept" in str(run.warnings[0]["message"])
     assert School.objects.get(urn=115850).pupils_on_roll == 138
+
+
+def test_a_refused_file_still_says_how_many_rows_it_read(db: None) -> None:
+    lines = SAMPLE.read_bytes().rstrip(b"\r\n").split(b"\n")
+    lines[-1] = b",".join(lines[-1].split(b",")[:40])
+    run = import_file(content=b"\n".join(lines), file_name="cut.csv", source_format="gias")
+    assert run.status == ImportRun.Status.FAILED
+    assert run.rows_read == len(lines) - 1  # every line after the header, the cut one included

@@ -28,7 +28,10 @@ class Command(BaseCommand):
         if not logins:
             return
         self.stdout.write("")
-        self.stdout.write(f"Demo logins (password for every account: {settings.EVENBETTER_DEMO_PASSWORD})")
+        self.stdout.write(
+            f"Demo logins (password for every account: {settings.EVENBETTER_DEMO_PASSWORD}, "
+            "unless EVENBETTER_DEMO_PASSWORD was different when the demo was built)"
+        )
         width = max(len(login.username) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.role} — {login.scope}")
