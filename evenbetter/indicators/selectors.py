@@ -32,10 +32,6 @@ class IndicatorSeries:
     def values(self) -> list[Observation]:
         return [p for p in self.points if p.value is not None]
 
-    @property
-    def latest(self) -> Observation | None:
-        return self.points[-1] if self.points else None
-
 
 def school_indicator_series(*, user: AnyUser, school: School) -> list[IndicatorSeries]:
     """Every indicator the platform holds for the school, over time, if the user may see it.
@@ -79,12 +75,6 @@ def can_dispute(user: AnyUser, observation: Observation) -> bool:
 
 def can_resolve_disputes(user: AnyUser) -> bool:
     return scope_of(user).is_system_lead
-
-
-def observations_of_school_visible_to(user: AnyUser, school: School) -> QuerySet[Observation]:
-    if school_access(user, school) == SchoolAccess.NONE:
-        return Observation.objects.none()
-    return Observation.objects.filter(school=school).select_related("indicator", "school")
 
 
 @dataclass(frozen=True)
