@@ -1,17 +1,21 @@
 """DfE key stage 4 performance tables, school level (``national-2019/england_ks4provisional.csv``).
 
-Only ``RECTYPE`` 1 rows are schools (others are authority and national totals). The
-figures are provisional, and each observation says so. ``SUPP`` is suppressed; ``NA``
-and ``LOWCOV`` (too few pupils covered for a progress score) are missing. The file does
-not say its year, so the import is told (``period``, e.g. 2018/19).
+Rows with ``RECTYPE`` 1 (mainstream schools) and 2 (special schools, as the DfE's
+dictionary of its performance tables names them; their ``NFTYPE`` is CYS, ACCS,
+INDSPEC…) are schools; 4, 5 and 7 are authority and national totals, with no URN. The
+figures are provisional, and each observation says so. ``SUPP`` is suppressed; ``NA``,
+``NE`` (no pupils entered) and ``LOWCOV`` (too few pupils covered for a progress score)
+are missing; a blank cell is no value at all. Percentages are written with ``%``. The
+file does not say its year, so the import is told (``period``, e.g. 2018/19).
 """
 
 from __future__ import annotations
 
 from evenbetter.indicators.models import Indicator
 from evenbetter.ingest.csvfile import CsvRow, CsvTable
+from evenbetter.ingest.formats.dfe_census import unread_columns
 from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption, read_number
-from evenbetter.ingest.registry import register
+from evenbetter.ingest.registry import Staged, register
 
 SOURCE = "DfE key stage 4 performance tables (provisional)"
 OUTCOMES, CONTEXT = Indicator.Domain.OUTCOMES, Indicator.Domain.CONTEXT
@@ -82,6 +86,12 @@ KS4_INDICATORS = dict(
 )  # fmt: skip
 
 
+# Record types that are schools: mainstream and special.
+SCHOOL_RECORDS = frozenset({"1", "2"})
+# Columns that say which school a row is about, not how its pupils did.
+IDENTITY_COLUMNS = frozenset({"RECTYPE", "LEA", "ESTAB", "URN", "SCHNAME", "ICLOSE", "NFTYPE"})
+
+
 def _no_figure(raw: str) -> float | None:
     return None if raw.strip().lower() == "lowcov" else read_number(raw)
 
@@ -95,8 +105,18 @@ class DfeKs4(PeriodOption):
     required_columns = ["RECTYPE"]
     provisional = True
 
+    # The columns of the file being read that are neither indicators nor identity.
+    _unread: tuple[str, ...] = ()
+
     def keep_row(self, row: CsvRow) -> bool:
-        return row.values["RECTYPE"].strip() == "1"
+        return row.values["RECTYPE"].strip() in SCHOOL_RECORDS
 
     def measures(self, table: CsvTable) -> list[Measure]:
+        self._unread = tuple(c for c in table.header if c not in KS4_INDICATORS and c not in IDENTITY_COLUMNS)
         return [Measure(column, d.code, _no_figure) for column, d in KS4_INDICATORS.items() if column in table.header]
+
+    def parse(self, content: bytes, file_name: str) -> Staged:
+        staged = super().parse(content, file_name)
+        if self._unread:
+            staged.problems.append(unread_columns(file_name, self._unread))
+        return staged
