@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "evenbetter.schools",
     "evenbetter.indicators",
     "evenbetter.ingest",
+    "evenbetter.benchmarks",
     "evenbetter.web",
     "evenbetter.demo",
     "django.contrib.admin",
@@ -206,3 +207,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+
+def env_weights(name: str) -> dict[str, float]:
+    """Weights written "pupils_on_roll=1,percent_fsm=2"; a bad entry stops start-up with its name."""
+    weights: dict[str, float] = {}
+    for part in env_str(name).split(","):
+        if not part.strip():
+            continue
+        key, _, number = part.partition("=")
+        try:
+            weights[key.strip()] = float(number)
+        except ValueError as error:
+            raise RuntimeError(f'{name}: "{part.strip()}" is not written variable=weight') from error
+    return weights
+
+
+# Families of similar schools: the weight of each context variable (unset ones keep their
+# default, see evenbetter/benchmarks/services.py) and how many schools a family holds.
+EVENBETTER_FAMILY_WEIGHTS = env_weights("EVENBETTER_FAMILY_WEIGHTS")
+EVENBETTER_FAMILY_SIZE = env_int("EVENBETTER_FAMILY_SIZE", 30)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", web_views.home_view, name="home"),
     path("", include("evenbetter.schools.urls")),
     path("", include("evenbetter.indicators.urls")),
+    path("", include("evenbetter.benchmarks.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

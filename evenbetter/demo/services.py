@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from evenbetter.accounts.models import Membership, Role, User
+from evenbetter.benchmarks.services import benchmarks_refresh
 from evenbetter.demo.clusters import Place, nearest_neighbour_groups
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
@@ -197,5 +198,6 @@ def demo_build() -> list[DemoLogin]:
     demo_import_register()
     demo_import_indicators()
     data_quality_refresh()
+    benchmarks_refresh()
     clusters = demo_make_clusters()
     return demo_make_users(clusters)

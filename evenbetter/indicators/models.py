@@ -99,6 +99,18 @@ class Indicator(models.Model):
     headline = models.BooleanField(
         default=False, help_text="Shown as a chart on the school page; the rest are listed beneath"
     )
+    standard = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="An absolute standard shown beside the peer comparison (e.g. 0 for a progress score); "
+        "when blank, the median of all schools of the phase is used",
+    )
+    standard_label = models.CharField(max_length=120, blank=True, help_text='e.g. "National average progress"')
+    cohort_indicator = models.SlugField(
+        max_length=80,
+        blank=True,
+        help_text="The code of the indicator counting the pupils this one rests on, for small-cohort warnings",
+    )
 
     class Meta:
         ordering = ["domain", "name"]

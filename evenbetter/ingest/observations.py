@@ -51,6 +51,9 @@ class IndicatorDefinition:
     maximum: float | None = None
     ordinal_labels: dict[str, str] = field(default_factory=dict)
     headline: bool = False
+    standard: float | None = None
+    standard_label: str = ""
+    cohort_indicator: str = ""
 
     def catalogue_fields(self) -> dict[str, Any]:
         return {
@@ -66,6 +69,9 @@ class IndicatorDefinition:
             "maximum": self.maximum,
             "ordinal_labels": self.ordinal_labels,
             "headline": self.headline,
+            "standard": self.standard,
+            "standard_label": self.standard_label,
+            "cohort_indicator": self.cohort_indicator,
         }
 
 

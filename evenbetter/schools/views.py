@@ -18,6 +18,14 @@ from evenbetter.accounts.selectors import (
     schools_visible_to,
     scope_of,
 )
+from evenbetter.benchmarks.selectors import (
+    can_manage_comparator_sets,
+    comparator_sets_visible_to,
+    family_of_school,
+    school_benchmarks,
+    school_strengths,
+)
+from evenbetter.benchmarks.views import comparator_from_request
 from evenbetter.indicators.models import Dispute, Indicator
 from evenbetter.indicators.selectors import (
     IndicatorSeries,
@@ -77,6 +85,8 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
     if access == SchoolAccess.NONE:
         raise PermissionDenied("Your account does not give you access to this school.")
     visible_localities = localities_visible_to(request.user)
+    comparator = comparator_from_request(request, school)
+    benchmarks = school_benchmarks(user=request.user, school=school, comparator=comparator)
     return render(
         request,
         "schools/school_detail.html",
@@ -95,6 +105,17 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
                 .filter(observation__school=school, status=Dispute.Status.OPEN)
                 .values_list("observation_id", flat=True)
             ),
+            "benchmark_charts": [
+                (entry, f"bench-{entry.indicator.code}", entry.chart_data(school.name))
+                for entry in benchmarks
+                if entry.indicator.headline
+            ],
+            "benchmark_others": [entry for entry in benchmarks if not entry.indicator.headline],
+            "comparator": comparator,
+            "comparator_sets": comparator_sets_visible_to(request.user, school),
+            "can_manage_comparators": can_manage_comparator_sets(request.user, school),
+            "strengths": school_strengths(user=request.user, school=school),
+            "family": family_of_school(user=request.user, school=school, limit=8),
         },
     )
 

@@ -64,6 +64,7 @@ def _definition(field: str, label: str) -> IndicatorDefinition:
     context = upper.startswith(CONTEXT_PREFIXES) or upper == "TKS1AVERAGE"
     name = HEADLINE_NAMES.get(upper) or label.strip().rstrip(".") or field
     limit = upper.endswith(("_LOWER", "_UPPER"))
+    is_progress = "PROG" in upper and not upper.endswith(("_LOWER", "_UPPER", "COV")) and not context
     if "PROG" in upper and not upper.endswith("COV"):
         unit, comparison, low, high = "score", Indicator.Comparison.SCORE, None, None
     elif upper.startswith("DIFFN"):
@@ -89,6 +90,10 @@ def _definition(field: str, label: str) -> IndicatorDefinition:
         minimum=low,
         maximum=high,
         headline=upper in HEADLINE_NAMES,
+        # Progress scores are measured against the national average, which is 0 by design.
+        standard=0.0 if is_progress else None,
+        standard_label="National average progress (0)" if is_progress else "",
+        cohort_indicator="" if context else "ks2_telig",
     )
 
 

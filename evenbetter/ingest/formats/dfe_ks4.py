@@ -59,6 +59,10 @@ def _ks4(
             else {}
         ),
         headline=code in {"ks4_attainment8", "ks4_progress8", "ks4_english_maths_4", "ks4_ebacc_aps"},
+        # Progress 8 is measured against the national average, which is 0 by design.
+        standard=0.0 if code == "ks4_progress8" else None,
+        standard_label="National average progress (0)" if code == "ks4_progress8" else "",
+        cohort_indicator="ks4_pupils" if comparison != COUNT else "",
     )
 
 

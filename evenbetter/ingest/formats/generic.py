@@ -233,6 +233,7 @@ class IndicatorCatalogue(SourceFormat):
                 ("minimum", parse_decimal),
                 ("maximum", parse_decimal),
                 ("decimal_places", parse_int),
+                ("standard", parse_decimal),
             ):
                 try:
                     bounds[column] = _optional_number(values.get(column, ""), parse)
@@ -257,6 +258,9 @@ class IndicatorCatalogue(SourceFormat):
                 maximum=float(bounds["maximum"]) if bounds["maximum"] is not None else None,
                 # An authority's own indicators are few and chosen: charted unless it says no.
                 headline=values.get("headline", "yes").lower() not in {"no", "n", "false", "0"},
+                standard=float(bounds["standard"]) if bounds["standard"] is not None else None,
+                standard_label=values.get("standard_label", ""),
+                cohort_indicator=values.get("cohort_indicator", ""),
             )
         return Staged(records=list(records.values()), rows_read=len(table.rows), problems=problems)
 

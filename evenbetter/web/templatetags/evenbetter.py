@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.text import slugify
 
-from evenbetter.indicators.models import Observation
+from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import IndicatorSeries
 from evenbetter.web.charts import line_chart
 
@@ -38,3 +38,27 @@ def observation_label(observation: Observation) -> str:
     if observation.value is None:
         return str(observation.get_status_display())
     return observation.indicator.label_for(observation.value)
+
+
+@register.filter
+def indicator_value(value: float | None, indicator: Indicator) -> str:
+    """A figure in the indicator's own units and decimals; a dash when there is none."""
+    if value is None:
+        return "—"
+    return indicator.label_for(value)
+
+
+def _number(value: object) -> str:
+    if value is None:
+        return "unknown"
+    return f"{float(value):,.1f}".removesuffix(".0")  # type: ignore[arg-type]
+
+
+@register.simple_tag
+def most_different(why: list[dict[str, object]]) -> str:
+    """The context variable that counts most in a member's distance, with both values."""
+    counted = [w for w in why if w.get("share")]
+    if not counted:
+        return "alike on every variable known"
+    top = max(counted, key=lambda w: float(w["share"]))  # type: ignore[arg-type]
+    return f"{top['label']} ({_number(top['school_value'])} here, {_number(top['member_value'])} there)"

@@ -1,0 +1,385 @@
+"""Reads of families, benchmarks, strengths and comparator sets, each from the user's scope.
+
+Benchmarks and families are public data (DESIGN.md: a school leader sees other schools'
+public data and benchmarks): whoever may open a school's page sees them. A comparator
+set is a school's own working: its leaders (and the partnership and system leads who see
+the school in full) make and remove them; its governors see them too; nobody else does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.db.models import Exists, OuterRef, QuerySet
+
+from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, schools_visible_to
+from evenbetter.analytics.benchmark import benchmark_against, percentiles_among
+from evenbetter.analytics.strengths import AREA_TO_DEVELOP, STRENGTH, describe, strengths_and_areas
+from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
+from evenbetter.benchmarks.services import FAMILY_CONTEXT
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.models import Locality, Partnership, School
+
+
+def can_manage_comparator_sets(user: AnyUser, school: School) -> bool:
+    return school_access(user, school) == SchoolAccess.FULL
+
+
+def comparator_sets_visible_to(user: AnyUser, school: School) -> QuerySet[ComparatorSet]:
+    if school_access(user, school) not in (SchoolAccess.FULL, SchoolAccess.GOVERNOR):
+        return ComparatorSet.objects.none()
+    return ComparatorSet.objects.filter(school=school).prefetch_related("members")
+
+
+@dataclass(frozen=True)
+class FamilyRow:
+    member: School
+    rank: int
+    distance: float
+    weight_share: float
+    why: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class SchoolFamily:
+    run: FamilyRun | None
+    rows: list[FamilyRow]
+    no_family_reason: str = ""
+    variables: list[tuple[str, str]] = field(default_factory=list)  # (variable, label)
+
+
+def family_of_school(*, user: AnyUser, school: School, limit: int | None = None) -> SchoolFamily | None:
+    if school_access(user, school) == SchoolAccess.NONE:
+        return None
+    run = FamilyRun.objects.first()
+    members = FamilyMember.objects.filter(school=school).select_related("member").order_by("rank")
+    if limit:
+        members = members[:limit]
+    labels = {variable: label for variable, (_, label) in FAMILY_CONTEXT.items()}
+    rows = []
+    for member in members:
+        why = [
+            {
+                "variable": variable,
+                "label": labels.get(variable, variable),
+                "school_value": school_value,
+                "member_value": member_value,
+                "share": share,
+            }
+            for variable, school_value, member_value, share in member.why
+        ]
+        rows.append(FamilyRow(member.member, member.rank, member.distance, member.weight_share, why))
+    reason = ""
+    if run is not None and not rows:
+        reason = run.no_family.get(str(school.pk), "")
+        if not reason and school.status == School.Status.CLOSED:
+            reason = "closed schools are not given a family"
+    variables = [(w["variable"], w["label"]) for w in rows[0].why] if rows else []
+    return SchoolFamily(run, rows, reason, variables)
+
+
+@dataclass(frozen=True)
+class BenchmarkPoint:
+    period: str
+    value: float
+    family_count: int
+    family_q1: float | None
+    family_median: float | None
+    family_q3: float | None
+    family_percentile: float | None
+    local_count: int
+    local_percentile: float | None
+    all_count: int
+    all_percentile: float | None
+    target: float | None
+    gap_to_target: float | None
+    standard: float | None
+    average_value: float | None
+    average_periods: int
+    cohort: float | None
+    small_cohort: bool
+
+
+@dataclass(frozen=True)
+class IndicatorBenchmark:
+    indicator: Indicator
+    points: list[BenchmarkPoint]
+    comparison_label: str
+
+    @property
+    def latest(self) -> BenchmarkPoint:
+        return self.points[-1]
+
+    @property
+    def standard_label(self) -> str:
+        return self.indicator.standard_label or "Median of all schools of the phase"
+
+    def chart_data(self, school_name: str) -> dict[str, Any]:
+        """What the chart script draws (evenbetter/web/static/web/charts.js, kind "benchmark")."""
+        direction = self.indicator.direction
+        return {
+            "kind": "benchmark",
+            "title": "",  # the card's caption names it
+            "unit": self.indicator.unit,
+            "decimals": self.indicator.decimal_places,
+            "direction": direction,
+            "periods": [p.period for p in self.points],
+            "school": [p.value for p in self.points],
+            "school_label": school_name,
+            "q1": [p.family_q1 for p in self.points],
+            "median": [p.family_median for p in self.points],
+            "q3": [p.family_q3 for p in self.points],
+            "band_label": f"Middle half of {self.comparison_label}",
+            "median_label": f"Median of {self.comparison_label}",
+            "target": [p.target for p in self.points],
+            "target_label": "Even better: the upper quartile of " + self.comparison_label,
+            "standard": [p.standard for p in self.points],
+            "standard_label": self.standard_label,
+        }
+
+    def summary(self) -> str:
+        """The chart in words, for screen readers and print."""
+        latest = self.latest
+        label = self.indicator.label_for
+        parts = [f"{self.indicator.name}, {latest.period}: {label(latest.value)}."]
+        if latest.family_median is not None:
+            parts.append(
+                f"The median of {self.comparison_label} is {label(latest.family_median)}; "
+                f"the middle half runs from {label(latest.family_q1)} to {label(latest.family_q3)}."
+            )
+        if latest.family_percentile is not None:
+            parts.append(f"Better than {latest.family_percentile:.0f}% of them.")
+        if latest.target is not None:
+            if latest.gap_to_target:
+                parts.append(f"Even-better target {label(latest.target)}, {label(latest.gap_to_target)} away.")
+            else:
+                parts.append(f"At or beyond the even-better target of {label(latest.target)}.")
+        if latest.standard is not None:
+            parts.append(f"{self.standard_label}: {label(latest.standard)}.")
+        if len(self.points) > 1:
+            first = self.points[0]
+            parts.append(f"In {first.period} it was {label(first.value)}.")
+        return " ".join(parts)
+
+
+def _point(benchmark: Benchmark) -> BenchmarkPoint:
+    return BenchmarkPoint(**{name: getattr(benchmark, name) for name in BenchmarkPoint.__dataclass_fields__})
+
+
+def school_benchmarks(
+    *, user: AnyUser, school: School, comparator: ComparatorSet | None = None, headline_only: bool = False
+) -> list[IndicatorBenchmark]:
+    """Every benchmarked indicator of the school, oldest period first, against its family
+    or against a comparator set of its own (whose figures are worked out here)."""
+    if school_access(user, school) == SchoolAccess.NONE:
+        return []
+    rows = Benchmark.objects.filter(school=school).select_related("indicator")
+    if headline_only:
+        rows = rows.filter(indicator__headline=True)
+    grouped: dict[int, list[Benchmark]] = {}
+    indicators: dict[int, Indicator] = {}
+    for row in rows.order_by("indicator__domain", "indicator__name", "period_start"):
+        grouped.setdefault(row.indicator_id, []).append(row)
+        indicators[row.indicator_id] = row.indicator
+    family_size = FamilyMember.objects.filter(school=school).count()
+    label = f"{family_size} similar schools" if family_size else "similar schools"
+    result = [IndicatorBenchmark(indicators[pk], [_point(r) for r in grouped[pk]], label) for pk in grouped]
+    if comparator is None:
+        return result
+    return _against_comparator_set(result, comparator)
+
+
+def _against_comparator_set(
+    benchmarks: list[IndicatorBenchmark], comparator: ComparatorSet
+) -> list[IndicatorBenchmark]:
+    member_ids = [m.pk for m in comparator.members.all()]
+    frame = pd.DataFrame.from_records(
+        Observation.objects.filter(
+            school_id__in=member_ids,
+            indicator_id__in=[b.indicator.pk for b in benchmarks],
+            value__isnull=False,
+        ).values_list("indicator_id", "period", "value"),
+        columns=["indicator_id", "period", "value"],
+    )
+    values = {key: group["value"].to_numpy(dtype=float) for key, group in frame.groupby(["indicator_id", "period"])}
+    label = f'"{comparator.name}" ({len(member_ids)} schools)'
+    changed = []
+    for entry in benchmarks:
+        points = []
+        for point in entry.points:
+            members = values.get((entry.indicator.pk, point.period), np.array([]))
+            # A set of its own may be as small as three schools: its maker chose them.
+            figures = benchmark_against(point.value, members, direction=entry.indicator.direction, min_values=3)
+            target = figures["target"]
+            gap = None
+            if target is not None:
+                gap = max(float(target) - point.value, 0.0) if entry.indicator.direction == "higher" else None
+                gap = max(point.value - float(target), 0.0) if entry.indicator.direction == "lower" else gap
+            points.append(
+                replace(
+                    point,
+                    family_count=int(figures["count"] or 0),
+                    family_q1=figures["q1"],
+                    family_median=figures["median"],
+                    family_q3=figures["q3"],
+                    family_percentile=figures["percentile"],
+                    target=target,
+                    gap_to_target=gap,
+                )
+            )
+        changed.append(IndicatorBenchmark(entry.indicator, points, label))
+    return changed
+
+
+@dataclass(frozen=True)
+class StrengthLine:
+    indicator: Indicator
+    kind: str
+    text: str
+    consistent: bool
+
+
+@dataclass(frozen=True)
+class StrengthsAndAreas:
+    strengths: list[StrengthLine]
+    areas: list[StrengthLine]
+
+
+def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
+    """Where the school stands out in its family, headline indicators first."""
+    if school_access(user, school) == SchoolAccess.NONE:
+        return StrengthsAndAreas([], [])
+    rows = Benchmark.objects.filter(school=school, family_percentile__isnull=False).select_related("indicator")
+    indicators = {}
+    records = []
+    for row in rows:
+        indicators[row.indicator_id] = row.indicator
+        records.append(
+            (
+                row.school_id,
+                row.indicator_id,
+                row.period,
+                row.period_start,
+                row.value,
+                row.family_percentile,
+                row.small_cohort,
+            )
+        )
+    frame = pd.DataFrame.from_records(
+        records,
+        columns=["school_id", "indicator", "period", "period_start", "value", "family_percentile", "small_cohort"],
+    )
+    if frame.empty:
+        return StrengthsAndAreas([], [])
+    found = strengths_and_areas(frame)
+    lines: dict[str, list[StrengthLine]] = {STRENGTH: [], AREA_TO_DEVELOP: []}
+    for record in found.to_dict("records"):
+        found_row = {str(k): v for k, v in record.items()}
+        indicator = indicators[int(found_row["indicator"])]
+        text = describe(found_row, indicator.name, indicator.label_for(float(found_row["latest_value"])))
+        kind = str(found_row["kind"])
+        lines[kind].append(StrengthLine(indicator, kind, text, bool(found_row["consistent"])))
+
+    def order(line: StrengthLine) -> tuple[bool, bool]:
+        return (not line.indicator.headline, not line.consistent)
+
+    return StrengthsAndAreas(sorted(lines[STRENGTH], key=order), sorted(lines[AREA_TO_DEVELOP], key=order))
+
+
+@dataclass(frozen=True)
+class Distribution:
+    indicator: Indicator
+    period: str
+    scope_label: str
+    rows: list[tuple[School, float, float]]  # school, value, percentile within the group shown
+    highlight: School | None
+    highlight_value: float | None
+    q1: float | None
+    median: float | None
+    q3: float | None
+
+    def chart_data(self) -> dict[str, Any]:
+        return {
+            "kind": "distribution",
+            "title": f"{self.indicator.name}, {self.period}",
+            "unit": self.indicator.unit,
+            "decimals": self.indicator.decimal_places,
+            "values": [value for _, value, _ in self.rows],
+            "highlight": self.highlight_value,
+            "highlight_label": self.highlight.name if self.highlight else "",
+            "median": self.median,
+            "q1": self.q1,
+            "q3": self.q3,
+        }
+
+
+def explorable_indicators() -> QuerySet[Indicator]:
+    # EXISTS per indicator reads the (indicator, period) index; a join over every observation does not.
+    held = Observation.objects.filter(indicator=OuterRef("pk"), value__isnull=False)
+    return Indicator.objects.filter(Exists(held)).order_by("domain", "name")
+
+
+def indicator_periods(indicator: Indicator) -> list[str]:
+    return list(
+        Observation.objects.filter(indicator=indicator, value__isnull=False)
+        .order_by("-period_start")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+
+
+def explorer_distribution(
+    *,
+    user: AnyUser,
+    indicator: Indicator,
+    period: str,
+    locality: Locality | None = None,
+    partnership: Partnership | None = None,
+    family_of: School | None = None,
+    phase: str = "",
+    highlight: School | None = None,
+) -> Distribution:
+    """One indicator across a group of schools the user may see: a family, a locality, a
+    partnership or all of them (optionally one phase)."""
+    schools = schools_visible_to(user)
+    scope_label = "all schools you can see"
+    if family_of is not None:
+        if school_access(user, family_of) == SchoolAccess.NONE:
+            schools = schools.none()
+        member_ids = list(FamilyMember.objects.filter(school=family_of).values_list("member_id", flat=True))
+        schools = schools.filter(pk__in=[*member_ids, family_of.pk])
+        scope_label = f"{family_of.name} and its family"
+    elif locality is not None:
+        schools = schools.filter(localities=locality)
+        scope_label = f"schools in {locality.name}"
+    elif partnership is not None:
+        schools = schools.filter(
+            partnership_memberships__partnership=partnership, partnership_memberships__left_on=None
+        )
+        scope_label = f"schools in {partnership.name}"
+    if phase:
+        schools = schools.filter(phase=phase)
+        scope_label += f" ({phase.lower()})"
+    observations = (
+        Observation.objects.filter(
+            indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
+        )
+        .select_related("school")
+        .order_by("value", "school__name")
+    )
+    entries = [(o.school, float(o.value)) for o in observations if o.value is not None]
+    values = np.array([v for _, v in entries], dtype=float)
+    shares = percentiles_among(values, indicator.direction)
+    rows = [(school, value, float(share)) for (school, value), share in zip(entries, shares, strict=True)]
+    if indicator.direction == Indicator.Direction.LOWER_IS_BETTER:
+        rows.sort(key=lambda r: (r[1], r[0].name))
+    else:
+        rows.sort(key=lambda r: (-r[1], r[0].name))
+    quartiles = [float(q) for q in np.quantile(values, [0.25, 0.5, 0.75])] if len(values) else [None, None, None]
+    highlight_value = next((value for school, value, _ in rows if highlight and school.pk == highlight.pk), None)
+    return Distribution(
+        indicator, period, scope_label, rows, highlight, highlight_value, quartiles[0], quartiles[1], quartiles[2]
+    )

@@ -1,0 +1,264 @@
+"""Every write of families, benchmarks and comparator sets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import connection, transaction
+
+from evenbetter.accounts.models import User
+from evenbetter.analytics.benchmark import BENCHMARK_COLUMNS, BenchmarkSettings, FamilyMatrix, benchmark_indicator
+from evenbetter.analytics.families import Families, FamilySettings, build_families
+from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.models import School
+
+# Each context variable of a family, the indicator it is read from, and its weight.
+# The weights can be set with EVENBETTER_FAMILY_WEIGHTS (see config/settings.py).
+FAMILY_CONTEXT: dict[str, tuple[str, str]] = {
+    "pupils_on_roll": ("pupils_on_roll", "Pupils on roll"),
+    "percent_fsm": ("percent_fsm", "% free school meals (last six years)"),
+    "percent_eal": ("percent_eal", "% English as an additional language"),
+    "percent_sen": ("percent_sen", "% SEN support"),
+    "percent_ehc_plan": ("percent_ehc_plan", "% EHC plan"),
+    "prior_attainment": ("ks2_tks1average", "Prior attainment (KS1 average of the KS2 cohort)"),
+}
+DEFAULT_FAMILY_WEIGHTS = {
+    "pupils_on_roll": 1.0,
+    "percent_fsm": 1.0,
+    "percent_eal": 1.0,
+    "percent_sen": 1.0,
+    "percent_ehc_plan": 0.5,
+    "prior_attainment": 1.0,
+}
+BATCH = 5000
+
+
+def family_weights() -> dict[str, float]:
+    configured = getattr(settings, "EVENBETTER_FAMILY_WEIGHTS", None) or {}
+    return {name: float(configured.get(name, weight)) for name, weight in DEFAULT_FAMILY_WEIGHTS.items()}
+
+
+def family_settings() -> FamilySettings:
+    return FamilySettings(weights=family_weights(), size=int(getattr(settings, "EVENBETTER_FAMILY_SIZE", 30)))
+
+
+def context_frame(*, include_closed: bool = False) -> pd.DataFrame:
+    """One row per school: id, phase, place, authority and each context variable's latest value.
+
+    Pupils on roll fall back to the register's figure where no census value is held.
+    """
+    schools = School.objects.all() if include_closed else School.objects.exclude(status=School.Status.CLOSED)
+    frame = pd.DataFrame.from_records(
+        schools.values_list("pk", "phase", "la_code", "latitude", "longitude", "pupils_on_roll"),
+        columns=["school_id", "phase", "locality", "latitude", "longitude", "register_roll"],
+    )
+    codes = {code: variable for variable, (code, _) in FAMILY_CONTEXT.items()}
+    latest = pd.DataFrame.from_records(
+        Observation.objects.filter(indicator__code__in=codes, value__isnull=False).values_list(
+            "school_id", "indicator__code", "period_start", "value"
+        ),
+        columns=["school_id", "code", "period_start", "value"],
+    )
+    for variable in FAMILY_CONTEXT:
+        frame[variable] = np.nan
+    if not latest.empty:
+        latest = latest.sort_values("period_start").groupby(["school_id", "code"]).tail(1)
+        wide = latest.pivot(index="school_id", columns="code", values="value").rename(columns=codes)
+        for variable in wide.columns:
+            frame[variable] = frame["school_id"].map(wide[variable])
+    frame["pupils_on_roll"] = frame["pupils_on_roll"].fillna(frame["register_roll"].astype(float))
+    return frame.drop(columns=["register_roll"])
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    run: FamilyRun
+    families: Families
+
+
+def benchmarks_refresh(*, progress: Callable[[str], None] | None = None) -> RefreshResult:
+    """Recompute every school's family and every benchmark, replacing the ones held.
+
+    One transaction: pages go on reading the old figures until the new ones are all written.
+    """
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    context = context_frame()
+    family_config = family_settings()
+    families = build_families(context, family_config)
+    say(f"families for {families.members['school_id'].nunique():,} schools")
+    matrix = FamilyMatrix.from_members(context["school_id"].to_numpy(), families.members)
+    with transaction.atomic():
+        FamilyMember.objects.all().delete()
+        _write_members(families)
+        Benchmark.objects.all().delete()
+        written = _write_benchmarks(context, matrix, say)
+        run = FamilyRun.objects.create(
+            settings={
+                "weights": dict(family_config.weights),
+                "indicators": {variable: code for variable, (code, _) in FAMILY_CONTEXT.items()},
+                "size": family_config.size,
+                "shortlist": family_config.shortlist,
+            },
+            schools_with_family=int(families.members["school_id"].nunique()),
+            no_family={
+                str(school_id): str(reason)
+                for school_id, reason in zip(
+                    families.no_family["school_id"].astype(int).tolist(),
+                    families.no_family["reason"].tolist(),
+                    strict=True,
+                )
+            },
+            benchmarks_written=written,
+            seconds=round(time.perf_counter() - started, 2),
+        )
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE benchmarks_benchmark; ANALYZE benchmarks_familymember")
+    return RefreshResult(run, families)
+
+
+def _write_members(families: Families) -> None:
+    members = families.members
+    if members.empty:
+        return
+    variables = families.explanations["variable"].drop_duplicates().tolist()
+    n = len(variables)
+    # The explanations come in the members' order, one row per variable.
+    explained = families.explanations
+    school_values = explained["school_value"].to_numpy(dtype=float).reshape(-1, n)
+    member_values = explained["member_value"].to_numpy(dtype=float).reshape(-1, n)
+    shares = explained["share"].to_numpy(dtype=float).reshape(-1, n)
+
+    def plain(value: float) -> float | None:
+        return None if np.isnan(value) else round(float(value), 2)
+
+    batch: list[FamilyMember] = []
+    columns = zip(
+        members["school_id"].astype(int).tolist(),
+        members["member_id"].astype(int).tolist(),
+        members["rank"].astype(int).tolist(),
+        members["distance"].astype(float).tolist(),
+        members["weight_share"].astype(float).tolist(),
+        strict=True,
+    )
+    for i, (school_id, member_id, rank, distance, weight_share) in enumerate(columns):
+        why = [
+            [variables[j], plain(school_values[i, j]), plain(member_values[i, j]), plain(shares[i, j])]
+            for j in range(n)
+        ]
+        batch.append(
+            FamilyMember(
+                school_id=school_id,
+                member_id=member_id,
+                rank=rank,
+                distance=distance,
+                weight_share=weight_share,
+                why=why,
+            )
+        )
+        if len(batch) >= BATCH:
+            FamilyMember.objects.bulk_create(batch)
+            batch = []
+    FamilyMember.objects.bulk_create(batch)
+
+
+def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable[[str], None]) -> int:
+    """Benchmark every indicator that runs one way (context is described, not benchmarked)."""
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.exclude(direction=Indicator.Direction.NEITHER).exclude(
+            comparison=Indicator.Comparison.ORDINAL
+        )
+    }
+    if not indicators:
+        return 0
+    observations = pd.DataFrame.from_records(
+        Observation.objects.filter(indicator_id__in=indicators, value__isnull=False).values_list(
+            "school_id", "indicator_id", "period", "period_start", "value"
+        ),
+        columns=["school_id", "indicator_id", "period", "period_start", "value"],
+    )
+    if observations.empty:
+        return 0
+    cohort_codes = {i.cohort_indicator for i in indicators.values() if i.cohort_indicator}
+    cohorts = pd.DataFrame.from_records(
+        Observation.objects.filter(indicator__code__in=cohort_codes, value__isnull=False).values_list(
+            "school_id", "indicator__code", "period", "value"
+        ),
+        columns=["school_id", "code", "period", "cohort"],
+    )
+    options = BenchmarkSettings()
+    written = 0
+    for indicator_id, group in observations.groupby("indicator_id", sort=True):
+        indicator = indicators[int(str(indicator_id))]
+        values = group.drop(columns=["indicator_id"])
+        if indicator.cohort_indicator and not cohorts.empty:
+            own = cohorts[cohorts["code"] == indicator.cohort_indicator][["school_id", "period", "cohort"]]
+            values = values.merge(own, on=["school_id", "period"], how="left")
+        result = benchmark_indicator(
+            values, context, matrix, direction=indicator.direction, standard=indicator.standard, settings=options
+        )
+        if result.empty:
+            continue
+        starts = dict(zip(values["period"], values["period_start"], strict=False))
+        result = result.assign(
+            indicator_id=indicator.pk,
+            period_start=result["period"].map(starts),
+            small_cohort=result["small_cohort"].astype(bool),
+        )
+        rows = [
+            tuple(None if isinstance(v, float) and v != v else v for v in row)
+            for row in result[BENCHMARK_FIELDS].itertuples(index=False, name=None)
+        ]
+        _insert(Benchmark, BENCHMARK_FIELDS, rows)
+        written += len(rows)
+    say(f"{written:,} benchmarks for {len(indicators):,} indicators")
+    return written
+
+
+BENCHMARK_FIELDS = ["indicator_id", "period_start", *BENCHMARK_COLUMNS]
+
+
+def _insert(model: type[Benchmark], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Plain INSERTs, many rows a statement: a model instance per row is most of the time otherwise."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows[start : start + BATCH])  # noqa: S608
+
+
+class ComparatorSetError(ValueError):
+    """A comparator set that cannot be made, and why, in words for the person making it."""
+
+
+def comparator_set_create(
+    *, school: School, name: str, kind: str, members: list[School], created_by: User, within_km: float | None = None
+) -> ComparatorSet:
+    name = name.strip()
+    if not name:
+        raise ComparatorSetError("Give the set a name.")
+    members = [m for m in members if m.pk != school.pk]
+    if len(members) < 3:
+        raise ComparatorSetError("A comparator set needs at least three other schools to say anything.")
+    if ComparatorSet.objects.filter(school=school, name=name).exists():
+        raise ComparatorSetError(f'This school already has a comparator set called "{name}".')
+    with transaction.atomic():
+        comparator = ComparatorSet.objects.create(
+            school=school, name=name, kind=kind, within_km=within_km, created_by=created_by
+        )
+        comparator.members.set(members)
+    return comparator
+
+
+def comparator_set_delete(*, comparator: ComparatorSet) -> None:
+    comparator.delete()

@@ -1,0 +1,272 @@
+"""Families, benchmarks, comparator sets and the explorer. Thin: authorize, select, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from evenbetter.accounts.models import User
+from evenbetter.accounts.selectors import (
+    SchoolAccess,
+    localities_visible_to,
+    partnerships_visible_to,
+    school_access,
+    schools_visible_to,
+)
+from evenbetter.analytics.families import nearby_like_us
+from evenbetter.benchmarks.forms import ComparatorSetForm, ExplorerForm
+from evenbetter.benchmarks.models import ComparatorSet
+from evenbetter.benchmarks.selectors import (
+    can_manage_comparator_sets,
+    comparator_sets_visible_to,
+    explorable_indicators,
+    explorer_distribution,
+    family_of_school,
+    indicator_periods,
+    school_benchmarks,
+)
+from evenbetter.benchmarks.services import (
+    ComparatorSetError,
+    comparator_set_create,
+    comparator_set_delete,
+    context_frame,
+)
+from evenbetter.indicators.models import Indicator
+from evenbetter.schools.models import School
+from evenbetter.schools.selectors import phases_visible_to
+from evenbetter.web.exports import csv_response
+
+
+def _visible_school(request: HttpRequest, pk: int) -> School:
+    school = get_object_or_404(School, pk=pk)
+    if school_access(request.user, school) == SchoolAccess.NONE:
+        raise PermissionDenied("Your account does not give you access to this school.")
+    return school
+
+
+def comparator_from_request(request: HttpRequest, school: School) -> ComparatorSet | None:
+    """The comparator set asked for in ``?compare=``, if the user may see it; None for the family."""
+    wanted = request.GET.get("compare", "")
+    if not wanted or wanted == "family":
+        return None
+    if not wanted.isdigit():
+        raise Http404("No such comparator set.")
+    comparator = comparator_sets_visible_to(request.user, school).filter(pk=int(wanted)).first()
+    if comparator is None:
+        raise Http404("No such comparator set for this school.")
+    return comparator
+
+
+@login_required
+def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _visible_school(request, pk)
+    family = family_of_school(user=request.user, school=school)
+    if family is None:
+        raise PermissionDenied("Your account does not give you access to this school.")
+    if request.GET.get("format") == "csv":
+        header = ["rank", "urn", "school", "distance", "share of context known"]
+        for _variable, label in family.variables:
+            header += [f"{label}: this school", f"{label}: member", f"{label}: share of distance"]
+        rows = []
+        for row in family.rows:
+            line: list[object] = [row.rank, row.member.urn, row.member.name, row.distance, row.weight_share]
+            for why in row.why:
+                line += [why["school_value"], why["member_value"], why["share"]]
+            rows.append(line)
+        return csv_response(f"family-of-{school.name}", header, rows)
+    return render(request, "benchmarks/family.html", {"school": school, "family": family})
+
+
+@login_required
+def school_benchmarks_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _visible_school(request, pk)
+    comparator = comparator_from_request(request, school)
+    header = [
+        "indicator code", "indicator", "unit", "better when", "period", "value", "compared with",
+        "comparison schools with a value", "lower quartile", "median", "upper quartile",
+        "better than % of comparison", "better than % locally", "better than % of all schools",
+        "even-better target", "gap to target", "standard", "standard is", "multi-year average",
+        "years in average", "cohort", "small cohort",
+    ]  # fmt: skip
+    rows = []
+    for entry in school_benchmarks(user=request.user, school=school, comparator=comparator):
+        for p in entry.points:
+            rows.append(
+                [
+                    entry.indicator.code, entry.indicator.name, entry.indicator.unit,
+                    entry.indicator.get_direction_display(), p.period, p.value, entry.comparison_label,
+                    p.family_count, p.family_q1, p.family_median, p.family_q3, p.family_percentile,
+                    p.local_percentile, p.all_percentile, p.target, p.gap_to_target, p.standard,
+                    entry.standard_label, p.average_value, p.average_periods, p.cohort,
+                    "yes" if p.small_cohort else "no",
+                ]
+            )  # fmt: skip
+    return csv_response(f"benchmarks-{school.name}", header, rows)
+
+
+@login_required
+def comparator_set_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _visible_school(request, pk)
+    if not can_manage_comparator_sets(request.user, school):
+        raise PermissionDenied(
+            "Only the school's own leaders, and the leads who see it in full, make its comparator sets."
+        )
+    form = ComparatorSetForm(request.POST or None, user=request.user, school=school)
+    if request.method == "POST" and form.is_valid():
+        members = form.members
+        within = form.cleaned_data.get("within_km")
+        kind = form.cleaned_data["kind"]
+        if kind == ComparatorSet.Kind.NEARBY:
+            members = _nearby(request, school, float(within or 0), int(form.cleaned_data.get("size") or 15))
+        if not isinstance(request.user, User):
+            raise PermissionDenied("Sign in to make a comparator set.")
+        try:
+            comparator = comparator_set_create(
+                school=school,
+                name=form.cleaned_data["name"],
+                kind=kind,
+                members=members,
+                created_by=request.user,
+                within_km=within if kind == ComparatorSet.Kind.NEARBY else None,
+            )
+        except ComparatorSetError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f'Comparator set "{comparator.name}" made with {comparator.members.count()} schools.'
+            )
+            return redirect(f"{school.get_absolute_url()}?compare={comparator.pk}#benchmarks-heading")
+    return render(request, "benchmarks/comparator_form.html", {"school": school, "form": form})
+
+
+def _nearby(request: HttpRequest, school: School, within_km: float, size: int) -> list[School]:
+    context = context_frame()
+    if school.pk not in set(context["school_id"]) or school.latitude is None:
+        return []
+    context = context[context["latitude"].notna()]
+    near = nearby_like_us(context, school.pk, within_km=within_km).head(size)
+    visible = schools_visible_to(request.user).filter(pk__in=[int(i) for i in near["member_id"]])
+    by_id = {s.pk: s for s in visible}
+    return [by_id[int(i)] for i in near["member_id"] if int(i) in by_id]
+
+
+@login_required
+@require_POST
+def comparator_set_delete_view(request: HttpRequest, pk: int, set_id: int) -> HttpResponse:
+    school = _visible_school(request, pk)
+    if not can_manage_comparator_sets(request.user, school):
+        raise PermissionDenied(
+            "Only the school's own leaders, and the leads who see it in full, remove its comparator sets."
+        )
+    comparator = get_object_or_404(ComparatorSet, pk=set_id, school=school)
+    name = comparator.name
+    comparator_set_delete(comparator=comparator)
+    messages.success(request, f'Comparator set "{name}" removed.')
+    return redirect(school.get_absolute_url())
+
+
+@login_required
+def explorer_view(request: HttpRequest) -> HttpResponse:
+    if not schools_visible_to(request.user).exists():
+        raise PermissionDenied("Your account does not give you access to any school's data.")
+    form = ExplorerForm(request.GET)
+    form.is_valid()
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    problems: list[str] = []
+    indicators = explorable_indicators()
+    indicator = None
+    if data.get("indicator"):
+        indicator = Indicator.objects.filter(code=data["indicator"]).first()
+        if indicator is None:
+            problems.append(f'There is no indicator "{data["indicator"]}"; pick one from the list.')
+    if indicator is None:
+        indicator = (
+            indicators.filter(headline=True).exclude(domain=Indicator.Domain.CONTEXT).first() or indicators.first()
+        )
+    periods = indicator_periods(indicator) if indicator else []
+    period = data.get("period") or (periods[0] if periods else "")
+    if periods and period not in periods:
+        problems.append(f"{indicator.name if indicator else 'This indicator'} has no values for {period}.")
+        period = periods[0]
+    highlight = None
+    if data.get("school"):
+        highlight = schools_visible_to(request.user).filter(pk=data["school"]).first()
+    scope = data.get("scope") or "all"
+    scope_args, scope_problem = _scope(request, scope)
+    if scope_problem:
+        problems.append(scope_problem)
+        scope, scope_args = "all", {}
+    phase = data.get("phase") or ""
+    phases = phases_visible_to(request.user)
+    if phase and phase not in phases:
+        problems.append(f'"{phase}" is not a phase; all phases are shown.')
+        phase = ""
+    distribution = None
+    if indicator and period:
+        distribution = explorer_distribution(
+            user=request.user, indicator=indicator, period=period, phase=phase, highlight=highlight, **scope_args
+        )
+    if distribution and request.GET.get("format") == "csv":
+        return csv_response(
+            f"{indicator.code if indicator else ''}-{period}-{distribution.scope_label}",
+            [
+                "urn",
+                "school",
+                "phase",
+                "local authority",
+                "indicator",
+                "period",
+                "value",
+                "better than % of the others shown",
+            ],
+            [
+                [s.urn, s.name, s.phase, s.la_name, indicator.name if indicator else "", period, value, pct]
+                for s, value, pct in distribution.rows
+            ],
+        )
+    return render(
+        request,
+        "benchmarks/explorer.html",
+        {
+            "form": form,
+            "indicators": indicators,
+            "indicator": indicator,
+            "periods": periods,
+            "period": period,
+            "scope": scope,
+            "phase": phase,
+            "phases": phases,
+            "localities": localities_visible_to(request.user),
+            "partnerships": partnerships_visible_to(request.user),
+            "highlight": highlight,
+            "distribution": distribution,
+            "problems": problems,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _scope(request: HttpRequest, scope: str) -> tuple[dict[str, Any], str]:
+    kind, _, key = scope.partition(":")
+    if kind == "all":
+        return {}, ""
+    if kind == "locality":
+        locality = localities_visible_to(request.user).filter(slug=key).first()
+        return (
+            ({"locality": locality}, "") if locality else ({}, "You cannot see that locality; all schools are shown.")
+        )
+    if kind == "partnership":
+        partnership = partnerships_visible_to(request.user).filter(slug=key).first()
+        if partnership:
+            return {"partnership": partnership}, ""
+        return {}, "You cannot see that partnership; all schools are shown."
+    if kind == "family" and key.isdigit():
+        school = schools_visible_to(request.user).filter(pk=int(key)).first()
+        return ({"family_of": school}, "") if school else ({}, "You cannot see that school; all schools are shown.")
+    return {}, f'"{scope}" is not a group of schools; all schools are shown.'

@@ -1,0 +1,58 @@
+"""A benchmarked platform: the register sample, context and one outcome over two years."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from evenbetter.benchmarks.services import RefreshResult, benchmarks_refresh
+from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.schools.models import School
+
+CONTEXT = ["pupils_on_roll", "percent_fsm", "percent_eal", "percent_sen"]
+
+
+def _indicator(code: str, direction: str, domain: str) -> Indicator:
+    return Indicator.objects.create(
+        code=code,
+        name=code.replace("_", " ").capitalize(),
+        unit="%",
+        direction=direction,
+        domain=domain,
+        comparison=Indicator.Comparison.PERCENT,
+    )
+
+
+def reading_values() -> dict[int, float]:
+    """Reading, 2018/19, by URN: the ten open primaries of the sample, 50 to 95 in fives."""
+    urns = list(School.objects.exclude(status=School.Status.CLOSED).order_by("urn").values_list("urn", flat=True))
+    return {urn: 50.0 + 5 * i for i, urn in enumerate(urns)}
+
+
+@pytest.fixture
+def benchmarked(register: ImportRun) -> RefreshResult:
+    context = {code: _indicator(code, Indicator.Direction.NEITHER, Indicator.Domain.CONTEXT) for code in CONTEXT}
+    reading = _indicator("reading", Indicator.Direction.HIGHER_IS_BETTER, Indicator.Domain.OUTCOMES)
+    values = reading_values()
+    for i, school in enumerate(School.objects.order_by("urn")):
+        for code, value in zip(CONTEXT, [150 + 20 * i, 5 + 2 * i, 3 + i, 10 + (i % 3)], strict=True):
+            Observation.objects.create(
+                school=school, indicator=context[code], period="2018/19", period_start=dt.date(2018, 9, 1), value=value
+            )
+        if school.urn in values:
+            Observation.objects.create(
+                school=school,
+                indicator=reading,
+                period="2018/19",
+                period_start=dt.date(2018, 9, 1),
+                value=values[school.urn],
+            )
+            Observation.objects.create(
+                school=school,
+                indicator=reading,
+                period="2017/18",
+                period_start=dt.date(2017, 9, 1),
+                value=values[school.urn] - 10,
+            )
+    return benchmarks_refresh()

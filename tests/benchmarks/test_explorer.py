@@ -1,0 +1,61 @@
+"""The explorer: one indicator across a group of schools, within what the user may see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from evenbetter.benchmarks.services import RefreshResult
+from evenbetter.schools.models import School
+from tests.benchmarks.conftest import reading_values
+
+pytestmark = pytest.mark.django_db
+
+
+def test_all_schools_with_quartiles_and_csv(client_for: Callable[[str], Client], benchmarked: RefreshResult) -> None:
+    client = client_for("school_leader_b")
+    response = client.get(reverse("explorer"), {"indicator": "reading", "period": "2018/19"})
+    distribution = response.context["distribution"]
+    values = sorted(reading_values().values())
+    assert [value for _, value, _ in distribution.rows] == sorted(values, reverse=True)  # best first
+    assert distribution.median == pytest.approx((values[4] + values[5]) / 2)
+    assert distribution.rows[0][2] == 100.0 and distribution.rows[-1][2] == 0.0
+    csv = client.get(reverse("explorer"), {"indicator": "reading", "period": "2018/19", "format": "csv"})
+    assert csv["Content-Type"].startswith("text/csv")
+    assert len(csv.content.decode("utf-8-sig").strip().splitlines()) == 11  # a header and ten schools
+
+
+def test_a_locality_and_a_family(
+    client_for: Callable[[str], Client], benchmarked: RefreshResult, school_a: School
+) -> None:
+    client = client_for("school_leader_b")
+    local = client.get(reverse("explorer"), {"indicator": "reading", "scope": "locality:east-hampshire"})
+    assert {s.district for s, _, _ in local.context["distribution"].rows} == {"East Hampshire"}
+    family = client.get(reverse("explorer"), {"indicator": "reading", "scope": f"family:{school_a.pk}"})
+    assert len(family.context["distribution"].rows) == 10  # the school and its nine
+
+
+def test_a_governor_sees_only_their_own_school(
+    client_for: Callable[[str], Client], benchmarked: RefreshResult, school_a: School
+) -> None:
+    response = client_for("governor").get(reverse("explorer"), {"indicator": "reading"})
+    assert [s.pk for s, _, _ in response.context["distribution"].rows] == [school_a.pk]
+    # Nor can a governor reach another school's family through the scope.
+    other = School.objects.get(urn=125116)
+    response = client_for("governor").get(reverse("explorer"), {"indicator": "reading", "scope": f"family:{other.pk}"})
+    assert "You cannot see that school" in response.content.decode()
+    assert [s.pk for s, _, _ in response.context["distribution"].rows] == [school_a.pk]
+
+
+def test_bad_choices_are_named_and_ignored(client_for: Callable[[str], Client], benchmarked: RefreshResult) -> None:
+    response = client_for("school_leader_a").get(
+        reverse("explorer"), {"indicator": "nope", "period": "1999/00", "scope": "galaxy:far", "phase": "Moon"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "There is no indicator &quot;nope&quot;" in text
+    assert "is not a group of schools" in text
+    assert "is not a phase" in text

@@ -1,0 +1,81 @@
+"""A school leader opens their school's benchmark panel: the charts draw, and it is screenshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from evenbetter.accounts.models import User
+from evenbetter.benchmarks.services import RefreshResult, benchmarks_refresh
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.models import School
+from tests.benchmarks.conftest import CONTEXT, reading_values
+from tests.conftest import PASSWORD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_school_leader_opens_the_benchmark_panel(
+    live_server, page: Page, school_leader_a: User, school_a: School, output_dir: Path
+) -> None:
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("school_leader_a")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+
+    panel = page.locator("section.even-better")
+    expect(panel.get_by_role("heading", name="Even better: against schools like this one")).to_be_visible()
+    chart = panel.locator('canvas[data-chart="bench-reading"]')
+    expect(chart).to_have_attribute("data-rendered", "true")
+    # The text alternative says what the chart shows.
+    assert "The median of 9 similar schools" in (chart.get_attribute("aria-label") or "")
+    expect(panel.get_by_role("heading", name="Its family of similar schools")).to_be_visible()
+    expect(panel.get_by_role("link", name="Anstey Junior School")).to_be_visible()
+    panel.scroll_into_view_if_needed()
+    panel.screenshot(path=str(output_dir / "benchmark-panel.png"))
+    assert (output_dir / "benchmark-panel.png").stat().st_size > 20_000
+    assert not problems, problems
+
+
+@pytest.fixture(autouse=True)
+def _benchmarked(register, alton_cluster) -> RefreshResult:
+    """Like tests/benchmarks' platform, over three years, with reading a headline (charted) indicator."""
+    context = {
+        code: Indicator.objects.create(
+            code=code, name=code, unit="%", direction="neither", domain="context", comparison="percent"
+        )
+        for code in CONTEXT
+    }
+    reading = Indicator.objects.create(
+        code="reading",
+        name="Reading: expected standard",
+        unit="%",
+        direction="higher",
+        domain="outcomes",
+        comparison="percent",
+        headline=True,
+        standard=65.0,
+        standard_label="National average (65%)",
+    )
+    values = reading_values()
+    for i, school in enumerate(School.objects.order_by("urn")):
+        for code, value in zip(CONTEXT, [150 + 20 * i, 5 + 2 * i, 3 + i, 10 + (i % 3)], strict=True):
+            Observation.objects.create(
+                school=school, indicator=context[code], period="2018/19", period_start=dt.date(2018, 9, 1), value=value
+            )
+        if school.urn in values:
+            for year, shift in ((2016, -8), (2017, -3), (2018, 0)):
+                Observation.objects.create(
+                    school=school,
+                    indicator=reading,
+                    period=f"{year}/{(year + 1) % 100}",
+                    period_start=dt.date(year, 9, 1),
+                    value=values[school.urn] + shift,
+                )
+    return benchmarks_refresh()
