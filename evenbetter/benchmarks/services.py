@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,13 +94,15 @@ def benchmarks_refresh(*, progress: Callable[[str], None] | None = None) -> Refr
     context = context_frame()
     family_config = family_settings()
     families = build_families(context, family_config)
-    say(f"families for {families.members['school_id'].nunique():,} schools")
+    say(f"families for {families.members['school_id'].nunique():,} schools ({time.perf_counter() - started:.1f} s)")
     matrix = FamilyMatrix.from_members(context["school_id"].to_numpy(), families.members)
     with transaction.atomic():
         FamilyMember.objects.all().delete()
         _write_members(families)
+        say(f"{len(families.members):,} family members written ({time.perf_counter() - started:.1f} s)")
         Benchmark.objects.all().delete()
         written = _write_benchmarks(context, matrix, say)
+        say(f"benchmarks written ({time.perf_counter() - started:.1f} s)")
         run = FamilyRun.objects.create(
             settings={
                 "weights": dict(family_config.weights),
@@ -140,7 +143,6 @@ def _write_members(families: Families) -> None:
     def plain(value: float) -> float | None:
         return None if np.isnan(value) else round(float(value), 2)
 
-    batch: list[FamilyMember] = []
     columns = zip(
         members["school_id"].astype(int).tolist(),
         members["member_id"].astype(int).tolist(),
@@ -149,25 +151,16 @@ def _write_members(families: Families) -> None:
         members["weight_share"].astype(float).tolist(),
         strict=True,
     )
+    rows = []
     for i, (school_id, member_id, rank, distance, weight_share) in enumerate(columns):
         why = [
             [variables[j], plain(school_values[i, j]), plain(member_values[i, j]), plain(shares[i, j])]
             for j in range(n)
         ]
-        batch.append(
-            FamilyMember(
-                school_id=school_id,
-                member_id=member_id,
-                rank=rank,
-                distance=distance,
-                weight_share=weight_share,
-                why=why,
-            )
-        )
-        if len(batch) >= BATCH:
-            FamilyMember.objects.bulk_create(batch)
-            batch = []
-    FamilyMember.objects.bulk_create(batch)
+        rows.append((school_id, member_id, rank, distance, weight_share, json.dumps(why)))
+    _insert(
+        FamilyMember, ["school_id", "member_id", "rank", "distance", "weight_share", "why"], rows, json_columns={"why"}
+    )
 
 
 def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable[[str], None]) -> int:
@@ -227,11 +220,20 @@ def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable
 BENCHMARK_FIELDS = ["indicator_id", "period_start", *BENCHMARK_COLUMNS]
 
 
-def _insert(model: type[Benchmark], columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Plain INSERTs, many rows a statement: a model instance per row is most of the time otherwise."""
+def _insert(
+    model: type[Benchmark] | type[FamilyMember],
+    columns: list[str],
+    rows: list[tuple[Any, ...]],
+    json_columns: frozenset[str] | set[str] = frozenset(),
+) -> None:
+    """Plain INSERTs through the driver: a model instance per row is most of the time otherwise.
+
+    Values of ``json_columns`` come as JSON text; PostgreSQL is told to read them as jsonb.
+    """
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
+    as_json = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    placeholders = ", ".join(as_json if c in json_columns else "%s" for c in columns)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({placeholders})", rows[start : start + BATCH])  # noqa: S608
