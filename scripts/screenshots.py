@@ -35,11 +35,14 @@ def main() -> None:
                 ("/", "home-school-leader.png"),
                 ("/schools/115921/", "school-page.png"),
                 ("/schools/115921/#indicators-heading", "school-indicators.png"),
+                ("/schools/115921/#benchmarks-heading", "school-benchmarks.png"),
+                ("/schools/115921/#strengths-heading", "school-strengths-family.png"),
             ],
             "system-lead": [
                 ("/", "home-system-lead.png"),
                 ("/schools/?locality=winchester", "directory.png"),
                 ("/data/imports/", "imports.png"),
+                ("/explore/?indicator=ks2_ptrwm_exp&period=2018%2F19&scope=locality:winchester", "explorer.png"),
             ],
         }.items():
             context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
@@ -48,6 +51,10 @@ def main() -> None:
             for path, name in shots:
                 target, _, anchor = path.partition("#")
                 page.goto(f"{BASE}{target}")
+                # Charts draw after the page loads: wait until each canvas says it has.
+                page.wait_for_function(
+                    "[...document.querySelectorAll('canvas[data-chart]')].every(c => c.dataset.rendered)"
+                )
                 if anchor:
                     page.locator(f"#{anchor}").scroll_into_view_if_needed()
                     page.evaluate(f"document.getElementById('{anchor}').scrollIntoView()")

@@ -252,7 +252,12 @@ def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
     """Where the school stands out in its family, headline indicators first."""
     if school_access(user, school) == SchoolAccess.NONE:
         return StrengthsAndAreas([], [])
-    rows = Benchmark.objects.filter(school=school, family_percentile__isnull=False).select_related("indicator")
+    # Confidence in the evidence describes the data, not the school's work: not a strength.
+    rows = (
+        Benchmark.objects.filter(school=school, family_percentile__isnull=False)
+        .exclude(indicator__domain=Indicator.Domain.DATA_QUALITY)
+        .select_related("indicator")
+    )
     indicators = {}
     records = []
     for row in rows:

@@ -80,3 +80,30 @@ def test_a_school_with_too_little_context_has_no_family_and_says_why(benchmarked
     # Still ranked among all schools, though with no family figures.
     row = Benchmark.objects.get(school=lonely, indicator__code="reading", period="2018/19")
     assert row.family_median is None and row.all_percentile is not None
+
+
+def test_strengths_in_plain_words_and_never_from_the_evidence_base(
+    benchmarked: RefreshResult, school_a: School, school_leader_a
+) -> None:
+    from evenbetter.benchmarks.selectors import school_strengths
+    from evenbetter.indicators.models import Indicator, Observation
+
+    # The top reader of the ten: a strength in both years held.
+    best = School.objects.get(urn=max(reading_values(), key=lambda urn: reading_values()[urn]))
+    lines = school_strengths(user=school_leader_a, school=best)
+    assert [line.indicator.code for line in lines.strengths] == ["reading"]
+    assert "top quarter of its family in 2 of the last 2 years" in lines.strengths[0].text
+    assert lines.areas == []
+    # A school's data-quality score is benchmarked but is never called a strength or an area.
+    confidence = Indicator.objects.create(
+        code="data_confidence", name="Confidence", unit="%", direction="higher", domain="data_quality",
+        comparison="percent",
+    )  # fmt: skip
+    for i, school in enumerate(School.objects.exclude(status=School.Status.CLOSED).order_by("urn")):
+        Observation.objects.create(
+            school=school, indicator=confidence, period="2018/19", period_start=best.created_at.date(), value=50 + i
+        )
+    benchmarks_refresh()
+    assert Benchmark.objects.filter(indicator=confidence).count() == 10
+    lines = school_strengths(user=school_leader_a, school=best)
+    assert [line.indicator.code for line in lines.strengths] == ["reading"]

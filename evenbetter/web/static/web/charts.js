@@ -221,6 +221,20 @@
     var target = series(data.target, n);
     var standard = series(data.standard, n);
 
+    // One period: a line needs two points, so the comparison is drawn across the whole
+    // width (blank periods either side) and the school's value sits in the middle.
+    if (n === 1) {
+      var across = function (values) { return [values[0], values[0], values[0]]; };
+      periods = ["", periods[0], ""];
+      n = 3;
+      school = [null, school[0], null];
+      q1 = across(q1);
+      q3 = across(q3);
+      median = across(median);
+      target = across(target);
+      standard = across(standard);
+    }
+
     // Legend and tooltip order = array order; `order` puts the school on top.
     var datasets = [];
     var tooltipNames = [];
