@@ -60,7 +60,7 @@ def main(pages: int) -> None:
         f"({FamilyMember.objects.count():,} members), {Benchmark.objects.count():,} benchmarks"
     )
 
-    lead = User.objects.create_user("bench-lead", password="bench-password-123")
+    lead = User.objects.create_user("bench-lead")  # signed in with force_login: no password
     Membership.objects.create(user=lead, role=Role.SYSTEM_LEAD)
     client = Client()
     client.force_login(lead)
