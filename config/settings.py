@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "evenbetter.indicators",
     "evenbetter.ingest",
     "evenbetter.benchmarks",
+    "evenbetter.partnerships",
     "evenbetter.web",
     "evenbetter.demo",
     "django.contrib.admin",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("evenbetter.schools.urls")),
     path("", include("evenbetter.indicators.urls")),
     path("", include("evenbetter.benchmarks.urls")),
+    path("", include("evenbetter.partnerships.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 from django.db.models import Exists, OuterRef, QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, schools_visible_to
+from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, schools_visible_to, scope_of
 from evenbetter.analytics.benchmark import benchmark_against, percentiles_among
 from evenbetter.analytics.strengths import AREA_TO_DEVELOP, STRENGTH, describe, strengths_and_areas
 from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
 from evenbetter.benchmarks.services import FAMILY_CONTEXT
 from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.indicators.selectors import sees_local_records
 from evenbetter.schools.models import Locality, Partnership, School
 
 
@@ -174,9 +175,12 @@ def school_benchmarks(
 ) -> list[IndicatorBenchmark]:
     """Every benchmarked indicator of the school, oldest period first, against its family
     or against a comparator set of its own (whose figures are worked out here)."""
-    if school_access(user, school) == SchoolAccess.NONE:
+    access = school_access(user, school)
+    if access == SchoolAccess.NONE:
         return []
     rows = Benchmark.objects.filter(school=school).select_related("indicator")
+    if not sees_local_records(access):
+        rows = rows.filter(indicator__is_public=True)
     if headline_only:
         rows = rows.filter(indicator__headline=True)
     grouped: dict[int, list[Benchmark]] = {}
@@ -250,7 +254,8 @@ class StrengthsAndAreas:
 
 def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
     """Where the school stands out in its family, headline indicators first."""
-    if school_access(user, school) == SchoolAccess.NONE:
+    access = school_access(user, school)
+    if access == SchoolAccess.NONE:
         return StrengthsAndAreas([], [])
     # Confidence in the evidence describes the data, not the school's work: not a strength.
     rows = (
@@ -258,6 +263,8 @@ def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
         .exclude(indicator__domain=Indicator.Domain.DATA_QUALITY)
         .select_related("indicator")
     )
+    if not sees_local_records(access):
+        rows = rows.filter(indicator__is_public=True)
     indicators = {}
     records = []
     for row in rows:
@@ -368,6 +375,11 @@ def explorer_distribution(
     if phase:
         schools = schools.filter(phase=phase)
         scope_label += f" ({phase.lower()})"
+    if not indicator.is_public:
+        # A local record is shown only for the schools the user sees in full or governs.
+        scope = scope_of(user)
+        if not scope.is_system_lead:
+            schools = schools.filter(pk__in=scope.full_school_ids | scope.governed_school_ids)
     observations = (
         Observation.objects.filter(
             indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
@@ -388,3 +400,50 @@ def explorer_distribution(
     return Distribution(
         indicator, period, scope_label, rows, highlight, highlight_value, quartiles[0], quartiles[1], quartiles[2]
     )
+
+
+@dataclass(frozen=True)
+class GroupOutcome:
+    indicator: Indicator
+    period: str
+    count: int
+    median: float
+    percentile: float | None
+
+
+def group_outcomes(*, user: AnyUser, schools: QuerySet[School]) -> list[GroupOutcome]:
+    """A group's headline published outcomes, latest period: the members' median value and
+    how far up all schools of their phase the typical member stands."""
+    visible = schools_visible_to(user).filter(pk__in=schools.values("pk"))
+    rows = (
+        Benchmark.objects.filter(
+            school__in=visible,
+            indicator__headline=True,
+            indicator__is_public=True,
+            indicator__domain__in=[Indicator.Domain.OUTCOMES, Indicator.Domain.ATTENDANCE],
+        )
+        .select_related("indicator")
+        .order_by("indicator__domain", "indicator__name", "-period_start")
+    )
+    latest: dict[int, str] = {}
+    values: dict[int, list[tuple[float, float | None]]] = {}
+    indicators: dict[int, Indicator] = {}
+    for row in rows:
+        period = latest.setdefault(row.indicator_id, row.period)
+        if row.period != period:
+            continue
+        indicators[row.indicator_id] = row.indicator
+        values.setdefault(row.indicator_id, []).append((row.value, row.all_percentile))
+    found = []
+    for indicator_id, pairs in values.items():
+        percentiles = [p for _, p in pairs if p is not None]
+        found.append(
+            GroupOutcome(
+                indicators[indicator_id],
+                latest[indicator_id],
+                len(pairs),
+                float(np.median([v for v, _ in pairs])),
+                float(np.median(percentiles)) if percentiles else None,
+            )
+        )
+    return found

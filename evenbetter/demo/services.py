@@ -13,10 +13,12 @@ from django.utils.text import slugify
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.services import benchmarks_refresh
 from evenbetter.demo.clusters import Place, nearest_neighbour_groups
+from evenbetter.demo.local_records import demo_generate_local_records
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
 from evenbetter.ingest.registry import all_formats
 from evenbetter.ingest.runner import import_path
+from evenbetter.partnerships.indicators import partnership_life_refresh
 from evenbetter.schools.models import Partnership, PartnershipMembership, School
 
 REGISTER_FILE = Path("hampshire-surrey") / "gias_20220420.csv"
@@ -198,6 +200,8 @@ def demo_build() -> list[DemoLogin]:
     demo_import_register()
     demo_import_indicators()
     data_quality_refresh()
-    benchmarks_refresh()
     clusters = demo_make_clusters()
+    demo_generate_local_records()
+    partnership_life_refresh()
+    benchmarks_refresh()
     return demo_make_users(clusters)

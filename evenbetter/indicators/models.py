@@ -106,6 +106,11 @@ class Indicator(models.Model):
         "when blank, the median of all schools of the phase is used",
     )
     standard_label = models.CharField(max_length=120, blank=True, help_text='e.g. "National average progress"')
+    is_public = models.BooleanField(
+        default=True,
+        help_text="Published data anyone who may open the school's page sees; local records (partnership life, "
+        "workforce returns, staff surveys) are seen only by the school's own people and those who see it in full",
+    )
     cohort_indicator = models.SlugField(
         max_length=80,
         blank=True,

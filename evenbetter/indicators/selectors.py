@@ -23,6 +23,9 @@ def import_runs_visible_to(user: AnyUser) -> QuerySet[ImportRun]:
     return ImportRun.objects.select_related("run_by")
 
 
+RECENT_PERIODS = 3
+
+
 @dataclass(frozen=True)
 class IndicatorSeries:
     indicator: Indicator
@@ -32,6 +35,15 @@ class IndicatorSeries:
     def values(self) -> list[Observation]:
         return [p for p in self.points if p.value is not None]
 
+    @property
+    def recent(self) -> list[Observation]:
+        """The latest periods, for tables: a long history is charted, not listed cell by cell."""
+        return self.points[-RECENT_PERIODS:]
+
+    @property
+    def earlier_count(self) -> int:
+        return max(len(self.points) - RECENT_PERIODS, 0)
+
 
 def school_indicator_series(*, user: AnyUser, school: School) -> list[IndicatorSeries]:
     """Every indicator the platform holds for the school, over time, if the user may see it.
@@ -39,12 +51,14 @@ def school_indicator_series(*, user: AnyUser, school: School) -> list[IndicatorS
     Register facts, published results and returns are public data: anyone who may open
     the school's page sees them.
     """
-    if school_access(user, school) == SchoolAccess.NONE:
+    access = school_access(user, school)
+    if access == SchoolAccess.NONE:
         return []
-    observations = (
-        Observation.objects.filter(school=school)
-        .select_related("indicator")
-        .order_by("indicator__domain", "indicator__name", "period_start")
+    observations = Observation.objects.filter(school=school)
+    if not sees_local_records(access):
+        observations = observations.filter(indicator__is_public=True)
+    observations = observations.select_related("indicator").order_by(
+        "indicator__domain", "indicator__name", "period_start"
     )
     series: dict[int, IndicatorSeries] = {}
     for observation in observations:
@@ -53,6 +67,13 @@ def school_indicator_series(*, user: AnyUser, school: School) -> list[IndicatorS
             entry = series[observation.indicator_id] = IndicatorSeries(observation.indicator, [])
         entry.points.append(observation)
     return list(series.values())
+
+
+def sees_local_records(access: SchoolAccess) -> bool:
+    """Local records (partnership life, workforce returns, staff surveys) are not published:
+    the school's own people and those who see it in full see them; other schools and
+    partner agencies do not."""
+    return access in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
 
 
 def disputes_visible_to(user: AnyUser) -> QuerySet[Dispute]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import Dispute, ImportRun, Observation
+from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation, catalogue_sync, observations_write
 from evenbetter.ingest.runner import import_file
 
 
@@ -125,3 +126,35 @@ def dispute_resolve(
     dispute.resolution_note = note.strip()
     dispute.save()
     return dispute
+
+
+def computed_observations_record(
+    *,
+    source_format: str,
+    file_name: str,
+    staged: list[StagedObservation],
+    definitions: list[IndicatorDefinition],
+    rows_read: int,
+    options: dict[str, Any],
+    run_by: User | None = None,
+) -> ImportRun:
+    """Write values the platform computed or a form collected, with an ImportRun for provenance
+    like any file: what wrote them, when, from how much, and what changed."""
+    digest = hashlib.sha256(f"{source_format}:{len(staged)}:{options}:{timezone.now().isoformat()}".encode())
+    run = ImportRun.objects.create(
+        source_format=source_format,
+        file_name=file_name,
+        sha256=digest.hexdigest(),
+        run_by=run_by,
+        status=ImportRun.Status.RUNNING,
+        rows_read=rows_read,
+        options=options,
+    )
+    counts = observations_write(staged, catalogue_sync(definitions), run)
+    run.status = ImportRun.Status.SUCCEEDED
+    run.rows_accepted = rows_read
+    run.records_created, run.records_updated, run.records_unchanged = counts.created, counts.updated, counts.unchanged
+    run.examples = counts.examples
+    run.finished_at = timezone.now()
+    run.save()
+    return run

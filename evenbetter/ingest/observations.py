@@ -54,6 +54,7 @@ class IndicatorDefinition:
     standard: float | None = None
     standard_label: str = ""
     cohort_indicator: str = ""
+    is_public: bool = True
 
     def catalogue_fields(self) -> dict[str, Any]:
         return {
@@ -72,6 +73,7 @@ class IndicatorDefinition:
             "standard": self.standard,
             "standard_label": self.standard_label,
             "cohort_indicator": self.cohort_indicator,
+            "is_public": self.is_public,
         }
 
 

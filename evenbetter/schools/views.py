@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from evenbetter.accounts.selectors import (
     SchoolAccess,
@@ -22,6 +23,7 @@ from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
     comparator_sets_visible_to,
     family_of_school,
+    group_outcomes,
     school_benchmarks,
     school_strengths,
 )
@@ -32,6 +34,20 @@ from evenbetter.indicators.selectors import (
     disputes_visible_to,
     inspections_of_school_visible_to,
     school_indicator_series,
+)
+from evenbetter.partnerships.selectors import (
+    can_record_for_school,
+    can_record_meeting,
+    can_see_network_of_locality,
+    can_see_network_of_partnership,
+    network_picture,
+    partnership_actions,
+    partnership_health,
+    partnership_meetings,
+    school_contact_summary,
+    school_contacts,
+    shared_actions_of_school,
+    team_around_school,
 )
 from evenbetter.schools.forms import DirectoryFilterForm
 from evenbetter.schools.models import Locality, Partnership, School
@@ -116,6 +132,12 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
             "can_manage_comparators": can_manage_comparator_sets(request.user, school),
             "strengths": school_strengths(user=request.user, school=school),
             "family": family_of_school(user=request.user, school=school, limit=8),
+            "contact_summary": school_contact_summary(user=request.user, school=school),
+            "contacts": school_contacts(user=request.user, school=school, limit=8),
+            "can_record_for_school": can_record_for_school(request.user, school),
+            "team_around": team_around_school(user=request.user, school=school),
+            "shared_actions": shared_actions_of_school(user=request.user, school=school),
+            "today": timezone.localdate(),
         },
     )
 
@@ -160,7 +182,11 @@ def locality_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "schools/locality_detail.html",
-        {"locality": locality, "schools": locality_schools(user=request.user, locality=locality)},
+        {
+            "locality": locality,
+            "schools": locality_schools(user=request.user, locality=locality),
+            "can_see_network": can_see_network_of_locality(request.user, locality),
+        },
     )
 
 
@@ -185,12 +211,25 @@ def partnership_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not partnerships_visible_to(request.user).filter(pk=partnership.pk).exists():
         raise PermissionDenied("Your account does not give you access to this partnership.")
     memberships = partnership_memberships(user=request.user, partnership=partnership)
+    current = [m for m in memberships if m.left_on is None]
+    actions = list(partnership_actions(user=request.user, partnership=partnership))
+    today = timezone.localdate()
+    member_schools = School.objects.filter(pk__in=[m.school_id for m in current])
     return render(
         request,
         "schools/partnership_detail.html",
         {
             "partnership": partnership,
-            "current": [m for m in memberships if m.left_on is None],
+            "current": current,
             "past": [m for m in memberships if m.left_on is not None],
+            "outcomes": group_outcomes(user=request.user, schools=member_schools),
+            "health": partnership_health(user=request.user, partnership=partnership),
+            "meetings": partnership_meetings(user=request.user, partnership=partnership)[:12],
+            "actions": actions,
+            "overdue_actions": [a for a in actions if a.is_overdue(today)],
+            "can_record_meeting": can_record_meeting(request.user, partnership),
+            "network": network_picture(member_schools)
+            if can_see_network_of_partnership(request.user, partnership)
+            else None,
         },
     )

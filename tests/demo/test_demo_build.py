@@ -73,6 +73,22 @@ def test_generated_records_are_marked_as_generated(demo: str) -> None:
     assert not clusters.filter(is_generated=False).exists()
     assert not Partnership.objects.filter(source=Partnership.Source.REGISTER, is_generated=True).exists()
     assert not User.objects.filter(username__in=HOME_HEADINGS, is_generated=False).exists()
+    from evenbetter.partnerships.models import Action, AgencyContact, BoardMeeting, Contact, Meeting
+
+    for model in (Contact, Meeting, Action, BoardMeeting, AgencyContact):
+        assert model.objects.exists(), model
+        assert not model.objects.filter(is_generated=False).exists(), model
+
+
+def test_the_demo_has_partnership_life_measured_and_benchmarked(demo: str) -> None:
+    from evenbetter.benchmarks.models import Benchmark
+    from evenbetter.indicators.models import Indicator, Observation
+
+    leader = Membership.objects.get(user__username="school-leader").school
+    codes = set(Observation.objects.filter(school=leader).values_list("indicator__code", flat=True))
+    assert {"peers_12m", "board_attendance", "staff_turnover", "survey_trust"} <= codes
+    assert not Indicator.objects.filter(code__in=codes & {"peers_12m", "staff_turnover"}, is_public=True).exists()
+    assert Benchmark.objects.filter(school=leader, indicator__code="peers_12m").exists()
 
 
 def test_the_partnership_lead_leads_the_cluster_of_the_first_school_leader(demo: str) -> None:
@@ -95,14 +111,22 @@ def test_each_demo_user_signs_in_and_sees_the_home_page_for_their_role(demo: str
 
 
 def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
-    counts = (School.objects.count(), Partnership.objects.count(), Membership.objects.count(), User.objects.count())
+    from evenbetter.partnerships.models import Action, Contact, Meeting
+
+    def counts() -> tuple[int, ...]:
+        return (
+            School.objects.count(),
+            Partnership.objects.count(),
+            Membership.objects.count(),
+            User.objects.count(),
+            Contact.objects.count(),
+            Meeting.objects.count(),
+            Action.objects.filter(status="done").count(),
+        )
+
+    before = counts()
     call_command("demo", stdout=io.StringIO())
-    assert (
-        School.objects.count(),
-        Partnership.objects.count(),
-        Membership.objects.count(),
-        User.objects.count(),
-    ) == counts
+    assert counts() == before  # the simulator is seeded: the same records again, not more
 
 
 def test_if_empty_leaves_a_database_with_schools_alone(demo: str) -> None:

@@ -261,6 +261,8 @@ class IndicatorCatalogue(SourceFormat):
                 standard=float(bounds["standard"]) if bounds["standard"] is not None else None,
                 standard_label=values.get("standard_label", ""),
                 cohort_indicator=values.get("cohort_indicator", ""),
+                # An authority's own indicator is published unless it says "public: no".
+                is_public=values.get("public", "yes").lower() not in {"no", "n", "false", "0"},
             )
         return Staged(records=list(records.values()), rows_read=len(table.rows), problems=problems)
 

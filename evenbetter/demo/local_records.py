@@ -1,0 +1,333 @@
+"""Generated partnership life for the demo: the records no public dataset has.
+
+``evenbetter.analytics.simulator`` makes them, seeded, with a known causal story (a few
+schools drift into isolation, unfinished actions, weak governance, vacancies and low trust
+a year or two before their outcomes would fall). Here they are written as the platform's
+own records, every one marked ``is_generated`` so that the screen says so. The schools'
+real published results are never changed: the simulator's outcome shift is for tests of
+the early warning on generated data, not for the demo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from evenbetter.analytics.partnership_health import churn
+from evenbetter.analytics.simulator import LocalRecords, SimulationSettings, simulate_local_records
+from evenbetter.indicators.models import Observation
+from evenbetter.indicators.services import computed_observations_record
+from evenbetter.ingest.observations import StagedObservation
+from evenbetter.ingest.periods import parse_period
+from evenbetter.partnerships.indicators import RETURN_INDICATORS, SURVEY_INDICATORS, academic_year_of
+from evenbetter.partnerships.models import (
+    AREAS,
+    Action,
+    Agency,
+    AgencyContact,
+    AgencyLink,
+    BoardMeeting,
+    Challenge,
+    Contact,
+    Meeting,
+)
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+
+SEED = 2026
+FIRST_YEAR = 2016
+BATCH = 5000
+AREA_NAMES = dict(AREAS)
+QUESTIONS = {
+    "reading": "How do you know the phonics programme is working for the pupils who are behind?",
+    "writing": "What is the plan for writing in Key Stage 2, and how will we see its effect?",
+    "maths": "Why did maths progress dip for disadvantaged pupils, and what is being done?",
+    "curriculum": "How is the curriculum sequenced so that pupils remember more?",
+    "attendance": "Which groups' attendance is falling, and what are we doing about it?",
+    "behaviour": "What do the behaviour logs show this term compared with last?",
+    "send": "How are pupils on SEN support progressing against their plans?",
+    "disadvantage": "What difference is the pupil premium making, and how do we know?",
+    "safeguarding": "When was the single central record last checked, and by whom?",
+    "wellbeing": "What does the pupil survey say about feeling safe?",
+    "staffing": "What is the plan for the vacancies, and what is the risk to teaching meanwhile?",
+    "finance": "What does the three-year budget forecast show?",
+    "leadership": "How is the workload of the senior team being managed?",
+    "governance": "Which governor skills are missing from the board?",
+}
+
+
+@dataclass(frozen=True)
+class LocalRecordsSummary:
+    schools: int
+    contacts: int
+    meetings: int
+    actions: int
+    board_meetings: int
+    drifting: int
+
+
+def demo_periods(today: dt.date | None = None) -> tuple[str, ...]:
+    """Every academic year from 2016/17 to the last one finished: no record is dated after today."""
+    today = today or timezone.localdate()
+    last = int(academic_year_of(today)[:4]) - 1
+    return tuple(f"{year}/{(year + 1) % 100:02d}" for year in range(FIRST_YEAR, last + 1))
+
+
+def _schools_frame() -> pd.DataFrame:
+    schools = list(
+        School.objects.exclude(status=School.Status.CLOSED).values_list("pk", "latitude", "longitude").order_by("pk")
+    )
+    cluster_of = dict(
+        PartnershipMembership.objects.filter(
+            partnership__is_generated=True, partnership__kind=Partnership.Kind.CLUSTER, left_on__isnull=True
+        ).values_list("school_id", "partnership_id")
+    )
+    return pd.DataFrame(
+        {
+            "school_id": [pk for pk, _, _ in schools],
+            "partnership_id": [cluster_of.get(pk) for pk, _, _ in schools],
+            "latitude": [lat for _, lat, _ in schools],
+            "longitude": [lon for _, _, lon in schools],
+        }
+    )
+
+
+def _date(value: object) -> dt.date:
+    day = _day(value)
+    if day is None:
+        raise ValueError("the simulator left a required date empty")
+    return day
+
+
+def _day(value: object) -> dt.date | None:
+    if value is None or (isinstance(value, float) and value != value) or pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return pd.Timestamp(value).date()  # type: ignore[arg-type]
+
+
+@transaction.atomic
+def demo_generate_local_records(*, seed: int = SEED, today: dt.date | None = None) -> LocalRecordsSummary:
+    """Replace every generated partnership-life record with a fresh, seeded set."""
+    for model in (Contact, Meeting, Action, BoardMeeting, AgencyLink, AgencyContact, Agency):
+        model.objects.filter(is_generated=True).delete()
+    schools = _schools_frame()
+    records = simulate_local_records(schools, SimulationSettings(seed=seed, periods=demo_periods(today)))
+    _write_contacts(records)
+    _write_meetings_and_actions(records)
+    _write_governance(records)
+    _write_returns(records)
+    _write_team_around()
+    return LocalRecordsSummary(
+        schools=len(schools),
+        contacts=len(records.contacts),
+        meetings=len(records.meetings),
+        actions=len(records.actions),
+        board_meetings=len(records.board_meetings),
+        drifting=len(records.drift),
+    )
+
+
+def _write_contacts(records: LocalRecords) -> None:
+    contacts = records.contacts
+    Contact.objects.bulk_create(
+        [
+            Contact(
+                school_id=int(a),
+                other_school_id=int(b),
+                happened_on=_date(day),
+                kind=str(kind),
+                about=str(about)[:250],
+                is_generated=True,
+            )
+            for a, b, day, kind, about in zip(
+                contacts["school_id"],
+                contacts["other_school_id"],
+                contacts["happened_on"],
+                contacts["kind"],
+                contacts["about"],
+                strict=True,
+            )
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _write_meetings_and_actions(records: LocalRecords) -> None:
+    meetings = records.meetings
+    made = Meeting.objects.bulk_create(
+        [
+            Meeting(partnership_id=int(p), held_on=_date(day), title=str(title)[:200], is_generated=True)
+            for p, day, title in zip(meetings["partnership_id"], meetings["held_on"], meetings["title"], strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    # PostgreSQL and SQLite (3.35+) give the new ids back from a bulk insert, in order.
+    meeting_pk = {int(meeting_id): meeting.pk for meeting_id, meeting in zip(meetings["meeting_id"], made, strict=True)}
+    present = Meeting.schools_present.through
+    present.objects.bulk_create(
+        [
+            present(meeting_id=meeting_pk[int(m)], school_id=int(s))
+            for m, s in zip(records.attendance["meeting_id"], records.attendance["school_id"], strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    actions = records.actions
+    Action.objects.bulk_create(
+        [
+            Action(
+                title=str(title)[:250],
+                partnership_id=int(p),
+                meeting_id=meeting_pk.get(int(m)),
+                owner_school_id=int(owner),
+                agreed_on=_date(agreed),
+                due_on=_date(due),
+                done_on=_day(done),
+                status=str(status),
+                evidence="Recorded at the next meeting (generated)" if str(status) == Action.Status.DONE else "",
+                is_generated=True,
+            )
+            for title, p, m, owner, agreed, due, done, status in zip(
+                actions["title"],
+                actions["partnership_id"],
+                actions["meeting_id"],
+                actions["owner_school_id"],
+                actions["agreed_on"],
+                actions["due_on"],
+                actions["done_on"],
+                actions["status"],
+                strict=True,
+            )
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _write_governance(records: LocalRecords) -> None:
+    boards = records.board_meetings.reset_index(drop=True)
+    made = BoardMeeting.objects.bulk_create(
+        [
+            BoardMeeting(
+                school_id=int(school),
+                held_on=_date(day),
+                governors_places=int(places),
+                governors_present=int(present),
+                vacancies=int(vacancies),
+                is_generated=True,
+            )
+            for school, day, places, present, vacancies in zip(
+                boards["school_id"],
+                boards["held_on"],
+                boards["governors_places"],
+                boards["governors_present"],
+                boards["vacancies"],
+                strict=True,
+            )
+        ],
+        batch_size=BATCH,
+    )
+    challenges = []
+    for meeting, areas in zip(made, boards["challenge_areas"], strict=True):
+        meeting_id = meeting.pk
+        for area in [a.strip() for a in str(areas or "").split(",") if a.strip()]:
+            key = (
+                area
+                if area in AREA_NAMES
+                else next((k for k, v in AREA_NAMES.items() if v.lower() == area.lower()), "")
+            )
+            if key:
+                challenges.append(
+                    Challenge(board_meeting_id=meeting_id, area=key, question=QUESTIONS[key], is_generated=True)
+                )
+    Challenge.objects.bulk_create(challenges, batch_size=BATCH)
+
+
+def _write_returns(records: LocalRecords) -> None:
+    workforce = records.workforce
+    turnover = churn(
+        workforce[["school_id", "period", "headcount_start", "headcount_end", "leavers", "leadership_changes"]]
+    ).set_index(["school_id", "period"])
+    staged = []
+    for row in workforce.to_dict("records"):
+        period_text, period_start = parse_period(str(row["period"]))
+        key = (row["school_id"], row["period"])
+        values = {
+            "head_vacant": row["head_vacant"],
+            "deputy_vacant": row["deputy_vacant"],
+            "senco_vacant": row["senco_vacant"],
+            "teacher_vacancies": row["teacher_vacancies"],
+            "support_vacancies": row["support_vacancies"],
+            "sickness_days_per_fte": round(float(row["sickness_days_per_fte"]), 1),
+            "staff_turnover": round(float(turnover.loc[key, "turnover_percent"]), 1),
+            "leadership_changes": row["leadership_changes"],
+        }
+        for code, value in values.items():
+            staged.append(
+                StagedObservation(
+                    int(row["school_id"]),
+                    code,
+                    period_text,
+                    period_start,
+                    float(value),
+                    Observation.Status.VALUE,
+                    False,
+                    0,
+                    code,
+                )
+            )
+    survey = records.survey
+    for row in survey.to_dict("records"):
+        period_text, period_start = parse_period(str(row["period"]))
+        for code, column in (
+            ("survey_trust", "trust"),
+            ("survey_shared_values", "shared_values"),
+            ("survey_raise_problems", "raise_problems"),
+        ):
+            staged.append(
+                StagedObservation(
+                    int(row["school_id"]),
+                    code,
+                    period_text,
+                    period_start,
+                    round(float(row[column]), 1),
+                    Observation.Status.VALUE,
+                    False,
+                    0,
+                    code,
+                )
+            )
+    computed_observations_record(
+        source_format="demo_local_records",
+        file_name="(generated for the demo by evenbetter.analytics.simulator)",
+        staged=staged,
+        definitions=RETURN_INDICATORS + SURVEY_INDICATORS,
+        rows_read=len(workforce) + len(survey),
+        options={"generated": True, "seed": SEED},
+    )
+
+
+AGENCIES = [
+    ("Safer Schools police team", Agency.Kind.POLICE, "PC Jordan Hale", "Safer schools officer"),
+    ("School nursing service", Agency.Kind.HEALTH, "Amira Patel", "School nurse lead"),
+    ("Children's social care, locality team", Agency.Kind.SOCIAL_CARE, "Tom Reeves", "Team manager"),
+    ("Early help hub", Agency.Kind.EARLY_HELP, "Grace Owusu", "Early help coordinator"),
+    ("Young carers project", Agency.Kind.VOLUNTARY, "Sam Lee", "Project worker"),
+]
+
+
+def _write_team_around() -> None:
+    """Agencies and named contacts (made up, marked generated) for the demo's busiest localities."""
+    localities = list(Locality.objects.filter(schools__partnerships__is_generated=True).distinct().order_by("name"))
+    for name, kind, person, role in AGENCIES:
+        agency = Agency.objects.create(name=name, kind=kind, is_generated=True)
+        for locality in localities:
+            contact = AgencyContact.objects.create(
+                agency=agency,
+                name=f"{person} ({locality.name})",
+                role=role,
+                email=f"{person.split()[-1].lower()}.{locality.slug}@agency.invalid",
+                is_generated=True,
+            )
+            AgencyLink.objects.create(agency=agency, contact=contact, locality=locality, is_generated=True)

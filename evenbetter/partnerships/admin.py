@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from evenbetter.partnerships.models import (
+    Action,
+    Agency,
+    AgencyContact,
+    AgencyLink,
+    BoardMeeting,
+    Challenge,
+    Contact,
+    GovernanceReview,
+    Meeting,
+)
+
+
+class AgencyContactInline(admin.TabularInline):
+    model = AgencyContact
+    extra = 1
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "is_generated"]
+    list_filter = ["kind", "is_generated"]
+    search_fields = ["name"]
+    inlines = [AgencyContactInline]
+
+
+@admin.register(AgencyLink)
+class AgencyLinkAdmin(admin.ModelAdmin):
+    list_display = ["agency", "contact", "school", "locality", "is_generated"]
+    list_filter = ["agency"]
+    raw_id_fields = ["school"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner_school", "partnership", "agency", "due_on", "status", "is_generated"]
+    list_filter = ["status", "is_generated"]
+    raw_id_fields = ["owner_school", "meeting"]
+
+
+for model in (Meeting, Contact, BoardMeeting, Challenge, GovernanceReview):
+    admin.site.register(model)

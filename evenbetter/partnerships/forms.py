@@ -1,0 +1,232 @@
+"""Forms a busy headteacher fills in under a minute: few fields, clear messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from evenbetter.accounts.selectors import AnyUser, schools_visible_to
+from evenbetter.partnerships.indicators import academic_year_of
+from evenbetter.partnerships.models import AREAS, Action, Contact
+from evenbetter.partnerships.services import ActionAgreed, ChallengeAsked
+from evenbetter.schools.models import School
+
+DATE = forms.DateInput(attrs={"type": "date"})
+ACTION_ROWS = 3
+CHALLENGE_ROWS = 3
+OLDEST_DAYS = 5 * 366
+
+
+def _not_in_future(day: dt.date | None, what: str) -> None:
+    if day and day > timezone.localdate():
+        raise forms.ValidationError(f"The {what} is in the future: record it once it has happened.")
+    if day and day < timezone.localdate() - dt.timedelta(days=OLDEST_DAYS):
+        raise forms.ValidationError(f"The {what} is more than five years ago.")
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label="Date", widget=DATE)
+    title = forms.CharField(max_length=200, help_text='e.g. "Autumn heads\' meeting"')
+    schools_present = forms.ModelMultipleChoiceField(
+        label="Schools present", queryset=School.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args: Any, members: list[School], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        ids = [school.pk for school in members]
+        field = self.fields["schools_present"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = School.objects.filter(pk__in=ids).order_by("name")
+        owners = [("", "— who will do it —")] + [(str(s.pk), s.name) for s in sorted(members, key=lambda s: s.name)]
+        self.members = {school.pk: school for school in members}
+        for i in range(1, ACTION_ROWS + 1):
+            self.fields[f"action_{i}_title"] = forms.CharField(label=f"Action {i}", max_length=250, required=False)
+            self.fields[f"action_{i}_owner"] = forms.ChoiceField(label="Owner school", choices=owners, required=False)
+            self.fields[f"action_{i}_due"] = forms.DateField(label="Due", widget=DATE, required=False)
+
+    def clean_held_on(self) -> dt.date:
+        held_on: dt.date = self.cleaned_data["held_on"]
+        _not_in_future(held_on, "meeting date")
+        return held_on
+
+    def action_rows(self) -> list[tuple[str, str, str]]:
+        return [(f"action_{i}_title", f"action_{i}_owner", f"action_{i}_due") for i in range(1, ACTION_ROWS + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        held_on = cleaned.get("held_on")
+        self.actions: list[ActionAgreed] = []
+        for title_field, owner_field, due_field in self.action_rows():
+            title, owner, due = cleaned.get(title_field), cleaned.get(owner_field), cleaned.get(due_field)
+            if not title and not owner and not due:
+                continue
+            if not title:
+                self.add_error(title_field, "Say what the action is, or clear its owner and date.")
+                continue
+            if not owner:
+                self.add_error(owner_field, "Choose the school that will do it.")
+                continue
+            if not due:
+                self.add_error(due_field, "Give a date it is due by.")
+                continue
+            if held_on and due < held_on:
+                self.add_error(due_field, "An action cannot be due before the meeting that agreed it.")
+                continue
+            self.actions.append(ActionAgreed(title, self.members[int(owner)], due))
+        return cleaned
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=Action.Status.choices)
+    done_on = forms.DateField(label="Done on", widget=DATE, required=False)
+    evidence = forms.CharField(
+        label="Evidence", widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="What shows it was done"
+    )
+
+    def __init__(self, *args: Any, action: Action, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        done_on = cleaned.get("done_on")
+        if cleaned.get("status") == Action.Status.DONE:
+            if not (cleaned.get("evidence") or "").strip():
+                self.add_error("evidence", "Say what shows it was done: a done action needs its evidence.")
+            if done_on and done_on < self.action.agreed_on:
+                self.add_error("done_on", "It cannot have been done before it was agreed.")
+            if done_on and done_on > timezone.localdate():
+                self.add_error("done_on", "That date is in the future.")
+        return cleaned
+
+
+class ContactForm(forms.Form):
+    other_urn = forms.IntegerField(label="The other school's URN", min_value=1)
+    kind = forms.ChoiceField(label="What kind of contact", choices=Contact.Kind.choices)
+    happened_on = forms.DateField(label="When", widget=DATE)
+    about = forms.CharField(label="About", max_length=250, required=False, help_text='e.g. "Phonics: watched Year 1"')
+
+    def __init__(self, *args: Any, user: AnyUser, school: School, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.school = school
+        self.other_school: School | None = None
+
+    def clean_other_urn(self) -> int:
+        urn: int = self.cleaned_data["other_urn"]
+        other = schools_visible_to(self.user).filter(urn=urn).first()
+        if other is None:
+            raise forms.ValidationError(f"No school you can see has the URN {urn}.")
+        if other.pk == self.school.pk:
+            raise forms.ValidationError("That is this school: choose the school it was in contact with.")
+        self.other_school = other
+        return urn
+
+    def clean_happened_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["happened_on"]
+        _not_in_future(day, "date")
+        return day
+
+
+class BoardMeetingForm(forms.Form):
+    held_on = forms.DateField(label="Date", widget=DATE)
+    governors_places = forms.IntegerField(label="Seats on the board", min_value=1, max_value=30)
+    vacancies = forms.IntegerField(label="Empty seats", min_value=0, max_value=30, initial=0)
+    governors_present = forms.IntegerField(label="Governors present", min_value=0, max_value=30)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        for i in range(1, CHALLENGE_ROWS + 1):
+            self.fields[f"challenge_{i}_area"] = forms.ChoiceField(
+                label=f"Challenge {i}: area", choices=[("", "—"), *AREAS], required=False
+            )
+            self.fields[f"challenge_{i}_question"] = forms.CharField(
+                label="Question asked of leaders", max_length=500, required=False
+            )
+
+    def challenge_rows(self) -> list[tuple[str, str]]:
+        return [(f"challenge_{i}_area", f"challenge_{i}_question") for i in range(1, CHALLENGE_ROWS + 1)]
+
+    def clean_held_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["held_on"]
+        _not_in_future(day, "meeting date")
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        places, vacancies, present = (cleaned.get(k) for k in ("governors_places", "vacancies", "governors_present"))
+        if places is not None and vacancies is not None and vacancies > places:
+            self.add_error("vacancies", f"There cannot be more empty seats than the {places} on the board.")
+        elif places is not None and vacancies is not None and present is not None and present > places - vacancies:
+            self.add_error(
+                "governors_present", f"At most {places - vacancies} governors can be present: the filled seats."
+            )
+        self.challenges: list[ChallengeAsked] = []
+        for area_field, question_field in self.challenge_rows():
+            area, question = cleaned.get(area_field), (cleaned.get(question_field) or "").strip()
+            if area and not question:
+                self.add_error(question_field, "Write the question that was asked.")
+            elif question and not area:
+                self.add_error(area_field, "Choose the area the question was about.")
+            elif area and question:
+                self.challenges.append(ChallengeAsked(area, question))
+        return cleaned
+
+
+def recent_academic_years(count: int = 3) -> list[str]:
+    this = academic_year_of(timezone.localdate())
+    start = int(this[:4])
+    return [f"{year}/{(year + 1) % 100:02d}" for year in range(start, start - count, -1)]
+
+
+class WorkforceReturnForm(forms.Form):
+    period = forms.ChoiceField(label="Academic year")
+    head_vacant = forms.BooleanField(label="Headteacher post vacant or interim", required=False)
+    deputy_vacant = forms.BooleanField(label="A deputy head post vacant", required=False)
+    senco_vacant = forms.BooleanField(label="SENCO post vacant", required=False)
+    teacher_vacancies = forms.IntegerField(
+        label="Teaching posts vacant or filled temporarily", min_value=0, max_value=200
+    )
+    support_vacancies = forms.IntegerField(label="Support staff posts vacant", min_value=0, max_value=200)
+    sickness_days_per_fte = forms.DecimalField(
+        label="Sickness days per full-time member of staff", min_value=0, max_value=100, decimal_places=1
+    )
+    headcount_start = forms.IntegerField(label="Staff at the start of the year", min_value=1, max_value=2000)
+    headcount_end = forms.IntegerField(label="Staff at the end of the year", min_value=1, max_value=2000)
+    leavers = forms.IntegerField(label="Staff who left during the year", min_value=0, max_value=2000)
+    leadership_changes = forms.IntegerField(label="Changes of headteacher or deputy", min_value=0, max_value=20)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        period = self.fields["period"]
+        assert isinstance(period, forms.ChoiceField)
+        period.choices = [(year, year) for year in recent_academic_years()]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end, leavers = (cleaned.get(k) for k in ("headcount_start", "headcount_end", "leavers"))
+        if start and end and leavers is not None and leavers > max(start, end) + abs(start - end):
+            self.add_error("leavers", "More staff left than the school had: check the headcounts and leavers.")
+        return cleaned
+
+    def indicator_values(self) -> dict[str, float]:
+        from evenbetter.analytics.partnership_health import staff_turnover
+
+        data = self.cleaned_data
+        return {
+            "head_vacant": float(bool(data["head_vacant"])),
+            "deputy_vacant": float(bool(data["deputy_vacant"])),
+            "senco_vacant": float(bool(data["senco_vacant"])),
+            "teacher_vacancies": float(data["teacher_vacancies"]),
+            "support_vacancies": float(data["support_vacancies"]),
+            "sickness_days_per_fte": float(data["sickness_days_per_fte"]),
+            "staff_turnover": round(
+                staff_turnover(float(data["leavers"]), (data["headcount_start"] + data["headcount_end"]) / 2), 1
+            ),
+            "leadership_changes": float(data["leadership_changes"]),
+        }

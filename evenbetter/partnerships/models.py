@@ -1,0 +1,237 @@
+"""Partnership life: the local records no public dataset has.
+
+Meetings and the actions agreed at them, school-to-school contact, governing boards'
+meetings and the challenge they record, and the team around the school (partner agencies
+and their named contacts). The early warning's leading triggers are measured from these
+(``evenbetter/analytics/network.py`` and ``partnership_health.py``) and kept as
+indicators by ``manage.py partnership_life``. Records made up for the demo say so
+(``is_generated``) and the screen shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+
+# The areas of school life that challenge, help and practice are about; the same list
+# serves help requests and the practice library later.
+AREAS = [
+    ("reading", "Early reading and phonics"),
+    ("writing", "Writing"),
+    ("maths", "Maths"),
+    ("curriculum", "Curriculum"),
+    ("attendance", "Attendance"),
+    ("behaviour", "Behaviour"),
+    ("send", "SEND"),
+    ("disadvantage", "Disadvantaged pupils"),
+    ("safeguarding", "Safeguarding"),
+    ("wellbeing", "Pupil wellbeing"),
+    ("staffing", "Staffing and recruitment"),
+    ("finance", "Finance"),
+    ("leadership", "Leadership"),
+    ("governance", "Governance"),
+]
+
+
+class Meeting(models.Model):
+    """A meeting of a partnership: when, which of its schools came, what was said."""
+
+    partnership = models.ForeignKey("schools.Partnership", on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField()
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    schools_present = models.ManyToManyField("schools.School", related_name="meetings_attended", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_generated = models.BooleanField(default=False, help_text="Made up for the demo, not a real record")
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.partnership}: {self.title} ({self.held_on})"
+
+
+class Agency(models.Model):
+    """A partner agency that works with schools: police, health, social care, …"""
+
+    class Kind(models.TextChoices):
+        POLICE = "police", "Police"
+        HEALTH = "health", "Health"
+        SOCIAL_CARE = "social_care", "Social care"
+        EARLY_HELP = "early_help", "Early help"
+        VOLUNTARY = "voluntary", "Voluntary sector"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyContact(models.Model):
+    """A named person at an agency, added by choice (DESIGN.md principle 4)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=150)
+    role = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["agency", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.agency})"
+
+
+class AgencyLink(models.Model):
+    """An agency works with a school or a whole locality, through a named contact if one is given."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="links")
+    contact = models.ForeignKey(AgencyContact, null=True, blank=True, on_delete=models.SET_NULL)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="agency_links"
+    )
+    locality = models.ForeignKey(
+        "schools.Locality", null=True, blank=True, on_delete=models.CASCADE, related_name="agency_links"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["agency__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(school__isnull=False) | models.Q(locality__isnull=False),
+                name="agency_link_has_a_school_or_locality",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} with {self.school or self.locality}"
+
+
+class Action(models.Model):
+    """An action agreed: at a partnership's meeting, or between a school and an agency."""
+
+    class Status(models.TextChoices):
+        AGREED = "agreed", "Agreed"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    title = models.CharField(max_length=250)
+    partnership = models.ForeignKey(
+        "schools.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
+    )
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    owner_school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="actions_owned")
+    agreed_on = models.DateField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.AGREED)
+    done_on = models.DateField(null=True, blank=True)
+    evidence = models.TextField(blank=True, help_text="What shows it was done")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.status not in (self.Status.DONE, self.Status.DROPPED) and self.due_on < today
+
+
+class Contact(models.Model):
+    """School-to-school contact: who, with whom, when, what about."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Visit"
+        JOINT_TRAINING = "joint_training", "Joint training"
+        PEER_REVIEW = "peer_review", "Peer review"
+        SHARED_STAFF = "shared_staff", "Shared staff"
+        CALL = "call", "Call or online meeting"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="contacts_made")
+    other_school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="contacts_received")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    happened_on = models.DateField()
+    about = models.CharField(max_length=250, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["happened_on"], name="contact_happened_on")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(school=models.F("other_school")), name="contact_two_schools")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.school_id} and {self.other_school_id} on {self.happened_on}"
+
+
+class BoardMeeting(models.Model):
+    """A meeting of a school's governing board, and how well it was attended."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="board_meetings")
+    held_on = models.DateField()
+    governors_places = models.PositiveSmallIntegerField(help_text="Seats on the board")
+    governors_present = models.PositiveSmallIntegerField()
+    vacancies = models.PositiveSmallIntegerField(default=0, help_text="Seats empty on the day")
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Board of {self.school_id} on {self.held_on}"
+
+
+class Challenge(models.Model):
+    """A question a board asked of its leaders: scrutiny and challenge, by area."""
+
+    board_meeting = models.ForeignKey(BoardMeeting, on_delete=models.CASCADE, related_name="challenges")
+    area = models.CharField(max_length=20, choices=AREAS)
+    question = models.TextField()
+    is_generated = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}: {self.question[:60]}"
+
+
+class GovernanceReview(models.Model):
+    class Kind(models.TextChoices):
+        SELF = "self", "Self-review"
+        EXTERNAL = "external", "External review"
+
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="governance_reviews")
+    reviewed_on = models.DateField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    summary = models.TextField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    is_generated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-reviewed_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of {self.school_id} governance ({self.reviewed_on})"

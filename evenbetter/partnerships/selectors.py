@@ -1,0 +1,357 @@
+"""Who may see and record partnership life, and the reads views use.
+
+The rules (DESIGN.md, "Users and what they may see"):
+
+- a partnership's meetings and actions: its lead, the leaders of its current member
+  schools, and system leads; they may also record them;
+- an action's progress: the owner school's leaders, the partnership's lead, system leads;
+- a school's contacts, governance and workforce returns: whoever sees the school in full
+  (its leaders, its partnership lead, system leads) and its governors; they record them,
+  and a governor records their own board's meetings;
+- the network picture: system leads for a locality, a partnership's lead (and system
+  leads) for a partnership — isolation is a leading trigger, like risk;
+- the team around the school (agencies and contacts): the school's own people, whoever
+  sees it in full, and partner agencies that work with it; shared actions with an agency
+  are seen by that agency's users in the schools they work with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.analytics.network import contact_graph, contact_metrics, graph_layout
+from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
+from evenbetter.partnerships.models import Action, AgencyLink, BoardMeeting, Contact, GovernanceReview, Meeting
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+
+
+def _member_ids(partnership: Partnership) -> set[int]:
+    return set(
+        PartnershipMembership.objects.filter(partnership=partnership, left_on__isnull=True).values_list(
+            "school_id", flat=True
+        )
+    )
+
+
+def can_see_partnership_life(user: AnyUser, partnership: Partnership) -> bool:
+    scope = scope_of(user)
+    return (
+        scope.is_system_lead
+        or partnership.pk in scope.led_partnership_ids
+        or bool(scope.school_ids & _member_ids(partnership))
+    )
+
+
+can_record_meeting = can_see_partnership_life
+
+
+def can_see_network_of_partnership(user: AnyUser, partnership: Partnership) -> bool:
+    scope = scope_of(user)
+    return scope.is_system_lead or partnership.pk in scope.led_partnership_ids
+
+
+def can_see_network_of_locality(user: AnyUser, locality: Locality) -> bool:
+    return scope_of(user).is_system_lead
+
+
+def can_update_action(user: AnyUser, action: Action) -> bool:
+    scope = scope_of(user)
+    return (
+        scope.is_system_lead
+        or action.owner_school_id in scope.school_ids
+        or (action.partnership_id is not None and action.partnership_id in scope.led_partnership_ids)
+    )
+
+
+def can_see_school_records(user: AnyUser, school: School) -> bool:
+    """Contacts, governance and workforce returns: the school's own people."""
+    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
+
+
+def can_record_for_school(user: AnyUser, school: School) -> bool:
+    """Contacts and workforce returns: whoever sees the school in full."""
+    return school_access(user, school) == SchoolAccess.FULL
+
+
+def can_record_board_meeting(user: AnyUser, school: School) -> bool:
+    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
+
+
+def can_see_team_around(user: AnyUser, school: School) -> bool:
+    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR, SchoolAccess.AGENCY)
+
+
+def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
+    scope = scope_of(user)
+    actions = Action.objects.select_related("owner_school", "partnership", "agency", "meeting")
+    if scope.is_system_lead:
+        return actions
+    member_partnerships = set(
+        PartnershipMembership.objects.filter(school_id__in=scope.school_ids, left_on__isnull=True).values_list(
+            "partnership_id", flat=True
+        )
+    )
+    condition = Q(partnership_id__in=scope.led_partnership_ids | member_partnerships) | Q(
+        owner_school_id__in=scope.full_school_ids
+    )
+    if scope.agency_school_ids or scope.agency_locality_ids:
+        condition |= Q(agency__isnull=False) & (
+            Q(owner_school_id__in=scope.agency_school_ids) | Q(owner_school__localities__in=scope.agency_locality_ids)
+        )
+    return actions.filter(pk__in=Action.objects.filter(condition).values("pk"))
+
+
+@dataclass(frozen=True)
+class PartnershipHealth:
+    meetings_12m: int
+    attendance_rate: float | None
+    days_since_meeting: float | None
+    agreed: int
+    done: int
+    overdue: int
+    open: int
+    completion_rate: float | None
+    attendance_by_year: list[tuple[str, float | None, int]]  # (academic year, attendance rate, meetings)
+
+
+def _attendance_frames(partnership: Partnership) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    meetings = pd.DataFrame.from_records(
+        Meeting.objects.filter(partnership=partnership).values_list("pk", "partnership_id", "held_on"),
+        columns=["meeting_id", "partnership_id", "held_on"],
+    )
+    attendance = pd.DataFrame.from_records(
+        Meeting.schools_present.through.objects.filter(meeting__partnership=partnership).values_list(
+            "meeting_id", "school_id"
+        ),
+        columns=["meeting_id", "school_id"],
+    )
+    members = pd.DataFrame.from_records(
+        PartnershipMembership.objects.filter(partnership=partnership).values_list(
+            "partnership_id", "school_id", "joined_on", "left_on"
+        ),
+        columns=["partnership_id", "school_id", "joined_on", "left_on"],
+    )
+    return meetings, attendance, members
+
+
+def partnership_health(
+    *, user: AnyUser, partnership: Partnership, today: dt.date | None = None
+) -> PartnershipHealth | None:
+    if not can_see_partnership_life(user, partnership):
+        return None
+    today = today or timezone.localdate()
+    meetings, attendance, members = _attendance_frames(partnership)
+    per_partnership, _ = attendance_metrics(meetings, attendance, members, as_of=today)
+    row = per_partnership[per_partnership["partnership_id"] == partnership.pk]
+    actions = pd.DataFrame.from_records(
+        Action.objects.filter(partnership=partnership).values_list(
+            "pk", "owner_school_id", "partnership_id", "agreed_on", "due_on", "done_on", "status"
+        ),
+        columns=["action_id", "owner_school_id", "partnership_id", "agreed_on", "due_on", "done_on", "status"],
+    )
+    counts = action_metrics(actions, as_of=today, by="partnership_id")
+    action_row = counts[counts["partnership_id"] == partnership.pk]
+
+    def first(frame: pd.DataFrame, column: str) -> float | None:
+        if frame.empty or pd.isna(frame[column].iloc[0]):
+            return None
+        return float(frame[column].iloc[0])
+
+    by_year = []
+    if not meetings.empty:
+        years = sorted({_academic_year(d) for d in meetings["held_on"]})
+        for year in years[-4:]:
+            end = min(dt.date(int(year[:4]) + 1, 8, 31), today)
+            per, _ = attendance_metrics(meetings, attendance, members, as_of=end)
+            this = per[per["partnership_id"] == partnership.pk]
+            by_year.append((year, first(this, "attendance_rate"), int(first(this, "meetings") or 0)))
+    return PartnershipHealth(
+        meetings_12m=int(first(row, "meetings") or 0),
+        attendance_rate=first(row, "attendance_rate"),
+        days_since_meeting=first(row, "last_meeting_days"),
+        agreed=int(first(action_row, "agreed") or 0),
+        done=int(first(action_row, "done") or 0),
+        overdue=int(first(action_row, "overdue") or 0),
+        open=int(first(action_row, "open") or 0),
+        completion_rate=first(action_row, "completion_rate"),
+        attendance_by_year=by_year,
+    )
+
+
+def _academic_year(day: dt.date) -> str:
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def partnership_meetings(*, user: AnyUser, partnership: Partnership) -> QuerySet[Meeting]:
+    if not can_see_partnership_life(user, partnership):
+        return Meeting.objects.none()
+    return Meeting.objects.filter(partnership=partnership).prefetch_related("schools_present", "actions__owner_school")
+
+
+def partnership_actions(*, user: AnyUser, partnership: Partnership) -> QuerySet[Action]:
+    if not can_see_partnership_life(user, partnership):
+        return Action.objects.none()
+    return Action.objects.filter(partnership=partnership).select_related("owner_school").order_by("status", "due_on")
+
+
+@dataclass(frozen=True)
+class NetworkNode:
+    school: School
+    x: float
+    y: float
+    peers: int
+    isolated: bool
+    days_since: float | None
+
+
+@dataclass(frozen=True)
+class NetworkEdge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    weight: int
+
+
+@dataclass(frozen=True)
+class NetworkPicture:
+    nodes: list[NetworkNode]
+    edges: list[NetworkEdge]
+    isolated: list[NetworkNode]
+    as_of: dt.date
+    size: int = 640
+
+
+def network_picture(schools: QuerySet[School], *, today: dt.date | None = None, size: int = 640) -> NetworkPicture:
+    """The contact network of a set of schools over the last 12 months; isolated ones stand out."""
+    today = today or timezone.localdate()
+    by_id = {s.pk: s for s in schools.exclude(status=School.Status.CLOSED)}
+    ids = list(by_id)
+    frame = pd.DataFrame({"school_id": ids, "partnership_ids": [[] for _ in ids]})
+    contacts = pd.DataFrame.from_records(
+        Contact.objects.filter(school_id__in=ids, other_school_id__in=ids).values_list(
+            "school_id", "other_school_id", "happened_on", "kind"
+        ),
+        columns=["school_id", "other_school_id", "happened_on", "kind"],
+    )
+    metrics: dict[Any, dict[Any, Any]] = (
+        contact_metrics(contacts, frame, as_of=today).set_index("school_id").to_dict("index")
+    )
+    graph = contact_graph(contacts, frame, as_of=today)
+    layout = graph_layout(graph, seed=0)
+    pad = 20
+    span = size - 2 * pad
+
+    def place(school_id: int) -> tuple[float, float]:
+        x, y = layout[school_id]
+        return round(pad + x * span, 1), round(pad + y * span, 1)
+
+    nodes = []
+    for school_id in ids:
+        x, y = place(school_id)
+        row = metrics[school_id]
+        days = row["days_since_contact"]
+        nodes.append(
+            NetworkNode(
+                by_id[school_id],
+                x,
+                y,
+                int(row["distinct_peers"]),
+                bool(row["isolated"]),
+                None if pd.isna(days) else float(days),
+            )
+        )
+    edges = []
+    for a, b, data in graph.edges(data=True):
+        (x1, y1), (x2, y2) = place(a), place(b)
+        edges.append(NetworkEdge(x1, y1, x2, y2, int(data.get("weight", 1))))
+    isolated = sorted((n for n in nodes if n.isolated), key=lambda n: n.school.name)
+    return NetworkPicture(nodes, edges, isolated, today, size)
+
+
+def school_contacts(*, user: AnyUser, school: School, limit: int = 20) -> QuerySet[Contact]:
+    if not can_see_school_records(user, school):
+        return Contact.objects.none()
+    return (
+        Contact.objects.filter(Q(school=school) | Q(other_school=school))
+        .select_related("school", "other_school")
+        .order_by("-happened_on", "-pk")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ContactSummary:
+    distinct_peers: int
+    contacts: int
+    days_since_contact: float | None
+    outside_partnership_share: float | None
+    isolated: bool
+
+
+def school_contact_summary(*, user: AnyUser, school: School, today: dt.date | None = None) -> ContactSummary | None:
+    if not can_see_school_records(user, school):
+        return None
+    today = today or timezone.localdate()
+    contacts = pd.DataFrame.from_records(
+        Contact.objects.filter(Q(school=school) | Q(other_school=school)).values_list(
+            "school_id", "other_school_id", "happened_on", "kind"
+        ),
+        columns=["school_id", "other_school_id", "happened_on", "kind"],
+    )
+    partnership_of: dict[int, list[int]] = {}
+    peers = set(contacts["school_id"]) | set(contacts["other_school_id"]) | {school.pk}
+    for school_id, partnership_id in PartnershipMembership.objects.filter(
+        school_id__in=peers, left_on__isnull=True
+    ).values_list("school_id", "partnership_id"):
+        partnership_of.setdefault(school_id, []).append(partnership_id)
+    frame = pd.DataFrame({"school_id": list(peers), "partnership_ids": [partnership_of.get(p, []) for p in peers]})
+    row: dict[Any, Any] = (
+        contact_metrics(contacts, frame, as_of=today).set_index("school_id").to_dict("index")[school.pk]
+    )
+    return ContactSummary(
+        distinct_peers=int(row["distinct_peers"]),
+        contacts=int(row["contacts"]),
+        days_since_contact=None if pd.isna(row["days_since_contact"]) else float(row["days_since_contact"]),
+        outside_partnership_share=None
+        if pd.isna(row["outside_partnership_share"])
+        else float(row["outside_partnership_share"]),
+        isolated=bool(row["isolated"]),
+    )
+
+
+def school_board_meetings(*, user: AnyUser, school: School) -> QuerySet[BoardMeeting]:
+    if not can_see_school_records(user, school):
+        return BoardMeeting.objects.none()
+    return BoardMeeting.objects.filter(school=school).prefetch_related("challenges")
+
+
+def team_around_school(*, user: AnyUser, school: School) -> QuerySet[AgencyLink]:
+    if not can_see_team_around(user, school):
+        return AgencyLink.objects.none()
+    localities = school.localities.values("pk")
+    return (
+        AgencyLink.objects.filter(Q(school=school) | Q(locality__in=localities))
+        .select_related("agency", "contact", "locality")
+        .order_by("agency__name")
+    )
+
+
+def shared_actions_of_school(*, user: AnyUser, school: School) -> QuerySet[Action]:
+    """Actions a school shares with a partner agency: the team around the school at work."""
+    if not can_see_team_around(user, school):
+        return Action.objects.none()
+    return Action.objects.filter(owner_school=school, agency__isnull=False).select_related("agency").order_by("due_on")
+
+
+def school_governance_reviews(*, user: AnyUser, school: School) -> QuerySet[GovernanceReview]:
+    if not can_see_school_records(user, school):
+        return GovernanceReview.objects.none()
+    return GovernanceReview.objects.filter(school=school)

@@ -1,0 +1,144 @@
+"""Every write of partnership life: one function each, keyword-only, inside a transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from evenbetter.accounts.models import User
+from evenbetter.indicators.models import ImportRun, Observation
+from evenbetter.indicators.services import computed_observations_record
+from evenbetter.ingest.observations import StagedObservation
+from evenbetter.ingest.periods import parse_period
+from evenbetter.partnerships.indicators import RETURN_INDICATORS
+from evenbetter.partnerships.models import Action, BoardMeeting, Challenge, Contact, Meeting
+from evenbetter.schools.models import Partnership, School
+
+
+@dataclass(frozen=True)
+class ActionAgreed:
+    title: str
+    owner_school: School
+    due_on: dt.date
+
+
+@transaction.atomic
+def meeting_record(
+    *,
+    partnership: Partnership,
+    held_on: dt.date,
+    title: str,
+    schools_present: Sequence[School],
+    notes: str,
+    actions: Sequence[ActionAgreed],
+    recorded_by: User | None,
+    is_generated: bool = False,
+) -> Meeting:
+    meeting = Meeting.objects.create(
+        partnership=partnership,
+        held_on=held_on,
+        title=title,
+        notes=notes,
+        recorded_by=recorded_by,
+        is_generated=is_generated,
+    )
+    meeting.schools_present.set(schools_present)
+    Action.objects.bulk_create(
+        [
+            Action(
+                title=action.title,
+                partnership=partnership,
+                meeting=meeting,
+                owner_school=action.owner_school,
+                agreed_on=held_on,
+                due_on=action.due_on,
+                created_by=recorded_by,
+                is_generated=is_generated,
+            )
+            for action in actions
+        ]
+    )
+    return meeting
+
+
+@transaction.atomic
+def action_update(*, action: Action, status: str, done_on: dt.date | None, evidence: str) -> Action:
+    """A done action keeps the day it was done; one reopened forgets it."""
+    action.status = status
+    action.done_on = (done_on or timezone.localdate()) if status == Action.Status.DONE else None
+    action.evidence = evidence
+    action.save(update_fields=["status", "done_on", "evidence"])
+    return action
+
+
+def contact_record(
+    *, school: School, other_school: School, kind: str, happened_on: dt.date, about: str, recorded_by: User | None
+) -> Contact:
+    return Contact.objects.create(
+        school=school,
+        other_school=other_school,
+        kind=kind,
+        happened_on=happened_on,
+        about=about,
+        recorded_by=recorded_by,
+    )
+
+
+@dataclass(frozen=True)
+class ChallengeAsked:
+    area: str
+    question: str
+
+
+@transaction.atomic
+def board_meeting_record(
+    *,
+    school: School,
+    held_on: dt.date,
+    governors_places: int,
+    governors_present: int,
+    vacancies: int,
+    notes: str,
+    challenges: Sequence[ChallengeAsked],
+    recorded_by: User | None,
+) -> BoardMeeting:
+    meeting = BoardMeeting.objects.create(
+        school=school,
+        held_on=held_on,
+        governors_places=governors_places,
+        governors_present=governors_present,
+        vacancies=vacancies,
+        notes=notes,
+        recorded_by=recorded_by,
+    )
+    Challenge.objects.bulk_create(
+        [Challenge(board_meeting=meeting, area=c.area, question=c.question) for c in challenges]
+    )
+    return meeting
+
+
+@transaction.atomic
+def workforce_return_record(
+    *, school: School, period: str, values: dict[str, float], recorded_by: User | None
+) -> ImportRun:
+    """A school's own workforce return, kept as observations with provenance like any import."""
+    period_text, period_start = parse_period(period)
+    staged = [
+        StagedObservation(
+            school.pk, code, period_text, period_start, float(value), Observation.Status.VALUE, False, 0, code
+        )
+        for code, value in values.items()
+    ]
+    return computed_observations_record(
+        source_format="workforce_return",
+        file_name=f"(entered on the web for {school.name})",
+        staged=staged,
+        definitions=RETURN_INDICATORS,
+        rows_read=1,
+        options={"period": period_text, "school": school.pk},
+        run_by=recorded_by,
+    )

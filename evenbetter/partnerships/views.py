@@ -1,0 +1,194 @@
+"""Partnership life on the web. Thin: authorize, call one service or selector, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from evenbetter.accounts.models import User
+from evenbetter.accounts.selectors import SchoolAccess, school_access
+from evenbetter.partnerships.forms import (
+    ActionUpdateForm,
+    BoardMeetingForm,
+    ContactForm,
+    MeetingForm,
+    WorkforceReturnForm,
+)
+from evenbetter.partnerships.models import Action
+from evenbetter.partnerships.selectors import (
+    can_record_board_meeting,
+    can_record_for_school,
+    can_record_meeting,
+    can_see_network_of_locality,
+    can_see_school_records,
+    can_update_action,
+    network_picture,
+    school_board_meetings,
+    school_governance_reviews,
+)
+from evenbetter.partnerships.services import (
+    action_update,
+    board_meeting_record,
+    contact_record,
+    meeting_record,
+    workforce_return_record,
+)
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+
+
+def _signed_in(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
+
+
+def _school(request: HttpRequest, pk: int) -> School:
+    school = get_object_or_404(School, pk=pk)
+    if school_access(request.user, school) == SchoolAccess.NONE:
+        raise PermissionDenied("Your account does not give you access to this school.")
+    return school
+
+
+@login_required
+def meeting_create_view(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(Partnership, slug=slug)
+    if not can_record_meeting(request.user, partnership):
+        raise PermissionDenied("Only the partnership's lead and its schools' leaders record its meetings.")
+    members = [
+        m.school
+        for m in PartnershipMembership.objects.filter(partnership=partnership, left_on__isnull=True).select_related(
+            "school"
+        )
+    ]
+    form = MeetingForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        meeting = meeting_record(
+            partnership=partnership,
+            held_on=form.cleaned_data["held_on"],
+            title=form.cleaned_data["title"],
+            schools_present=list(form.cleaned_data["schools_present"]),
+            notes=form.cleaned_data["notes"],
+            actions=form.actions,
+            recorded_by=_signed_in(request),
+        )
+        messages.success(request, f'Meeting "{meeting.title}" recorded with {len(form.actions)} action(s).')
+        return redirect(f"{partnership.get_absolute_url()}#life-heading")
+    return render(request, "partnerships/meeting_form.html", {"partnership": partnership, "form": form})
+
+
+@login_required
+def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("owner_school", "partnership"), pk=pk)
+    if not can_update_action(request.user, action):
+        raise PermissionDenied("Only the owner school's leaders and the partnership's lead update this action.")
+    form = ActionUpdateForm(
+        request.POST or None,
+        action=action,
+        initial={"status": action.status, "done_on": action.done_on, "evidence": action.evidence},
+    )
+    if request.method == "POST" and form.is_valid():
+        action_update(
+            action=action,
+            status=form.cleaned_data["status"],
+            done_on=form.cleaned_data["done_on"],
+            evidence=form.cleaned_data["evidence"],
+        )
+        messages.success(request, f'"{action.title}" is now {action.get_status_display().lower()}.')
+        target = action.partnership.get_absolute_url() if action.partnership else action.owner_school.get_absolute_url()
+        return redirect(target)
+    return render(request, "partnerships/action_form.html", {"action": action, "form": form})
+
+
+@login_required
+def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _school(request, pk)
+    if not can_record_for_school(request.user, school):
+        raise PermissionDenied("Only the school's leaders, and the leads who see it in full, record its contacts.")
+    form = ContactForm(request.POST or None, user=request.user, school=school)
+    if request.method == "POST" and form.is_valid() and form.other_school is not None:
+        contact = contact_record(
+            school=school,
+            other_school=form.other_school,
+            kind=form.cleaned_data["kind"],
+            happened_on=form.cleaned_data["happened_on"],
+            about=form.cleaned_data["about"],
+            recorded_by=_signed_in(request),
+        )
+        messages.success(request, f"{contact.get_kind_display()} with {form.other_school.name} recorded.")
+        return redirect(f"{school.get_absolute_url()}#together-heading")
+    return render(request, "partnerships/contact_form.html", {"school": school, "form": form})
+
+
+@login_required
+def governance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _school(request, pk)
+    if not can_see_school_records(request.user, school):
+        raise PermissionDenied("A school's governance records are for its own people and those who see it in full.")
+    return render(
+        request,
+        "partnerships/governance.html",
+        {
+            "school": school,
+            "board_meetings": school_board_meetings(user=request.user, school=school),
+            "reviews": school_governance_reviews(user=request.user, school=school),
+            "can_record": can_record_board_meeting(request.user, school),
+        },
+    )
+
+
+@login_required
+def board_meeting_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _school(request, pk)
+    if not can_record_board_meeting(request.user, school):
+        raise PermissionDenied("Only the school's governors and leaders record its board's meetings.")
+    form = BoardMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        board_meeting_record(
+            school=school,
+            held_on=form.cleaned_data["held_on"],
+            governors_places=form.cleaned_data["governors_places"],
+            governors_present=form.cleaned_data["governors_present"],
+            vacancies=form.cleaned_data["vacancies"],
+            notes=form.cleaned_data["notes"],
+            challenges=form.challenges,
+            recorded_by=_signed_in(request),
+        )
+        messages.success(request, f"Board meeting of {form.cleaned_data['held_on']:%d %B %Y} recorded.")
+        return redirect("school_governance", pk=school.pk)
+    return render(request, "partnerships/board_meeting_form.html", {"school": school, "form": form})
+
+
+@login_required
+def workforce_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _school(request, pk)
+    if not can_record_for_school(request.user, school):
+        raise PermissionDenied(
+            "Only the school's leaders, and the leads who see it in full, keep its workforce return."
+        )
+    form = WorkforceReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        run = workforce_return_record(
+            school=school,
+            period=form.cleaned_data["period"],
+            values=form.indicator_values(),
+            recorded_by=_signed_in(request),
+        )
+        messages.success(
+            request,
+            f"Workforce return for {form.cleaned_data['period']} kept: {run.records_created} new value(s), "
+            f"{run.records_updated} changed.",
+        )
+        return redirect(f"{school.get_absolute_url()}#indicators-heading")
+    return render(request, "partnerships/workforce_return_form.html", {"school": school, "form": form})
+
+
+@login_required
+def locality_network_view(request: HttpRequest, slug: str) -> HttpResponse:
+    locality = get_object_or_404(Locality, slug=slug)
+    if not can_see_network_of_locality(request.user, locality):
+        raise PermissionDenied("The network picture of a locality is for system leads: isolation is a warning sign.")
+    picture = network_picture(locality.schools.all())
+    return render(request, "partnerships/network.html", {"place": locality, "picture": picture})
