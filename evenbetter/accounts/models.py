@@ -78,3 +78,30 @@ class Membership(models.Model):
         if allowed and not given & allowed:
             names = " or ".join(sorted(allowed))
             raise ValidationError(f"A {self.get_role_display().lower()} must be tied to a {names}.")
+
+
+class AuditEvent(models.Model):
+    """Who looked at or changed something sensitive, and when: every view of risk data,
+    and (as they arrive) sign-ins, exports, imports and permission changes."""
+
+    class Action(models.TextChoices):
+        RISK_VIEW = "risk_view", "Viewed risk"
+        WATCH_LIST_VIEW = "watch_list_view", "Viewed the watch list"
+        RISK_RESPONSE = "risk_response", "Responded to a risk score"
+        WATCH_DECISION = "watch_decision", "Recorded a watch-list decision"
+        RISK_RUN = "risk_run", "Ran the early warning"
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
+    action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    detail = models.JSONField(default=dict, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.get_action_display()}"

@@ -62,6 +62,9 @@ class NetworkSettings:
     isolated_days: int = 180
     # Sources sampled for betweenness when the network has more than 2,000 schools.
     betweenness_sample: int = 500
+    # Betweenness is the slow measure (minutes for all of England, even sampled): a caller
+    # that does not show it (the yearly indicators) turns it off, and gets NaN.
+    betweenness: bool = True
 
 
 def _day(value: datetime.date) -> pd.Timestamp:
@@ -233,6 +236,8 @@ def contact_graph(
 
 
 def _betweenness(graph: nx.Graph, settings: NetworkSettings) -> dict[int, float]:
+    if not settings.betweenness:
+        return {}
     if len(graph) > EXACT_BETWEENNESS_MAX_NODES:
         sample = min(len(graph), settings.betweenness_sample)
         return dict(nx.betweenness_centrality(graph, k=sample, seed=0))

@@ -333,7 +333,8 @@ def governance_metrics(
     present = recorded.groupby("school_id")["present"].sum().reindex(schools)
     seats = window.dropna(subset=["places", "vacancies"])
     seats = seats[seats["places"] > 0]
-    latest_seats = seats.groupby("school_id").last().reindex(schools)
+    # Whole rows (groupby's last() would take each column's last known value, from different meetings).
+    latest_seats = seats.drop_duplicates("school_id", keep="last").set_index("school_id").reindex(schools)
     latest = frame.groupby("school_id")["held_on"].max().reindex(schools)
 
     return pd.DataFrame(

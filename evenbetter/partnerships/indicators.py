@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from evenbetter.analytics.network import contact_metrics
+from evenbetter.analytics.network import NetworkSettings, contact_metrics
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics, governance_metrics
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.services import computed_observations_record
@@ -230,7 +230,14 @@ def measure_period(frames: dict[str, pd.DataFrame], period: str, today: dt.date)
                     found.append((int(school_id), code, round(float(value) * scale, 2)))
 
     if not frames["contacts"].empty:
-        network = contact_metrics(frames["contacts"], schools, as_of=as_of)
+        # A school with no contact ever recorded is not measured rather than called isolated:
+        # a missing record is not evidence (a trigger with no source is off, not fired).
+        contacts = frames["contacts"]
+        recorded = set(contacts.loc[pd.to_datetime(contacts["happened_on"]).dt.date <= as_of, "school_id"]) | set(
+            contacts.loc[pd.to_datetime(contacts["happened_on"]).dt.date <= as_of, "other_school_id"]
+        )
+        network = contact_metrics(contacts, schools, as_of=as_of, settings=NetworkSettings(betweenness=False))
+        network = network[network["school_id"].isin(recorded)]
         keep(
             network,
             "school_id",

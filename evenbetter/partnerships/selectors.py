@@ -26,10 +26,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
-from evenbetter.analytics.network import contact_graph, contact_metrics, graph_layout
+from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
 from evenbetter.partnerships.models import Action, AgencyLink, BoardMeeting, Contact, GovernanceReview, Meeting
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+
+# The pages show peers, days and isolation, not betweenness: skip the slow measure.
+NO_BETWEENNESS = NetworkSettings(betweenness=False)
 
 
 def _member_ids(partnership: Partnership) -> set[int]:
@@ -196,10 +199,14 @@ def partnership_meetings(*, user: AnyUser, partnership: Partnership) -> QuerySet
     return Meeting.objects.filter(partnership=partnership).prefetch_related("schools_present", "actions__owner_school")
 
 
-def partnership_actions(*, user: AnyUser, partnership: Partnership) -> QuerySet[Action]:
+def partnership_actions(*, user: AnyUser, partnership: Partnership, since: dt.date | None = None) -> QuerySet[Action]:
+    """The partnership's actions, those agreed since a date (the health figures' 12 months) when given."""
     if not can_see_partnership_life(user, partnership):
         return Action.objects.none()
-    return Action.objects.filter(partnership=partnership).select_related("owner_school").order_by("status", "due_on")
+    actions = Action.objects.filter(partnership=partnership).select_related("owner_school")
+    if since is not None:
+        actions = actions.filter(agreed_on__gt=since)
+    return actions.order_by("due_on", "pk")
 
 
 @dataclass(frozen=True)
@@ -243,7 +250,7 @@ def network_picture(schools: QuerySet[School], *, today: dt.date | None = None, 
         columns=["school_id", "other_school_id", "happened_on", "kind"],
     )
     metrics: dict[Any, dict[Any, Any]] = (
-        contact_metrics(contacts, frame, as_of=today).set_index("school_id").to_dict("index")
+        contact_metrics(contacts, frame, as_of=today, settings=NO_BETWEENNESS).set_index("school_id").to_dict("index")
     )
     graph = contact_graph(contacts, frame, as_of=today)
     layout = graph_layout(graph, seed=0)
@@ -314,7 +321,9 @@ def school_contact_summary(*, user: AnyUser, school: School, today: dt.date | No
         partnership_of.setdefault(school_id, []).append(partnership_id)
     frame = pd.DataFrame({"school_id": list(peers), "partnership_ids": [partnership_of.get(p, []) for p in peers]})
     row: dict[Any, Any] = (
-        contact_metrics(contacts, frame, as_of=today).set_index("school_id").to_dict("index")[school.pk]
+        contact_metrics(contacts, frame, as_of=today, settings=NO_BETWEENNESS)
+        .set_index("school_id")
+        .to_dict("index")[school.pk]
     )
     return ContactSummary(
         distinct_peers=int(row["distinct_peers"]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -212,8 +213,10 @@ def partnership_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("Your account does not give you access to this partnership.")
     memberships = partnership_memberships(user=request.user, partnership=partnership)
     current = [m for m in memberships if m.left_on is None]
-    actions = list(partnership_actions(user=request.user, partnership=partnership))
     today = timezone.localdate()
+    actions = list(
+        partnership_actions(user=request.user, partnership=partnership, since=today - dt.timedelta(days=365))
+    )
     member_schools = School.objects.filter(pk__in=[m.school_id for m in current])
     return render(
         request,

@@ -273,3 +273,23 @@ def test_a_generated_network_of_5000_schools_runs() -> None:
     assert len(metrics) == 5000
     assert metrics["school_id"].tolist() == list(range(1, 5001))
     assert metrics[METRIC_COLUMNS[1:]].drop(columns="outside_partnership_share").notna().all().all()
+
+
+def test_betweenness_can_be_left_out_and_nothing_else_changes() -> None:
+    import datetime as dt
+
+    from evenbetter.analytics.network import NetworkSettings, contact_metrics
+
+    contacts = pd.DataFrame(
+        {
+            "school_id": [1, 2, 3],
+            "other_school_id": [2, 3, 4],
+            "happened_on": [dt.date(2019, 1, 1)] * 3,
+            "kind": ["visit"] * 3,
+        }
+    )
+    schools = pd.DataFrame({"school_id": [1, 2, 3, 4], "partnership_ids": [[], [], [], []]})
+    full = contact_metrics(contacts, schools, as_of=dt.date(2019, 6, 1))
+    quick = contact_metrics(contacts, schools, as_of=dt.date(2019, 6, 1), settings=NetworkSettings(betweenness=False))
+    assert full["betweenness"].notna().all() and quick["betweenness"].isna().all()
+    pd.testing.assert_frame_equal(full.drop(columns="betweenness"), quick.drop(columns="betweenness"))

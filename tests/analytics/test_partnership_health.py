@@ -212,15 +212,21 @@ def test_attendance_per_school(partnership_records: tuple[pd.DataFrame, pd.DataF
     assert np.isnan(rows.loc[4, "attendance_rate"])
 
 
-def test_a_school_that_leaves_on_the_day_is_not_expected_that_day() -> None:
+def test_a_school_is_expected_the_day_it_joins_but_not_the_day_it_leaves() -> None:
     members = pd.DataFrame(
-        {"partnership_id": [10, 10], "school_id": [1, 2], "joined_on": [None, None], "left_on": [None, D(2024, 3, 1)]}
+        {
+            "partnership_id": [10, 10, 10],
+            "school_id": [1, 2, 3],
+            "joined_on": [None, None, D(2024, 3, 1)],
+            "left_on": [None, D(2024, 3, 1), None],
+        }
     )
     meetings = pd.DataFrame({"meeting_id": [1], "partnership_id": [10], "held_on": [D(2024, 3, 1)]})
-    attendance = pd.DataFrame({"meeting_id": [1], "school_id": [1]})
+    attendance = pd.DataFrame({"meeting_id": [1, 1], "school_id": [1, 3]})
     per_partnership, per_school = attendance_metrics(meetings, attendance, members, as_of=AS_OF)
-    assert per_partnership["attendance_rate"].tolist() == [1.0]  # only school 1 was expected
-    assert per_school.set_index("school_id")["meetings_expected"].to_dict() == {1: 1, 2: 0}
+    # Expected: 1 and 3 (joined that day), not 2 (left that day); both present.
+    assert per_partnership["attendance_rate"].tolist() == [1.0]
+    assert per_school.set_index("school_id")["meetings_expected"].to_dict() == {1: 1, 2: 0, 3: 1}
 
 
 def test_attendance_ignores_meetings_after_as_of(
@@ -269,8 +275,8 @@ def board_meetings() -> pd.DataFrame:
     rows = [
         # school, held, present, places, vacancies, challenges
         (1, D(2023, 1, 1), 2, 12, 6, 0),  # before the window: only for days since
+        (1, D(2024, 2, 10), 9, 12, 1, 5),  # recorded before the October one
         (1, D(2023, 10, 10), 8, 12, 2, 3),
-        (1, D(2024, 2, 10), 9, 12, 1, 5),
         (1, D(2024, 7, 10), 1, 12, 6, 0),  # after as_of
         (2, D(2023, 3, 1), 5, 10, 0, 1),  # school 2 has not met for over a year
         (3, D(2024, 9, 1), 7, 10, 0, 2),  # school 3 only in the future
@@ -304,20 +310,24 @@ def test_governance_per_school(board_meetings: pd.DataFrame) -> None:
 def test_governance_skips_what_a_meeting_did_not_record() -> None:
     frame = pd.DataFrame(
         {
-            "school_id": [1, 1, 1],
-            "held_on": pd.to_datetime(["2024-01-01", "2024-03-01", "2024-05-01"]),
-            "governors_present": [6, 8, None],
-            "governors_places": [10, 10, 10],
-            "vacancies": [2, 0, None],
-            "challenges": [2, None, 4],
+            "school_id": [1, 1, 1, 1, 1, 1],
+            "held_on": pd.to_datetime(
+                ["2024-01-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-06-01", "2024-06-15"]
+            ),
+            "governors_present": [6, 8, None, 7, None, None],
+            "governors_places": [10, 10, 10, None, 10, 0],  # June 15th: places not filled in (0)
+            "vacancies": [2, 0, 2, None, None, 0],
+            "challenges": [2, None, None, 4, None, None],
         }
     )
     school = governance_metrics(frame, as_of=pd.Timestamp(AS_OF)).iloc[0]
-    assert school["board_meetings"] == 3
-    assert school["attendance_rate"] == pytest.approx((6 + 8) / (8 + 10))  # May recorded no attendance
-    assert school["vacancy_rate"] == 0.0  # March is the latest that recorded vacancies
+    assert school["board_meetings"] == 6
+    # Attendance over January and March only, the two that recorded all three: (6 + 8) / (8 + 10).
+    assert school["attendance_rate"] == pytest.approx(14 / 18)
+    # April is the latest that recorded both places and vacancies: 2 of 10.
+    assert school["vacancy_rate"] == pytest.approx(0.2)
     assert school["challenges_per_meeting"] == pytest.approx(3.0)  # (2 + 4) / 2
-    assert school["days_since_board_meeting"] == 60.0
+    assert school["days_since_board_meeting"] == 15.0  # 2024-06-15 -> 2024-06-30
 
 
 def test_governance_with_no_meetings() -> None:

@@ -75,3 +75,12 @@ def test_refreshing_twice_changes_nothing(alton_cluster: Partnership, school_a: 
     second = partnership_life_refresh()
     assert Observation.objects.count() == count and second.records_created == 0
     assert first.records_created == count
+
+
+def test_a_school_with_no_contact_ever_recorded_is_not_measured_rather_than_isolated(
+    alton_cluster: Partnership, school_a: School, school_c: School, school_b: School
+) -> None:
+    Contact.objects.create(school=school_a, other_school=school_c, kind="visit", happened_on=dt.date(2018, 10, 1))
+    partnership_life_refresh()
+    assert _value(school_a, "peers_12m") == 1
+    assert not Observation.objects.filter(school=school_b, indicator__code="peers_12m").exists()
