@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "evenbetter.ingest",
     "evenbetter.benchmarks",
     "evenbetter.partnerships",
+    "evenbetter.earlywarning",
     "evenbetter.web",
     "evenbetter.demo",
     "django.contrib.admin",

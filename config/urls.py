@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("evenbetter.indicators.urls")),
     path("", include("evenbetter.benchmarks.urls")),
     path("", include("evenbetter.partnerships.urls")),
+    path("", include("evenbetter.earlywarning.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,6 +38,7 @@ def main() -> None:
                 ("/schools/115921/#benchmarks-heading", "school-benchmarks.png"),
                 ("/schools/115921/#strengths-heading", "school-strengths-family.png"),
                 ("/schools/115921/#life-heading", "school-partnership-life.png"),
+                ("/schools/id/72/risk/", "school-risk.png"),
             ],
             "partnership-lead": [
                 ("/partnerships/cluster-newbury-schools-cluster/#life-heading", "partnership-at-work.png"),
@@ -48,6 +49,7 @@ def main() -> None:
                 ("/data/imports/", "imports.png"),
                 ("/explore/?indicator=ks2_ptrwm_exp&period=2018%2F19&scope=locality:winchester", "explorer.png"),
                 ("/localities/winchester/network/", "locality-network.png"),
+                ("/watch-list/", "watch-list.png"),
             ],
         }.items():
             context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")

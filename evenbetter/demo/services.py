@@ -196,7 +196,18 @@ def demo_import_indicators() -> list[ImportRun]:
     return runs
 
 
-def demo_build() -> list[DemoLogin]:
+def demo_early_warning(*, with_backtest: bool) -> None:
+    """Score every school for the demo's watch list: the next inspection below Good.
+
+    The demo's partnership records are generated, so its scores mix real and generated
+    inputs; the run says so and the watch list shows it. No alerts are sent."""
+    from evenbetter.analytics.risk import Outcome
+    from evenbetter.earlywarning.services import risk_run_create
+
+    risk_run_create(outcome=Outcome(kind="inspection_below", grade=2), with_backtest=with_backtest, alert=False)
+
+
+def demo_build(*, with_backtest: bool = True) -> list[DemoLogin]:
     demo_import_register()
     demo_import_indicators()
     data_quality_refresh()
@@ -204,4 +215,6 @@ def demo_build() -> list[DemoLogin]:
     demo_generate_local_records()
     partnership_life_refresh()
     benchmarks_refresh()
-    return demo_make_users(clusters)
+    logins = demo_make_users(clusters)
+    demo_early_warning(with_backtest=with_backtest)
+    return logins

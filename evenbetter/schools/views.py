@@ -29,6 +29,7 @@ from evenbetter.benchmarks.selectors import (
     school_strengths,
 )
 from evenbetter.benchmarks.views import comparator_from_request
+from evenbetter.earlywarning.selectors import can_see_risk_of
 from evenbetter.indicators.models import Dispute, Indicator
 from evenbetter.indicators.selectors import (
     IndicatorSeries,
@@ -138,6 +139,7 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
             "can_record_for_school": can_record_for_school(request.user, school),
             "team_around": team_around_school(user=request.user, school=school),
             "shared_actions": shared_actions_of_school(user=request.user, school=school),
+            "can_see_risk": can_see_risk_of(request.user, school),
             "today": timezone.localdate(),
         },
     )

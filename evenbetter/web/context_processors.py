@@ -13,4 +13,5 @@ def platform(request: HttpRequest) -> dict[str, object]:
         "nav_localities": scope.sees_public_data or bool(scope.agency_locality_ids),
         "nav_data": scope.is_system_lead,
         "nav_disputes": scope.is_system_lead or bool(scope.full_school_ids),
+        "nav_watch_list": scope.is_system_lead or bool(scope.led_partnership_ids),
     }

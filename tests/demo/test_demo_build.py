@@ -35,7 +35,7 @@ def demo_output(django_db_setup: None, django_db_blocker, real_data_dir_for_modu
     out = io.StringIO()
     with django_db_blocker.unblock():
         with override_settings(EVENBETTER_DEMO_PASSWORD="demo-password-for-tests"):
-            call_command("demo", stdout=out)
+            call_command("demo", "--no-backtest", stdout=out)
         yield out.getvalue()
         call_command("flush", "--no-input", verbosity=0)
 
@@ -125,7 +125,7 @@ def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
         )
 
     before = counts()
-    call_command("demo", stdout=io.StringIO())
+    call_command("demo", "--no-backtest", stdout=io.StringIO())
     assert counts() == before  # the simulator is seeded: the same records again, not more
 
 
@@ -145,3 +145,16 @@ def test_the_demo_carries_real_indicators_and_data_quality(demo: str) -> None:
     assert {"absence_overall", "data_confidence"} <= codes
     # Real values only for schools on the register: nothing outside Hampshire and Surrey.
     assert not Observation.objects.exclude(school__la_code__in=["850", "936"]).exists()
+
+
+def test_the_demo_has_a_watch_list_that_says_it_uses_generated_records(demo: str) -> None:
+    from evenbetter.earlywarning.models import RiskRun, RiskScore
+
+    run = RiskRun.objects.get()
+    assert run.uses_generated_data
+    assert run.schools_scored == RiskScore.objects.filter(run=run).count() > 100
+    client = Client()
+    client.post(reverse("login"), {"username": "system-lead", "password": "demo-password-for-tests"})
+    page = client.get(reverse("watch_list"))
+    assert page.status_code == 200
+    assert b"uses generated partnership records" in page.content

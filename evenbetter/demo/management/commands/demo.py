@@ -14,13 +14,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--if-empty", action="store_true", help="Only build when the database has no schools")
+        parser.add_argument(
+            "--no-backtest",
+            action="store_true",
+            help="Score the watch list without backtesting the model first (quicker; the tests use it)",
+        )
 
-    def handle(self, *args: Any, if_empty: bool, **options: Any) -> None:
+    def handle(self, *args: Any, if_empty: bool, no_backtest: bool = False, **options: Any) -> None:
         if if_empty and School.objects.exists():
             self.stdout.write("The database already holds schools: the demo was not rebuilt.")
         else:
             try:
-                demo_build()
+                demo_build(with_backtest=not no_backtest)
             except DemoDataMissing as error:
                 raise CommandError(str(error)) from None
             self.stdout.write(self.style.SUCCESS(f"Demo built: {School.objects.count()} schools from the register."))

@@ -1,0 +1,99 @@
+"""Who sees risk, and the reads of the watch list and a school's own risk page.
+
+DESIGN.md: a system lead sees every school's risk; a partnership lead its current member
+schools'; a school leader their own school's, with the reasons (no decision about
+schools without schools); a governor their own school's, read-only. No school ever sees
+another school's risk, and partner agencies see none. Every view of risk is audited by
+the views (``accounts.services.audit_record``).
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
+from evenbetter.schools.models import School
+
+
+def risk_school_ids_visible_to(user: AnyUser) -> frozenset[int] | None:
+    """The schools whose risk the user may see; None means every school."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return None
+    return scope.full_school_ids | scope.governed_school_ids
+
+
+def risk_visible_to(user: AnyUser) -> QuerySet[RiskScore]:
+    ids = risk_school_ids_visible_to(user)
+    scores = RiskScore.objects.select_related("school", "run")
+    if ids is None:
+        return scores
+    return scores.filter(school_id__in=ids)
+
+
+def can_see_watch_list(user: AnyUser) -> bool:
+    scope = scope_of(user)
+    return scope.is_system_lead or bool(scope.led_partnership_ids)
+
+
+def can_see_risk_of(user: AnyUser, school: School) -> bool:
+    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
+
+
+def can_respond_for(user: AnyUser, school: School) -> bool:
+    """The school's own leaders answer for it."""
+    return school.pk in scope_of(user).school_ids
+
+
+def can_decide_about(user: AnyUser, school: School) -> bool:
+    """The leads who hold the watch list record what they decided."""
+    scope = scope_of(user)
+    return scope.is_system_lead or school.pk in scope.partnership_school_ids
+
+
+def current_run() -> RiskRun | None:
+    return RiskRun.objects.first()
+
+
+def watch_list(*, user: AnyUser, run: RiskRun | None = None) -> list[RiskScore]:
+    """The current run's scores the user may see, riskiest first, with responses and decisions."""
+    if not can_see_watch_list(user):
+        return []
+    run = run or current_run()
+    if run is None:
+        return []
+    return list(
+        risk_visible_to(user)
+        .filter(run=run)
+        .prefetch_related("school__risk_responses", "school__watch_decisions")
+        .order_by("rank")
+    )
+
+
+def school_risk(*, user: AnyUser, school: School) -> RiskScore | None:
+    if not can_see_risk_of(user, school):
+        return None
+    run = current_run()
+    if run is None:
+        return None
+    return risk_visible_to(user).filter(run=run, school=school).first()
+
+
+def school_risk_history(*, user: AnyUser, school: School) -> QuerySet[RiskScore]:
+    if not can_see_risk_of(user, school):
+        return RiskScore.objects.none()
+    return risk_visible_to(user).filter(school=school).order_by("-run__created_at")[:10]
+
+
+def school_responses(*, user: AnyUser, school: School) -> QuerySet[RiskResponse]:
+    if not can_see_risk_of(user, school):
+        return RiskResponse.objects.none()
+    return RiskResponse.objects.filter(school=school).select_related("author")
+
+
+def school_decisions(*, user: AnyUser, school: School) -> QuerySet[WatchDecision]:
+    """The leads' decisions are shown to the school too: nothing about it is hidden from it."""
+    if not can_see_risk_of(user, school):
+        return WatchDecision.objects.none()
+    return WatchDecision.objects.filter(school=school).select_related("decided_by")

@@ -1,0 +1,312 @@
+"""Every write of the early warning: runs, scores, alerts, responses and decisions.
+
+The database is read into the pure frames of ``evenbetter.analytics.risk`` and
+``triggers`` (``risk_data``), the model is backtested and fitted there, and the results
+come back here to be kept as a versioned ``RiskRun``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+from evenbetter.accounts.models import Role, User
+from evenbetter.analytics.risk import Outcome, RiskData, backtest, score
+from evenbetter.analytics.triggers import TriggerData, all_triggers, evaluate_triggers, trigger_states
+from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
+from evenbetter.indicators.models import Indicator, Inspection, Observation
+from evenbetter.schools.models import PartnershipMembership, School
+
+logger = logging.getLogger(__name__)
+ACADEMIC_YEAR = re.compile(r"^\d{4}/\d{2}$")
+# A school whose risk rises past this (or into the high band) is an alert to its leads.
+ALERT_THRESHOLD = 0.5
+
+
+def academic_year_of(day: dt.date) -> str:
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    risk: RiskData
+    triggers: TriggerData
+    periods: list[str]
+    fingerprint: str
+    uses_generated_data: bool
+
+
+def load_data() -> LoadedData:
+    """Everything the early warning reads, from the database, as pure frames."""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    rows = Observation.objects.filter(value__isnull=False).values_list(
+        "school_id", "indicator__code", "period", "value"
+    )
+    observations = pd.DataFrame.from_records(
+        rows.iterator(chunk_size=50_000), columns=["school_id", "indicator", "period", "value"]
+    )
+    observations = observations[observations["period"].astype(str).str.match(ACADEMIC_YEAR)].reset_index(drop=True)
+    observations["value"] = observations["value"].astype(float)
+    inspections = pd.DataFrame.from_records(
+        [
+            (school_id, academic_year_of(day) if day else as_at, grade)
+            for school_id, day, as_at, grade in Inspection.objects.filter(grade__isnull=False).values_list(
+                "school_id", "inspected_on", "as_at", "grade"
+            )
+        ],
+        columns=["school_id", "period", "grade"],
+    )
+    inspections = inspections[inspections["period"].astype(str).str.match(ACADEMIC_YEAR)].drop_duplicates()
+    directions = {code: i.direction for code, i in indicators.items()}
+    domains = {code: i.domain for code, i in indicators.items()}
+    headline = frozenset(code for code, i in indicators.items() if i.headline and i.domain == Indicator.Domain.OUTCOMES)
+    fsm = (
+        observations[observations["indicator"] == "percent_fsm"]
+        .sort_values("period")
+        .groupby("school_id")["value"]
+        .last()
+    )
+    register_fsm = pd.Series(
+        dict(School.objects.filter(percent_fsm__isnull=False).values_list("pk", "percent_fsm")), dtype=float
+    )
+    fsm = fsm.combine_first(register_fsm)
+    context = pd.DataFrame({"school_id": fsm.index.astype(int), "fsm": fsm.to_numpy(dtype=float)})
+    trigger_data = TriggerData(
+        observations=observations,
+        directions=directions,
+        inspections=inspections if not inspections.empty else None,
+        headline=headline,
+        domains=domains,
+        names={code: i.name for code, i in indicators.items()},
+    )
+    periods = sorted(observations["period"].unique().tolist())
+    # Trigger states per period, as features: the model may learn how much each one counts.
+    extra = []
+    for period in periods:
+        states = trigger_states(evaluate_triggers(trigger_data, period)).reset_index()
+        long = states.melt(id_vars="school_id", var_name="feature", value_name="value").dropna(subset=["value"])
+        long["feature"] = "trigger_" + long["feature"].astype(str)
+        long["period"] = period
+        extra.append(long[["school_id", "period", "feature", "value"]])
+    extra_features = pd.concat(extra, ignore_index=True) if extra else None
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(inspections, index=False).to_numpy().tobytes())
+    generated = (
+        Observation.objects.filter(import_run__options__generated=True).exists()
+        or Observation.objects.filter(import_run__source_format="partnership_life").exists()
+    )
+    return LoadedData(
+        risk=RiskData(
+            observations=observations,
+            directions=directions,
+            inspections=inspections if not inspections.empty else None,
+            extra_features=extra_features,
+            context=context,
+        ),
+        triggers=trigger_data,
+        periods=periods,
+        fingerprint=digest.hexdigest(),
+        uses_generated_data=generated,
+    )
+
+
+def outcome_from_options(*, kind: str, grade: int = 2, indicator: str = "", fall: float = 0.0) -> Outcome:
+    """An outcome from command-line or form choices, with the indicator's direction from the catalogue."""
+    if kind == "inspection_below":
+        if grade not in (1, 2, 3):
+            raise ValueError("the grade must be 1, 2 or 3: the outcome is an inspection worse than it")
+        return Outcome(kind=kind, grade=grade)
+    if kind == "indicator_fall":
+        found = Indicator.objects.filter(code=indicator).first()
+        if found is None:
+            raise ValueError(f'there is no indicator "{indicator}"')
+        if found.direction == Indicator.Direction.NEITHER:
+            raise ValueError(f'"{indicator}" runs neither way (context): it cannot fall')
+        if fall <= 0:
+            raise ValueError("the fall must be more than 0 units")
+        return Outcome(kind=kind, indicator=indicator, fall=fall, direction=found.direction)
+    raise ValueError(f'unknown outcome "{kind}": use inspection_below or indicator_fall')
+
+
+def reason_words_in_names(words: str, names: dict[str, str], trigger_names: dict[str, str]) -> str:
+    """The model speaks in codes; a headteacher reads names: "staff_turnover is 24" becomes
+    "Staff turnover is 24", and a trigger feature says whether the trigger fired."""
+    fired = re.match(r"^trigger_(\w+) is ([01])\b", words)
+    if fired and fired.group(1) in trigger_names:
+        state = "fired" if fired.group(2) == "1" else "did not fire"
+        return f"{trigger_names[fired.group(1)]}: {state}"
+    words = re.sub(r"\btrigger_(\w+)", lambda m: trigger_names.get(m.group(1), m.group(0)), words)
+    return re.sub(r"\b[a-z][a-z0-9_]*[a-z0-9]\b", lambda m: names.get(m.group(0), m.group(0)), words)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (np.floating, float)):
+        return None if np.isnan(value) else round(float(value), 4)
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+def backtest_summary(result: Any) -> dict[str, Any]:
+    table = result.table()
+    fairness = result.by_fsm_quintile()
+    return {
+        "method": result.method,
+        "table": [{str(k): _plain(v) for k, v in row.items()} for row in table.reset_index().to_dict("records")],
+        "by_fsm_quintile": [
+            {str(k): _plain(v) for k, v in row.items()} for row in fairness.reset_index().to_dict("records")
+        ],
+        "report": result.report(),
+    }
+
+
+@transaction.atomic
+def risk_run_create(
+    *,
+    outcome: Outcome,
+    as_of: str | None = None,
+    created_by: User | None = None,
+    random_state: int = 0,
+    with_backtest: bool = True,
+    alert: bool = True,
+) -> RiskRun:
+    """Backtest, fit and score every school as at ``as_of`` (default: the latest period), keep the run."""
+    data = load_data()
+    if not data.periods:
+        raise ValueError("there are no indicator values to learn from")
+    as_of = as_of or data.periods[-1]
+    summary: dict[str, Any] = {}
+    if with_backtest:
+        try:
+            summary = backtest_summary(backtest(data.risk, outcome, random_state=random_state))
+        except ValueError as error:
+            summary = {"method": "not run", "error": str(error)}
+    scores = score(data.risk, outcome, as_of=as_of, random_state=random_state)
+    results = evaluate_triggers(data.triggers, as_of)
+    by_school: dict[int, list[dict[str, Any]]] = {}
+    for row in results[results["measured"]].to_dict("records"):
+        by_school.setdefault(int(row["school_id"]), []).append(
+            {
+                "code": row["trigger"],
+                "name": row["name"],
+                "kind": row["kind"],
+                "fired": bool(row["fired"]),
+                "severity": _plain(row["severity"]),
+                "evidence": row["evidence"],
+                "explanation": row["explanation"],
+            }
+        )
+    previous_run = RiskRun.objects.first()
+    previous = dict(RiskScore.objects.filter(run=previous_run).values_list("school_id", "risk")) if previous_run else {}
+    model = scores.model
+    run = RiskRun.objects.create(
+        created_by=created_by,
+        outcome={k: _plain(v) for k, v in outcome.__dict__.items()},
+        outcome_text=outcome.describe(),
+        as_of=as_of,
+        model_kind=model.chosen_kind,
+        random_state=random_state,
+        settings={"alert_threshold": ALERT_THRESHOLD},
+        data_fingerprint=data.fingerprint,
+        training_examples=int(scores.training_examples),
+        training_positives=int(scores.training_positives),
+        backtest=summary,
+        schools_scored=len(scores.table),
+        uses_generated_data=data.uses_generated_data,
+    )
+    known = set(School.objects.values_list("pk", flat=True))
+    names = dict(Indicator.objects.values_list("code", "name"))
+    trigger_names = {t.code: t.name for t in all_triggers()}
+    made = []
+    for row in scores.table.to_dict("records"):
+        school_id = int(row["school_id"])
+        if school_id not in known:
+            continue
+        made.append(
+            RiskScore(
+                run=run,
+                school_id=school_id,
+                risk=float(row["risk"]),
+                rank=int(row["rank"]),
+                band=str(row["band"]),
+                previous_risk=previous.get(school_id),
+                reasons=[
+                    [str(f), _plain(c), reason_words_in_names(str(words), names, trigger_names)]
+                    for f, c, words in row["top_reasons"]
+                ],
+                triggers=by_school.get(school_id, []),
+            )
+        )
+    RiskScore.objects.bulk_create(made, batch_size=2000)
+    if alert and previous:
+        transaction.on_commit(lambda: risk_alerts_send(run=run))
+    return run
+
+
+def risk_alerts_send(*, run: RiskRun) -> int:
+    """E-mail the leads of every school whose risk rose past the threshold or into the high band."""
+    rising = [
+        s
+        for s in run.scores.select_related("school")
+        if s.previous_risk is not None
+        and s.risk > s.previous_risk
+        and (
+            (s.risk >= ALERT_THRESHOLD > s.previous_risk)
+            or (s.band == RiskScore.Band.HIGH and s.previous_risk < s.risk - 0.1)
+        )
+    ]
+    system_leads = list(
+        User.objects.filter(memberships__role=Role.SYSTEM_LEAD, is_active=True).exclude(email="").distinct()
+    )
+    sent = 0
+    for score_row in rising:
+        partnership_ids = PartnershipMembership.objects.filter(
+            school=score_row.school, left_on__isnull=True
+        ).values_list("partnership_id", flat=True)
+        leads = User.objects.filter(
+            memberships__role=Role.PARTNERSHIP_LEAD, memberships__partnership_id__in=partnership_ids, is_active=True
+        ).exclude(email="")
+        recipients = sorted({u.email for u in [*system_leads, *leads]})
+        if not recipients:
+            continue
+        reasons = "; ".join(str(r[2]) for r in score_row.reasons[:3])
+        url = reverse("school_risk", args=[score_row.school_id])
+        send_mail(
+            subject=f"Early warning: {score_row.school.name}'s risk has risen to {score_row.risk:.0%}",
+            message=(
+                f"{score_row.school.name}'s early-warning risk rose from {score_row.previous_risk:.0%} to "
+                f"{score_row.risk:.0%} ({score_row.get_band_display().lower()}) in the run as at {run.as_of}.\n\n"
+                f"What pushed it up: {reasons or 'see the school risk page'}.\n\n"
+                f"The school can see its own score and reasons and may have answered already: {url}\n"
+                "A score is a prompt for a conversation, never a judgement."
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=recipients,
+        )
+        sent += 1
+    return sent
+
+
+def risk_response_create(*, school: School, author: User, text: str) -> RiskResponse:
+    score_row = RiskScore.objects.filter(school=school, run=RiskRun.objects.first()).first()
+    return RiskResponse.objects.create(school=school, score=score_row, author=author, text=text.strip())
+
+
+def watch_decision_create(*, school: School, decided_by: User, kind: str, note: str) -> WatchDecision:
+    score_row = RiskScore.objects.filter(school=school, run=RiskRun.objects.first()).first()
+    return WatchDecision.objects.create(
+        school=school, score=score_row, decided_by=decided_by, kind=kind, note=note.strip()
+    )

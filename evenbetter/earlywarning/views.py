@@ -1,0 +1,120 @@
+"""The watch list and a school's own risk page. Every view of risk is written to the audit log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from evenbetter.accounts.models import AuditEvent, User
+from evenbetter.accounts.services import audit_record
+from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
+from evenbetter.earlywarning.selectors import (
+    can_decide_about,
+    can_respond_for,
+    can_see_risk_of,
+    can_see_watch_list,
+    current_run,
+    school_decisions,
+    school_responses,
+    school_risk,
+    school_risk_history,
+    watch_list,
+)
+from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
+from evenbetter.schools.models import School
+
+
+@login_required
+def watch_list_view(request: HttpRequest) -> HttpResponse:
+    if not can_see_watch_list(request.user):
+        raise PermissionDenied("The watch list is for system and partnership leads.")
+    run = current_run()
+    scores = watch_list(user=request.user, run=run)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.WATCH_LIST_VIEW,
+        detail={"run": run.pk if run else None, "schools": len(scores)},
+    )
+    return render(request, "earlywarning/watch_list.html", {"run": run, "scores": scores})
+
+
+def _risk_school(request: HttpRequest, pk: int) -> School:
+    school = get_object_or_404(School, pk=pk)
+    if not can_see_risk_of(request.user, school):
+        raise PermissionDenied("A school's risk is seen by the school itself and the leads who see it in full.")
+    return school
+
+
+@login_required
+def school_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _risk_school(request, pk)
+    score = school_risk(user=request.user, school=school)
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.RISK_VIEW,
+        school=school,
+        detail={"score": score.pk if score else None, "risk": score.risk if score else None},
+    )
+    return render(
+        request,
+        "earlywarning/school_risk.html",
+        {
+            "school": school,
+            "run": current_run(),
+            "score": score,
+            "history": school_risk_history(user=request.user, school=school),
+            "responses": school_responses(user=request.user, school=school),
+            "decisions": school_decisions(user=request.user, school=school),
+            "response_form": RiskResponseForm() if can_respond_for(request.user, school) else None,
+            "decision_form": WatchDecisionForm() if can_decide_about(request.user, school) else None,
+        },
+    )
+
+
+def _user(request: HttpRequest) -> User:
+    if not isinstance(request.user, User):
+        raise PermissionDenied("Sign in first.")
+    return request.user
+
+
+@login_required
+@require_POST
+def risk_response_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _risk_school(request, pk)
+    if not can_respond_for(request.user, school):
+        raise PermissionDenied("Only the school's own leaders answer for it.")
+    form = RiskResponseForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("text", []):
+            messages.error(request, f"Your response was not saved: {error}")
+        return redirect("school_risk", pk=school.pk)
+    response = risk_response_create(school=school, author=_user(request), text=form.cleaned_data["text"])
+    audit_record(
+        request=request, action=AuditEvent.Action.RISK_RESPONSE, school=school, detail={"response": response.pk}
+    )
+    messages.success(request, "Your response is saved; it is shown beside the score on the watch list.")
+    return redirect("school_risk", pk=school.pk)
+
+
+@login_required
+@require_POST
+def watch_decision_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _risk_school(request, pk)
+    if not can_decide_about(request.user, school):
+        raise PermissionDenied("Decisions are recorded by the system and partnership leads who hold the watch list.")
+    form = WatchDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The decision was not saved: choose one of the decisions listed.")
+        return redirect("school_risk", pk=school.pk)
+    decision = watch_decision_create(
+        school=school, decided_by=_user(request), kind=form.cleaned_data["kind"], note=form.cleaned_data["note"]
+    )
+    audit_record(
+        request=request, action=AuditEvent.Action.WATCH_DECISION, school=school, detail={"decision": decision.pk}
+    )
+    messages.success(request, f"Decision recorded: {decision.get_kind_display().lower()}.")
+    return redirect("school_risk", pk=school.pk)

@@ -1,0 +1,58 @@
+"""A school leader reads their own school's early warning, answers it, and sees the answer kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from evenbetter.accounts.models import AuditEvent, User
+from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore
+from evenbetter.schools.models import School
+from tests.conftest import PASSWORD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_school_leader_reads_and_answers_their_own_risk_page(
+    live_server, page: Page, school_leader_a: User, school_a: School, school_b: School, output_dir: Path
+) -> None:
+    run = RiskRun.objects.create(
+        outcome={"kind": "inspection_below", "grade": 2},
+        outcome_text="the next inspection is below Good",
+        as_of="2018/19",
+        model_kind="logistic",
+        data_fingerprint="0" * 64,
+        schools_scored=2,
+    )
+    for rank, (school, risk, band) in enumerate([(school_b, 0.7, "high"), (school_a, 0.41, "raised")], start=1):
+        RiskScore.objects.create(
+            run=run, school=school, risk=risk, rank=rank, band=band, previous_risk=0.2,
+            reasons=[["staff_turnover", 0.9, "Staff turnover is 24 (typical school: 12)"]],
+            triggers=[{"code": "staffing", "name": "Staffing gaps and instability", "kind": "leading", "fired": True,
+                       "severity": 0.6, "evidence": "staff turnover 2018/19: 24% (threshold: more than 20%)",
+                       "explanation": "Staff turnover of 24% in a year."}],
+        )  # fmt: skip
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("school_leader_a")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+    page.get_by_role("link", name="Early warning").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Early warning: {school_a.name}")
+    expect(page.get_by_text("41%", exact=True)).to_be_visible()
+    expect(page.get_by_text("Staff turnover is 24 (typical school: 12)")).to_be_visible()
+    expect(page.get_by_role("cell", name="Staffing gaps and instability")).to_be_visible()
+    page.get_by_label("Your response").fill("Two teachers retired in July; both posts are filled from September.")
+    page.get_by_role("button", name="Add your response").click()
+    expect(page.get_by_text("Your response is saved")).to_be_visible()
+    expect(page.get_by_text("Two teachers retired in July")).to_be_visible()
+    page.screenshot(path=str(output_dir / "own-risk-page.png"), full_page=True)
+
+    assert RiskResponse.objects.get().school == school_a
+    assert AuditEvent.objects.filter(user=school_leader_a, action=AuditEvent.Action.RISK_VIEW, school=school_a).exists()
+    # The other school's score is nowhere to be had.
+    response = page.goto(f"{live_server.url}/schools/id/{school_b.pk}/risk/")
+    assert response is not None and response.status == 403
