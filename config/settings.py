@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "evenbetter.benchmarks",
     "evenbetter.partnerships",
     "evenbetter.earlywarning",
+    "evenbetter.support",
     "evenbetter.web",
     "evenbetter.demo",
     "django.contrib.admin",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("evenbetter.benchmarks.urls")),
     path("", include("evenbetter.partnerships.urls")),
     path("", include("evenbetter.earlywarning.urls")),
+    path("", include("evenbetter.support.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ from evenbetter.earlywarning.selectors import (
 )
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.schools.models import School
+from evenbetter.support.selectors import can_ask_for
 
 
 @login_required
@@ -71,6 +72,7 @@ def school_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": school_decisions(user=request.user, school=school),
             "response_form": RiskResponseForm() if can_respond_for(request.user, school) else None,
             "decision_form": WatchDecisionForm() if can_decide_about(request.user, school) else None,
+            "can_ask_for_help": can_ask_for(request.user, school),
         },
     )
 

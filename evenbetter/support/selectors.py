@@ -1,0 +1,65 @@
+"""Who sees a help request, and the suggestions for one.
+
+Asking must feel safe: a request is seen as its school chose —
+
+- **named**: every system, partnership and school leader sees it, and who asked;
+- **anonymous**: they see the request, not the school; the brokers (system leads and the
+  school's partnership lead) see who;
+- **broker only**: only the brokers see it.
+
+The requesting school's own people (its leaders, its governors) always see its requests.
+Partner agencies see none. Offers of support are public to whoever sees public data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.schools.models import School
+from evenbetter.support.models import HelpRequest, SupportOffer
+
+
+def is_broker_for(user: AnyUser, school: School) -> bool:
+    scope = scope_of(user)
+    return scope.is_system_lead or school.pk in scope.partnership_school_ids
+
+
+def help_requests_visible_to(user: AnyUser) -> QuerySet[HelpRequest]:
+    scope = scope_of(user)
+    requests = HelpRequest.objects.select_related("school").exclude(status=HelpRequest.Status.WITHDRAWN)
+    if scope.is_system_lead:
+        return requests
+    own = Q(school_id__in=scope.school_ids | scope.governed_school_ids | scope.partnership_school_ids)
+    if scope.sees_public_data:
+        return requests.filter(own | Q(visibility__in=[HelpRequest.Visibility.NAMED, HelpRequest.Visibility.ANONYMOUS]))
+    return requests.filter(own)
+
+
+def shows_who_asked(user: AnyUser, request: HelpRequest) -> bool:
+    if request.visibility == HelpRequest.Visibility.NAMED:
+        return True
+    return is_broker_for(user, request.school) or school_access(user, request.school) in (
+        SchoolAccess.FULL,
+        SchoolAccess.GOVERNOR,
+    )
+
+
+def can_ask_for(user: AnyUser, school: School) -> bool:
+    """A school's leaders ask; a partnership or system lead may ask on its behalf."""
+    return school_access(user, school) == SchoolAccess.FULL
+
+
+def can_offer_for(user: AnyUser, school: School) -> bool:
+    return school_access(user, school) == SchoolAccess.FULL
+
+
+def can_see_suggestions(user: AnyUser, request: HelpRequest) -> bool:
+    """The school that asked and its brokers see who could help."""
+    return is_broker_for(user, request.school) or request.school_id in scope_of(user).school_ids
+
+
+def offers_visible_to(user: AnyUser) -> QuerySet[SupportOffer]:
+    if not scope_of(user).sees_public_data:
+        return SupportOffer.objects.none()
+    return SupportOffer.objects.filter(active=True).select_related("school")
