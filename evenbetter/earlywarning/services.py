@@ -26,6 +26,7 @@ from evenbetter.analytics.risk import Outcome, RiskData, backtest, score
 from evenbetter.analytics.triggers import TriggerData, all_triggers, evaluate_triggers, trigger_states
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
 from evenbetter.indicators.models import Indicator, Inspection, Observation
+from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import PartnershipMembership, School
 
 logger = logging.getLogger(__name__)
@@ -104,9 +105,9 @@ def load_data() -> LoadedData:
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
     digest.update(pd.util.hash_pandas_object(inspections, index=False).to_numpy().tobytes())
-    generated = (
-        Observation.objects.filter(import_run__options__generated=True).exists()
-        or Observation.objects.filter(import_run__source_format="partnership_life").exists()
+    # Made-up records (the demo's) are marked at the source: say so on every run that read them.
+    generated = Observation.objects.filter(import_run__options__generated=True).exists() or any(
+        model.objects.filter(is_generated=True).exists() for model in (Contact, Meeting, Action, BoardMeeting)
     )
     return LoadedData(
         risk=RiskData(

@@ -1,0 +1,33 @@
+"""What the early warning reads from the database, and whether it says the data is made up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from evenbetter.earlywarning.services import load_data
+from evenbetter.partnerships.indicators import partnership_life_refresh
+from evenbetter.partnerships.models import Contact
+from evenbetter.schools.models import Partnership, School
+
+pytestmark = pytest.mark.django_db
+
+
+def test_real_records_are_not_called_generated_and_generated_ones_are(
+    alton_cluster: Partnership, school_a: School, school_c: School
+) -> None:
+    contact = Contact.objects.create(
+        school=school_a, other_school=school_c, kind="visit", happened_on=dt.date(2018, 10, 1)
+    )
+    partnership_life_refresh()
+    data = load_data()
+    assert not data.uses_generated_data
+    assert "2018/19" in data.periods
+    assert {"peers_12m"} <= set(data.risk.observations["indicator"])
+    # Trigger states are features, per period.
+    assert data.risk.extra_features is not None
+    assert "trigger_isolation" in set(data.risk.extra_features["feature"])
+    contact.is_generated = True
+    contact.save()
+    assert load_data().uses_generated_data
