@@ -22,8 +22,8 @@ from evenbetter.analytics.simulator import LocalRecords, SimulationSettings, sim
 from evenbetter.indicators.models import Observation
 from evenbetter.indicators.services import computed_observations_record
 from evenbetter.ingest.observations import StagedObservation
-from evenbetter.ingest.periods import parse_period
-from evenbetter.partnerships.indicators import RETURN_INDICATORS, SURVEY_INDICATORS, academic_year_of
+from evenbetter.ingest.periods import academic_year, academic_year_of, parse_period
+from evenbetter.partnerships.indicators import RETURN_INDICATORS, SURVEY_INDICATORS
 from evenbetter.partnerships.models import (
     AREAS,
     Action,
@@ -72,8 +72,8 @@ class LocalRecordsSummary:
 def demo_periods(today: dt.date | None = None) -> tuple[str, ...]:
     """Every academic year from 2016/17 to the last one finished: no record is dated after today."""
     today = today or timezone.localdate()
-    last = int(academic_year_of(today)[:4]) - 1
-    return tuple(f"{year}/{(year + 1) % 100:02d}" for year in range(FIRST_YEAR, last + 1))
+    _, this_year = parse_period(academic_year_of(today))
+    return tuple(academic_year(year) for year in range(FIRST_YEAR, this_year.year))
 
 
 def _schools_frame() -> pd.DataFrame:

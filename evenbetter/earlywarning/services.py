@@ -7,7 +7,6 @@ come back here to be kept as a versioned ``RiskRun``.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 import re
@@ -26,6 +25,7 @@ from evenbetter.analytics.risk import Outcome, RiskData, backtest, score
 from evenbetter.analytics.triggers import TriggerData, all_triggers, evaluate_triggers, trigger_states
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
 from evenbetter.indicators.models import Indicator, Inspection, Observation
+from evenbetter.ingest.periods import academic_year_of
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import PartnershipMembership, School
 
@@ -33,11 +33,6 @@ logger = logging.getLogger(__name__)
 ACADEMIC_YEAR = re.compile(r"^\d{4}/\d{2}$")
 # A school whose risk rises past this (or into the high band) is an alert to its leads.
 ALERT_THRESHOLD = 0.5
-
-
-def academic_year_of(day: dt.date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,17 @@ def academic_year(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
+def academic_year_of(day: dt.date) -> str:
+    """The academic year a day falls in: 2019-03-01 is in 2018/19, 2019-09-01 in 2019/20."""
+    return academic_year(day.year if day.month >= ACADEMIC_YEAR_START_MONTH else day.year - 1)
+
+
+def academic_year_end(period: str) -> dt.date:
+    """The last day of an academic year: 31 August (the day before the next one starts)."""
+    _, start = parse_period(period)
+    return dt.date(start.year + 1, ACADEMIC_YEAR_START_MONTH, 1) - dt.timedelta(days=1)
+
+
 def parse_period(raw: str) -> tuple[str, dt.date]:
     """``("2018/19", 2018-09-01)`` for an academic year, ``("2019-01-17", that date)`` for a date."""
     text = raw.strip()

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser, schools_visible_to
-from evenbetter.partnerships.indicators import academic_year_of
+from evenbetter.ingest.periods import academic_year, academic_year_of, parse_period
 from evenbetter.partnerships.models import AREAS, Action, Contact
 from evenbetter.partnerships.services import ActionAgreed, ChallengeAsked
 from evenbetter.schools.models import School
@@ -179,9 +179,8 @@ class BoardMeetingForm(forms.Form):
 
 
 def recent_academic_years(count: int = 3) -> list[str]:
-    this = academic_year_of(timezone.localdate())
-    start = int(this[:4])
-    return [f"{year}/{(year + 1) % 100:02d}" for year in range(start, start - count, -1)]
+    _, this = parse_period(academic_year_of(timezone.localdate()))
+    return [academic_year(year) for year in range(this.year, this.year - count, -1)]
 
 
 class WorkforceReturnForm(forms.Form):

@@ -25,7 +25,7 @@ from evenbetter.analytics.partnership_health import action_metrics, attendance_m
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.services import computed_observations_record
 from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation
-from evenbetter.ingest.periods import parse_period
+from evenbetter.ingest.periods import academic_year, academic_year_end, academic_year_of, parse_period
 from evenbetter.partnerships.models import Action, BoardMeeting, Challenge, Contact, Meeting
 from evenbetter.schools.models import PartnershipMembership, School
 
@@ -129,16 +129,6 @@ SURVEY_INDICATORS = [
 COMPUTED_INDICATORS = CONTACT_INDICATORS + ACTION_INDICATORS + GOVERNANCE_INDICATORS
 
 
-def academic_year_of(day: dt.date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
-
-
-def year_end(period: str) -> dt.date:
-    _, start = parse_period(period)
-    return dt.date(start.year + 1, 8, 31)
-
-
 def _frame(rows: Iterable[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows), columns=columns)
 
@@ -171,7 +161,7 @@ def partnership_life_periods() -> list[str]:
     first_year, last_year = academic_year_of(min(days)), academic_year_of(min(max(days), timezone.localdate()))
     periods, year = [], int(first_year[:4])
     while year <= int(last_year[:4]):
-        periods.append(f"{year}/{(year + 1) % 100:02d}")
+        periods.append(academic_year(year))
         year += 1
     return periods
 
@@ -219,7 +209,7 @@ def partnership_life_frames() -> dict[str, pd.DataFrame]:
 
 def measure_period(frames: dict[str, pd.DataFrame], period: str, today: dt.date) -> list[tuple[int, str, float]]:
     """(school id, indicator code, value) for one academic year, as at its end (or today)."""
-    as_of = min(year_end(period), today)
+    as_of = min(academic_year_end(period), today)
     schools = _school_partnerships(as_of)
     found: list[tuple[int, str, float]] = []
 

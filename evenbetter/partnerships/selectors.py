@@ -28,6 +28,7 @@ from django.utils import timezone
 from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
 from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
+from evenbetter.ingest.periods import academic_year_end, academic_year_of
 from evenbetter.partnerships.models import Action, AgencyLink, BoardMeeting, Contact, GovernanceReview, Meeting
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 
@@ -169,9 +170,9 @@ def partnership_health(
 
     by_year = []
     if not meetings.empty:
-        years = sorted({_academic_year(d) for d in meetings["held_on"]})
+        years = sorted({academic_year_of(d) for d in meetings["held_on"]})
         for year in years[-4:]:
-            end = min(dt.date(int(year[:4]) + 1, 8, 31), today)
+            end = min(academic_year_end(year), today)
             per, _ = attendance_metrics(meetings, attendance, members, as_of=end)
             this = per[per["partnership_id"] == partnership.pk]
             by_year.append((year, first(this, "attendance_rate"), int(first(this, "meetings") or 0)))
@@ -186,11 +187,6 @@ def partnership_health(
         completion_rate=first(action_row, "completion_rate"),
         attendance_by_year=by_year,
     )
-
-
-def _academic_year(day: dt.date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
 
 
 def partnership_meetings(*, user: AnyUser, partnership: Partnership) -> QuerySet[Meeting]:
