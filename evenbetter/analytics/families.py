@@ -197,7 +197,7 @@ def nearby_like_us(
         raise KeyError(school_id)
     phase = target["phase"].iloc[0]
     same_phase = schools[schools["phase"] == phase].sort_values("school_id").reset_index(drop=True)
-    km = _haversine_km(
+    km = haversine_km(
         float(target["latitude"].iloc[0]),
         float(target["longitude"].iloc[0]),
         same_phase["latitude"].to_numpy(dtype=float),
@@ -212,8 +212,9 @@ def nearby_like_us(
     ]
 
 
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle km from one point to many; NaN where either end has no location."""
     lat1, lon1 = np.radians(lat), np.radians(lon)
-    lat2, lon2 = np.radians(lats), np.radians(lons)
+    lat2, lon2 = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
     a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * np.arcsin(np.sqrt(a))
+    return np.asarray(6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=float)

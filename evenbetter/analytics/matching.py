@@ -49,6 +49,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from evenbetter.analytics.families import haversine_km
+
 COMPONENTS = ("strength", "similarity", "distance", "capacity", "load", "track_record")
 
 CANDIDATE_COLUMNS = [
@@ -132,14 +134,6 @@ class MatchResult:
 
     suggestions: pd.DataFrame
     excluded: pd.DataFrame
-
-
-def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle km from one point to many; NaN where either end has no location."""
-    lat1, lon1 = np.radians(lat), np.radians(lon)
-    lat2, lon2 = np.radians(np.asarray(lats, dtype=float)), np.radians(np.asarray(lons, dtype=float))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return np.asarray(6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))), dtype=float)
 
 
 def _flags(column: pd.Series) -> np.ndarray:

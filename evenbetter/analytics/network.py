@@ -35,6 +35,9 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from evenbetter.analytics.dates import as_day as _day
+from evenbetter.analytics.dates import as_days as _days
+
 CONTACT_KINDS = ("visit", "joint_training", "peer_review", "shared_staff", "call")
 
 METRIC_COLUMNS = [
@@ -65,22 +68,6 @@ class NetworkSettings:
     # Betweenness is the slow measure (minutes for all of England, even sampled): a caller
     # that does not show it (the yearly indicators) turns it off, and gets NaN.
     betweenness: bool = True
-
-
-def _day(value: datetime.date) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.normalize()
-
-
-def _days(values: pd.Series) -> pd.Series:
-    """Dates (``datetime.date``, strings or pandas datetimes) as midnight timestamps, NaT
-    where unknown, so that dates from a form and from a database compare alike."""
-    stamps = pd.to_datetime(values, errors="coerce")
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_localize(None)
-    return stamps.dt.normalize()
 
 
 def _partnership_list(value: Any) -> list[int]:

@@ -26,6 +26,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from evenbetter.analytics.dates import as_day as _day
+from evenbetter.analytics.dates import as_days as _days
+
 ACTION_GROUPS = ("owner_school_id", "partnership_id")
 ACTION_COLUMNS = ["agreed", "done", "done_on_time", "overdue", "open", "completion_rate", "on_time_rate"]
 PARTNERSHIP_ATTENDANCE_COLUMNS = ["partnership_id", "meetings", "attendance_rate", "last_meeting_days"]
@@ -45,22 +48,6 @@ CHURN_COLUMNS = ["school_id", "period", "turnover_percent", "leadership_churn"]
 class HealthSettings:
     # The window counts are taken over: "the last 12 months".
     window_days: int = 365
-
-
-def _day(value: datetime.date) -> pd.Timestamp:
-    stamp = pd.Timestamp(value)
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_localize(None)
-    return stamp.normalize()
-
-
-def _days(values: pd.Series) -> pd.Series:
-    """Dates as midnight timestamps, NaT where unknown, so that dates from a form and from
-    a database compare alike."""
-    stamps = pd.to_datetime(values, errors="coerce")
-    if getattr(stamps.dt, "tz", None) is not None:
-        stamps = stamps.dt.tz_localize(None)
-    return stamps.dt.normalize()
 
 
 def _ids(values: pd.Series) -> pd.Series:
