@@ -11,12 +11,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import (
-    SchoolAccess,
     localities_visible_to,
     partnerships_visible_to,
-    school_access,
     schools_visible_to,
 )
 from evenbetter.analytics.families import nearby_like_us
@@ -40,14 +37,8 @@ from evenbetter.benchmarks.services import (
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import phases_visible_to
+from evenbetter.web.access import signed_in_user, visible_school
 from evenbetter.web.exports import csv_response
-
-
-def _visible_school(request: HttpRequest, pk: int) -> School:
-    school = get_object_or_404(School, pk=pk)
-    if school_access(request.user, school) == SchoolAccess.NONE:
-        raise PermissionDenied("Your account does not give you access to this school.")
-    return school
 
 
 def comparator_from_request(request: HttpRequest, school: School) -> ComparatorSet | None:
@@ -65,7 +56,7 @@ def comparator_from_request(request: HttpRequest, school: School) -> ComparatorS
 
 @login_required
 def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _visible_school(request, pk)
+    school = visible_school(request, pk)
     family = family_of_school(user=request.user, school=school)
     if family is None:
         raise PermissionDenied("Your account does not give you access to this school.")
@@ -85,7 +76,7 @@ def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def school_benchmarks_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _visible_school(request, pk)
+    school = visible_school(request, pk)
     comparator = comparator_from_request(request, school)
     header = [
         "indicator code", "indicator", "unit", "better when", "period", "value", "compared with",
@@ -112,7 +103,7 @@ def school_benchmarks_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def comparator_set_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _visible_school(request, pk)
+    school = visible_school(request, pk)
     if not can_manage_comparator_sets(request.user, school):
         raise PermissionDenied(
             "Only the school's own leaders, and the leads who see it in full, make its comparator sets."
@@ -124,15 +115,13 @@ def comparator_set_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         kind = form.cleaned_data["kind"]
         if kind == ComparatorSet.Kind.NEARBY:
             members = _nearby(request, school, float(within or 0), int(form.cleaned_data.get("size") or 15))
-        if not isinstance(request.user, User):
-            raise PermissionDenied("Sign in to make a comparator set.")
         try:
             comparator = comparator_set_create(
                 school=school,
                 name=form.cleaned_data["name"],
                 kind=kind,
                 members=members,
-                created_by=request.user,
+                created_by=signed_in_user(request),
                 within_km=within if kind == ComparatorSet.Kind.NEARBY else None,
             )
         except ComparatorSetError as error:
@@ -159,7 +148,7 @@ def _nearby(request: HttpRequest, school: School, within_km: float, size: int) -
 @login_required
 @require_POST
 def comparator_set_delete_view(request: HttpRequest, pk: int, set_id: int) -> HttpResponse:
-    school = _visible_school(request, pk)
+    school = visible_school(request, pk)
     if not can_manage_comparator_sets(request.user, school):
         raise PermissionDenied(
             "Only the school's own leaders, and the leads who see it in full, remove its comparator sets."

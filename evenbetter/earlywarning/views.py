@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from evenbetter.accounts.models import AuditEvent, User
+from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
 from evenbetter.earlywarning.selectors import (
@@ -27,6 +27,7 @@ from evenbetter.earlywarning.selectors import (
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.schools.models import School
 from evenbetter.support.selectors import can_ask_for
+from evenbetter.web.access import signed_in_user
 
 
 @login_required
@@ -77,12 +78,6 @@ def school_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("Sign in first.")
-    return request.user
-
-
 @login_required
 @require_POST
 def risk_response_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -94,7 +89,7 @@ def risk_response_view(request: HttpRequest, pk: int) -> HttpResponse:
         for error in form.errors.get("text", []):
             messages.error(request, f"Your response was not saved: {error}")
         return redirect("school_risk", pk=school.pk)
-    response = risk_response_create(school=school, author=_user(request), text=form.cleaned_data["text"])
+    response = risk_response_create(school=school, author=signed_in_user(request), text=form.cleaned_data["text"])
     audit_record(
         request=request, action=AuditEvent.Action.RISK_RESPONSE, school=school, detail={"response": response.pk}
     )
@@ -113,7 +108,10 @@ def watch_decision_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The decision was not saved: choose one of the decisions listed.")
         return redirect("school_risk", pk=school.pk)
     decision = watch_decision_create(
-        school=school, decided_by=_user(request), kind=form.cleaned_data["kind"], note=form.cleaned_data["note"]
+        school=school,
+        decided_by=signed_in_user(request),
+        kind=form.cleaned_data["kind"],
+        note=form.cleaned_data["note"],
     )
     audit_record(
         request=request, action=AuditEvent.Action.WATCH_DECISION, school=school, detail={"decision": decision.pk}

@@ -8,8 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from evenbetter.accounts.models import User
-from evenbetter.accounts.selectors import SchoolAccess, school_access
 from evenbetter.partnerships.forms import (
     ActionUpdateForm,
     BoardMeetingForm,
@@ -36,20 +34,8 @@ from evenbetter.partnerships.services import (
     meeting_record,
     workforce_return_record,
 )
-from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
-
-
-def _signed_in(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("Sign in first.")
-    return request.user
-
-
-def _school(request: HttpRequest, pk: int) -> School:
-    school = get_object_or_404(School, pk=pk)
-    if school_access(request.user, school) == SchoolAccess.NONE:
-        raise PermissionDenied("Your account does not give you access to this school.")
-    return school
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership
+from evenbetter.web.access import signed_in_user, visible_school
 
 
 @login_required
@@ -72,7 +58,7 @@ def meeting_create_view(request: HttpRequest, slug: str) -> HttpResponse:
             schools_present=list(form.cleaned_data["schools_present"]),
             notes=form.cleaned_data["notes"],
             actions=form.actions,
-            recorded_by=_signed_in(request),
+            recorded_by=signed_in_user(request),
         )
         messages.success(request, f'Meeting "{meeting.title}" recorded with {len(form.actions)} action(s).')
         return redirect(f"{partnership.get_absolute_url()}#life-heading")
@@ -104,7 +90,7 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _school(request, pk)
+    school = visible_school(request, pk)
     if not can_record_for_school(request.user, school):
         raise PermissionDenied("Only the school's leaders, and the leads who see it in full, record its contacts.")
     form = ContactForm(request.POST or None, user=request.user, school=school)
@@ -115,7 +101,7 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             happened_on=form.cleaned_data["happened_on"],
             about=form.cleaned_data["about"],
-            recorded_by=_signed_in(request),
+            recorded_by=signed_in_user(request),
         )
         messages.success(request, f"{contact.get_kind_display()} with {form.other_school.name} recorded.")
         return redirect(f"{school.get_absolute_url()}#together-heading")
@@ -124,7 +110,7 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def governance_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _school(request, pk)
+    school = visible_school(request, pk)
     if not can_see_school_records(request.user, school):
         raise PermissionDenied("A school's governance records are for its own people and those who see it in full.")
     return render(
@@ -141,7 +127,7 @@ def governance_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def board_meeting_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _school(request, pk)
+    school = visible_school(request, pk)
     if not can_record_board_meeting(request.user, school):
         raise PermissionDenied("Only the school's governors and leaders record its board's meetings.")
     form = BoardMeetingForm(request.POST or None)
@@ -154,7 +140,7 @@ def board_meeting_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             vacancies=form.cleaned_data["vacancies"],
             notes=form.cleaned_data["notes"],
             challenges=form.challenges,
-            recorded_by=_signed_in(request),
+            recorded_by=signed_in_user(request),
         )
         messages.success(request, f"Board meeting of {form.cleaned_data['held_on']:%d %B %Y} recorded.")
         return redirect("school_governance", pk=school.pk)
@@ -163,7 +149,7 @@ def board_meeting_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def workforce_return_view(request: HttpRequest, pk: int) -> HttpResponse:
-    school = _school(request, pk)
+    school = visible_school(request, pk)
     if not can_record_for_school(request.user, school):
         raise PermissionDenied(
             "Only the school's leaders, and the leads who see it in full, keep its workforce return."
@@ -174,7 +160,7 @@ def workforce_return_view(request: HttpRequest, pk: int) -> HttpResponse:
             school=school,
             period=form.cleaned_data["period"],
             values=form.indicator_values(),
-            recorded_by=_signed_in(request),
+            recorded_by=signed_in_user(request),
         )
         messages.success(
             request,

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.schools.models import School
 from evenbetter.support.forms import HelpRequestForm, SupportOfferForm
@@ -21,12 +20,7 @@ from evenbetter.support.selectors import (
     shows_who_asked,
 )
 from evenbetter.support.services import help_request_create, suggestions_for, support_offer_create
-
-
-def _user(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied("Sign in first.")
-    return request.user
+from evenbetter.web.access import signed_in_user
 
 
 def _school_from_query(request: HttpRequest) -> School:
@@ -65,7 +59,7 @@ def help_request_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         help_request = help_request_create(
             school=school,
-            created_by=_user(request),
+            created_by=signed_in_user(request),
             area=form.cleaned_data["area"],
             title=form.cleaned_data["title"],
             description=form.cleaned_data["description"],
@@ -102,7 +96,7 @@ def support_offer_create_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         offer = support_offer_create(
             school=school,
-            created_by=_user(request),
+            created_by=signed_in_user(request),
             area=form.cleaned_data["area"],
             description=form.cleaned_data["description"],
             days_per_term=float(form.cleaned_data["days_per_term"]),
