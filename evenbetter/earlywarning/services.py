@@ -296,13 +296,18 @@ def risk_alerts_send(*, run: RiskRun) -> int:
     return sent
 
 
+def _current_score(school: School) -> RiskScore | None:
+    """The school's score in the latest run, which a response or decision is about."""
+    return RiskScore.objects.filter(school=school, run=RiskRun.objects.first()).first()
+
+
 def risk_response_create(*, school: School, author: User, text: str) -> RiskResponse:
-    score_row = RiskScore.objects.filter(school=school, run=RiskRun.objects.first()).first()
+    score_row = _current_score(school)
     return RiskResponse.objects.create(school=school, score=score_row, author=author, text=text.strip())
 
 
 def watch_decision_create(*, school: School, decided_by: User, kind: str, note: str) -> WatchDecision:
-    score_row = RiskScore.objects.filter(school=school, run=RiskRun.objects.first()).first()
+    score_row = _current_score(school)
     return WatchDecision.objects.create(
         school=school, score=score_row, decided_by=decided_by, kind=kind, note=note.strip()
     )

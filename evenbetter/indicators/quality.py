@@ -8,16 +8,14 @@ the early warning read them like any other indicator, with an ImportRun for prov
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
 from evenbetter.analytics.quality import QualityReport, quality_report
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
-from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation, catalogue_sync, observations_write
+from evenbetter.indicators.services import computed_observations_record
+from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation
 from evenbetter.ingest.periods import parse_period
 from evenbetter.schools.models import School
 
@@ -112,20 +110,13 @@ def data_quality_refresh() -> tuple[ImportRun, QualityReport]:
         for _, row in report.per_school.iterrows()
         for code, column in COLUMNS.items()
     ]
-    digest = hashlib.sha256(f"{len(observations)}:{period}:{dt.datetime.now().isoformat()}".encode()).hexdigest()
-    run = ImportRun.objects.create(
+    run = computed_observations_record(
         source_format="data_quality",
         file_name="(computed)",
-        sha256=digest,
-        status=ImportRun.Status.RUNNING,
+        staged=staged,
+        definitions=QUALITY_INDICATORS,
         rows_read=len(observations),
         options={"period": period_text},
+        rows_accepted=len(report.per_school),
     )
-    counts = observations_write(staged, catalogue_sync(QUALITY_INDICATORS), run)
-    run.status = ImportRun.Status.SUCCEEDED
-    run.rows_accepted = len(report.per_school)
-    run.records_created, run.records_updated, run.records_unchanged = counts.created, counts.updated, counts.unchanged
-    run.examples = counts.examples
-    run.finished_at = timezone.now()
-    run.save()
     return run, report

@@ -137,9 +137,11 @@ def computed_observations_record(
     rows_read: int,
     options: dict[str, Any],
     run_by: User | None = None,
+    rows_accepted: int | None = None,
 ) -> ImportRun:
     """Write values the platform computed or a form collected, with an ImportRun for provenance
-    like any file: what wrote them, when, from how much, and what changed."""
+    like any file: what wrote them, when, from how much (``rows_read``, and ``rows_accepted``
+    when not all of it), and what changed."""
     digest = hashlib.sha256(f"{source_format}:{len(staged)}:{options}:{timezone.now().isoformat()}".encode())
     run = ImportRun.objects.create(
         source_format=source_format,
@@ -152,7 +154,7 @@ def computed_observations_record(
     )
     counts = observations_write(staged, catalogue_sync(definitions), run)
     run.status = ImportRun.Status.SUCCEEDED
-    run.rows_accepted = rows_read
+    run.rows_accepted = rows_read if rows_accepted is None else rows_accepted
     run.records_created, run.records_updated, run.records_unchanged = counts.created, counts.updated, counts.unchanged
     run.examples = counts.examples
     run.finished_at = timezone.now()

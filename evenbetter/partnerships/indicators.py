@@ -291,5 +291,6 @@ def partnership_life_refresh() -> ImportRun:
         definitions=COMPUTED_INDICATORS + RETURN_INDICATORS + SURVEY_INDICATORS,
         rows_read=sum(len(f) for f in frames.values()),
         options={"periods": periods},
+        rows_accepted=len(staged),
     )
     return run
