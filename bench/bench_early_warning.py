@@ -23,62 +23,18 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from evenbetter.analytics.risk import Outcome, RiskData, backtest, build_examples, score  # noqa: E402
-from evenbetter.analytics.simulator import (  # noqa: E402
-    INDICATORS,
-    SimulationSettings,
-    school_indicators,
-    simulate_local_records,
-)
-
-DIRECTIONS = {
-    "distinct_peers": "higher", "peers_share_in_partnership": "lower", "meeting_attendance": "higher",
-    "overdue_share": "lower", "board_meetings": "higher", "board_attendance": "higher",
-    "challenges_per_meeting": "higher", "staff_vacancies": "lower", "sickness_days_per_fte": "lower",
-    "turnover": "lower", "trust": "higher", "attainment": "higher",
-}  # fmt: skip
+from evenbetter.analytics.simulator import PLANTED_DIRECTIONS, planted_risk_data  # noqa: E402
+from evenbetter.ingest.periods import academic_year  # noqa: E402
 
 
 def generated(n: int, years: int) -> RiskData:
-    periods = tuple(f"{y}/{(y + 1) % 100:02d}" for y in range(2010, 2010 + years))
-    rng = np.random.default_rng(1)
-    partnership = np.where(rng.random(n) < 0.85, rng.integers(1, n // 8 + 1, n), -1).astype(float)
-    partnership[partnership < 0] = np.nan
-    schools = pd.DataFrame(
-        {
-            "school_id": np.arange(1, n + 1),
-            "partnership_id": partnership,
-            "latitude": rng.uniform(50.5, 54.5, n),
-            "longitude": rng.uniform(-3.0, 0.0, n),
-        }
-    )
-    records = simulate_local_records(schools, SimulationSettings(seed=7, periods=periods, earliest_onset_index=1))
-    indicators = school_indicators(records)
-    leading = [name for name in INDICATORS if name != "outcome_shift"]
-    observations = indicators.melt(
-        id_vars=["school_id", "period"], value_vars=leading, var_name="indicator", value_name="value"
-    ).dropna(subset=["value"])
-    noise = np.random.default_rng(8)
-    baseline = pd.Series(noise.normal(65.0, 10.0, n), index=schools["school_id"])
-    attainment = pd.DataFrame(
-        {
-            "school_id": indicators["school_id"],
-            "indicator": "attainment",
-            "period": indicators["period"],
-            "value": baseline.loc[indicators["school_id"]].to_numpy()
-            + noise.normal(0.0, 1.5, len(indicators))
-            + indicators["outcome_shift"].to_numpy(),
-        }
-    )
-    observations = pd.concat([observations, attainment[observations.columns]], ignore_index=True)
-    context = pd.DataFrame({"school_id": schools["school_id"], "fsm": noise.uniform(2.0, 50.0, n)})
-    return RiskData(observations=observations, directions=DIRECTIONS, context=context)
+    periods = tuple(academic_year(year) for year in range(2010, 2010 + years))
+    data, _ = planted_risk_data(n, periods, seed=7, earliest_onset_index=1)
+    return data
 
 
 def main(n: int, years: int) -> None:
@@ -122,7 +78,7 @@ def main(n: int, years: int) -> None:
     )
 
     started = time.perf_counter()
-    evaluate_triggers(TriggerData(observations=data.observations, directions=DIRECTIONS), periods[-1])
+    evaluate_triggers(TriggerData(observations=data.observations, directions=PLANTED_DIRECTIONS), periods[-1])
     print(f"triggers for every school as at {periods[-1]}: {time.perf_counter() - started:.1f} s")
 
     examples = build_examples(data, outcome, as_of=periods[-2], outcome_period=periods[-1])

@@ -56,6 +56,8 @@ import numpy as np
 import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
+from evenbetter.analytics.risk import RiskData
+
 CONTACT_KINDS: tuple[str, ...] = ("visit", "joint_training", "peer_review", "shared_staff", "call")
 # How often each kind of contact happens, in the order above.
 CONTACT_KIND_SHARES: tuple[float, ...] = (0.3, 0.2, 0.1, 0.1, 0.3)
@@ -947,3 +949,65 @@ def planted_effect(records: LocalRecords) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["period", "indicator", "drifting", "rest", "difference", "drifting_schools", "other_schools"]
     )
+
+
+# Which way is better for each leading indicator ``school_indicators`` measures, and for
+# the outcome indicator ``planted_risk_data`` adds.
+PLANTED_DIRECTIONS = {
+    "distinct_peers": "higher",
+    "peers_share_in_partnership": "lower",
+    "meeting_attendance": "higher",
+    "overdue_share": "lower",
+    "board_meetings": "higher",
+    "board_attendance": "higher",
+    "challenges_per_meeting": "higher",
+    "staff_vacancies": "lower",
+    "sickness_days_per_fte": "lower",
+    "turnover": "lower",
+    "trust": "higher",
+    "attainment": "higher",
+}
+
+
+def planted_risk_data(
+    n: int, periods: tuple[str, ...], *, seed: int = 7, first_id: int = 1, earliest_onset_index: int = 0
+) -> tuple[RiskData, LocalRecords]:
+    """Generated data for testing and benchmarking the early warning: ``n`` schools' leading
+    indicators over ``periods`` from this simulator, plus an outcome indicator
+    ``attainment`` — a baseline per school, noise of 1.5 a year, and the planted outcome
+    shift — and a made-up FSM share unrelated to the drift, in the long form the risk model
+    reads."""
+    rng = np.random.default_rng(1)
+    partnership = np.where(rng.random(n) < 0.85, rng.integers(1, n // 8 + 1, n), -1).astype(float)
+    partnership[partnership < 0] = np.nan
+    schools = pd.DataFrame(
+        {
+            "school_id": np.arange(first_id, first_id + n),
+            "partnership_id": partnership,
+            "latitude": rng.uniform(50.5, 54.5, n),
+            "longitude": rng.uniform(-3.0, 0.0, n),
+        }
+    )
+    records = simulate_local_records(
+        schools, SimulationSettings(seed=seed, periods=periods, earliest_onset_index=earliest_onset_index)
+    )
+    indicators = school_indicators(records)
+    leading = [name for name in INDICATORS if name != "outcome_shift"]
+    observations = indicators.melt(
+        id_vars=["school_id", "period"], value_vars=leading, var_name="indicator", value_name="value"
+    ).dropna(subset=["value"])
+    noise = np.random.default_rng(seed + 1)
+    baseline = pd.Series(noise.normal(65.0, 10.0, n), index=schools["school_id"])
+    attainment = pd.DataFrame(
+        {
+            "school_id": indicators["school_id"],
+            "indicator": "attainment",
+            "period": indicators["period"],
+            "value": baseline.loc[indicators["school_id"]].to_numpy()
+            + noise.normal(0.0, 1.5, len(indicators))
+            + indicators["outcome_shift"].to_numpy(),
+        }
+    )
+    observations = pd.concat([observations, attainment[observations.columns]], ignore_index=True)
+    context = pd.DataFrame({"school_id": schools["school_id"], "fsm": noise.uniform(2.0, 50.0, n)})
+    return RiskData(observations=observations, directions=PLANTED_DIRECTIONS, context=context), records

@@ -28,29 +28,14 @@ from evenbetter.analytics.risk import (
 )
 from evenbetter.analytics.simulator import (
     INDICATORS,
+    PLANTED_DIRECTIONS,
     LocalRecords,
-    SimulationSettings,
-    school_indicators,
-    simulate_local_records,
+    planted_risk_data,
 )
 
 SIX_YEARS = ("2014/15", "2015/16", "2016/17", "2017/18", "2018/19", "2019/20")
 LEADING = tuple(name for name in INDICATORS if name != "outcome_shift")
-# Which way is better for each leading indicator the simulator measures, and for the outcome.
-DIRECTIONS = {
-    "distinct_peers": "higher",
-    "peers_share_in_partnership": "lower",
-    "meeting_attendance": "higher",
-    "overdue_share": "lower",
-    "board_meetings": "higher",
-    "board_attendance": "higher",
-    "challenges_per_meeting": "higher",
-    "staff_vacancies": "lower",
-    "sickness_days_per_fte": "lower",
-    "turnover": "lower",
-    "trust": "higher",
-    "attainment": "higher",
-}
+DIRECTIONS = PLANTED_DIRECTIONS
 # Drifting schools' attainment falls by about 8 points; steady schools' moves by noise of
 # 1.5 a year, so a fall of 4 is rarely noise.
 ATTAINMENT_FALL = Outcome(kind="indicator_fall", indicator="attainment", fall=4, label="Attainment")
@@ -62,37 +47,7 @@ ATTAINMENT_FALL = Outcome(kind="indicator_fall", indicator="attainment", fall=4,
 def _planted(n: int = 1000, seed: int = 7) -> tuple[RiskData, LocalRecords]:
     """Long observations from the simulator's leading indicators, plus an outcome indicator:
     a baseline per school, noise, and the simulator's planted outcome shift."""
-    rng = np.random.default_rng(1)
-    partnership = np.where(rng.random(n) < 0.85, rng.integers(1, n // 8 + 1, n), -1).astype(float)
-    partnership[partnership < 0] = np.nan
-    schools = pd.DataFrame(
-        {
-            "school_id": np.arange(100001, 100001 + n),
-            "partnership_id": partnership,
-            "latitude": rng.uniform(50.5, 54.5, n),
-            "longitude": rng.uniform(-3.0, 0.0, n),
-        }
-    )
-    records = simulate_local_records(schools, SimulationSettings(seed=seed, periods=SIX_YEARS))
-    indicators = school_indicators(records)
-    observations = indicators.melt(
-        id_vars=["school_id", "period"], value_vars=list(LEADING), var_name="indicator", value_name="value"
-    ).dropna(subset=["value"])
-    noise = np.random.default_rng(seed + 1)
-    baseline = pd.Series(noise.normal(65.0, 10.0, n), index=schools["school_id"])
-    attainment = pd.DataFrame(
-        {
-            "school_id": indicators["school_id"],
-            "indicator": "attainment",
-            "period": indicators["period"],
-            "value": baseline.loc[indicators["school_id"]].to_numpy()
-            + noise.normal(0.0, 1.5, len(indicators))
-            + indicators["outcome_shift"].to_numpy(),
-        }
-    )
-    observations = pd.concat([observations, attainment[observations.columns]], ignore_index=True)
-    context = pd.DataFrame({"school_id": schools["school_id"], "fsm": noise.uniform(2.0, 50.0, n)})
-    return RiskData(observations=observations, directions=DIRECTIONS, context=context), records
+    return planted_risk_data(n, SIX_YEARS, seed=seed, first_id=100001)
 
 
 @pytest.fixture(scope="module")
