@@ -8,6 +8,7 @@ import pytest
 
 from evenbetter.benchmarks.services import RefreshResult, benchmarks_refresh
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.ingest.periods import academic_year
 from evenbetter.schools.models import School
 
 CONTEXT = ["pupils_on_roll", "percent_fsm", "percent_eal", "percent_sen"]
@@ -30,10 +31,14 @@ def reading_values() -> dict[int, float]:
     return {urn: 50.0 + 5 * i for i, urn in enumerate(urns)}
 
 
-@pytest.fixture
-def benchmarked(register: ImportRun) -> RefreshResult:
+def build_benchmarked(*, shifts: dict[int, float], reading: dict[str, object] | None = None) -> RefreshResult:
+    """Context for every school of the register sample and reading for its open primaries:
+    ``reading_values()`` plus ``shifts[year]`` in the academic year starting that year;
+    ``reading`` changes the reading indicator (a name, headline, a standard …)."""
     context = {code: _indicator(code, Indicator.Direction.NEITHER, Indicator.Domain.CONTEXT) for code in CONTEXT}
-    reading = _indicator("reading", Indicator.Direction.HIGHER_IS_BETTER, Indicator.Domain.OUTCOMES)
+    indicator = _indicator("reading", Indicator.Direction.HIGHER_IS_BETTER, Indicator.Domain.OUTCOMES)
+    if reading:
+        Indicator.objects.filter(pk=indicator.pk).update(**reading)
     values = reading_values()
     for i, school in enumerate(School.objects.order_by("urn")):
         for code, value in zip(CONTEXT, [150 + 20 * i, 5 + 2 * i, 3 + i, 10 + (i % 3)], strict=True):
@@ -41,18 +46,18 @@ def benchmarked(register: ImportRun) -> RefreshResult:
                 school=school, indicator=context[code], period="2018/19", period_start=dt.date(2018, 9, 1), value=value
             )
         if school.urn in values:
-            Observation.objects.create(
-                school=school,
-                indicator=reading,
-                period="2018/19",
-                period_start=dt.date(2018, 9, 1),
-                value=values[school.urn],
-            )
-            Observation.objects.create(
-                school=school,
-                indicator=reading,
-                period="2017/18",
-                period_start=dt.date(2017, 9, 1),
-                value=values[school.urn] - 10,
-            )
+            for year, shift in shifts.items():
+                Observation.objects.create(
+                    school=school,
+                    indicator=indicator,
+                    period=academic_year(year),
+                    period_start=dt.date(year, 9, 1),
+                    value=values[school.urn] + shift,
+                )
     return benchmarks_refresh()
+
+
+@pytest.fixture
+def benchmarked(register: ImportRun) -> RefreshResult:
+    """Reading over two years, ten points lower in the first."""
+    return build_benchmarked(shifts={2017: -10, 2018: 0})

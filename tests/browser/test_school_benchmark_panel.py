@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
-from evenbetter.benchmarks.services import RefreshResult, benchmarks_refresh
-from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
-from tests.benchmarks.conftest import CONTEXT, reading_values
+from tests.benchmarks.conftest import build_benchmarked
 from tests.conftest import PASSWORD
 
 
@@ -46,36 +44,12 @@ def test_a_school_leader_opens_the_benchmark_panel(
 @pytest.fixture(autouse=True)
 def _benchmarked(register, alton_cluster) -> RefreshResult:
     """Like tests/benchmarks' platform, over three years, with reading a headline (charted) indicator."""
-    context = {
-        code: Indicator.objects.create(
-            code=code, name=code, unit="%", direction="neither", domain="context", comparison="percent"
-        )
-        for code in CONTEXT
-    }
-    reading = Indicator.objects.create(
-        code="reading",
-        name="Reading: expected standard",
-        unit="%",
-        direction="higher",
-        domain="outcomes",
-        comparison="percent",
-        headline=True,
-        standard=65.0,
-        standard_label="National average (65%)",
+    return build_benchmarked(
+        shifts={2016: -8, 2017: -3, 2018: 0},
+        reading={
+            "name": "Reading: expected standard",
+            "headline": True,
+            "standard": 65.0,
+            "standard_label": "National average (65%)",
+        },
     )
-    values = reading_values()
-    for i, school in enumerate(School.objects.order_by("urn")):
-        for code, value in zip(CONTEXT, [150 + 20 * i, 5 + 2 * i, 3 + i, 10 + (i % 3)], strict=True):
-            Observation.objects.create(
-                school=school, indicator=context[code], period="2018/19", period_start=dt.date(2018, 9, 1), value=value
-            )
-        if school.urn in values:
-            for year, shift in ((2016, -8), (2017, -3), (2018, 0)):
-                Observation.objects.create(
-                    school=school,
-                    indicator=reading,
-                    period=f"{year}/{(year + 1) % 100}",
-                    period_start=dt.date(year, 9, 1),
-                    value=values[school.urn] + shift,
-                )
-    return benchmarks_refresh()

@@ -8,31 +8,23 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import AuditEvent, User
-from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore
+from evenbetter.earlywarning.models import RiskResponse
 from evenbetter.schools.models import School
 from tests.conftest import PASSWORD
+from tests.earlywarning.conftest import make_risk_run
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_school_leader_reads_and_answers_their_own_risk_page(
     live_server, page: Page, school_leader_a: User, school_a: School, school_b: School, output_dir: Path
 ) -> None:
-    run = RiskRun.objects.create(
-        outcome={"kind": "inspection_below", "grade": 2},
-        outcome_text="the next inspection is below Good",
-        as_of="2018/19",
-        model_kind="logistic",
-        data_fingerprint="0" * 64,
-        schools_scored=2,
-    )
-    for rank, (school, risk, band) in enumerate([(school_b, 0.7, "high"), (school_a, 0.41, "raised")], start=1):
-        RiskScore.objects.create(
-            run=run, school=school, risk=risk, rank=rank, band=band, previous_risk=0.2,
-            reasons=[["staff_turnover", 0.9, "Staff turnover is 24 (typical school: 12)"]],
-            triggers=[{"code": "staffing", "name": "Staffing gaps and instability", "kind": "leading", "fired": True,
-                       "severity": 0.6, "evidence": "staff turnover 2018/19: 24% (threshold: more than 20%)",
-                       "explanation": "Staff turnover of 24% in a year."}],
-        )  # fmt: skip
+    make_risk_run(
+        [(school_b, 0.7, 0.2, "high"), (school_a, 0.41, 0.2, "raised")],
+        reasons=[["staff_turnover", 0.9, "Staff turnover is 24 (typical school: 12)"]],
+        triggers=[{"code": "staffing", "name": "Staffing gaps and instability", "kind": "leading", "fired": True,
+                   "severity": 0.6, "evidence": "staff turnover 2018/19: 24% (threshold: more than 20%)",
+                   "explanation": "Staff turnover of 24% in a year."}],
+    )  # fmt: skip
 
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill("school_leader_a")

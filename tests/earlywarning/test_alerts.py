@@ -6,28 +6,20 @@ import pytest
 from django.core import mail
 
 from evenbetter.accounts.models import User
-from evenbetter.earlywarning.models import RiskRun, RiskScore
+from evenbetter.earlywarning.models import RiskRun
 from evenbetter.earlywarning.services import risk_alerts_send
 from evenbetter.schools.models import School
+from tests.earlywarning.conftest import make_risk_run
 
 pytestmark = pytest.mark.django_db
 
 
 def _run(scores: dict[School, tuple[float, float | None, str]]) -> RiskRun:
-    run = RiskRun.objects.create(
-        outcome={"kind": "inspection_below", "grade": 2},
-        outcome_text="the next inspection is below Good",
+    return make_risk_run(
+        [(school, risk, previous, band) for school, (risk, previous, band) in scores.items()],
         as_of="2019/20",
-        model_kind="logistic",
-        data_fingerprint="1" * 64,
-        schools_scored=len(scores),
+        reasons=[["staff_turnover", 0.9, "Staff turnover is 24"]],
     )
-    for rank, (school, (risk, previous, band)) in enumerate(scores.items(), start=1):
-        RiskScore.objects.create(
-            run=run, school=school, risk=risk, previous_risk=previous, rank=rank, band=band,
-            reasons=[["staff_turnover", 0.9, "Staff turnover is 24"]],
-        )  # fmt: skip
-    return run
 
 
 def test_a_rise_past_the_threshold_alerts_the_system_and_partnership_leads(
