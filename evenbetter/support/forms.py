@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 
 from evenbetter.partnerships.models import AREAS
-from evenbetter.support.models import HelpRequest
+from evenbetter.schools.models import School
+from evenbetter.support.models import Engagement, HelpRequest, SupportReview
 
 
 class HelpRequestForm(forms.Form):
@@ -43,3 +44,72 @@ class SupportOfferForm(forms.Form):
     area = forms.ChoiceField(label="Area", choices=AREAS)
     description = forms.CharField(label="What you can offer", widget=forms.Textarea(attrs={"rows": 3}), max_length=3000)
     days_per_term = forms.DecimalField(label="Days a term you can give", min_value=0.5, max_value=60, decimal_places=1)
+
+
+# --- Brokerage steps ---------------------------------------------------------------------
+
+
+class SuggestForm(forms.Form):
+    supporter = forms.ChoiceField(label="School to suggest", widget=forms.RadioSelect, required=False)
+    urn = forms.IntegerField(label="…or another school, by URN", required=False, min_value=1)
+    note = forms.CharField(label="Note to both schools", widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, suggestions: list[tuple[int, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        supporter = self.fields["supporter"]
+        assert isinstance(supporter, forms.ChoiceField)
+        supporter.choices = [(str(pk), name) for pk, name in suggestions]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        urn, picked = cleaned.get("urn"), cleaned.get("supporter")
+        if urn:
+            school = School.objects.filter(urn=urn).first()
+            if school is None:
+                self.add_error("urn", f"No school has URN {urn}.")
+            cleaned["school"] = school
+        elif picked:
+            cleaned["school"] = School.objects.get(pk=int(picked))
+        elif not self.errors:
+            self.add_error("supporter", "Pick a school, or give another school's URN.")
+        return cleaned
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000)
+
+
+class DeclineForm(forms.Form):
+    note = forms.CharField(
+        label="Why your school cannot help now", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+    )
+
+
+class AgreeForm(forms.Form):
+    objectives = forms.CharField(
+        label="Objectives the two schools will work towards (one a line)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=3000,
+        required=False,
+        help_text="For example: all Year 1 teachers observe phonics at the partner school by half term.",
+    )
+
+
+class EngagementForm(forms.Form):
+    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label="What it was", choices=Engagement.Kind.choices)
+    days = forms.DecimalField(label="Days of staff time", min_value=0.1, max_value=30, decimal_places=1)
+    notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=3000)
+
+
+class ReviewForm(forms.Form):
+    benefit = forms.TypedChoiceField(
+        label="How much did your school gain from it?",
+        coerce=int,
+        choices=[(1, "1 — nothing"), (2, "2 — a little"), (3, "3 — some"), (4, "4 — a lot"), (5, "5 — a great deal")],
+        widget=forms.RadioSelect,
+    )
+    objectives_met = forms.ChoiceField(label="Were the objectives met?", choices=SupportReview.Met.choices)
+    what_changed = forms.CharField(
+        label="What changed, or what your school learnt", widget=forms.Textarea(attrs={"rows": 3}), max_length=3000
+    )

@@ -1,7 +1,8 @@
-"""Reaching out: a school asks for help, schools offer it.
+"""Reaching out: a school asks for help, schools offer it, a broker matches them, the
+two schools agree objectives, log the time given, review what it was worth, and the
+platform measures what changed (``support/impact.py``).
 
-Brokerage (suggested → agreed → in progress → reviewed → closed), the engagement log and
-impact reviews build on these next (issue 7).
+The steps a request goes through and who may take each are in ``support/workflow.py``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,11 @@ class HelpRequest(models.Model):
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
+        SUGGESTED = "suggested", "Supporter suggested"
+        AGREED = "agreed", "Agreed"
+        IN_PROGRESS = "in_progress", "In progress"
+        REVIEWED = "reviewed", "Reviewed"
+        CLOSED = "closed", "Closed"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="help_requests")
@@ -57,12 +63,103 @@ class HelpRequest(models.Model):
     school_agreed = models.BooleanField(default=True, help_text="The school agreed to a request made on its behalf")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Brokerage: the school suggested to help, each school's agreement, the objectives.
+    supporter = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="supports_given"
+    )
+    suggested_at = models.DateTimeField(null=True, blank=True)
+    objectives = models.TextField(blank=True, help_text="What the two schools agreed to work towards, one a line")
+    requester_agreed_at = models.DateTimeField(null=True, blank=True)
+    supporter_agreed_at = models.DateTimeField(null=True, blank=True)
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["supporter", "status"], name="help_request_supporter_status")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def objective_lines(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    @property
+    def days_given(self) -> float:
+        return float(sum(e.days for e in self.engagements.all()))
+
+
+class SupportEvent(models.Model):
+    """One step of a request's brokerage: who took it, when, from which status to which."""
+
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="events")
+    step = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=HelpRequest.Status.choices)
+    to_status = models.CharField(max_length=20, choices=HelpRequest.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.from_status} → {self.to_status}"
+
+
+class Engagement(models.Model):
+    """A visit, call or meeting between the two schools, and the time it took."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", "Visit"
+        MEETING = "meeting", "Meeting"
+        CALL = "call", "Call or video call"
+        REVIEW = "peer_review", "Peer review"
+        TRAINING = "training", "Training"
+        SHARED_STAFF = "shared_staff", "Shared staff"
+
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="engagements")
+    on = models.DateField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.VISIT)
+    days = models.DecimalField(max_digits=4, decimal_places=1, help_text="Days of staff time given (0.5 = half a day)")
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.on}: {self.days} days"
+
+
+class SupportReview(models.Model):
+    """What the support was worth, as each of the two schools felt it."""
+
+    class Side(models.TextChoices):
+        REQUESTER = "requester", "The school that asked"
+        SUPPORTER = "supporter", "The school that helped"
+
+    class Met(models.TextChoices):
+        YES = "yes", "Met"
+        PARTLY = "partly", "Partly met"
+        NO = "no", "Not met"
+
+    help_request = models.ForeignKey(HelpRequest, on_delete=models.CASCADE, related_name="reviews")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    benefit = models.PositiveSmallIntegerField(help_text="1 (none) to 5 (a great deal)")
+    objectives_met = models.CharField(max_length=10, choices=Met.choices)
+    what_changed = models.TextField(help_text="What changed, or what the school learnt")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["side"]
+        constraints = [models.UniqueConstraint(fields=["help_request", "side"], name="support_review_once_per_side")]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()}: benefit {self.benefit}/5"
 
 
 class SupportOffer(models.Model):

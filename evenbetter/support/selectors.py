@@ -7,8 +7,9 @@ Asking must feel safe: a request is seen as its school chose —
   school's partnership lead) see who;
 - **broker only**: only the brokers see it.
 
-The requesting school's own people (its leaders, its governors) always see its requests.
-Partner agencies see none. Offers of support are public to whoever sees public data.
+The requesting school's own people (its leaders, its governors) always see its requests,
+and so do the leaders and governors of the school a broker suggested to help (they need to
+know who they would help). Partner agencies see none. Offers of support are public to whoever sees public data.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def help_requests_visible_to(user: AnyUser) -> QuerySet[HelpRequest]:
     requests = HelpRequest.objects.select_related("school").exclude(status=HelpRequest.Status.WITHDRAWN)
     if scope.is_system_lead:
         return requests
-    own = Q(school_id__in=scope.school_ids | scope.governed_school_ids | scope.partnership_school_ids)
+    own_schools = scope.school_ids | scope.governed_school_ids
+    own = Q(school_id__in=own_schools | scope.partnership_school_ids) | Q(supporter_id__in=own_schools)
     if scope.sees_public_data:
         return requests.filter(own | Q(visibility__in=[HelpRequest.Visibility.NAMED, HelpRequest.Visibility.ANONYMOUS]))
     return requests.filter(own)
@@ -39,10 +41,27 @@ def help_requests_visible_to(user: AnyUser) -> QuerySet[HelpRequest]:
 def shows_who_asked(user: AnyUser, request: HelpRequest) -> bool:
     if request.visibility == HelpRequest.Visibility.NAMED:
         return True
+    scope = scope_of(user)
+    if request.supporter_id is not None and request.supporter_id in scope.school_ids | scope.governed_school_ids:
+        return True
     return is_broker_for(user, request.school) or school_access(user, request.school) in (
         SchoolAccess.FULL,
         SchoolAccess.GOVERNOR,
     )
+
+
+def sees_brokerage(user: AnyUser, request: HelpRequest) -> bool:
+    """The two schools' people and the brokers follow a support: its steps, log and reviews."""
+    scope = scope_of(user)
+    own = scope.school_ids | scope.governed_school_ids
+    return is_broker_for(user, request.school) or request.school_id in own or request.supporter_id in own
+
+
+def help_requests_brokered_by(user: AnyUser) -> QuerySet[HelpRequest]:
+    """The requests a user brokers: every one for a system lead, their partnership's for a lead."""
+    scope = scope_of(user)
+    requests = HelpRequest.objects.all()
+    return requests if scope.is_system_lead else requests.filter(school_id__in=scope.partnership_school_ids)
 
 
 def can_ask_for(user: AnyUser, school: School) -> bool:

@@ -2,24 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.selectors import scope_of
+from evenbetter.analytics.matching import MatchResult
 from evenbetter.schools.models import School
-from evenbetter.support.forms import HelpRequestForm, SupportOfferForm
+from evenbetter.support import services
+from evenbetter.support.forms import (
+    AgreeForm,
+    DeclineForm,
+    EngagementForm,
+    HelpRequestForm,
+    NoteForm,
+    ReviewForm,
+    SuggestForm,
+    SupportOfferForm,
+)
+from evenbetter.support.impact import impact_for, system_view
+from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import (
     can_ask_for,
     can_offer_for,
     can_see_suggestions,
+    help_requests_brokered_by,
     help_requests_visible_to,
     offers_visible_to,
+    sees_brokerage,
     shows_who_asked,
 )
 from evenbetter.support.services import help_request_create, suggestions_for, support_offer_create
+from evenbetter.support.workflow import STEPS, StepRefused, steps_open_to
 from evenbetter.web.access import signed_in_user
 
 
@@ -39,11 +59,19 @@ def help_list_view(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not (scope.sees_public_data or scope.governed_school_ids):
         raise PermissionDenied("Help requests are for school, partnership and system leads.")
-    requests = [(r, shows_who_asked(request.user, r)) for r in help_requests_visible_to(request.user)[:200]]
+    requests = [
+        (r, shows_who_asked(request.user, r))
+        for r in help_requests_visible_to(request.user).select_related("supporter")[:200]
+    ]
     return render(
         request,
         "support/help_list.html",
-        {"requests": requests, "offers": offers_visible_to(request.user)[:200], "own_school_ids": scope.school_ids},
+        {
+            "requests": requests,
+            "offers": offers_visible_to(request.user)[:200],
+            "own_school_ids": scope.school_ids,
+            "brokers": scope.is_system_lead or bool(scope.led_partnership_ids),
+        },
     )
 
 
@@ -75,16 +103,130 @@ def help_request_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "support/help_request_form.html", {"school": school, "form": form, "on_behalf": on_behalf})
 
 
+STEP_FORMS: dict[str, type[forms.Form]] = {
+    "suggest": SuggestForm,
+    "decline": DeclineForm,
+    "agree": AgreeForm,
+    "log": EngagementForm,
+    "review": ReviewForm,
+    "close": NoteForm,
+    "withdraw": NoteForm,
+}
+
+
+def _choices(result: MatchResult | None) -> list[tuple[int, str]]:
+    """The suggested schools a broker picks from: (school id, name), best first."""
+    if result is None:
+        return []
+    return [
+        (int(pk), str(name))
+        for pk, name in zip(result.suggestions["school_id"], result.suggestions["name"], strict=True)
+    ]
+
+
+def _step_form(step: str, help_request: HelpRequest, suggestions: list[tuple[int, str]], data: Any = None) -> Any:
+    if step == "suggest":
+        return SuggestForm(data, suggestions=suggestions, prefix=step)
+    return STEP_FORMS[step](data, prefix=step)
+
+
+def _detail(
+    request: HttpRequest, help_request: HelpRequest, bound: tuple[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    result = suggestions_for(help_request) if can_see_suggestions(request.user, help_request) else None
+    suggestions = _choices(result)
+    involved = sees_brokerage(request.user, help_request)
+    open_steps = steps_open_to(request.user, help_request) if involved else []
+    step_forms = {step: _step_form(step, help_request, suggestions) for step in open_steps}
+    if bound is not None:
+        step_forms[bound[0]] = bound[1]
+    return render(
+        request,
+        "support/help_request_detail.html",
+        {
+            "help_request": help_request,
+            "named": shows_who_asked(request.user, help_request),
+            "result": result if help_request.status == HelpRequest.Status.REQUESTED else None,
+            "involved": involved,
+            "steps": [(STEPS[step], step_forms[step]) for step in open_steps],
+            "events": help_request.events.select_related("by") if involved else [],
+            "engagements": help_request.engagements.all() if involved else [],
+            "reviews": help_request.reviews.all() if involved else [],
+            "impact": impact_for(help_request) if involved else [],
+        },
+        status=status,
+    )
+
+
 @login_required
 def help_request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     # A request the user may not see is not found, so its existence is not given away.
     help_request = get_object_or_404(help_requests_visible_to(request.user), pk=pk)
-    result = suggestions_for(help_request) if can_see_suggestions(request.user, help_request) else None
-    return render(
-        request,
-        "support/help_request_detail.html",
-        {"help_request": help_request, "named": shows_who_asked(request.user, help_request), "result": result},
-    )
+    return _detail(request, help_request)
+
+
+@login_required
+@require_POST
+def help_request_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Take one step of brokerage; a refused step or a wrong form changes nothing."""
+    help_request = get_object_or_404(help_requests_visible_to(request.user), pk=pk)
+    if step not in STEP_FORMS:
+        raise Http404("No such step.")
+    if not sees_brokerage(request.user, help_request):
+        raise PermissionDenied("Only the two schools and the broker take the steps of a support.")
+    wants = step == "suggest" and can_see_suggestions(request.user, help_request)
+    suggestions = _choices(suggestions_for(help_request) if wants else None)
+    form = _step_form(step, help_request, suggestions, request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was saved: see what to correct below.")
+        return _detail(request, help_request, bound=(step, form), status=400)
+    user = signed_in_user(request)
+    data = form.cleaned_data
+    try:
+        if step == "suggest":
+            services.help_request_suggest(
+                help_request=help_request, by=user, supporter=data["school"], note=data["note"]
+            )
+        elif step == "decline":
+            services.help_request_decline(help_request=help_request, by=user, note=data["note"])
+        elif step == "agree":
+            services.help_request_agree(help_request=help_request, by=user, objectives=data["objectives"])
+        elif step == "log":
+            services.engagement_log(
+                help_request=help_request,
+                by=user,
+                on=data["on"],
+                kind=data["kind"],
+                days=data["days"],
+                notes=data["notes"],
+            )
+        elif step == "review":
+            services.review_record(
+                help_request=help_request,
+                by=user,
+                benefit=data["benefit"],
+                objectives_met=data["objectives_met"],
+                what_changed=data["what_changed"],
+            )
+        elif step == "close":
+            services.help_request_close(help_request=help_request, by=user, note=data["note"])
+        else:
+            services.help_request_withdraw(help_request=help_request, by=user, note=data["note"])
+    except StepRefused as refused:
+        messages.error(request, f"Nothing was changed: {refused}")
+        return redirect("help_request_detail", pk=help_request.pk)
+    messages.success(request, f"{STEPS[step].label}: done.")
+    return redirect("help_request_detail", pk=help_request.pk)
+
+
+@login_required
+def help_summary_view(request: HttpRequest) -> HttpResponse:
+    """The system's view of reaching out, for the brokers: their requests, in aggregate."""
+    scope = scope_of(request.user)
+    if not (scope.is_system_lead or scope.led_partnership_ids):
+        raise PermissionDenied("The view of help asked and given is for system and partnership leads.")
+    view = system_view(help_requests_brokered_by(request.user))
+    return render(request, "support/help_summary.html", view)
 
 
 @login_required

@@ -150,6 +150,7 @@ POLICY: dict[str, dict[str, int | str]] = {
         "partner_agency": FORBIDDEN,
         "default": OK,
     },
+    "help_summary": {"anonymous": LOGIN, "system_lead": OK, "partnership_lead": OK, "default": FORBIDDEN},
     "school_a_help_new": {
         "anonymous": LOGIN,
         "system_lead": OK,
@@ -201,6 +202,7 @@ def _url(page: str) -> str:
         "east_hampshire_network": lambda: reverse("locality_network", args=["east-hampshire"]),
         "watch_list": lambda: reverse("watch_list"),
         "help_list": lambda: reverse("help_list"),
+        "help_summary": lambda: reverse("help_summary"),
         "school_a_help_new": lambda: f"{reverse('help_request_create')}?school={School.objects.get(urn=115850).pk}",
         "school_a_offer_new": lambda: f"{reverse('support_offer_create')}?school={School.objects.get(urn=115850).pk}",
         "school_a_risk": lambda: reverse("school_risk", args=[School.objects.get(urn=115850).pk]),

@@ -1,0 +1,170 @@
+"""What changed after a support: the school's indicators in the area, before and after,
+against its family's change over the same years (``analytics.impact``), and the system's
+view of help asked, given and what came of it.
+
+"Before" is the last academic year finished before the support was agreed; "after" is the
+academic year the support closed in (its results come at the year's end) or, when that
+is not published yet, the first later one. The family is the school's family of similar
+schools, without the school that helped (its results may have moved with the support).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from django.db.models import Min, QuerySet, Sum
+from django.utils import timezone
+
+from evenbetter.analytics.impact import TOO_FEW, ImpactEstimate, support_impact, system_summary
+from evenbetter.benchmarks.models import FamilyMember
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.ingest.periods import academic_year, academic_year_of, parse_period
+from evenbetter.support.models import AREA_INDICATORS, Engagement, HelpRequest, SupportEvent
+
+
+@dataclass(frozen=True)
+class IndicatorImpact:
+    indicator: Indicator
+    before_period: str
+    after_period: str | None
+    estimate: ImpactEstimate | None
+    words: str
+
+
+def _unit_words(indicator: Indicator) -> str:
+    return "percentage points" if indicator.unit == "%" else ("" if indicator.unit in ("score", "") else indicator.unit)
+
+
+def _values(indicator: Indicator, period: str, school_ids: list[int]) -> pd.Series:
+    rows = Observation.objects.filter(
+        indicator=indicator, period=period, school_id__in=school_ids, status=Observation.Status.VALUE
+    ).values_list("school_id", "value")
+    return pd.Series(dict(rows), dtype=float)
+
+
+def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
+    """One line per indicator of the area, for a closed support; empty before it closes."""
+    if help_request.status != HelpRequest.Status.CLOSED or help_request.closed_at is None:
+        return []
+    started = timezone.localtime(help_request.agreed_at or help_request.created_at).date()
+    ended = timezone.localtime(help_request.closed_at).date()
+    _, start_year = parse_period(academic_year_of(started))
+    before = academic_year(start_year.year - 1)
+    ended_year = academic_year_of(ended)
+    family = list(
+        FamilyMember.objects.filter(school_id=help_request.school_id)
+        .exclude(member_id=help_request.supporter_id)
+        .values_list("member_id", flat=True)
+    )
+    indicators = Indicator.objects.filter(
+        code__in=AREA_INDICATORS.get(help_request.area, ()),
+        direction__in=[Indicator.Direction.HIGHER_IS_BETTER, Indicator.Direction.LOWER_IS_BETTER],
+    ).order_by("code")
+    lines = []
+    for indicator in indicators:
+        own = Observation.objects.filter(
+            indicator=indicator, school_id=help_request.school_id, status=Observation.Status.VALUE
+        )
+        school_before = own.filter(period=before).values_list("value", flat=True).first()
+        after_row = (
+            own.filter(period__gte=ended_year, period__regex=r"^\d{4}/\d{2}$")
+            .order_by("period_start")
+            .values_list("period", "value")
+            .first()
+        )
+        if school_before is None:
+            lines.append(
+                IndicatorImpact(indicator, before, None, None, f"{indicator.name}: no value for {before}, before.")
+            )
+            continue
+        if after_row is None or after_row[1] is None:
+            lines.append(
+                IndicatorImpact(
+                    indicator,
+                    before,
+                    None,
+                    None,
+                    f"{indicator.name}: not measured yet — the results of {ended_year} or later are not in.",
+                )
+            )
+            continue
+        after, school_after = after_row[0], float(after_row[1])
+        estimate = support_impact(
+            float(school_before),
+            school_after,
+            _values(indicator, before, family),
+            _values(indicator, after, family),
+            direction="higher" if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else "lower",
+        )
+        words = f"{before} to {after}: " + estimate.describe(indicator.name, _unit_words(indicator))
+        lines.append(IndicatorImpact(indicator, before, after, estimate, words))
+    return lines
+
+
+def headline_estimate(lines: list[IndicatorImpact]) -> ImpactEstimate | None:
+    """The first indicator of the area that could be judged: the support's one-line result."""
+    for line in lines:
+        if line.estimate is not None and line.estimate.verdict != TOO_FEW:
+            return line.estimate
+    return None
+
+
+def system_view(requests: QuerySet[HelpRequest]) -> dict[str, object]:
+    """Help asked and given, how fast it was matched, by area and by supporter, and what changed."""
+    requests = requests.exclude(status=HelpRequest.Status.WITHDRAWN)
+    rows = list(requests.select_related("school", "supporter"))
+    ids = [row.pk for row in rows]
+    # Two separate aggregates: one query joining both would multiply days by events.
+    first_suggested = dict(
+        SupportEvent.objects.filter(help_request_id__in=ids, step="suggest")
+        .values("help_request_id")
+        .annotate(at=Min("at"))
+        .values_list("help_request_id", "at")
+    )
+    days_given = dict(
+        Engagement.objects.filter(help_request_id__in=ids)
+        .values("help_request_id")
+        .annotate(days=Sum("days"))
+        .values_list("help_request_id", "days")
+    )
+    records = []
+    for row in rows:
+        estimate = headline_estimate(impact_for(row)) if row.status == HelpRequest.Status.CLOSED else None
+        records.append(
+            {
+                "support_id": row.pk,
+                "area": row.get_area_display(),
+                "requested_on": row.created_at,
+                "matched_on": first_suggested.get(row.pk),
+                "agreed_on": row.agreed_at,
+                "closed_on": row.closed_at if row.status == HelpRequest.Status.CLOSED else None,
+                "supporter_id": row.supporter_id,
+                "supporter": row.supporter.name if row.supporter else None,
+                "requester_id": row.school_id,
+                "days_given": float(days_given.get(row.pk) or 0),
+                "effect": estimate.effect if estimate else None,
+                "effect_low": estimate.low if estimate else None,
+                "effect_high": estimate.high if estimate else None,
+            }
+        )
+    columns = [
+        "support_id", "area", "requested_on", "matched_on", "agreed_on", "closed_on", "supporter_id", "supporter",
+        "requester_id", "days_given", "effect", "effect_low", "effect_high",
+    ]  # fmt: skip
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    for column in ("requested_on", "matched_on", "agreed_on", "closed_on"):
+        frame[column] = pd.to_datetime(frame[column], utc=True)
+    summary = system_summary(frame)
+    by_area = [
+        {"area": area, **system_summary(group)} for area, group in frame.groupby("area", sort=True) if len(group)
+    ]
+    given = frame.dropna(subset=["supporter_id"])
+    by_supporter = (
+        given.groupby("supporter")
+        .agg(supports=("support_id", "count"), days=("days_given", "sum"))
+        .sort_values(["days", "supports"], ascending=False)
+        .reset_index()
+        .to_dict("records")
+    )
+    return {"summary": summary, "by_area": by_area, "by_supporter": by_supporter}
