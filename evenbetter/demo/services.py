@@ -14,6 +14,7 @@ from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.services import benchmarks_refresh
 from evenbetter.demo.clusters import Place, nearest_neighbour_groups
 from evenbetter.demo.local_records import demo_generate_local_records
+from evenbetter.demo.supports import demo_generate_supports
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
 from evenbetter.ingest.registry import all_formats
@@ -217,4 +218,14 @@ def demo_build(*, with_backtest: bool = True) -> list[DemoLogin]:
     benchmarks_refresh()
     logins = demo_make_users(clusters)
     demo_early_warning(with_backtest=with_backtest)
+    demo_supports()
     return logins
+
+
+def demo_supports() -> None:
+    """Offers, past supports and some under way, around the demo's two school leaders."""
+    own = Membership.objects.filter(user__username="school-leader", role=Role.SCHOOL_LEADER).first()
+    other = Membership.objects.filter(user__username="school-leader-b", role=Role.SCHOOL_LEADER).first()
+    if own is None or other is None or own.school is None or other.school is None:
+        raise DemoDataMissing("The demo's school leaders are missing: build the users first.")
+    demo_generate_supports(own_school=own.school, other_school=other.school)

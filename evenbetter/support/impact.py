@@ -57,10 +57,14 @@ def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
         .exclude(member_id=help_request.supporter_id)
         .values_list("member_id", flat=True)
     )
-    indicators = Indicator.objects.filter(
-        code__in=AREA_INDICATORS.get(help_request.area, ()),
-        direction__in=[Indicator.Direction.HIGHER_IS_BETTER, Indicator.Direction.LOWER_IS_BETTER],
-    ).order_by("code")
+    codes = AREA_INDICATORS.get(help_request.area, ())
+    # In the area's own order: its first (the progress measure, mostly) is the headline.
+    indicators = sorted(
+        Indicator.objects.filter(
+            code__in=codes, direction__in=[Indicator.Direction.HIGHER_IS_BETTER, Indicator.Direction.LOWER_IS_BETTER]
+        ),
+        key=lambda indicator: codes.index(indicator.code),
+    )
     lines = []
     for indicator in indicators:
         own = Observation.objects.filter(
@@ -75,7 +79,13 @@ def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
         )
         if school_before is None:
             lines.append(
-                IndicatorImpact(indicator, before, None, None, f"{indicator.name}: no value for {before}, before.")
+                IndicatorImpact(
+                    indicator,
+                    before,
+                    None,
+                    None,
+                    f"{indicator.name}: no value for {before}, the year before the support, so nothing to compare.",
+                )
             )
             continue
         if after_row is None or after_row[1] is None:

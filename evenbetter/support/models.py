@@ -73,6 +73,7 @@ class HelpRequest(models.Model):
     supporter_agreed_at = models.DateTimeField(null=True, blank=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    is_generated = models.BooleanField(default=False, help_text="Made up for the demo")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -170,6 +171,7 @@ class SupportOffer(models.Model):
     description = models.TextField()
     days_per_term = models.DecimalField(max_digits=4, decimal_places=1)
     active = models.BooleanField(default=True)
+    is_generated = models.BooleanField(default=False, help_text="Made up for the demo")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -120,8 +120,8 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
         HelpRequest.objects.filter(supporter__isnull=False)
         .values("supporter_id")
         .annotate(
-            current=Count("pk", filter=Q(status__in=ACTIVE)),
-            past=Count("pk", filter=Q(status__in=GIVEN)),
+            current=Count("pk", filter=Q(status__in=ACTIVE), distinct=True),
+            past=Count("pk", filter=Q(status__in=GIVEN), distinct=True),
             benefit=Avg("reviews__benefit", filter=Q(status__in=GIVEN, reviews__side=SupportReview.Side.REQUESTER)),
         )
     )

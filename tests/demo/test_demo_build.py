@@ -112,6 +112,7 @@ def test_each_demo_user_signs_in_and_sees_the_home_page_for_their_role(demo: str
 
 def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
     from evenbetter.partnerships.models import Action, Contact, Meeting
+    from evenbetter.support.models import Engagement, HelpRequest, SupportOffer
 
     def counts() -> tuple[int, ...]:
         return (
@@ -122,6 +123,9 @@ def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
             Contact.objects.count(),
             Meeting.objects.count(),
             Action.objects.filter(status="done").count(),
+            HelpRequest.objects.count(),
+            SupportOffer.objects.count(),
+            Engagement.objects.count(),
         )
 
     before = counts()
@@ -158,3 +162,26 @@ def test_the_demo_has_a_watch_list_that_says_it_uses_generated_records(demo: str
     page = client.get(reverse("watch_list"))
     assert page.status_code == 200
     assert b"uses generated partnership records" in page.content
+
+
+def test_the_demo_has_supports_measured_on_real_results_and_some_under_way(demo: str) -> None:
+    from evenbetter.support.impact import impact_for
+    from evenbetter.support.models import HelpRequest
+
+    requests = HelpRequest.objects.select_related("school", "supporter")
+    assert requests.exists() and not requests.filter(is_generated=False).exists()
+    closed = [r for r in requests if r.status == HelpRequest.Status.CLOSED]
+    assert len(closed) >= 10
+    assert all(r.supporter_id not in (None, r.school_id) for r in closed)
+    assert all(r.reviews.count() == 2 and r.engagements.exists() for r in closed)
+    # Measured on the schools' real KS2 results, before and after, against their families.
+    measured = [line for r in closed for line in impact_for(r) if line.estimate is not None]
+    assert len(measured) >= len(closed)
+    assert all(line.after_period in ("2017/18", "2018/19") for line in measured)
+    # Under way: one waiting for school-leader-b's agreement, one for the broker.
+    leader_b = User.objects.get(username="school-leader-b").memberships.get().school
+    assert requests.filter(status=HelpRequest.Status.SUGGESTED, supporter=leader_b).exists()
+    assert requests.filter(status=HelpRequest.Status.REQUESTED).exists()
+    client = Client()
+    client.post(reverse("login"), {"username": "partnership-lead", "password": "demo-password-for-tests"})
+    assert client.get(reverse("help_summary")).status_code == 200

@@ -49,3 +49,31 @@ def test_the_strongest_in_its_family_is_suggested_first(register: object, school
     assert any("3 days a term" in reason for reason in result.suggestions.iloc[0]["reasons"])
     # The weakest in their families are not suggested, and say why.
     assert open_schools[0].pk in set(result.excluded["school_id"])
+
+
+def test_matching_reads_load_track_record_and_time_left_from_the_supports_given(
+    register: object, school_a: School, school_b: School, school_c: School
+) -> None:
+    from django.utils import timezone
+
+    from evenbetter.support.models import Engagement, SupportReview
+    from evenbetter.support.services import candidates_for
+
+    done = HelpRequest.objects.create(
+        school=school_c, supporter=school_b, area="maths", title="Done", description=".", status="closed"
+    )
+    SupportReview.objects.create(help_request=done, side="requester", benefit=5, objectives_met="yes", what_changed=".")
+    SupportReview.objects.create(help_request=done, side="supporter", benefit=1, objectives_met="no", what_changed=".")
+    under_way = HelpRequest.objects.create(
+        school=school_c, supporter=school_b, area="reading", title="Now", description=".", status="in_progress"
+    )
+    Engagement.objects.create(help_request=under_way, on=timezone.localdate(), days=1)
+    Engagement.objects.create(help_request=done, on=dt.date(2001, 1, 1), days=4)  # another term: not counted
+    SupportOffer.objects.create(school=school_b, area="reading", description="Phonics", days_per_term=3)
+    request = HelpRequest.objects.create(school=school_a, area="reading", title="Phonics", description="Help.")
+    row = candidates_for(request).set_index("school_id").loc[school_b.pk]
+    assert row["current_supports"] == 1
+    assert row["past_supports"] == 1
+    assert row["past_benefit"] == 1.0  # the school helped rated it 5 of 5; the helper's own rating is not its record
+    assert row["capacity_days_left"] == 2.0
+    assert candidates_for(request).set_index("school_id").loc[school_c.pk, "current_supports"] == 0
