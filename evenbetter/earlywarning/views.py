@@ -26,7 +26,7 @@ from evenbetter.earlywarning.selectors import (
 )
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.schools.models import School
-from evenbetter.support.selectors import can_ask_for
+from evenbetter.support.selectors import can_ask_for, open_requests_by_school
 from evenbetter.web.access import signed_in_user
 
 
@@ -36,6 +36,10 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The watch list is for system and partnership leads.")
     run = current_run()
     scores = watch_list(user=request.user, run=run)
+    # Help already asked for, so that a lead sees support in place before reaching out again.
+    open_help = open_requests_by_school([score.school_id for score in scores])
+    for score in scores:
+        score.open_help = open_help.get(score.school_id, [])  # type: ignore[attr-defined]
     audit_record(
         request=request,
         action=AuditEvent.Action.WATCH_LIST_VIEW,

@@ -82,3 +82,20 @@ def offers_visible_to(user: AnyUser) -> QuerySet[SupportOffer]:
     if not scope_of(user).sees_public_data:
         return SupportOffer.objects.none()
     return SupportOffer.objects.filter(active=True).select_related("school")
+
+
+OPEN = (
+    HelpRequest.Status.REQUESTED,
+    HelpRequest.Status.SUGGESTED,
+    HelpRequest.Status.AGREED,
+    HelpRequest.Status.IN_PROGRESS,
+)
+
+
+def open_requests_by_school(school_ids: list[int]) -> dict[int, list[HelpRequest]]:
+    """Each school's requests not yet reviewed, closed or withdrawn, for the watch list
+    (whose readers, system and partnership leads, are the brokers of these schools)."""
+    found: dict[int, list[HelpRequest]] = {}
+    for request in HelpRequest.objects.filter(school_id__in=school_ids, status__in=OPEN).order_by("created_at"):
+        found.setdefault(request.school_id, []).append(request)
+    return found
