@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -42,6 +43,12 @@ def main() -> None:
             ],
             "partnership-lead": [
                 ("/partnerships/cluster-newbury-schools-cluster/#life-heading", "partnership-at-work.png"),
+                ("/help/", "reaching-out.png"),
+                ("request:Persistent absence after the winter term#suggestions-heading", "help-suggestions.png"),
+                ("/help/summary/", "help-summary.png"),
+            ],
+            "school-leader-b": [
+                ("request:Catch-up phonics for Year 2#step-agree", "help-agree.png"),
             ],
             "system-lead": [
                 ("/", "home-system-lead.png"),
@@ -50,6 +57,7 @@ def main() -> None:
                 ("/explore/?indicator=ks2_ptrwm_exp&period=2018%2F19&scope=locality:winchester", "explorer.png"),
                 ("/localities/winchester/network/", "locality-network.png"),
                 ("/watch-list/", "watch-list.png"),
+                ("request:Phonics and early reading for pupils who fall behind#support-heading", "help-impact.png"),
             ],
         }.items():
             context = browser.new_context(viewport={"width": 1280, "height": 860}, locale="en-GB")
@@ -57,7 +65,12 @@ def main() -> None:
             sign_in(page, username)
             for path, name in shots:
                 target, _, anchor = path.partition("#")
-                page.goto(f"{BASE}{target}")
+                if target.startswith("request:"):  # a help request, found by its title (ids vary)
+                    page.goto(f"{BASE}/help/")
+                    page.get_by_role("link", name=target.removeprefix("request:")).first.click()
+                    page.wait_for_url(re.compile(r".*/help/\d+/$"))
+                else:
+                    page.goto(f"{BASE}{target}")
                 # Charts draw after the page loads: wait until each canvas says it has.
                 page.wait_for_function(
                     "[...document.querySelectorAll('canvas[data-chart]')].every(c => c.dataset.rendered)"

@@ -314,7 +314,8 @@ def _component_reasons(row: pd.Series, area: str, requester_phase: str, settings
         track_record = "No past support to judge it by yet"
     else:
         track_record = (
-            f"Past support rated {row['past_benefit']:.1f} by the schools it helped "
+            # Felt benefit is kept on 0..1; schools rate it 1 to 5, so it is said that way.
+            f"Past support rated {1 + 4 * row['past_benefit']:.1f} of 5 by the schools it helped "
             f"({past} support{'' if past == 1 else 's'})"
         )
     return {

@@ -95,7 +95,7 @@ def test_the_known_best_supporter_is_first_and_says_why() -> None:
         "A school like yours: context distance 0.5",
         "11 km away",
         "4 days a term still to give",
-        "Past support rated 0.9 by the schools it helped (3 supports)",
+        "Past support rated 4.6 of 5 by the schools it helped (3 supports)",
         "Not supporting another school at the moment",
     ]
     # The contributions are what the score is made of.

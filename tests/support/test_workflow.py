@@ -233,3 +233,14 @@ def test_the_suggested_supporter_sees_the_request_and_who_asked_even_if_anonymou
     response = client_for("school_leader_b").get(detail)
     assert response.status_code == 200 and school_a.name.encode() in response.content
     assert b"Agree the support" in response.content
+
+
+def test_the_history_reads_when_who_took_a_step_is_no_longer_here(
+    client_for: Callable[[str], Client], school_a: School, school_b: School, partnership_lead: User
+) -> None:
+    help_request = _request(school_a)
+    services.help_request_suggest(help_request=help_request, by=partnership_lead, supporter=school_b)
+    SupportEvent.objects.update(by=None)  # e.g. the broker's account was deleted
+    response = client_for("system_lead").get(reverse("help_request_detail", args=[help_request.pk]))
+    assert response.status_code == 200
+    assert b"someone no longer here: suggest" in response.content
