@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "evenbetter.partnerships",
     "evenbetter.earlywarning",
     "evenbetter.support",
+    "evenbetter.practice",
+    "evenbetter.ops",
     "evenbetter.web",
     "evenbetter.demo",
     "django.contrib.admin",
@@ -77,17 +80,23 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "evenbetter.accounts.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the locked-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,6 +150,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# django-axes first: it refuses a locked-out username and address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Sign-in throttling (django-axes). AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address lock that username there for AXES_COOLOFF_MINUTES; other people, and the same person
+# from elsewhere, are not affected. A refused attempt while locked does not extend the lock, so
+# whoever waits it out can sign in; the rate stays at most AXES_FAILURE_LIMIT guesses a period.
+# `manage.py axes_reset_username NAME` lifts a lock at once.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Sign-ins are recorded in the audit log (accounts.AuditEvent), not in a second table of axes'.
+AXES_DISABLE_ACCESS_LOG = True
+# The client's address: REMOTE_ADDR, or behind EVENBETTER_TRUSTED_PROXIES reverse proxies the
+# address the outermost of them saw (see evenbetter/accounts/client_ip.py).
+AXES_CLIENT_IP_CALLABLE = "evenbetter.accounts.client_ip.client_ip_address"
+EVENBETTER_TRUSTED_PROXIES = env_int("EVENBETTER_TRUSTED_PROXIES", 0)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -161,6 +194,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "evenbetter.web.views.csrf_failure_view"
+
+# Content-Security-Policy (django-csp): only this site's own scripts, styles and images (and
+# data: images, for a chart saved as a picture); no inline script or style, no plugins, no
+# framing, and forms post only here. Templates keep to it: scripts and styles live in static/.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -202,13 +251,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # SQLite page cache while a large file streams in (megabytes; given back afterwards).
 EVENBETTER_IMPORT_CACHE_MB = env_int("EVENBETTER_IMPORT_CACHE_MB", 512)
 EVENBETTER_DEMO_PASSWORD = env_str("EVENBETTER_DEMO_PASSWORD", "even-better-demo")
+# Files people attach to shared practice: kept here, and served only through the platform's
+# own view (which checks who may see the item), never as public media.
+MEDIA_ROOT = Path(env_str("EVENBETTER_MEDIA_DIR", str(VAR_DIR / "media")))
+EVENBETTER_MAX_ATTACHMENT_MB = env_int("EVENBETTER_MAX_ATTACHMENT_MB", 10)
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # django-axes logs each refused sign-in and lock-out as a warning, and chatter at INFO.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
 }
 
 

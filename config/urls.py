@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from evenbetter.accounts.admin_site import restrict_admin_to_superusers
+from evenbetter.accounts.urls import audit_urlpatterns
 from evenbetter.web import views as web_views
 
 restrict_admin_to_superusers(admin.site)
@@ -14,7 +15,9 @@ urlpatterns = [
     path("", include("evenbetter.partnerships.urls")),
     path("", include("evenbetter.earlywarning.urls")),
     path("", include("evenbetter.support.urls")),
+    path("", include("evenbetter.practice.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
+    path("", include(audit_urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

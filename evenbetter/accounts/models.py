@@ -82,7 +82,12 @@ class Membership(models.Model):
 
 class AuditEvent(models.Model):
     """Who looked at or changed something sensitive, and when: every view of risk data,
-    and (as they arrive) sign-ins, exports, imports and permission changes."""
+    sign-ins (refused ones too), sign-outs, lock-outs, changes to who may see what
+    (memberships) and exports of the audit log. System leads read it at /audit/.
+
+    ``user`` is the person who acted: for a refused sign-in, the account it was made as (when
+    there is one); for a membership change, whoever made it (none from the command line), the
+    member's username being in ``detail``."""
 
     class Action(models.TextChoices):
         RISK_VIEW = "risk_view", "Viewed risk"
@@ -90,6 +95,12 @@ class AuditEvent(models.Model):
         RISK_RESPONSE = "risk_response", "Responded to a risk score"
         WATCH_DECISION = "watch_decision", "Recorded a watch-list decision"
         RISK_RUN = "risk_run", "Ran the early warning"
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Sign-in refused"
+        LOCKED_OUT = "locked_out", "Locked out after repeated wrong passwords"
+        SIGN_OUT = "sign_out", "Signed out"
+        MEMBERSHIP_CHANGE = "membership_change", "Changed a role (membership)"
+        EXPORT = "export", "Exported"
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
     action = models.CharField(max_length=30, choices=Action.choices, db_index=True)
@@ -105,3 +116,18 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.user}: {self.get_action_display()}"
+
+    @property
+    def detail_summary(self) -> str:
+        """The detail as "key: value" pairs, for the audit page and its CSV."""
+        if not isinstance(self.detail, dict):
+            return str(self.detail)
+        return "; ".join(f"{key.replace('_', ' ')}: {_plain(value)}" for key, value in self.detail.items())
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{key.replace('_', ' ')} {_plain(item)}" for key, item in value.items()) + ")"
+    if value is None:
+        return "—"
+    return str(value)

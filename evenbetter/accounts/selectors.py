@@ -14,13 +14,14 @@ Views never call ``Model.objects.all()``: they call one of these and narrow it d
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from evenbetter.accounts.models import Membership, Role, User
+from evenbetter.accounts.models import AuditEvent, Membership, Role, User
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 
 AnyUser = User | AnonymousUser
@@ -156,3 +157,45 @@ def memberships_of(user: AnyUser) -> QuerySet[Membership]:
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.filter(user=user).select_related("school", "partnership", "locality")
+
+
+def can_see_audit_log(user: AnyUser) -> bool:
+    """The audit log (sign-ins, role changes, views of risk) is for system leads only."""
+    return scope_of(user).is_system_lead
+
+
+@dataclass(frozen=True)
+class AuditFilters:
+    action: str = ""
+    username: str = ""  # who acted, or whose account or membership it was
+    school: str = ""  # a URN, or part of a school's name
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+def audit_events_visible_to(user: AnyUser, filters: AuditFilters | None = None) -> QuerySet[AuditEvent]:
+    """Audit events, newest first, narrowed by the filters; none for anyone but a system lead."""
+    if not can_see_audit_log(user):
+        return AuditEvent.objects.none()
+    filters = filters or AuditFilters()
+    events = AuditEvent.objects.select_related("user", "school")
+    if filters.action:
+        events = events.filter(action=filters.action)
+    if filters.username:
+        events = events.filter(
+            Q(user__username__iexact=filters.username)
+            | Q(detail__member__iexact=filters.username)
+            | Q(detail__username__iexact=filters.username)
+        )
+    if filters.school:
+        school = filters.school.strip()
+        events = (
+            events.filter(school__urn=int(school))
+            if school.isdigit()
+            else events.filter(school__name__icontains=school)
+        )
+    if filters.date_from:
+        events = events.filter(at__date__gte=filters.date_from)
+    if filters.date_to:
+        events = events.filter(at__date__lte=filters.date_to)
+    return events.order_by("-at", "-pk")

@@ -11,9 +11,18 @@ from evenbetter.schools.models import School
 
 
 def audit_record(
-    *, request: HttpRequest | None, action: str, school: School | None = None, detail: dict[str, Any] | None = None
+    *,
+    request: HttpRequest | None,
+    action: str,
+    school: School | None = None,
+    detail: dict[str, Any] | None = None,
+    user: User | None = None,
 ) -> AuditEvent:
-    user = request.user if request is not None and isinstance(request.user, User) else None
+    """One line of the audit log. The user is the request's, unless one is given (a sign-in
+    records the account before the request carries it)."""
+    if user is None and request is not None:
+        request_user = getattr(request, "user", None)
+        user = request_user if isinstance(request_user, User) else None
     return AuditEvent.objects.create(
         user=user,
         action=action,

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from evenbetter.accounts import views
 from evenbetter.accounts.forms import SignInForm
 
 urlpatterns = [
@@ -20,4 +21,10 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("password/reset/complete/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+# Included at the site's root by config/urls.py: /audit/, not /accounts/audit/.
+audit_urlpatterns = [
+    path("audit/", views.audit_log_view, name="audit_log"),
+    path("audit/export.csv", views.audit_log_csv_view, name="audit_log_csv"),
 ]

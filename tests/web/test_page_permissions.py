@@ -168,6 +168,9 @@ POLICY: dict[str, dict[str, int | str]] = {
     "admin": {"default": "admin login"},
     "import_history": {"anonymous": LOGIN, "system_lead": OK, "default": FORBIDDEN},
     "import_upload": {"anonymous": LOGIN, "system_lead": OK, "default": FORBIDDEN},
+    # The audit log (sign-ins, role changes, views of risk) and its CSV: system leads only.
+    "audit_log": {"anonymous": LOGIN, "system_lead": OK, "default": FORBIDDEN},
+    "audit_log_csv": {"anonymous": LOGIN, "system_lead": OK, "default": FORBIDDEN},
 }
 
 
@@ -210,6 +213,8 @@ def _url(page: str) -> str:
         "admin": lambda: reverse("admin:index"),
         "import_history": lambda: reverse("import_history"),
         "import_upload": lambda: reverse("import_upload"),
+        "audit_log": lambda: reverse("audit_log"),
+        "audit_log_csv": lambda: reverse("audit_log_csv"),
     }
     return urls[page]()
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django import template
 from django.utils.text import slugify
 
@@ -62,3 +64,16 @@ def most_different(why: list[dict[str, object]]) -> str:
         return "alike on every variable known"
     top = max(counted, key=lambda w: float(w["share"]))  # type: ignore[arg-type]
     return f"{top['label']} ({_number(top['school_value'])} here, {_number(top['member_value'])} there)"
+
+
+@register.filter
+def duration(value: object) -> str:
+    """A timedelta in words: "30 minutes", "1 hour", "2 hours 15 minutes"."""
+    if not isinstance(value, dt.timedelta):
+        return ""
+    minutes = max(round(value.total_seconds() / 60), 0)
+    hours, minutes = divmod(minutes, 60)
+    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " ".join(parts)

@@ -1,0 +1,1 @@
+"""Operations: backing the database up and restoring it (``manage.py backup`` / ``restore``)."""

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+
+from evenbetter.partnerships.models import AREAS
+from evenbetter.practice.models import Phase, PracticeItem, Tried
+from evenbetter.practice.search import MODES
+from evenbetter.schools.models import School
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented recipe); each is checked by the service."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ItemForm(forms.Form):
+    kind = forms.ChoiceField(label="What it is", choices=PracticeItem.Kind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label="Title", max_length=200)
+    summary = forms.CharField(label="In a sentence or two", max_length=300)
+    body = forms.CharField(
+        label="The whole of it", widget=forms.Textarea(attrs={"rows": 10}), max_length=20000,
+        help_text="Markdown: **bold**, *italic*, lists with -, headings with #, links as [words](https://…).",
+    )  # fmt: skip
+    areas = forms.MultipleChoiceField(label="Areas", choices=AREAS, widget=forms.CheckboxSelectMultiple)
+    phase = forms.ChoiceField(label="Phase", choices=Phase.choices)
+
+
+class NewItemForm(ItemForm):
+    school = forms.ModelChoiceField(label="The school behind it", queryset=School.objects.none())
+    attachments = MultipleFileField(
+        label="Attachments (optional)", required=False,
+        help_text="PDF, pictures (PNG, JPEG, GIF) or office documents (Word, Excel, PowerPoint, OpenDocument).",
+    )  # fmt: skip
+
+    field_order = ["school", "kind", "title", "summary", "body", "areas", "phase", "attachments"]
+
+    def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["school"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = schools
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    mode = forms.ChoiceField(label="Match", choices=list(MODES.items()), required=False)
+    area = forms.ChoiceField(label="Area", choices=[("", "Any area"), *AREAS], required=False)
+    phase = forms.ChoiceField(label="Phase", choices=[("", "Any phase"), *Phase.choices], required=False)
+    kind = forms.ChoiceField(
+        label="Kind", choices=[("", "Ideas, stories and activities"), *PracticeItem.Kind.choices], required=False
+    )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Your comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class TriedForm(forms.Form):
+    school = forms.ModelChoiceField(label="Your school", queryset=School.objects.none())
+    outcome = forms.ChoiceField(label="How did it go?", choices=Tried.Outcome.choices)
+    note = forms.CharField(label="In a line", max_length=500, required=False)
+
+    def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["school"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = schools
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="What is wrong with it?", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ModerateForm(forms.Form):
+    note = forms.CharField(label="Note (shown to its author)", max_length=2000, required=False)
