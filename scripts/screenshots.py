@@ -48,6 +48,7 @@ def main() -> None:
                 ("/help/summary/", "help-summary.png"),
             ],
             "school-leader-b": [
+                ("/practice/", "practice-library.png"),
                 ("request:Catch-up phonics for Year 2#step-agree", "help-agree.png"),
             ],
             "system-lead": [

@@ -14,6 +14,7 @@ from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.services import benchmarks_refresh
 from evenbetter.demo.clusters import Place, nearest_neighbour_groups
 from evenbetter.demo.local_records import demo_generate_local_records
+from evenbetter.demo.practice import demo_generate_practice
 from evenbetter.demo.supports import demo_generate_supports
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
@@ -219,6 +220,7 @@ def demo_build(*, with_backtest: bool = True) -> list[DemoLogin]:
     logins = demo_make_users(clusters)
     demo_early_warning(with_backtest=with_backtest)
     demo_supports()
+    demo_generate_practice()
     return logins
 
 

@@ -19,10 +19,8 @@ class Evidence:
 
     @property
     def words(self) -> str:
-        return (
-            f"{self.school_name}: better than {self.percentile:.0f}% of similar schools in "
-            f"{self.indicator_name.lower()} ({self.period})"
-        )
+        share = "every similar school" if self.percentile >= 99.5 else f"{self.percentile:.0f}% of similar schools"
+        return f"{self.school_name}: better than {share} in {self.indicator_name.lower()} ({self.period})"
 
 
 def evidence_for(item: PracticeItem) -> list[Evidence]:

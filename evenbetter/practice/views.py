@@ -153,7 +153,7 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": item.attachments.all(),
             "evidence": evidence_for(item),
             "comment_form": CommentForm() if item.status == Visible.PUBLISHED else None,
-            "tried_form": TriedForm(schools=trying_for)
+            "tried_form": TriedForm(schools=trying_for, initial={"school": trying_for.first()})
             if trying_for.exists() and item.status == Visible.PUBLISHED
             else None,
             "following": Follow.objects.filter(user=user, item=item).exists(),

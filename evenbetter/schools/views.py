@@ -51,6 +51,7 @@ from evenbetter.partnerships.selectors import (
     shared_actions_of_school,
     team_around_school,
 )
+from evenbetter.practice.selectors import published_items
 from evenbetter.schools.forms import DirectoryFilterForm
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.selectors import (
@@ -141,6 +142,7 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
             "shared_actions": shared_actions_of_school(user=request.user, school=school),
             "can_see_risk": can_see_risk_of(request.user, school),
             "today": timezone.localdate(),
+            "practice_shared": published_items(request.user).filter(schools=school).prefetch_related("areas")[:10],
         },
     )
 

@@ -125,13 +125,13 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
             benefit=Avg("reviews__benefit", filter=Q(status__in=GIVEN, reviews__side=SupportReview.Side.REQUESTER)),
         )
     )
-    by_school = {row["supporter_id"]: row for row in record}
-    schools["current_supports"] = schools["school_id"].map(lambda s: by_school.get(s, {}).get("current", 0))
-    schools["past_supports"] = schools["school_id"].map(lambda s: by_school.get(s, {}).get("past", 0))
+    current = {row["supporter_id"]: row["current"] for row in record}
+    past = {row["supporter_id"]: row["past"] for row in record}
     # Felt benefit 1..5, as the schools helped rated it, read as 0..1.
-    schools["past_benefit"] = schools["school_id"].map(
-        lambda s: (by_school[s]["benefit"] - 1) / 4 if by_school.get(s, {}).get("benefit") is not None else np.nan
-    )
+    benefit = {row["supporter_id"]: (row["benefit"] - 1) / 4 for row in record if row["benefit"] is not None}
+    schools["current_supports"] = schools["school_id"].map(current).fillna(0).astype(int)
+    schools["past_supports"] = schools["school_id"].map(past).fillna(0).astype(int)
+    schools["past_benefit"] = schools["school_id"].map(benefit).astype(float)
     run = RiskRun.objects.first()
     high = (
         set(RiskScore.objects.filter(run=run, band=RiskScore.Band.HIGH).values_list("school_id", flat=True))

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.analytics.matching import MatchResult
+from evenbetter.practice.selectors import published_items
 from evenbetter.schools.models import School
 from evenbetter.support import services
 from evenbetter.support.forms import (
@@ -153,6 +154,8 @@ def _detail(
             "engagements": help_request.engagements.all() if involved else [],
             "reviews": help_request.reviews.all() if involved else [],
             "impact": impact_for(help_request) if involved else [],
+            # Shared practice in the area asked about: something to read while help is found.
+            "practice": published_items(request.user).filter(areas__area=help_request.area)[:5],
         },
         status=status,
     )

@@ -5,6 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from evenbetter.accounts.selectors import memberships_of, scope_of
+from evenbetter.practice.models import PracticeItem
+from evenbetter.practice.selectors import most_tried, published_items
 from evenbetter.web.home import panels_for
 
 
@@ -14,7 +16,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/home.html",
-        {"panels": panels_for(request.user, scope), "memberships": memberships_of(request.user)},
+        {
+            "panels": panels_for(request.user, scope),
+            "memberships": memberships_of(request.user),
+            # Celebrate: recent stories and the most-tried ideas from the practice library.
+            "practice_stories": published_items(request.user).filter(kind=PracticeItem.Kind.STORY)[:3],
+            "practice_tried": most_tried(request.user, limit=3),
+        },
     )
 
 

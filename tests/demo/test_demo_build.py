@@ -112,6 +112,7 @@ def test_each_demo_user_signs_in_and_sees_the_home_page_for_their_role(demo: str
 
 def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
     from evenbetter.partnerships.models import Action, Contact, Meeting
+    from evenbetter.practice.models import PracticeItem, Tried
     from evenbetter.support.models import Engagement, HelpRequest, SupportOffer
 
     def counts() -> tuple[int, ...]:
@@ -126,6 +127,8 @@ def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
             HelpRequest.objects.count(),
             SupportOffer.objects.count(),
             Engagement.objects.count(),
+            PracticeItem.objects.count(),
+            Tried.objects.count(),
         )
 
     before = counts()
@@ -185,3 +188,18 @@ def test_the_demo_has_supports_measured_on_real_results_and_some_under_way(demo:
     client = Client()
     client.post(reverse("login"), {"username": "partnership-lead", "password": "demo-password-for-tests"})
     assert client.get(reverse("help_summary")).status_code == 200
+
+
+def test_the_demo_library_has_practice_from_schools_strong_in_its_area(demo: str) -> None:
+    from evenbetter.practice.evidence import evidence_for
+    from evenbetter.practice.models import PracticeItem
+    from evenbetter.practice.search import search
+
+    items = PracticeItem.objects.prefetch_related("areas", "schools")
+    assert items.count() >= 15 and not items.filter(is_generated=False).exists()
+    measured = [item for item in items if evidence_for(item)]
+    assert len(measured) >= 5  # reading, writing, maths, attendance items cite real benchmarks
+    assert (
+        search(PracticeItem.objects.all(), "how do other schools get boys reading?")[0]
+        == items.get(title="How our Year 5 boys started reading for pleasure").pk
+    )
