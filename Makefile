@@ -7,11 +7,12 @@ DEV_STAMP := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest test-postgres browser-deps demo clean help
+.PHONY: run test lint typecheck pytest test-postgres browser-deps demo bench clean help
 
 help:
 	@echo "make run    set up, build the demo if the database is empty, serve on http://$(HOST):$(PORT)"
 	@echo "make test   set up, then ruff, mypy and every test (SQLite, PostgreSQL and the browser)"
+	@echo "make bench  the load test (50 users, 60 s, national scale) and search benchmark, on SQLite and PostgreSQL"
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +52,13 @@ test-postgres: $(DEV_STAMP)
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg bash scripts/with-postgres.sh $(VENV)/bin/pytest -m "not browser" -q
 
 test: lint typecheck pytest test-postgres
+
+# Figures for docs/benchmarks.md (about 15 minutes; not part of `make test`).
+bench: $(DEV_STAMP)
+	cd bench && ../$(PY) load_test.py 50 60
+	cd bench && bash ../scripts/with-postgres.sh ../$(PY) load_test.py 50 60
+	cd bench && ../$(PY) bench_practice_search.py 10000 5
+	cd bench && bash ../scripts/with-postgres.sh ../$(PY) bench_practice_search.py 10000 5
 
 clean:
 	rm -rf $(VENV) var test-output .pytest_cache .mypy_cache .ruff_cache

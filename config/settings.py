@@ -70,9 +70,11 @@ INSTALLED_APPS = [
     "evenbetter.earlywarning",
     "evenbetter.support",
     "evenbetter.practice",
+    "evenbetter.dashboards",
     "evenbetter.ops",
     "evenbetter.web",
     "evenbetter.demo",
+    "evenbetter.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,6 +84,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +200,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "evenbetter.web.views.csrf_failure_view"
 
+# Map tiles under the dashboards' map are optional: a URL template such as
+# "https://tile.openstreetmap.org/{z}/{x}/{y}.png" (mind the tile server's usage policy).
+# Without it the map is drawn with no tiles and needs no internet. Its origin joins img-src.
+EVENBETTER_MAP_TILES = env_str("EVENBETTER_MAP_TILES")
+_tile_origin = "/".join(EVENBETTER_MAP_TILES.split("/")[:3]) if EVENBETTER_MAP_TILES.startswith("https://") else ""
+
 # Content-Security-Policy (django-csp): only this site's own scripts, styles and images (and
 # data: images, for a chart saved as a picture); no inline script or style, no plugins, no
 # framing, and forms post only here. Templates keep to it: scripts and styles live in static/.
@@ -203,12 +214,59 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_tile_origin] if _tile_origin else [])],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],
     }
+}
+
+# The REST API under /api/v1/ (evenbetter/api, docs/api.md). A per-user token (hashed; see
+# api/authentication.py) or the web session signs a request in; without either the answer is 401.
+# Every request of a signed-in user counts against EVENBETTER_API_RATE (DRF's throttling, kept in
+# the cache: with several worker processes and the default in-process cache, each counts apart).
+EVENBETTER_API_RATE = env_str("EVENBETTER_API_RATE", "1000/hour")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so that a request without credentials is answered 401 with WWW-Authenticate.
+        "evenbetter.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_PAGINATION_CLASS": "evenbetter.api.pagination.ApiPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["evenbetter.api.throttling.ApiUserRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+# The OpenAPI description (drf-spectacular) at /api/v1/schema/ and its docs page at /api/v1/docs/,
+# both for people signed in: Swagger UI served from this site's own static files
+# (drf-spectacular-sidecar), as the Content-Security-Policy above allows no other origin.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Even Better API",
+    "DESCRIPTION": (
+        "Read the schools, indicators, values, families, benchmarks, risk and help requests that your "
+        "account may see on the web, and import files as on the web. See docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Like the rest of the API, the description is for people signed in (a session or a token).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolStatusEnum": "evenbetter.schools.models.School.Status",
+        "ObservationStatusEnum": "evenbetter.indicators.models.Observation.Status",
+        "ImportRunStatusEnum": "evenbetter.indicators.models.ImportRun.Status",
+        "HelpRequestStatusEnum": "evenbetter.support.models.HelpRequest.Status",
+        "HelpRequestKindEnum": "evenbetter.support.models.HelpRequest.Kind",
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

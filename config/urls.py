@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("evenbetter.earlywarning.urls")),
     path("", include("evenbetter.support.urls")),
     path("", include("evenbetter.practice.urls")),
+    path("", include("evenbetter.dashboards.urls")),
+    path("api/v1/", include("evenbetter.api.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("", include(audit_urlpatterns)),
     path("admin/", admin.site.urls),

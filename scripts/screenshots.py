@@ -58,6 +58,8 @@ def main() -> None:
                 ("/explore/?indicator=ks2_ptrwm_exp&period=2018%2F19&scope=locality:winchester", "explorer.png"),
                 ("/localities/winchester/network/", "locality-network.png"),
                 ("/watch-list/", "watch-list.png"),
+                ("/dashboard/?locality=winchester", "dashboard.png"),
+                ("/dashboard/map/?indicator=ks2_ptrwm_exp", "dashboard-map.png"),
                 ("request:Phonics and early reading for pupils who fall behind#support-heading", "help-impact.png"),
             ],
         }.items():

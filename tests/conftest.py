@@ -14,11 +14,14 @@ real importer:
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.indicators.models import ImportRun
@@ -27,6 +30,23 @@ from evenbetter.schools.models import Locality, Partnership, PartnershipMembersh
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "a-long-test-password-42"
+
+
+# Property-based tests (hypothesis). "evenbetter", the default: the same examples on every
+# run, so that a red build is the same red on a laptop, and few enough to keep them all
+# under a minute. HYPOTHESIS_PROFILE=explore draws new, and many more, examples each run.
+# No example database is kept (it would be a folder in the work tree).
+_HYPOTHESIS = {
+    "deadline": None,  # a request or an import takes as long as the machine makes it
+    "database": None,
+    "print_blob": True,
+    # Function-scoped fixtures (the register, the personas) are set up once per test, not per
+    # example: each example rolls its own writes back instead.
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+hypothesis_settings.register_profile("evenbetter", derandomize=True, max_examples=40, **_HYPOTHESIS)
+hypothesis_settings.register_profile("explore", max_examples=500, **_HYPOTHESIS)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "evenbetter"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -38,7 +38,7 @@ from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import phases_visible_to
 from evenbetter.web.access import signed_in_user, visible_school
-from evenbetter.web.exports import csv_response
+from evenbetter.web.exports import table_response
 
 
 def comparator_from_request(request: HttpRequest, school: School) -> ComparatorSet | None:
@@ -60,7 +60,7 @@ def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
     family = family_of_school(user=request.user, school=school)
     if family is None:
         raise PermissionDenied("Your account does not give you access to this school.")
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") in ("csv", "xlsx"):
         header = ["rank", "urn", "school", "distance", "share of context known"]
         for _variable, label in family.variables:
             header += [f"{label}: this school", f"{label}: member", f"{label}: share of distance"]
@@ -70,7 +70,7 @@ def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
             for why in row.why:
                 line += [why["school_value"], why["member_value"], why["share"]]
             rows.append(line)
-        return csv_response(f"family-of-{school.name}", header, rows)
+        return table_response(request, f"family-of-{school.name}", header, rows)
     return render(request, "benchmarks/family.html", {"school": school, "family": family})
 
 
@@ -98,7 +98,7 @@ def school_benchmarks_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
                     "yes" if p.small_cohort else "no",
                 ]
             )  # fmt: skip
-    return csv_response(f"benchmarks-{school.name}", header, rows)
+    return table_response(request, f"benchmarks-{school.name}", header, rows)
 
 
 @login_required
@@ -201,8 +201,9 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
         distribution = explorer_distribution(
             user=request.user, indicator=indicator, period=period, phase=phase, highlight=highlight, **scope_args
         )
-    if distribution and request.GET.get("format") == "csv":
-        return csv_response(
+    if distribution and request.GET.get("format") in ("csv", "xlsx"):
+        return table_response(
+            request,
             f"{indicator.code if indicator else ''}-{period}-{distribution.scope_label}",
             [
                 "urn",

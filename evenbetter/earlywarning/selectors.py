@@ -56,19 +56,22 @@ def current_run() -> RiskRun | None:
     return RiskRun.objects.first()
 
 
-def watch_list(*, user: AnyUser, run: RiskRun | None = None) -> list[RiskScore]:
-    """The current run's scores the user may see, riskiest first, with responses and decisions."""
-    if not can_see_watch_list(user):
-        return []
+def watch_list_scores(*, user: AnyUser, run: RiskRun | None = None) -> QuerySet[RiskScore]:
+    """The current run's scores the user may see, riskiest first, with responses and decisions
+    (a queryset, so that a page of it can be read at national scale)."""
     run = run or current_run()
-    if run is None:
-        return []
-    return list(
+    if not can_see_watch_list(user) or run is None:
+        return RiskScore.objects.none()
+    return (
         risk_visible_to(user)
         .filter(run=run)
         .prefetch_related("school__risk_responses", "school__watch_decisions")
         .order_by("rank")
     )
+
+
+def watch_list(*, user: AnyUser, run: RiskRun | None = None) -> list[RiskScore]:
+    return list(watch_list_scores(user=user, run=run))
 
 
 def school_risk(*, user: AnyUser, school: School) -> RiskScore | None:

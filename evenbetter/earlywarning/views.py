@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,12 +23,15 @@ from evenbetter.earlywarning.selectors import (
     school_responses,
     school_risk,
     school_risk_history,
-    watch_list,
+    watch_list_scores,
 )
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.schools.models import School
 from evenbetter.support.selectors import can_ask_for, open_requests_by_school
 from evenbetter.web.access import signed_in_user
+from evenbetter.web.exports import table_response
+
+WATCH_LIST_PAGE = 100
 
 
 @login_required
@@ -35,7 +39,11 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
     if not can_see_watch_list(request.user):
         raise PermissionDenied("The watch list is for system and partnership leads.")
     run = current_run()
-    scores = watch_list(user=request.user, run=run)
+    exporting = request.GET.get("format") in ("csv", "xlsx")
+    everything = watch_list_scores(user=request.user, run=run)
+    # A hundred schools a page (a national run has tens of thousands); an export has them all.
+    page = Paginator(everything, WATCH_LIST_PAGE).get_page(request.GET.get("page"))
+    scores = list(everything) if exporting else list(page.object_list)
     # Help already asked for, so that a lead sees support in place before reaching out again.
     open_help = open_requests_by_school([score.school_id for score in scores])
     for score in scores:
@@ -43,9 +51,24 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
     audit_record(
         request=request,
         action=AuditEvent.Action.WATCH_LIST_VIEW,
-        detail={"run": run.pk if run else None, "schools": len(scores)},
+        detail={"run": run.pk if run else None, "schools": len(scores), "page": page.number},
     )
-    return render(request, "earlywarning/watch_list.html", {"run": run, "scores": scores})
+    if exporting:
+        header = ["rank", "urn", "school", "risk", "band", "previous risk", "top reasons", "leading triggers",
+                  "lagging symptoms", "school's response", "decision", "help under way"]  # fmt: skip
+        rows = [
+            [
+                score.rank, score.school.urn, score.school.name, round(score.risk, 4), score.get_band_display(),
+                score.previous_risk, "; ".join(str(r[2]) for r in score.reasons[:3]),
+                "; ".join(str(t["name"]) for t in score.leading_fired), "; ".join(str(t["name"]) for t in score.lagging_fired),
+                next((r.text for r in score.school.risk_responses.all()), ""),
+                next((d.get_kind_display() for d in score.school.watch_decisions.all()), ""),
+                "; ".join(f"{h.get_area_display()}: {h.get_status_display()}" for h in score.open_help),  # type: ignore[attr-defined]
+            ]
+            for score in scores
+        ]  # fmt: skip
+        return table_response(request, f"watch-list-{run.as_of if run else ''}", header, rows)
+    return render(request, "earlywarning/watch_list.html", {"run": run, "scores": scores, "page": page})
 
 
 def _risk_school(request: HttpRequest, pk: int) -> School:

@@ -8,10 +8,13 @@ from django.db import models
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
-        RUNNING = "running", "Running (or stopped part-way: nothing written)"
+        RUNNING = "running", "Running"
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed: nothing written"
         DRY_RUN = "dry_run", "Dry run: nothing written"
+        # Its process ended before it did (killed, out of memory, the machine stopped): see
+        # evenbetter.ingest.runner.mark_interrupted_runs.
+        INTERRUPTED = "interrupted", "Interrupted: stopped part-way, nothing written"
 
     source_format = models.CharField(max_length=40)
     file_name = models.CharField(max_length=255)
@@ -23,6 +26,11 @@ class ImportRun(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices)
+    process = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="host:pid of the process that ran it, to tell a run still going from one whose process died",
+    )
     dry_run = models.BooleanField(default=False)
     rows_read = models.PositiveIntegerField(default=0)
     rows_accepted = models.PositiveIntegerField(default=0)

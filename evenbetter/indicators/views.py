@@ -30,6 +30,7 @@ from evenbetter.indicators.services import (
     import_confirm,
     import_preview,
 )
+from evenbetter.ingest.runner import mark_interrupted_runs
 
 
 def _system_lead(request: HttpRequest) -> User:
@@ -41,6 +42,7 @@ def _system_lead(request: HttpRequest) -> User:
 @login_required
 def import_history_view(request: HttpRequest) -> HttpResponse:
     _system_lead(request)
+    mark_interrupted_runs()  # a run whose process died is shown as interrupted, not running
     page = Paginator(import_runs_visible_to(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "indicators/import_history.html", {"page": page})
 
@@ -66,6 +68,7 @@ def import_upload_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_run_view(request: HttpRequest, pk: int) -> HttpResponse:
     _system_lead(request)
+    mark_interrupted_runs()
     run = get_object_or_404(import_runs_visible_to(request.user), pk=pk)
     return render(request, "indicators/import_run.html", {"run": run})
 

@@ -26,7 +26,7 @@ from evenbetter.ingest.csvfile import CsvRow, CsvStream, CsvTable, read_csv
 from evenbetter.ingest.periods import parse_period
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import EXAMPLES_KEPT, CommitCounts, Loaded, Progress, SourceFormat, Staged
-from evenbetter.ingest.values import is_missing, parse_decimal
+from evenbetter.ingest.values import as_urn, is_missing, parse_decimal
 from evenbetter.ingest.xlsxfile import XLSX_MAGIC
 from evenbetter.schools.models import School
 
@@ -207,7 +207,7 @@ class ObservationFormat(SourceFormat):
     def resolve_schools(self, rows: list[CsvRow], file_name: str) -> dict[str, int]:
         """Map the school column's values to school ids (URNs by default)."""
         urns = {row.values[self.school_column].strip() for row in rows}
-        numeric = [int(u) for u in urns if u.isdigit()]
+        numeric = [urn for urn in map(as_urn, urns) if urn is not None]
         found: dict[str, int] = {}
         for start in range(0, len(numeric), BATCH):
             for urn, pk in School.objects.filter(urn__in=numeric[start : start + BATCH]).values_list("urn", "pk"):

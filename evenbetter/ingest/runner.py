@@ -1,12 +1,34 @@
-"""Running an import: parse, check, then write everything or nothing, with provenance."""
+"""Running an import: parse, check, then write everything or nothing, with provenance.
+
+Every import ends with its run recorded as succeeded, failed or (a preview) dry run, each
+with its problems, even when the database refuses the writes: an import that loses a race
+with another import writing the same values (PostgreSQL's unique constraint), or that
+finds the database locked for too long (SQLite), is rolled back and recorded as failed,
+saying so, instead of dying with a traceback. An import stopped by an exception it did not
+expect, or by Ctrl-C, is recorded the same way before the exception goes on.
+
+A process killed outright (``kill -9``, out of memory, power cut) cannot record anything:
+its run stays "running", and its transaction never commits, so nothing of it is written.
+Each run keeps the machine and process id that ran it (the host, its boot and its process
+namespace, so that a reboot or another container is another machine), and
+``mark_interrupted_runs`` (called when an import starts, and by the import history and
+import pages) marks "interrupted" a run whose process is gone: on this machine when that
+process id no longer runs, and for a run from another machine (where the process cannot be
+looked at) once it has been running for longer than ``STALE_AFTER``.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import hashlib
+import logging
+import os
+import socket
 from pathlib import Path
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
@@ -14,6 +36,19 @@ from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import Loaded, Progress, get_format
 from evenbetter.schools.models import School
+
+logger = logging.getLogger(__name__)
+
+# A run from another host still "running" after this long is taken for dead: no import of
+# a real file takes a day. (Runs on this host are looked at directly, by process id.)
+STALE_AFTER = dt.timedelta(hours=24)
+
+CONCURRENT_WRITE = "another import was writing the same values at the same time; nothing was written — run it again"
+DATABASE_BUSY = (
+    "the database was kept busy by another import for too long ({error}); nothing was written — run it again"
+)
+UNEXPECTED = "the import stopped on an unexpected error ({error}); nothing was written — please report it"
+INTERRUPTED = "the import stopped part-way ({why}); nothing was written — run it again"
 
 
 class _DryRunRollback(Exception):
@@ -51,6 +86,73 @@ def _recorded(options: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def _machine() -> str:
+    """Where process ids mean something: the host, since its last boot, in this container's
+    process namespace (where there is /proc to say so). A run from elsewhere cannot be looked at."""
+    parts = [socket.gethostname()]
+    with contextlib.suppress(OSError):
+        parts.append("boot " + Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+    with contextlib.suppress(OSError):  # "pid:[4026531836]"
+        parts.append("pidns " + os.readlink("/proc/self/ns/pid").strip("pid:[]"))
+    return " ".join(parts)
+
+
+def this_process() -> str:
+    """The machine and process id an import runs in, as kept in its run."""
+    return f"{_machine()}:{os.getpid()}"
+
+
+def _process_is_gone(process: str) -> bool | None:
+    """Whether the process ``machine:pid`` has ended: None when it cannot be told (elsewhere)."""
+    machine, _, pid_text = process.rpartition(":")
+    if machine != _machine() or not pid_text.isdigit():
+        return None
+    pid = int(pid_text)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it runs, as another user
+    try:  # a killed process that its parent has not yet reaped is a zombie: gone too
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state in ("Z", "X")
+
+
+def mark_interrupted_runs() -> int:
+    """Mark "interrupted" every run left "running" by a process that is gone; how many."""
+    now = timezone.now()
+    marked = 0
+    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING).only(
+        "pk", "file_name", "process", "started_at"
+    ):
+        gone = _process_is_gone(run.process)
+        if gone is None:
+            gone = now - run.started_at > STALE_AFTER
+            why = f"it was still running after {STALE_AFTER.total_seconds() / 3600:g} hours, on another machine"
+        else:
+            why = "its process ended before it finished: killed, out of memory or the machine stopped"
+        if gone:
+            problem = Problem(run.file_name, None, None, INTERRUPTED.format(why=why))
+            marked += ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+                status=ImportRun.Status.INTERRUPTED, problems=[problem.as_dict()]
+            )
+    return marked
+
+
+def _database_problem(error: DatabaseError, file_name: str) -> Problem:
+    if isinstance(error, IntegrityError) and ("unique" in str(error).lower() or "duplicate" in str(error).lower()):
+        # Two imports wrote the same school, indicator and period at once: the one that came
+        # second finds the other's row when it is committed. (Checked before the writes,
+        # within one file the same key twice is an error with its line, never this.)
+        return Problem(file_name, None, None, CONCURRENT_WRITE)
+    if isinstance(error, OperationalError) and "locked" in str(error).lower():
+        return Problem(file_name, None, None, DATABASE_BUSY.format(error=error))
+    return Problem(file_name, None, None, f"the database refused the import ({error}); nothing was written")
+
+
 def import_file(
     *,
     content: bytes,
@@ -65,9 +167,12 @@ def import_file(
 
     A file with any error writes nothing (the run is recorded as failed, with every
     problem); warnings are recorded and the rest is written. A dry run goes through
-    every step, counts what would change, and rolls back.
+    every step, counts what would change, and rolls back. A write the database refuses
+    (another import writing the same values at once, a database locked too long) fails
+    the run the same way, with a problem that says so.
     """
     importer = get_format(source_format, **options)
+    mark_interrupted_runs()
     run = ImportRun.objects.create(
         source_format=source_format,
         file_name=Path(file_name).name,
@@ -76,6 +181,7 @@ def import_file(
         run_by=run_by,
         dry_run=dry_run,
         status=ImportRun.Status.RUNNING,
+        process=this_process(),
         options=_recorded(options),
     )
     problems: list[Problem] = []
@@ -104,10 +210,43 @@ def import_file(
         run.status = ImportRun.Status.FAILED
         run.rows_read, run.rows_accepted, run.rows_rejected = rejected.rows_read, 0, rejected.rows_read
         run.records_created = run.records_updated = run.records_unchanged = 0
+    except DatabaseError as error:
+        # The transaction is rolled back: nothing of this import is in the database.
+        logger.warning("Import run %s of %s failed in the database: %s", run.pk, run.file_name, error)
+        problems = [_database_problem(error, run.file_name)]
+        _failed(run)
+    except (KeyboardInterrupt, SystemExit):
+        # Stopped by hand: rolled back; recorded before the stop goes on.
+        _record_stop(run, ImportRun.Status.INTERRUPTED, INTERRUPTED.format(why="stopped by hand"))
+        raise
+    except Exception as error:
+        # A bug: rolled back too; recorded as failed, and the error goes on to be seen.
+        _record_stop(run, ImportRun.Status.FAILED, UNEXPECTED.format(error=f"{type(error).__name__}: {error}"))
+        raise
     run.problems = [problem.as_dict() for problem in problems]
     run.finished_at = timezone.now()
     run.save()
     return run
+
+
+def _failed(run: ImportRun) -> None:
+    run.status = ImportRun.Status.FAILED
+    run.rows_accepted = 0
+    run.rows_rejected = run.rows_read
+    run.records_created = run.records_updated = run.records_unchanged = 0
+    run.examples = []
+
+
+def _record_stop(run: ImportRun, status: str, message: str) -> None:
+    """Record why a run stopped, if the database still can; never hide the first error."""
+    try:
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=status,
+            finished_at=timezone.now(),
+            problems=[Problem(run.file_name, None, None, message).as_dict()],
+        )
+    except Exception:  # the database itself may be what failed
+        logger.exception("Import run %s could not be marked as stopped", run.pk)
 
 
 def import_path(

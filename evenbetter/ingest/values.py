@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+# The largest whole number the databases' integer columns hold (URNs, pupil numbers).
+LARGEST_INTEGER = 2_147_483_647
 MISSING_MARKERS = frozenset({"", "na", "n/a", "supp", "ne", "x", ":", "..", "-", "ne%", "supp%", "na%"})
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 
@@ -31,9 +33,26 @@ def parse_int(raw: str) -> int | None:
         value = Decimal(text)
     except InvalidOperation:
         raise ValueError(f'"{raw.strip()}" is not a whole number') from None
-    if value != value.to_integral_value():
+    if not value.is_finite() or value != value.to_integral_value():
         raise ValueError(f'"{raw.strip()}" is not a whole number')
     return int(value)
+
+
+def parse_count(raw: str, maximum: int = LARGEST_INTEGER) -> int | None:
+    """A whole number from 0 to ``maximum`` (pupils, places, ages), or None when missing."""
+    value = parse_int(raw)
+    if value is not None and not 0 <= value <= maximum:
+        raise ValueError(f'"{raw.strip()}" is not a number from 0 to {maximum:,}')
+    return value
+
+
+def as_urn(text: str) -> int | None:
+    """The URN a cell names (a positive whole number in plain digits, that a database holds), else None."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        return None  # "²".isdigit() is true too, and int() refuses it
+    value = int(text)
+    return value if 0 < value <= LARGEST_INTEGER else None
 
 
 def parse_decimal(raw: str) -> Decimal | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser, schools_visible_to
 from evenbetter.ingest.periods import academic_year, academic_year_of, parse_period
+from evenbetter.ingest.values import LARGEST_INTEGER
 from evenbetter.partnerships.models import AREAS, Action, Contact
 from evenbetter.partnerships.services import ActionAgreed, ChallengeAsked
 from evenbetter.schools.models import School
@@ -27,10 +28,24 @@ def _not_in_future(day: dt.date | None, what: str) -> None:
         raise forms.ValidationError(f"The {what} is more than five years ago.")
 
 
+class SchoolsField(forms.ModelMultipleChoiceField):
+    """Schools by id. A value that is no id at all (a number too large for the database, say)
+    is "not one of the choices", as any other wrong value is, rather than a server error."""
+
+    def clean(self, value: Any) -> Any:
+        for pk in value if isinstance(value, list | tuple) else ():
+            text = str(pk).strip()
+            if not (text.isascii() and text.isdigit()) or int(text) > LARGEST_INTEGER:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": pk}
+                )
+        return super().clean(value)
+
+
 class MeetingForm(forms.Form):
     held_on = forms.DateField(label="Date", widget=DATE)
     title = forms.CharField(max_length=200, help_text='e.g. "Autumn heads\' meeting"')
-    schools_present = forms.ModelMultipleChoiceField(
+    schools_present = SchoolsField(
         label="Schools present", queryset=School.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
     )
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)

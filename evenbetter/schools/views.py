@@ -11,7 +11,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 
+from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.selectors import (
     SchoolAccess,
     localities_visible_to,
@@ -20,6 +23,7 @@ from evenbetter.accounts.selectors import (
     schools_visible_to,
     scope_of,
 )
+from evenbetter.accounts.services import audit_record
 from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
     comparator_sets_visible_to,
@@ -54,6 +58,8 @@ from evenbetter.partnerships.selectors import (
 from evenbetter.practice.selectors import published_items
 from evenbetter.schools.forms import DirectoryFilterForm
 from evenbetter.schools.models import Locality, Partnership, School
+from evenbetter.schools.profile import Profile, profile_of
+from evenbetter.schools.profile_pdf import render_profile_pdf
 from evenbetter.schools.selectors import (
     localities_with_counts,
     locality_schools,
@@ -62,6 +68,8 @@ from evenbetter.schools.selectors import (
     school_directory,
     school_partnership_memberships,
 )
+from evenbetter.web.access import visible_school
+from evenbetter.web.exports import table_response
 
 PAGE_SIZE = 50
 
@@ -78,6 +86,13 @@ def school_directory_view(request: HttpRequest) -> HttpResponse:
     if form.is_bound:
         form.is_valid()
     schools = school_directory(user=request.user, filters=form.filters())
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = ["urn", "school", "phase", "type", "town", "local authority", "pupils", "Ofsted rating", "status"]
+        rows = (
+            [s.urn, s.name, s.phase, s.type_name, s.town, s.la_name, s.pupils_on_roll, s.ofsted_rating, s.status]
+            for s in schools.iterator(chunk_size=2000)
+        )
+        return table_response(request, "schools", header, rows)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -144,6 +159,39 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
             "today": timezone.localdate(),
             "practice_shared": published_items(request.user).filter(schools=school).prefetch_related("areas")[:10],
         },
+    )
+
+
+def _profile(request: HttpRequest, pk: int) -> Profile:
+    """The profile as the reader may see it; showing its risk section is audited, as the risk page is."""
+    school = visible_school(request, pk)
+    profile = profile_of(request.user, school)
+    if profile.risk is not None:
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.RISK_VIEW,
+            school=school,
+            detail={"score": profile.risk.score_id, "risk": profile.risk.risk, "via": "profile"},
+        )
+    return profile
+
+
+@login_required
+def school_profile_view(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    return render(request, "schools/profile.html", {"profile": profile, "school": profile.school})
+
+
+@login_required
+def school_profile_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = _profile(request, pk)
+    school = profile.school
+    name = "-".join(part for part in (slugify(school.name), str(school.urn or school.pk), "profile") if part)
+    filename = f"{name}-{profile.generated_on.isoformat()}.pdf"
+    return HttpResponse(
+        render_profile_pdf(profile),
+        content_type="application/pdf",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
     )
 
 

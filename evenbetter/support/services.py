@@ -169,7 +169,13 @@ def term_start(day: dt.date) -> dt.date:
 
 def _locked(help_request: HelpRequest) -> HelpRequest:
     """The request re-read under a row lock, so two people taking steps at once queue."""
-    return HelpRequest.objects.select_for_update().select_related("school", "supporter").get(pk=help_request.pk)
+    # Only the request's own row: PostgreSQL cannot lock the nullable side of the outer join to
+    # its supporter (a server error at every step, before).
+    return (
+        HelpRequest.objects.select_for_update(of=("self",))
+        .select_related("school", "supporter")
+        .get(pk=help_request.pk)
+    )
 
 
 def _record(help_request: HelpRequest, *, step: str, from_status: str, by: User, note: str = "") -> None:

@@ -42,6 +42,7 @@ from evenbetter.support.selectors import (
 from evenbetter.support.services import help_request_create, suggestions_for, support_offer_create
 from evenbetter.support.workflow import STEPS, StepRefused, steps_open_to
 from evenbetter.web.access import signed_in_user
+from evenbetter.web.exports import table_response
 
 
 def _school_from_query(request: HttpRequest) -> School:
@@ -60,6 +61,15 @@ def help_list_view(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     if not (scope.sees_public_data or scope.governed_school_ids):
         raise PermissionDenied("Help requests are for school, partnership and system leads.")
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = ["request", "area", "school", "kind", "urgency", "visibility", "status", "supporter", "asked on"]
+        rows = [
+            [r.title, r.get_area_display(), r.school.name if shows_who_asked(request.user, r) else "(anonymous)",
+             r.get_kind_display(), r.get_urgency_display(), r.get_visibility_display(), r.get_status_display(),
+             r.supporter.name if r.supporter and sees_brokerage(request.user, r) else "", r.created_at.date()]
+            for r in help_requests_visible_to(request.user).select_related("supporter")
+        ]  # fmt: skip
+        return table_response(request, "help-requests", header, rows)
     requests = [
         (r, shows_who_asked(request.user, r))
         for r in help_requests_visible_to(request.user).select_related("supporter")[:200]

@@ -19,4 +19,5 @@ def platform(request: HttpRequest) -> dict[str, object]:
         "nav_watch_list": scope.is_system_lead or bool(scope.led_partnership_ids),
         "nav_audit": scope.is_system_lead,
         "nav_practice": bool(scope.roles),
+        "nav_dashboard": scope.sees_public_data or bool(scope.agency_locality_ids or scope.agency_school_ids),
     }

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
+from evenbetter.accounts.models import AuditEvent
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import reading_values
@@ -26,6 +29,12 @@ def test_all_schools_with_quartiles_and_csv(client_for: Callable[[str], Client],
     csv = client.get(reverse("explorer"), {"indicator": "reading", "period": "2018/19", "format": "csv"})
     assert csv["Content-Type"].startswith("text/csv")
     assert len(csv.content.decode("utf-8-sig").strip().splitlines()) == 11  # a header and ten schools
+    xlsx = client.get(reverse("explorer"), {"indicator": "reading", "period": "2018/19", "format": "xlsx"})
+    assert xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) == 11 and sorted((r[6] for r in rows[1:]), reverse=True) == sorted(values, reverse=True)
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 2  # each export is recorded
 
 
 def test_a_locality_and_a_family(

@@ -69,12 +69,12 @@ kept = dict(Observation.objects.values_list("import_run").annotate(n=Count("pk")
 runs = [
     {"pk": pk, "file": file, "status": status, "rows_read": read, "created": created, "updated": updated,
      "unchanged": unchanged, "started": started.isoformat(), "finished": finished and finished.isoformat(),
-     "observations": kept.get(pk, 0)}
-    for pk, file, status, read, created, updated, unchanged, started, finished in ImportRun.objects.order_by(
+     "observations": kept.get(pk, 0), "problems": [problem["message"] for problem in problems]}
+    for pk, file, status, read, created, updated, unchanged, started, finished, problems in ImportRun.objects.order_by(
         "pk"
     ).values_list(
         "pk", "file_name", "status", "rows_read", "records_created", "records_updated", "records_unchanged",
-        "started_at", "finished_at",
+        "started_at", "finished_at", "problems",
     )
 ]
 integrity = None
@@ -295,13 +295,30 @@ def test_an_import_killed_part_way_writes_nothing_and_the_same_import_then_succe
     final = scratch.snapshot(fingerprint=False)
     assert final["content"] == content_of(there | wanted)
     assert final["observations"] == 312_000 + 13
-    # The earlier runs stay as they were (their values the big file changed are now its own).
-    assert [_record(run) for run in final["runs"][:-1]] == [_record(run) for run in after_kill["runs"]]
+    # The earlier runs stay as they were (their values the big file changed are now its own) …
+    assert [_record(run) for run in final["runs"][:-2]] == [_record(run) for run in before["runs"]]
     assert final["runs"][-1]["status"] == "succeeded"
+    # … except the killed one: the next import saw that its process was gone, and says so.
+    marked = final["runs"][-2]
+    assert _record(marked) | {"status": "running", "problems": []} == _record(killed)
+    assert marked["status"] == "interrupted" and marked["finished"] is None
+    assert marked["problems"] == [
+        "the import stopped part-way (its process ended before it finished: killed, out of memory or the "
+        "machine stopped); nothing was written — run it again"
+    ]
 
 
 def _record(run: dict[str, Any]) -> dict[str, Any]:
     return {name: value for name, value in run.items() if name != "observations"}
+
+
+# What the import that loses a race says: the unique constraint (PostgreSQL), or SQLite's lock
+# held by the other for longer than the busy timeout.
+LOSER_MESSAGES = {
+    "another import was writing the same values at the same time; nothing was written — run it again",
+    "the database was kept busy by another import for too long (database is locked); nothing was written — "
+    "run it again",
+}
 
 
 def _at(moment: str | None) -> dt.datetime:
@@ -339,10 +356,17 @@ def test_two_imports_of_overlapping_files_at_once_end_as_one_clean_import(
     assert succeeded, outcomes
     for name in outcomes.keys() - succeeded:
         code, _, err = outcomes[name]
-        # A clean failure: a message saying why (on PostgreSQL, for now, the unique
-        # constraint's IntegrityError at the end of a traceback), and nothing written.
-        assert code != 0 and any("Error: " in line for line in err.strip().splitlines()[-3:]), err[-3000:]
-        assert runs[f"{name}.csv"]["status"] != "succeeded" and runs[f"{name}.csv"]["observations"] == 0
+        # A clean failure (on PostgreSQL, the import that came second meets the other's rows
+        # under the unique constraint; on SQLite, one that waited too long for the other):
+        # no traceback, the command says why and that nothing was written, and so does its run.
+        lines = err.strip().splitlines()
+        assert code == 1 and "Traceback" not in err, err[-3000:]
+        assert lines[-1].startswith("CommandError: Failed: nothing written:"), err[-3000:]
+        said = [line for line in lines if line.startswith(f"error: {name}.csv: ")]
+        assert len(said) == 1 and said[0].removeprefix(f"error: {name}.csv: ") in LOSER_MESSAGES, err[-3000:]
+        loser = runs[f"{name}.csv"]
+        assert (loser["status"], loser["observations"], loser["created"]) == ("failed", 0, 0)
+        assert loser["finished"] is not None and loser["problems"] == [said[0].removeprefix(f"error: {name}.csv: ")]
     written = {}
     for name in sorted(succeeded):
         written |= first if name == "first" else second

@@ -65,3 +65,22 @@ def test_only_the_school_and_its_brokers_see_who_could_help(
         assert client_for(persona).get(reverse("help_request_detail", args=[request.pk])).context["result"] is not None
     for persona in ("school_leader_b", "governor"):
         assert client_for(persona).get(reverse("help_request_detail", args=[request.pk])).context["result"] is None
+
+
+@pytest.mark.parametrize(("persona", "sees_who"), [("school_leader_b", False), ("partnership_lead", True)])
+def test_the_export_hides_who_asked_as_the_page_does(
+    client_for: Callable[[str], Client], school_a: School, persona: str, sees_who: bool
+) -> None:
+    HelpRequest.objects.create(
+        school=school_a, area="reading", title="Quiet phonics help", description=".",
+        visibility=HelpRequest.Visibility.ANONYMOUS,
+    )  # fmt: skip
+    HelpRequest.objects.create(
+        school=school_a, area="maths", title="Broker-only maths", description=".",
+        visibility=HelpRequest.Visibility.BROKER_ONLY,
+    )  # fmt: skip
+    text = client_for(persona).get(reverse("help_list"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert "Quiet phonics help" in text
+    assert (school_a.name in text) is sees_who
+    assert ("Broker-only maths" in text) is sees_who
+    assert client_for("partner_agency").get(reverse("help_list"), {"format": "csv"}).status_code == 403

@@ -60,3 +60,18 @@ def test_filter_choices_offer_only_what_the_user_may_see(client_for: Callable[[s
     form = client_for("partner_agency").get(reverse("school_directory")).context["form"]
     assert [loc.slug for loc in form.fields["locality"].queryset] == ["east-hampshire"]
     assert not form.fields["partnership"].queryset.exists()
+
+
+def test_the_directory_exports_the_schools_it_lists(client_for, register) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from openpyxl import load_workbook
+
+    from evenbetter.schools.models import School
+
+    agency = client_for("partner_agency")
+    listed = agency.get(reverse("school_directory")).context["total"]
+    sheet = load_workbook(io.BytesIO(agency.get(reverse("school_directory"), {"format": "xlsx"}).content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert len(rows) - 1 == listed < School.objects.count()  # an agency sees its locality's schools only
+    assert rows[0][:2] == ("urn", "school")

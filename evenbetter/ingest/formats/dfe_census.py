@@ -34,6 +34,7 @@ from evenbetter.ingest.observations import (
 )
 from evenbetter.ingest.problems import Problem
 from evenbetter.ingest.registry import CommitCounts, Staged, register
+from evenbetter.ingest.values import as_urn
 from evenbetter.schools.models import School
 
 SOURCE = "DfE schools, pupils and their characteristics (school census)"
@@ -157,11 +158,12 @@ class DfeCensus(PeriodOption):
             return found
         for row in rows:
             urn = row.values[self.school_column].strip()
-            if urn in found or not urn.isdigit() or not int(urn):
+            number = as_urn(urn)
+            if urn in found or number is None:
                 continue
             # A stand-in id (minus the URN) until commit has created the school.
-            found[urn] = -int(urn)
-            self._new_schools[-int(urn)] = _school_from_census(self._census_rows[urn])
+            found[urn] = -number
+            self._new_schools[-number] = _school_from_census(self._census_rows[urn])
         return found
 
     def parse(self, content: bytes, file_name: str) -> Staged:

@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from evenbetter.indicators.models import Indicator
-from evenbetter.ingest.csvfile import CsvRow, CsvTable
+from evenbetter.ingest.csvfile import CsvRow, CsvStream, CsvTable
 from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption, read_number
 from evenbetter.ingest.problems import Problem
 from evenbetter.ingest.registry import Staged, register
@@ -135,7 +135,8 @@ class DfeKs2(PeriodOption):
 
     def parse(self, content: bytes, file_name: str) -> Staged:
         staged = super().parse(content, file_name)
-        header = next(csv.reader(io.StringIO(content.decode("utf-8-sig", errors="replace").split("\n", 1)[0])))
+        # The header as the file was read above (whatever its line endings: "\r" alone too).
+        header = CsvStream(content, file_name, pad_short_rows=True).header
         catalogue = ks2_catalogue()
         unknown = [
             c

@@ -30,7 +30,7 @@ from evenbetter.ingest.observations import (
 )
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import CommitCounts, Loaded, Progress, SourceFormat, Staged, register
-from evenbetter.ingest.values import parse_decimal, parse_int
+from evenbetter.ingest.values import as_urn, parse_decimal, parse_int
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School, SchoolIdentifier
 
@@ -303,7 +303,7 @@ class SchoolList(SourceFormat):
             raise ImportRejected(
                 [Problem(file_name, 1, "local_id", "a school list needs a local_id column and a urn or a name column")]
             )
-        wanted = [parse_int(r.values["urn"]) for r in table.rows if r.values.get("urn", "").strip().isdigit()]
+        wanted = [as_urn(r.values["urn"]) for r in table.rows if "urn" in r.values]
         urns: dict[int | None, int] = dict(
             School.objects.filter(urn__in=[u for u in wanted if u]).values_list("urn", "pk")
         )

@@ -23,7 +23,7 @@ from evenbetter.ingest.csvfile import CsvRow, read_csv
 from evenbetter.ingest.grades import ofsted_grade
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
-from evenbetter.ingest.values import parse_date, parse_decimal, parse_int, parse_text
+from evenbetter.ingest.values import LARGEST_INTEGER, parse_count, parse_date, parse_decimal, parse_int, parse_text
 from evenbetter.schools.models import School
 
 NOT_APPLICABLE = frozenset({"Not applicable", "Does not have links"})
@@ -56,6 +56,10 @@ def _status(raw: str) -> str:
         raise ValueError(f'"{raw.strip()}" is not a register status (expected one of {known})') from None
 
 
+def _age(raw: str) -> int | None:
+    return parse_count(raw, maximum=99)
+
+
 def _percent(raw: str) -> Decimal | None:
     value = parse_decimal(raw)
     if value is not None and not Decimal(0) <= value <= Decimal(100):
@@ -72,7 +76,7 @@ def _required_text(raw: str) -> str:
 
 def _urn(raw: str) -> int:
     value = parse_int(raw)
-    if value is None or value <= 0:
+    if value is None or value <= 0 or value > LARGEST_INTEGER:
         raise ValueError(f'"{raw.strip()}" is not a URN (a positive whole number is required)')
     return value
 
@@ -97,12 +101,12 @@ COLUMNS = [
     Column("PhaseOfEducation (name)", "phase", _text),
     Column("OpenDate", "open_date", parse_date),
     Column("CloseDate", "close_date", parse_date),
-    Column("StatutoryLowAge", "statutory_low_age", parse_int),
-    Column("StatutoryHighAge", "statutory_high_age", parse_int),
+    Column("StatutoryLowAge", "statutory_low_age", _age),
+    Column("StatutoryHighAge", "statutory_high_age", _age),
     Column("Gender (name)", "gender", _text),
     Column("ReligiousCharacter (name)", "religious_character", _text),
-    Column("SchoolCapacity", "capacity", parse_int),
-    Column("NumberOfPupils", "pupils_on_roll", parse_int),
+    Column("SchoolCapacity", "capacity", parse_count),
+    Column("NumberOfPupils", "pupils_on_roll", parse_count),
     Column("PercentageFSM", "percent_fsm", _percent),
     Column("CensusDate", "census_date", parse_date),
     Column("Trusts (name)", "trust_name", _text),

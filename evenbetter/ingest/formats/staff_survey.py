@@ -28,6 +28,7 @@ from evenbetter.ingest.observations import StagedObservation, catalogue_sync, ob
 from evenbetter.ingest.periods import parse_period
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
+from evenbetter.ingest.values import as_urn
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School
 
@@ -86,16 +87,19 @@ class StaffSurvey(SourceFormat):
             )
         problems: list[Problem] = []
         urns = {row.values[school_column].strip() for row in table.rows}
-        known = dict(School.objects.filter(urn__in=[int(u) for u in urns if u.isdigit()]).values_list("urn", "pk"))
+        known = dict(
+            School.objects.filter(urn__in=[u for u in map(as_urn, urns) if u is not None]).values_list("urn", "pk")
+        )
         tallies: dict[tuple[int, str], list[int]] = {}
         for row in table.rows:
             raw_urn = row.values[school_column].strip()
-            if not raw_urn.isdigit() or int(raw_urn) not in known:
+            urn = as_urn(raw_urn)
+            if urn is None or urn not in known:
                 problems.append(
                     Problem(file_name, row.line, school_column, f'"{raw_urn}" is not the URN of a school held')
                 )
                 continue
-            school_id = known[int(raw_urn)]
+            school_id = known[urn]
             for code, header in questions.items():
                 answer = re.sub(r"\s+", " ", row.values.get(header, "")).strip().lower().replace("’", "'")
                 if not answer:

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DashboardsConfig(AppConfig):
+    name = "evenbetter.dashboards"
+    verbose_name = "Outcome dashboards"

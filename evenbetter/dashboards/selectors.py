@@ -1,0 +1,160 @@
+"""What the dashboards show, for whom.
+
+Everyone who sees published data (system, partnership and school leaders; partner
+agencies for their localities) sees outcomes over time, their spread, the disadvantaged
+gap, inspection grades and the map — all from published indicators of the schools they
+may open. Risk bands are counted only over schools whose risk the reader may see on the
+watch list (system leads; partnership leads for their partnerships); help asked and given
+only for the requests they broker; partnerships' health (local records, not published)
+only over schools they see in full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from django.db.models import QuerySet
+
+from evenbetter.accounts.selectors import AnyUser, schools_in_full_view_of, schools_visible_to, scope_of
+from evenbetter.analytics.dashboard import count_by, gap_by_period, spread_by_period
+from evenbetter.earlywarning.models import RiskRun, RiskScore
+from evenbetter.earlywarning.selectors import can_see_watch_list, risk_visible_to
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.models import School
+from evenbetter.support.impact import system_view
+from evenbetter.support.selectors import help_requests_brokered_by
+
+# Outcomes by key stage, attendance last; only those with values are shown.
+OUTCOMES = [
+    "ks2_ptrwm_exp", "ks2_readprog", "ks2_writprog", "ks2_matprog",
+    "ks4_attainment8", "ks4_progress8", "ks4_english_maths_4",
+    "absence_overall", "absence_persistent",
+]  # fmt: skip
+# (disadvantaged rate, its pupils, other pupils' rate, their pupils, what it is)
+GAPS = [
+    ("ks2_ptrwm_exp_fsm6cla1a", "ks2_tfsm6cla1a", "ks2_ptrwm_exp_notfsm6cla1a", "ks2_tnotfsm6cla1a",
+     "Key stage 2: reading, writing and maths at the expected standard"),
+]  # fmt: skip
+HEALTH = ["partnership_attendance", "actions_completion", "board_attendance", "governor_vacancy_rate"]
+GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+
+
+def can_see_dashboards(user: AnyUser) -> bool:
+    scope = scope_of(user)
+    return scope.sees_public_data or bool(scope.agency_locality_ids or scope.agency_school_ids)
+
+
+def dashboard_schools(user: AnyUser, *, locality: str = "", partnership: str = "", phase: str = "") -> QuerySet[School]:
+    schools = schools_visible_to(user).exclude(status=School.Status.CLOSED)
+    if locality:
+        schools = schools.filter(localities__slug=locality)
+    if partnership:
+        schools = schools.filter(partnership_memberships__partnership__slug=partnership,
+                                 partnership_memberships__left_on__isnull=True)  # fmt: skip
+    if phase:
+        schools = schools.filter(phase=phase)
+    return schools.distinct()
+
+
+def _values(codes: list[str], school_ids: list[int]) -> pd.DataFrame:
+    rows = Observation.objects.filter(
+        indicator__code__in=codes, school_id__in=school_ids, status=Observation.Status.VALUE, value__isnull=False
+    ).values_list("indicator__code", "school_id", "period", "value")
+    return pd.DataFrame.from_records(list(rows), columns=["code", "school_id", "period", "value"])
+
+
+@dataclass
+class OutcomeSeries:
+    indicator: Indicator
+    table: pd.DataFrame  # spread_by_period's columns
+
+    @property
+    def latest(self) -> dict[str, Any]:
+        return dict(self.table.iloc[-1])
+
+    def chart_data(self, label: str) -> dict[str, Any]:
+        none = [None] * len(self.table)
+        return {
+            "kind": "benchmark", "title": "", "unit": self.indicator.unit,
+            "decimals": self.indicator.decimal_places, "direction": self.indicator.direction,
+            "periods": list(self.table["period"]), "school": [round(v, 2) for v in self.table["overall"]],
+            "school_label": label, "q1": list(self.table["q1"]), "median": list(self.table["median"]),
+            "q3": list(self.table["q3"]), "band_label": "Middle half of schools", "median_label": "Median school",
+            "target": none, "target_label": "", "standard": none, "standard_label": "",
+        }  # fmt: skip
+
+
+@dataclass
+class Dashboard:
+    schools: int
+    outcomes: list[OutcomeSeries] = field(default_factory=list)
+    gaps: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    grades: list[tuple[str, int]] = field(default_factory=list)
+    risk_bands: list[tuple[str, int]] | None = None
+    risk_run: RiskRun | None = None
+    help: dict[str, Any] | None = None
+    health: list[OutcomeSeries] | None = None
+
+
+def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
+    ids = list(schools.values_list("pk", flat=True))
+    board = Dashboard(schools=len(ids))
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=OUTCOMES + HEALTH)}
+    public = [code for code in OUTCOMES if code in indicators and indicators[code].is_public]
+    cohort_codes = sorted({indicators[c].cohort_indicator for c in public if indicators[c].cohort_indicator})
+    values = _values(public + cohort_codes, ids)
+    for code in public:
+        own = values[values["code"] == code]
+        if own.empty:
+            continue
+        cohort_code = indicators[code].cohort_indicator
+        cohorts = values[values["code"] == cohort_code] if cohort_code else None
+        board.outcomes.append(OutcomeSeries(indicators[code], spread_by_period(own, cohorts)))
+    for d_code, d_n, o_code, o_n, label in GAPS:
+        gap_values = _values([d_code, d_n, o_code, o_n], ids)
+        parts = [gap_values[gap_values["code"] == c] for c in (d_code, d_n, o_code, o_n)]
+        table = gap_by_period(*parts)
+        if not table.empty:
+            board.gaps.append((label, table))
+    board.grades = count_by(pd.Series(list(schools.values_list("ofsted_rating", flat=True)), dtype="object"), GRADES)
+    if can_see_watch_list(user):
+        board.risk_run = RiskRun.objects.first()
+        if board.risk_run is not None:
+            bands = risk_visible_to(user).filter(run=board.risk_run, school_id__in=ids).values_list("band", flat=True)
+            labels = dict(RiskScore.Band.choices)
+            board.risk_bands = [(labels[b], n) for b, n in count_by(pd.Series(list(bands), dtype="object"), list(labels))
+                                if b in labels]  # fmt: skip
+    scope = scope_of(user)
+    if scope.is_system_lead or scope.led_partnership_ids:
+        board.help = system_view(help_requests_brokered_by(user).filter(school_id__in=ids))["summary"]  # type: ignore[assignment]
+    full = set(schools_in_full_view_of(user).filter(pk__in=ids).values_list("pk", flat=True))
+    if full:
+        health_values = _values([c for c in HEALTH if c in indicators], sorted(full))
+        board.health = [
+            OutcomeSeries(indicators[code], spread_by_period(health_values[health_values["code"] == code]))
+            for code in HEALTH
+            if code in indicators and not health_values[health_values["code"] == code].empty
+        ]
+    return board
+
+
+def map_indicators() -> QuerySet[Indicator]:
+    """What the map may be coloured by: published outcome and headline indicators."""
+    return Indicator.objects.filter(is_public=True, headline=True).exclude(
+        direction=Indicator.Direction.NEITHER
+    ) | Indicator.objects.filter(code__in=OUTCOMES, is_public=True)
+
+
+def latest_values(indicator: Indicator, school_ids: list[int]) -> tuple[str, dict[int, float]]:
+    """The latest period any of the schools has a value in, and their values in it."""
+    rows = Observation.objects.filter(
+        indicator=indicator, school_id__in=school_ids, status=Observation.Status.VALUE, value__isnull=False
+    )
+    latest = rows.order_by("-period_start").values_list("period", flat=True).first()
+    if latest is None:
+        return "", {}
+    return latest, {
+        pk: float(v) for pk, v in rows.filter(period=latest).values_list("school_id", "value") if v is not None
+    }

@@ -1,0 +1,104 @@
+"""System and locality dashboards, and the map. Thin: authorize, select, render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from evenbetter.dashboards.forms import DashboardFilter, MapForm
+from evenbetter.dashboards.map import draw
+from evenbetter.dashboards.selectors import (
+    can_see_dashboards,
+    dashboard_for,
+    dashboard_schools,
+    latest_values,
+    map_indicators,
+)
+from evenbetter.indicators.models import Indicator
+from evenbetter.web.exports import table_response
+
+
+def _filters(form: DashboardFilter) -> dict[str, str]:
+    if not form.is_valid():
+        return {"locality": "", "partnership": "", "phase": ""}
+    return {key: form.cleaned_data.get(key) or "" for key in ("locality", "partnership", "phase")}
+
+
+def _scope_words(form: DashboardFilter, filters: dict[str, str]) -> str:
+    words = []
+    for key in ("locality", "partnership", "phase"):
+        if filters[key]:
+            words.append(dict(form.fields[key].choices).get(filters[key], filters[key]))  # type: ignore[attr-defined]
+    return ", ".join(str(w) for w in words) or "every school you see"
+
+
+@login_required
+def dashboard_view(request: HttpRequest) -> HttpResponse:
+    if not can_see_dashboards(request.user):
+        raise PermissionDenied("The dashboards are for system, partnership and school leaders and partner agencies.")
+    form = DashboardFilter(request.GET or None, user=request.user)
+    filters = _filters(form)
+    board = dashboard_for(request.user, dashboard_schools(request.user, **filters))
+    scope = _scope_words(form, filters)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        header = ["indicator code", "indicator", "unit", "period", "schools", "lower quartile", "median",
+                  "upper quartile", "overall", "overall weighted by pupils"]  # fmt: skip
+        rows = [
+            [s.indicator.code, s.indicator.name, s.indicator.unit, r.period, r.schools, r.q1, r.median, r.q3, r.overall,
+             "yes" if r.weighted else "no"]
+            for s in board.outcomes for r in s.table.itertuples()
+        ]  # fmt: skip
+        return table_response(request, f"outcomes-{scope}", header, rows)
+    charts: list[tuple[Any, str, dict[str, Any]]] = [
+        (series, f"outcome-{series.indicator.code}", series.chart_data(f"All pupils ({scope})"))
+        for series in board.outcomes
+    ]
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {"form": form, "board": board, "charts": charts, "scope": scope, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+def map_view(request: HttpRequest) -> HttpResponse:
+    if not can_see_dashboards(request.user):
+        raise PermissionDenied("The map is for system, partnership and school leaders and partner agencies.")
+    indicators = {i.code: i for i in map_indicators().order_by("name")}
+    choices = [(code, i.name) for code, i in indicators.items()]
+    form = MapForm(request.GET or None, user=request.user, indicators=choices)
+    filters = _filters(form)
+    code = (form.cleaned_data.get("indicator") if form.is_valid() else "") or (
+        "ks2_ptrwm_exp" if "ks2_ptrwm_exp" in indicators else next(iter(indicators), "")
+    )
+    indicator: Indicator | None = indicators.get(code)
+    schools = list(dashboard_schools(request.user, **filters).values_list("pk", "name", "latitude", "longitude"))
+    period, values = latest_values(indicator, [s[0] for s in schools]) if indicator else ("", {})
+    rows = [
+        (pk, name, lat, lon, values.get(pk),
+         f"{name}: {indicator.label_for(values[pk]) if indicator and pk in values else 'no value'}",
+         reverse("school_detail_by_id", args=[pk]))
+        for pk, name, lat, lon in schools
+    ]  # fmt: skip
+    higher = None
+    if indicator is not None and indicator.direction != Indicator.Direction.NEITHER:
+        higher = indicator.direction == Indicator.Direction.HIGHER_IS_BETTER
+    decimals = indicator.decimal_places if indicator else 1
+    school_map = draw(
+        rows, higher_is_better=higher, fmt="{:.%df}".replace("%d", str(decimals)), tiles=settings.EVENBETTER_MAP_TILES
+    )
+    return render(
+        request,
+        "dashboards/map.html",
+        {
+            "form": form, "map": school_map, "indicator": indicator, "period": period,
+            "scope": _scope_words(form, filters), "with_value": len(values), "shown": len(school_map.points),
+            "without_place": len(schools) - len(school_map.points),
+        },
+    )  # fmt: skip

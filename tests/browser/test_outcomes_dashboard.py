@@ -1,0 +1,53 @@
+"""A partnership lead opens a locality's dashboard, changes a filter, and sees the figures
+and chart change; the page is screenshotted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from evenbetter.accounts.models import User
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.models import Locality, Partnership, School
+from tests.conftest import PASSWORD
+
+
+@pytest.mark.django_db(transaction=True)
+def test_open_a_locality_dashboard_and_change_a_filter(
+    live_server, page: Page, partnership_lead: User, alton_cluster: Partnership, east_hampshire: Locality,
+    output_dir: Path,
+) -> None:  # fmt: skip
+    rwm = Indicator.objects.create(
+        code="ks2_ptrwm_exp", name="Reading, writing and maths: expected standard", unit="%", direction="higher",
+        domain="outcomes", comparison="percent",
+    )  # fmt: skip
+    schools = list(east_hampshire.schools.exclude(status=School.Status.CLOSED).order_by("urn"))
+    for i, school in enumerate(schools):
+        for year in (2017, 2018):
+            Observation.objects.create(
+                school=school, indicator=rwm, period=f"{year}/{(year + 1) % 100:02d}",
+                period_start=dt.date(year, 9, 1), value=40.0 + 5 * i + (year - 2017) * 3,
+            )  # fmt: skip
+    page.on("console", lambda message: message.type == "error" and pytest.fail(message.text))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("partnership_lead")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Outcomes").click()
+    page.get_by_label("Locality").select_option(east_hampshire.slug)
+    page.get_by_role("button", name="Show").click()
+    canvas = page.locator("canvas[data-chart='outcome-ks2_ptrwm_exp']")
+    expect(canvas).to_have_attribute("data-rendered", "true")
+    first_count = page.locator(".chart-table tbody tr").last.locator("td").first.inner_text()
+    assert int(first_count) == len(schools)
+    page.screenshot(path=str(output_dir / "locality.png"), full_page=True)
+
+    page.get_by_label("Partnership").select_option(alton_cluster.slug)
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator(".chart-table tbody tr").last.locator("td").first).to_have_text("2")
+    expect(canvas).to_have_attribute("data-rendered", "true")
+    assert "partnership=alton-cluster" in page.url
+    page.screenshot(path=str(output_dir / "locality-and-partnership.png"), full_page=True)

@@ -1,0 +1,116 @@
+"""The dashboards: figures from the schools the reader may see, each part for whom it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.models import Partnership, School
+from evenbetter.support.models import HelpRequest
+from tests.earlywarning.conftest import make_risk_run
+
+pytestmark = pytest.mark.django_db
+
+
+def _indicator(code: str, unit: str = "%", cohort: str = "", public: bool = True) -> Indicator:
+    return Indicator.objects.create(
+        code=code, name=code, unit=unit, direction="higher", domain="outcomes", comparison="percent",
+        cohort_indicator=cohort, is_public=public,
+    )  # fmt: skip
+
+
+def _value(school: School, indicator: Indicator, value: float, period: str = "2018/19") -> None:
+    Observation.objects.create(
+        school=school, indicator=indicator, period=period, period_start=dt.date(int(period[:4]), 9, 1), value=value
+    )
+
+
+@pytest.fixture
+def outcomes(school_a: School, school_b: School, school_c: School) -> Indicator:
+    rwm = _indicator("ks2_ptrwm_exp", cohort="ks2_telig")
+    pupils = _indicator("ks2_telig", unit="pupils")
+    for school, value, cohort in ((school_a, 50.0, 10), (school_b, 70.0, 30), (school_c, 90.0, 60)):
+        _value(school, rwm, value)
+        _value(school, pupils, cohort)
+    health = _indicator("actions_completion", public=False)
+    _value(school_a, health, 80.0)
+    _value(school_b, health, 20.0)
+    return rwm
+
+
+def test_the_overall_figure_and_spread_over_the_schools_shown(
+    client_for: Callable[[str], Client], outcomes: Indicator, alton_cluster: Partnership
+) -> None:
+    board = client_for("system_lead").get(reverse("dashboard")).context["board"]
+    [series] = board.outcomes
+    latest = series.latest
+    # By hand: (50x10 + 70x30 + 90x60) / 100 = 80; median 70; quartiles 60 and 80.
+    assert latest["schools"] == 3
+    assert latest["overall"] == pytest.approx(80.0)
+    assert (latest["q1"], latest["median"], latest["q3"]) == pytest.approx((60.0, 70.0, 80.0))
+    # Filtered to the Alton cluster (schools A and C): (50x10 + 90x60) / 70 = 84.29.
+    page = client_for("system_lead").get(reverse("dashboard"), {"partnership": alton_cluster.slug})
+    assert page.context["board"].outcomes[0].latest["overall"] == pytest.approx(5900 / 70)
+
+
+def test_risk_help_and_health_only_for_those_who_may_see_them(
+    client_for: Callable[[str], Client], outcomes: Indicator, school_a: School, school_b: School
+) -> None:
+    make_risk_run([(school_a, 0.7, None, "high"), (school_b, 0.2, None, "usual")])
+    HelpRequest.objects.create(school=school_a, area="reading", title="R", description=".")
+    system = client_for("system_lead").get(reverse("dashboard")).context["board"]
+    assert dict(system.risk_bands) == {"High": 1, "Raised": 0, "Usual": 1}
+    assert system.help["requests"] == 1
+    assert {s.indicator.code for s in system.health} == {"actions_completion"}
+    lead = client_for("partnership_lead").get(reverse("dashboard")).context["board"]
+    assert dict(lead.risk_bands) == {"High": 1, "Raised": 0, "Usual": 0}  # only its partnership's school A
+    assert lead.health[0].latest["schools"] == 1
+    leader_b = client_for("school_leader_b").get(reverse("dashboard"))
+    board = leader_b.context["board"]
+    assert board.risk_bands is None and board.help is None
+    assert board.health[0].latest["schools"] == 1  # its own school only
+    assert board.outcomes[0].latest["schools"] == 3  # published outcomes of every school
+    assert b"risk-bands" not in leader_b.content
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("system_lead", 200), ("partnership_lead", 200), ("school_leader_a", 200), ("partner_agency", 200),
+     ("governor", 403), ("outsider", 403), ("anonymous", 302)],
+)  # fmt: skip
+def test_who_opens_the_dashboard_and_the_map(
+    client_for: Callable[[str], Client], outcomes: Indicator, persona: str, status: int
+) -> None:
+    client = client_for(persona)
+    assert client.get(reverse("dashboard")).status_code == status
+    assert client.get(reverse("dashboard_map")).status_code == status
+    assert client.get(reverse("dashboard"), {"format": "xlsx"}).status_code == status
+
+
+def test_the_export_holds_the_figures_on_the_page(client_for: Callable[[str], Client], outcomes: Indicator) -> None:
+    response = client_for("school_leader_a").get(reverse("dashboard"), {"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("indicator code", "indicator", "unit", "period", "schools")
+    assert rows[1][0] == "ks2_ptrwm_exp" and rows[1][4] == 3 and rows[1][8] == pytest.approx(80.0)
+    csv = client_for("school_leader_a").get(reverse("dashboard"), {"format": "csv"}).content.decode("utf-8-sig")
+    assert csv.splitlines()[1].startswith("ks2_ptrwm_exp,ks2_ptrwm_exp,%,2018/19,3,60.0,70.0,80.0,80.0")
+
+
+def test_the_map_places_and_colours_the_schools(
+    client_for: Callable[[str], Client], outcomes: Indicator, school_a: School, school_c: School
+) -> None:
+    page = client_for("system_lead").get(reverse("dashboard_map"), {"indicator": "ks2_ptrwm_exp"})
+    school_map = page.context["map"]
+    by_id = {p.school_id: p for p in school_map.points}
+    assert by_id[school_c.pk].colour != by_id[school_a.pk].colour  # 90 and 50 fall in different bands
+    assert all(0 <= p.x <= school_map.width and 0 <= p.y <= school_map.height for p in school_map.points)
+    assert f"{school_a.name}: 50.0%".encode() in page.content
+    assert b"<image" not in page.content  # no tiles unless configured
