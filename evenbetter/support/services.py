@@ -185,6 +185,14 @@ def _record(help_request: HelpRequest, *, step: str, from_status: str, by: User,
     transaction.on_commit(lambda: support_step_notify(help_request=help_request, step=step, actor=by, note=note))
 
 
+def _match(help_request: HelpRequest, supporter: School | None) -> None:
+    """Put a school forward (or none, after a decline): any earlier agreement is void."""
+    help_request.supporter = supporter
+    help_request.suggested_at = timezone.now() if supporter else None
+    help_request.requester_agreed_at = help_request.supporter_agreed_at = None
+    help_request.objectives = ""
+
+
 def help_request_suggest(*, help_request: HelpRequest, by: User, supporter: School, note: str = "") -> HelpRequest:
     with transaction.atomic():
         help_request = _locked(help_request)
@@ -194,11 +202,8 @@ def help_request_suggest(*, help_request: HelpRequest, by: User, supporter: Scho
         if supporter.status == School.Status.CLOSED:
             raise StepRefused(f"{supporter.name} is closed.")
         before = help_request.status
-        help_request.supporter = supporter
-        help_request.suggested_at = timezone.now()
+        _match(help_request, supporter)
         help_request.status = Status.SUGGESTED
-        help_request.requester_agreed_at = help_request.supporter_agreed_at = None
-        help_request.objectives = ""
         help_request.save()
         _record(help_request, step="suggest", from_status=before, by=by, note=note or f"Suggested {supporter.name}.")
     return help_request
@@ -209,10 +214,8 @@ def help_request_decline(*, help_request: HelpRequest, by: User, note: str) -> H
         help_request = _locked(help_request)
         check("decline", by, help_request)
         before, declined = help_request.status, help_request.supporter
+        _match(help_request, None)
         help_request.status = Status.REQUESTED
-        help_request.supporter = None
-        help_request.suggested_at = help_request.requester_agreed_at = help_request.supporter_agreed_at = None
-        help_request.objectives = ""
         help_request.save()
         _record(
             help_request, step="decline", from_status=before, by=by, note=f"{declined.name if declined else ''}: {note}"

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)[:120] or "export"}.csv"'
+    response["Content-Disposition"] = _attachment(name, "csv")
     # A byte-order mark so that spreadsheet programs read the file as UTF-8.
     response.write("\ufeff")
     writer = csv.writer(response)
@@ -19,6 +19,10 @@ def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[objec
     for row in rows:
         writer.writerow(["" if value is None else _safe(value) for value in row])
     return response
+
+
+def _attachment(name: str, extension: str) -> str:
+    return f'attachment; filename="{slugify(name)[:120] or "export"}.{extension}"'
 
 
 def _safe(value: object) -> object:
@@ -43,7 +47,7 @@ def xlsx_response(name: str, header: Sequence[str], rows: Iterable[Sequence[obje
     for row in rows:
         sheet.append(["" if value is None else _safe(value) for value in row])
     response = HttpResponse(content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{slugify(name)[:120] or "export"}.xlsx"'
+    response["Content-Disposition"] = _attachment(name, "xlsx")
     workbook.save(response)
     return response
 

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import PASSWORD
 
 # Playwright's sync API runs an event loop in this thread; Django's live server is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -56,3 +58,19 @@ def output_dir(request: pytest.FixtureRequest) -> Path:
     folder = OUTPUT / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    """Sign in on the login page as a persona (every persona has the same test password)."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def signed_in_page(browser: Browser, base: str, username: str) -> Page:
+    """A page of a browser context of its own, signed in: for tests where several people act."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
+    sign_in(page, base, username)
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    return page

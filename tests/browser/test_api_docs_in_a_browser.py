@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
 from tests.api.conftest import World, world  # noqa: F401  (the API's small world of schools, as a fixture here)
+from tests.browser.conftest import sign_in
 from tests.browser.test_content_security_policy import LISTEN
-from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,10 +32,7 @@ def test_the_docs_page_works_under_the_content_security_policy(
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.add_init_script(LISTEN)
     # Signed in on the web first, as a person would be before trying the API in the browser.
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("system_lead")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "system_lead")
     page.wait_for_load_state("networkidle")
 
     page.goto(f"{live_server.url}/api/v1/docs/")

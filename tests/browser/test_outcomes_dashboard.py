@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.models import Locality, Partnership, School
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -32,10 +32,7 @@ def test_open_a_locality_dashboard_and_change_a_filter(
                 period_start=dt.date(year, 9, 1), value=40.0 + 5 * i + (year - 2017) * 3,
             )  # fmt: skip
     page.on("console", lambda message: message.type == "error" and pytest.fail(message.text))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("partnership_lead")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "partnership_lead")
     page.get_by_role("link", name="Outcomes").click()
     page.get_by_label("Locality").select_option(east_hampshire.slug)
     page.get_by_role("button", name="Show").click()

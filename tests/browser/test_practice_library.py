@@ -6,22 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.practice.models import Comment, PracticeItem
 from evenbetter.schools.models import School
-from tests.conftest import PASSWORD
-
-
-def _signed_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
+from tests.browser.conftest import signed_in_page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -34,7 +24,7 @@ def test_share_find_and_comment(
     output_dir: Path,
 ) -> None:
     base = live_server.url
-    author = _signed_in(browser, base, "school_leader_a")
+    author = signed_in_page(browser, base, "school_leader_a")
     author.get_by_role("link", name="Practice", exact=True).click()
     author.get_by_role("link", name="Share an idea, story or activity").click()
     author.get_by_label("The school behind it").select_option(str(school_a.pk))
@@ -52,7 +42,7 @@ def test_share_find_and_comment(
     item = PracticeItem.objects.get()
 
     # Another school's leader finds it in words of their own, not the item's.
-    reader = _signed_in(browser, base, "school_leader_b")
+    reader = signed_in_page(browser, base, "school_leader_b")
     reader.goto(f"{base}/practice/")
     reader.get_by_label("Search").fill("getting lads to enjoy stories")
     reader.get_by_role("button", name="Search").click()

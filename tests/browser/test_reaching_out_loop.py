@@ -8,23 +8,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.schools.models import School
 from evenbetter.support.models import HelpRequest
 from tests.benchmarks.conftest import build_benchmarked
-from tests.conftest import PASSWORD
-
-
-def _signed_in(browser: Browser, base: str, username: str) -> Page:
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
-    return page
+from tests.browser.conftest import signed_in_page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -41,9 +31,9 @@ def test_request_match_agree_log_review_close(
 ) -> None:
     build_benchmarked(shifts={2017: -10, 2018: 0}, reading={"code": "ks2_readprog", "name": "Reading progress"})
     base = live_server.url
-    asker = _signed_in(browser, base, "school_leader_a")
-    helper = _signed_in(browser, base, "school_leader_b")
-    broker = _signed_in(browser, base, "partnership_lead")
+    asker = signed_in_page(browser, base, "school_leader_a")
+    helper = signed_in_page(browser, base, "school_leader_b")
+    broker = signed_in_page(browser, base, "partnership_lead")
 
     # School A asks, anonymously to other schools.
     asker.goto(f"{base}/help/")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.schools.models import Partnership, School
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,10 +23,7 @@ def test_a_visit_recorded_shows_in_the_partnership_network(
     school_c: School,
     output_dir: Path,
 ) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("partnership_lead")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "partnership_lead")
 
     page.goto(f"{live_server.url}{alton_cluster.get_absolute_url()}")
     network = page.locator("figure.network svg")

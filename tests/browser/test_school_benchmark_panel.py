@@ -11,7 +11,7 @@ from evenbetter.accounts.models import User
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -21,10 +21,7 @@ def test_a_school_leader_opens_the_benchmark_panel(
     problems: list[str] = []
     page.on("console", lambda message: problems.append(message.text) if message.type in ("error", "warning") else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("school_leader_a")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
 
     panel = page.locator("section.even-better")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from evenbetter.accounts.models import AuditEvent, User
 from evenbetter.earlywarning.models import RiskResponse
 from evenbetter.schools.models import School
-from tests.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.earlywarning.conftest import make_risk_run
 
 
@@ -26,10 +26,7 @@ def test_a_school_leader_reads_and_answers_their_own_risk_page(
                    "explanation": "Staff turnover of 24% in a year."}],
     )  # fmt: skip
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("school_leader_a")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     page.get_by_role("link", name="Early warning").click()
 

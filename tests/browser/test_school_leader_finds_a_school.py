@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
+from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
 
@@ -40,10 +41,7 @@ def test_a_school_leader_finds_a_school_and_opens_its_page(
 def test_a_governor_is_shown_a_clear_page_for_a_school_they_may_not_see(
     live_server, page: Page, governor: User, school_b, output_dir: Path
 ) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("governor")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, "governor")
     expect(page.get_by_role("heading", name="The school you govern")).to_be_visible()
     response = page.goto(f"{live_server.url}/schools/{school_b.urn}/")
     assert response is not None and response.status == 403
