@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from evenbetter.analytics.risk import Outcome, RiskData, backtest, build_examples, score  # noqa: E402
 from evenbetter.analytics.simulator import PLANTED_DIRECTIONS, planted_risk_data  # noqa: E402
-from evenbetter.ingest.periods import academic_year  # noqa: E402
+from evenbetter.vocabulary.periods import academic_year  # noqa: E402
 
 
 def generated(n: int, years: int) -> RiskData:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-HIGHER, LOWER, NEITHER = "higher", "lower", "neither"
+from evenbetter.vocabulary.directions import HIGHER, LOWER, NEITHER
 
 BENCHMARK_COLUMNS = [
     "school_id",

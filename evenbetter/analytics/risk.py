@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,9 +75,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # installed with scikit-learn
 
+from evenbetter.vocabulary.grades import GRADE_NAMES
+from evenbetter.vocabulary.periods import start_year
+
 HIGHER, LOWER, NEITHER = "higher", "lower", "neither"
 INSPECTION_BELOW, INDICATOR_FALL = "inspection_below", "indicator_fall"
-GRADE_NAMES: dict[int, str] = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
 MODEL_KINDS = ("auto", "logistic", "boosting")
 
 TEMPORAL = "temporal"
@@ -109,7 +110,6 @@ PUBLISHED_ANCHOR: dict[str, Any] = {
 # Two values this close count as the same when deciding whether an indicator fell far enough:
 # 70.1 - 68.1 is not exactly 2.0 in floating point.
 _TOLERANCE = 1e-9
-_ACADEMIC_YEAR = re.compile(r"^(\d{4})")
 
 
 # --- What counts as decline ------------------------------------------------------------
@@ -316,8 +316,10 @@ class Examples:
 
 
 def _start_year(period: str) -> int | None:
-    match = _ACADEMIC_YEAR.match(period)
-    return int(match[1]) if match else None
+    try:
+        return start_year(period)
+    except ValueError:
+        return None
 
 
 def _latest_and_change(wide: np.ndarray, end: int, staleness: int) -> tuple[np.ndarray, np.ndarray]:

@@ -48,7 +48,6 @@ Example
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -57,6 +56,7 @@ import pandas as pd
 from sklearn.neighbors import NearestNeighbors
 
 from evenbetter.analytics.risk import RiskData
+from evenbetter.vocabulary.periods import academic_year, is_academic_year, parse_period, start_year
 
 CONTACT_KINDS: tuple[str, ...] = ("visit", "joint_training", "peer_review", "shared_staff", "call")
 # How often each kind of contact happens, in the order above.
@@ -108,7 +108,6 @@ _ACTION_TITLES: tuple[str, ...] = (
 _TERMS: tuple[str, ...] = ("Autumn", "Spring", "Summer")
 # Schools meet in term time: weekdays from 1 September to 20 July.
 _TERM_END = (7, 20)
-_ACADEMIC_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -252,14 +251,13 @@ def simulate_local_records(schools: pd.DataFrame, settings: SimulationSettings |
 
 
 def _start_year(period: str) -> int:
-    match = _ACADEMIC_YEAR.match(period)
-    if not match or (int(match[1]) + 1) % 100 != int(match[2]):
+    if not is_academic_year(period) or parse_period(period)[0] != period:
         raise ValueError(f"period {period!r} is not an academic year like '2017/18'")
-    return int(match[1])
+    return start_year(period)
 
 
-def _period_label(start_year: int) -> str:
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
+def _period_label(first_year: int) -> str:
+    return academic_year(first_year)
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,8 @@ from typing import ClassVar, TypeVar
 import numpy as np
 import pandas as pd
 
+from evenbetter.vocabulary.grades import GRADE_NAMES
+
 HIGHER, LOWER, NEITHER = "higher", "lower", "neither"
 LEADING, LAGGING = "leading", "lagging"
 OUTCOMES = "outcomes"
@@ -74,7 +76,6 @@ RESULT_COLUMNS = [
 ASSESSMENT_COLUMNS = ["school_id", "measured", "fired", "severity", "evidence", "explanation"]
 
 NOT_RECORDED = "not recorded"
-INSPECTION_GRADES = {1: "Outstanding", 2: "Good", 3: "Requires improvement", 4: "Inadequate"}
 
 
 @dataclass(frozen=True)
@@ -1184,7 +1185,7 @@ class WeakInspection(Trigger):
         with np.errstate(invalid="ignore"):
             fired = measured & (grade >= limit)
             severity = np.clip((grade - limit + 1) / 2.0, 0.0, 1.0)
-        grade_words = pd.Series(grade).map(INSPECTION_GRADES).fillna("").to_numpy(dtype=object)
+        grade_words = pd.Series(grade).map(GRADE_NAMES).fillna("").to_numpy(dtype=object)
         evidence = np.where(
             measured,
             f"latest inspection on or before {snapshot.period}: "

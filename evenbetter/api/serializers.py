@@ -18,10 +18,10 @@ from evenbetter.api.models import ApiToken
 from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.ingest.registry import all_formats
-from evenbetter.partnerships.models import AREAS
 from evenbetter.schools.models import Locality, School
 from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import sees_brokerage, shows_who_asked
+from evenbetter.vocabulary.areas import AREAS
 
 # Ids are 64-bit. A school filter larger than that is refused: Django guards a primary key's lookup
 # against an integer the database cannot hold, but not a foreign key's (SQLite raises OverflowError).

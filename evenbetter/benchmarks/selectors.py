@@ -23,6 +23,7 @@ from evenbetter.benchmarks.services import FAMILY_CONTEXT
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import sees_local_records
 from evenbetter.schools.models import Locality, Partnership, School
+from evenbetter.vocabulary.directions import HIGHER, LOWER
 
 
 def can_manage_comparator_sets(user: AnyUser, school: School) -> bool:
@@ -220,8 +221,8 @@ def _against_comparator_set(
             target = figures["target"]
             gap = None
             if target is not None:
-                gap = max(float(target) - point.value, 0.0) if entry.indicator.direction == "higher" else None
-                gap = max(point.value - float(target), 0.0) if entry.indicator.direction == "lower" else gap
+                gap = max(float(target) - point.value, 0.0) if entry.indicator.direction == HIGHER else None
+                gap = max(point.value - float(target), 0.0) if entry.indicator.direction == LOWER else gap
             points.append(
                 replace(
                     point,

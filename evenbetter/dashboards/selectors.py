@@ -25,6 +25,7 @@ from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.models import School
 from evenbetter.support.impact import system_view
 from evenbetter.support.selectors import help_requests_brokered_by
+from evenbetter.vocabulary.grades import GRADE_NAMES
 
 # Outcomes by key stage, attendance last; only those with values are shown.
 OUTCOMES = [
@@ -38,7 +39,7 @@ GAPS = [
      "Key stage 2: reading, writing and maths at the expected standard"),
 ]  # fmt: skip
 HEALTH = ["partnership_attendance", "actions_completion", "board_attendance", "governor_vacancy_rate"]
-GRADES = ["Outstanding", "Good", "Requires improvement", "Inadequate"]
+GRADES = list(GRADE_NAMES.values())
 
 
 def can_see_dashboards(user: AnyUser) -> bool:

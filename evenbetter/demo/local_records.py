@@ -22,10 +22,8 @@ from evenbetter.analytics.simulator import LocalRecords, SimulationSettings, sim
 from evenbetter.indicators.models import Observation
 from evenbetter.indicators.services import computed_observations_record
 from evenbetter.ingest.observations import StagedObservation
-from evenbetter.ingest.periods import academic_year, academic_year_of, parse_period
 from evenbetter.partnerships.indicators import RETURN_INDICATORS, SURVEY_INDICATORS
 from evenbetter.partnerships.models import (
-    AREAS,
     Action,
     Agency,
     AgencyContact,
@@ -36,11 +34,12 @@ from evenbetter.partnerships.models import (
     Meeting,
 )
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from evenbetter.vocabulary.areas import AREA_NAMES
+from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
 SEED = 2026
 FIRST_YEAR = 2016
 BATCH = 5000
-AREA_NAMES = dict(AREAS)
 QUESTIONS = {
     "reading": "How do you know the phonics programme is working for the pupils who are behind?",
     "writing": "What is the plan for writing in Key Stage 2, and how will we see its effect?",

@@ -20,7 +20,7 @@ from evenbetter.benchmarks.models import Benchmark
 from evenbetter.practice.models import Comment, ItemArea, PracticeItem, Tried
 from evenbetter.practice.search import index_items
 from evenbetter.schools.models import School
-from evenbetter.support.models import AREA_INDICATORS
+from evenbetter.vocabulary.areas import AREA_INDICATORS
 
 SEED = 2026
 

@@ -22,7 +22,6 @@ from evenbetter.accounts.models import User
 from evenbetter.indicators.models import Observation
 from evenbetter.schools.models import School
 from evenbetter.support.models import (
-    AREA_INDICATORS,
     Engagement,
     HelpRequest,
     SupportEvent,
@@ -30,6 +29,7 @@ from evenbetter.support.models import (
     SupportReview,
 )
 from evenbetter.support.services import suggestions_for
+from evenbetter.vocabulary.areas import AREA_INDICATORS
 
 SEED = 2026
 Status = HelpRequest.Status

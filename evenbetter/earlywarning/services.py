@@ -25,12 +25,11 @@ from evenbetter.analytics.risk import Outcome, RiskData, backtest, score
 from evenbetter.analytics.triggers import TriggerData, all_triggers, evaluate_triggers, trigger_states
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
 from evenbetter.indicators.models import Indicator, Inspection, Observation
-from evenbetter.ingest.periods import academic_year_of
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.vocabulary.periods import ACADEMIC_YEAR, academic_year_of
 
 logger = logging.getLogger(__name__)
-ACADEMIC_YEAR = re.compile(r"^\d{4}/\d{2}$")
 # A school whose risk rises past this (or into the high band) is an alert to its leads.
 ALERT_THRESHOLD = 0.5
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from evenbetter.vocabulary import directions
+
 
 class ImportRun(models.Model):
     class Status(models.TextChoices):
@@ -69,9 +71,9 @@ class Indicator(models.Model):
     """One measure the platform holds over time, with how it may be read and compared."""
 
     class Direction(models.TextChoices):
-        HIGHER_IS_BETTER = "higher", "Higher is better"
-        LOWER_IS_BETTER = "lower", "Lower is better"
-        NEITHER = "neither", "Neither (context)"
+        HIGHER_IS_BETTER = directions.HIGHER, directions.DIRECTION_NAMES[directions.HIGHER]
+        LOWER_IS_BETTER = directions.LOWER, directions.DIRECTION_NAMES[directions.LOWER]
+        NEITHER = directions.NEITHER, directions.DIRECTION_NAMES[directions.NEITHER]
 
     class Domain(models.TextChoices):
         OUTCOMES = "outcomes", "Outcomes"

@@ -16,8 +16,8 @@ from evenbetter.analytics.quality import QualityReport, quality_report
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.indicators.services import computed_observations_record
 from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation
-from evenbetter.ingest.periods import parse_period
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.periods import parse_period
 
 SOURCE = "Computed by Even Better from every value it holds"
 DOMAIN = Indicator.Domain.DATA_QUALITY

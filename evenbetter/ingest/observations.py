@@ -23,12 +23,12 @@ from django.db import connection
 
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.ingest.csvfile import CsvRow, CsvStream, CsvTable, read_csv
-from evenbetter.ingest.periods import parse_period
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import EXAMPLES_KEPT, CommitCounts, Loaded, Progress, SourceFormat, Staged
 from evenbetter.ingest.values import as_urn, is_missing, parse_decimal
 from evenbetter.ingest.xlsxfile import XLSX_MAGIC
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.periods import parse_period
 
 SUPPRESSED_MARKERS = frozenset({"supp", "supp%", "c", "low"})
 BATCH = 2000

@@ -9,11 +9,12 @@ from django import forms
 from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser, schools_visible_to
-from evenbetter.ingest.periods import academic_year, academic_year_of, parse_period
 from evenbetter.ingest.values import LARGEST_INTEGER
-from evenbetter.partnerships.models import AREAS, Action, Contact
+from evenbetter.partnerships.models import Action, Contact
 from evenbetter.partnerships.services import ActionAgreed, ChallengeAsked
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.areas import AREAS
+from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ACTION_ROWS = 3

@@ -25,9 +25,9 @@ from evenbetter.analytics.partnership_health import action_metrics, attendance_m
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.services import computed_observations_record
 from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation
-from evenbetter.ingest.periods import academic_year, academic_year_end, academic_year_of, parse_period
 from evenbetter.partnerships.models import Action, BoardMeeting, Challenge, Contact, Meeting
 from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.vocabulary.periods import academic_year, academic_year_end, academic_year_of, parse_period
 
 SOURCE = "Computed by Even Better from partnership-life records"
 RETURN_SOURCE = "Workforce return kept by the school"

@@ -15,24 +15,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
-# The areas of school life that challenge, help and practice are about; the same list
-# serves help requests and the practice library later.
-AREAS = [
-    ("reading", "Early reading and phonics"),
-    ("writing", "Writing"),
-    ("maths", "Maths"),
-    ("curriculum", "Curriculum"),
-    ("attendance", "Attendance"),
-    ("behaviour", "Behaviour"),
-    ("send", "SEND"),
-    ("disadvantage", "Disadvantaged pupils"),
-    ("safeguarding", "Safeguarding"),
-    ("wellbeing", "Pupil wellbeing"),
-    ("staffing", "Staffing and recruitment"),
-    ("finance", "Finance"),
-    ("leadership", "Leadership"),
-    ("governance", "Governance"),
-]
+from evenbetter.vocabulary.areas import AREAS
 
 
 class Meeting(models.Model):

@@ -28,9 +28,9 @@ from django.utils import timezone
 from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
 from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
-from evenbetter.ingest.periods import academic_year_end, academic_year_of
 from evenbetter.partnerships.models import Action, AgencyLink, BoardMeeting, Contact, GovernanceReview, Meeting
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from evenbetter.vocabulary.periods import academic_year_end, academic_year_of
 
 # The pages show peers, days and isolation, not betweenness: skip the slow measure.
 NO_BETWEENNESS = NetworkSettings(betweenness=False)

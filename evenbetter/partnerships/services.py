@@ -13,10 +13,10 @@ from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.services import computed_observations_record
 from evenbetter.ingest.observations import StagedObservation
-from evenbetter.ingest.periods import parse_period
 from evenbetter.partnerships.indicators import RETURN_INDICATORS
 from evenbetter.partnerships.models import Action, BoardMeeting, Challenge, Contact, Meeting
 from evenbetter.schools.models import Partnership, School
+from evenbetter.vocabulary.periods import parse_period
 
 
 @dataclass(frozen=True)

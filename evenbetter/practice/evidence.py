@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from evenbetter.benchmarks.models import Benchmark
 from evenbetter.practice.models import PracticeItem
-from evenbetter.support.models import AREA_INDICATORS
+from evenbetter.vocabulary.areas import AREA_INDICATORS
 
 
 @dataclass(frozen=True)

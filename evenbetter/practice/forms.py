@@ -5,10 +5,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from evenbetter.partnerships.models import AREAS
 from evenbetter.practice.models import Phase, PracticeItem, Tried
 from evenbetter.practice.search import MODES
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.areas import AREAS
 
 
 class MultipleFileInput(forms.ClearableFileInput):

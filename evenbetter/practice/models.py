@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from evenbetter.partnerships.models import AREAS
+from evenbetter.vocabulary.areas import AREAS
 
 
 class Phase(models.TextChoices):

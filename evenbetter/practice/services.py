@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
-from evenbetter.partnerships.models import AREAS
 from evenbetter.practice.models import (
     Attachment,
     Comment,
@@ -34,6 +33,7 @@ from evenbetter.practice.models import (
 from evenbetter.practice.search import index_items
 from evenbetter.practice.selectors import is_moderator
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.areas import AREAS
 
 
 class Refused(Exception):

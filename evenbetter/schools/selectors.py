@@ -8,8 +8,9 @@ from django.db.models import Count, Q, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, localities_visible_to, partnerships_visible_to, schools_visible_to
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from evenbetter.vocabulary.grades import REGISTER_RATINGS
 
-OFSTED_GRADES = ["Outstanding", "Good", "Requires improvement", "Serious Weaknesses", "Special Measures", "Inadequate"]
+OFSTED_GRADES = REGISTER_RATINGS
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ from typing import Any
 
 from django import forms
 
-from evenbetter.partnerships.models import AREAS
 from evenbetter.schools.models import School
 from evenbetter.support.models import Engagement, HelpRequest, SupportReview
+from evenbetter.vocabulary.areas import AREAS
 
 
 class HelpRequestForm(forms.Form):

@@ -19,8 +19,10 @@ from django.utils import timezone
 from evenbetter.analytics.impact import TOO_FEW, ImpactEstimate, support_impact, system_summary
 from evenbetter.benchmarks.models import FamilyMember
 from evenbetter.indicators.models import Indicator, Observation
-from evenbetter.ingest.periods import academic_year, academic_year_of, parse_period
-from evenbetter.support.models import AREA_INDICATORS, Engagement, HelpRequest, SupportEvent
+from evenbetter.support.models import Engagement, HelpRequest, SupportEvent
+from evenbetter.vocabulary.areas import AREA_INDICATORS
+from evenbetter.vocabulary.directions import HIGHER, LOWER
+from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
             school_after,
             _values(indicator, before, family),
             _values(indicator, after, family),
-            direction="higher" if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else "lower",
+            direction=HIGHER if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else LOWER,
         )
         words = f"{before} to {after}: " + estimate.describe(indicator.name, _unit_words(indicator))
         lines.append(IndicatorImpact(indicator, before, after, estimate, words))

@@ -10,18 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from evenbetter.partnerships.models import AREAS
-
-# The indicators (published ones only) that say how strong a school is in each area;
-# an area with none here is matched on context, distance and capacity alone.
-AREA_INDICATORS: dict[str, tuple[str, ...]] = {
-    "reading": ("ks2_readprog", "ks2_read_average", "ks2_ptread_exp"),
-    "writing": ("ks2_writprog", "ks2_ptwritta_exp"),
-    "maths": ("ks2_matprog", "ks2_mat_average", "ks2_ptmat_exp", "ks4_progress8"),
-    "curriculum": ("ks2_ptrwm_exp", "ks4_attainment8", "ks4_ebacc_aps"),
-    "attendance": ("absence_overall", "absence_persistent"),
-    "disadvantage": ("ks2_ptrwm_exp_fsm6cla1a", "ks2_readprog_fsm6cla1a", "ks2_matprog_fsm6cla1a"),
-}
+from evenbetter.vocabulary.areas import AREAS
 
 
 class HelpRequest(models.Model):

@@ -21,7 +21,6 @@ from evenbetter.benchmarks.models import Benchmark, FamilyMember
 from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.schools.models import PartnershipMembership, School
 from evenbetter.support.models import (
-    AREA_INDICATORS,
     Engagement,
     HelpRequest,
     SupportEvent,
@@ -29,6 +28,7 @@ from evenbetter.support.models import (
     SupportReview,
 )
 from evenbetter.support.workflow import REQUESTER, SUPPORTER, StepRefused, check
+from evenbetter.vocabulary.areas import AREA_INDICATORS
 
 Status = HelpRequest.Status
 # A support is under way (it takes the supporter's attention) in these statuses.

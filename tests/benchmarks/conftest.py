@@ -8,8 +8,8 @@ import pytest
 
 from evenbetter.benchmarks.services import RefreshResult, benchmarks_refresh
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
-from evenbetter.ingest.periods import academic_year
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.periods import academic_year
 
 CONTEXT = ["pupils_on_roll", "percent_fsm", "percent_eal", "percent_sen"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from evenbetter.ingest.periods import academic_year_end, academic_year_of
+from evenbetter.vocabulary.periods import academic_year_end, academic_year_of
 
 
 def test_the_year_turns_on_1_september() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evenbetter.ingest.grades import ofsted_grade
+from evenbetter.vocabulary.grades import ofsted_grade
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,9 @@ from hypothesis import strategies as st
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.partnerships.forms import recent_academic_years
-from evenbetter.partnerships.models import AREAS
 from evenbetter.schools.models import School
 from evenbetter.support.models import HelpRequest
+from evenbetter.vocabulary.areas import AREAS
 from tests.dbstate import changed_tables, table_state
 
 pytestmark = pytest.mark.django_db

@@ -20,11 +20,11 @@ from pyproj import Transformer
 
 from evenbetter.indicators.models import ImportRun, Inspection
 from evenbetter.ingest.csvfile import CsvRow, read_csv
-from evenbetter.ingest.grades import ofsted_grade
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
 from evenbetter.ingest.values import LARGEST_INTEGER, parse_count, parse_date, parse_decimal, parse_int, parse_text
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.grades import ofsted_grade
 
 NOT_APPLICABLE = frozenset({"Not applicable", "Does not have links"})
 STATUSES = {

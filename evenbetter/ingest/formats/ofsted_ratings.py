@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from evenbetter.indicators.models import ImportRun, Indicator, Inspection
 from evenbetter.ingest.csvfile import CsvTable
-from evenbetter.ingest.grades import OFSTED_LABELS, ofsted_grade
 from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption, StagedObservation
 from evenbetter.ingest.registry import CommitCounts, Staged, register
+from evenbetter.vocabulary.grades import OFSTED_LABELS, ofsted_grade
 
 SOURCE = "Ofsted state-funded schools inspections and outcomes"
 NO_GRADE = "unknown"

@@ -25,12 +25,12 @@ import re
 
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.ingest.observations import StagedObservation, catalogue_sync, observations_write
-from evenbetter.ingest.periods import parse_period
 from evenbetter.ingest.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
 from evenbetter.ingest.values import as_urn
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.periods import parse_period
 
 MIN_ANSWERS = 5
 SCHOOL_COLUMNS = ("urn", "school urn", "school_id", "school id")

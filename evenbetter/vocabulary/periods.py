@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_ACADEMIC_YEAR = re.compile(r"^\s*(\d{4})\s*(?:/|-|–|_)?\s*(\d{2}|\d{4})\s*$")
+# The one pattern of an academic year, as sources write it: "2018/19", "2018-19", "201819",
+# "2018/2019". ``parse_period`` turns any of them into the one way we store it, "2018/19".
+ACADEMIC_YEAR = re.compile(r"^\s*(\d{4})\s*(?:/|-|–|_)?\s*(\d{2}|\d{4})\s*$")
 # The academic year in England and Wales starts on 1 September; other systems differ, but
 # the start date only orders periods, it is never shown.
 ACADEMIC_YEAR_START_MONTH = 9
@@ -20,6 +22,22 @@ def academic_year_of(day: dt.date) -> str:
     return academic_year(day.year if day.month >= ACADEMIC_YEAR_START_MONTH else day.year - 1)
 
 
+def is_academic_year(text: str) -> bool:
+    """True for an academic year in any way a source writes it ("2018/19", "2018-2019")."""
+    if ACADEMIC_YEAR.match(text) is None:
+        return False
+    try:
+        parse_period(text)
+    except ValueError:
+        return False
+    return True
+
+
+def start_year(period: str) -> int:
+    """The calendar year an academic year starts in (2018 for "2018/19"), or a date's year."""
+    return parse_period(period)[1].year
+
+
 def academic_year_end(period: str) -> dt.date:
     """The last day of an academic year: 31 August (the day before the next one starts)."""
     _, start = parse_period(period)
@@ -29,7 +47,7 @@ def academic_year_end(period: str) -> dt.date:
 def parse_period(raw: str) -> tuple[str, dt.date]:
     """``("2018/19", 2018-09-01)`` for an academic year, ``("2019-01-17", that date)`` for a date."""
     text = raw.strip()
-    match = _ACADEMIC_YEAR.match(text)
+    match = ACADEMIC_YEAR.match(text)
     if match:
         start, end = int(match.group(1)), match.group(2)
         end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
