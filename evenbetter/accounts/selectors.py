@@ -1,4 +1,6 @@
-"""Scoped selectors: every read a user can trigger starts here.
+"""Who a user is in the system: their roles and what their memberships add up to (``scope_of``),
+and who may read the audit log. Which schools, localities and partnerships a user may see is
+decided from this scope in one place, ``evenbetter/schools/access.py``.
 
 The rules are the table "Users and what they may see" in DESIGN.md:
 
@@ -15,26 +17,14 @@ Views never call ``Model.objects.all()``: they call one of these and narrow it d
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from evenbetter.accounts.models import AuditEvent, Membership, Role, User
-from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 
 AnyUser = User | AnonymousUser
-
-
-class SchoolAccess(enum.IntEnum):
-    """How much of one school a user may see, from nothing to everything."""
-
-    NONE = 0
-    PUBLIC = 1  # register facts, public data, benchmarks and shared practice
-    AGENCY = 2  # a partner agency that works with the school
-    GOVERNOR = 3  # its own school, read-only
-    FULL = 4  # everything the system holds about the school, its risk included
 
 
 @dataclass(frozen=True)
@@ -80,10 +70,15 @@ def scope_of(user: AnyUser) -> UserScope:
         )
 
     led_partnerships = ids(Role.PARTNERSHIP_LEAD, "partnership_id")
+    # The current member schools of the partnerships the user leads, through the relation
+    # (the register's models are not imported here: accounts stands below the register).
     partnership_schools = frozenset(
-        PartnershipMembership.objects.filter(partnership_id__in=led_partnerships, left_on__isnull=True).values_list(
-            "school_id", flat=True
-        )
+        Membership.objects.filter(
+            user=user,
+            role=Role.PARTNERSHIP_LEAD,
+            partnership__memberships__left_on__isnull=True,
+            partnership__memberships__school__isnull=False,
+        ).values_list("partnership__memberships__school_id", flat=True)
     )
     scope = UserScope(
         roles=frozenset(m.role for m in memberships),
@@ -97,60 +92,6 @@ def scope_of(user: AnyUser) -> UserScope:
     # Kept on the user object, which lives as long as the request.
     setattr(user, "_evenbetter_scope", scope)  # noqa: B010
     return scope
-
-
-def _agency_school_filter(scope: UserScope) -> Q:
-    return Q(pk__in=scope.agency_school_ids) | Q(localities__in=scope.agency_locality_ids)
-
-
-def schools_visible_to(user: AnyUser) -> QuerySet[School]:
-    """Every school whose page the user may open."""
-    scope = scope_of(user)
-    if scope.sees_public_data:
-        return School.objects.all()
-    if not (scope.governed_school_ids or scope.agency_school_ids or scope.agency_locality_ids):
-        return School.objects.none()
-    condition = Q(pk__in=scope.governed_school_ids) | _agency_school_filter(scope)
-    return School.objects.filter(pk__in=School.objects.filter(condition).values("pk"))
-
-
-def schools_in_full_view_of(user: AnyUser) -> QuerySet[School]:
-    """Schools the user sees in full, their risk and requests included."""
-    scope = scope_of(user)
-    if scope.is_system_lead:
-        return School.objects.all()
-    return School.objects.filter(pk__in=scope.full_school_ids)
-
-
-def school_access(user: AnyUser, school: School) -> SchoolAccess:
-    scope = scope_of(user)
-    if scope.is_system_lead or school.pk in scope.full_school_ids:
-        return SchoolAccess.FULL
-    if school.pk in scope.governed_school_ids:
-        return SchoolAccess.GOVERNOR
-    if school.pk in scope.agency_school_ids or (
-        scope.agency_locality_ids and school.localities.filter(pk__in=scope.agency_locality_ids).exists()
-    ):
-        return SchoolAccess.AGENCY
-    if scope.sees_public_data:
-        return SchoolAccess.PUBLIC
-    return SchoolAccess.NONE
-
-
-def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:
-    scope = scope_of(user)
-    if scope.sees_public_data:
-        return Locality.objects.all()
-    if scope.agency_locality_ids:
-        return Locality.objects.filter(pk__in=scope.agency_locality_ids)
-    return Locality.objects.none()
-
-
-def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
-    scope = scope_of(user)
-    if scope.sees_public_data:
-        return Partnership.objects.all()
-    return Partnership.objects.none()
 
 
 def memberships_of(user: AnyUser) -> QuerySet[Membership]:

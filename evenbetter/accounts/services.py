@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
 from evenbetter.accounts.models import AuditEvent, User
-from evenbetter.schools.models import School
+
+if TYPE_CHECKING:  # the register stands above accounts: a type only, never imported at run time
+    from evenbetter.schools.models import School
 
 
 def audit_record(

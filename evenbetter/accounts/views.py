@@ -11,11 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from evenbetter.accounts.exports import csv_response
 from evenbetter.accounts.forms import AuditFilterForm
 from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.selectors import AuditFilters, audit_events_visible_to, can_see_audit_log
 from evenbetter.accounts.services import audit_record
-from evenbetter.web.exports import csv_response
 
 PAGE_SIZE = 50
 CSV_HEADER = ["When", "Action", "Action code", "User", "School", "URN", "Details", "Page"]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, UserScope, schools_visible_to, scope_of
+from evenbetter.accounts.selectors import AnyUser, UserScope, scope_of
 from evenbetter.earlywarning.models import RiskScore
 from evenbetter.earlywarning.selectors import current_run, risk_school_ids_visible_to, risk_visible_to
 from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.access import schools_visible_to
 from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import help_requests_visible_to
 

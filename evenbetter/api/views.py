@@ -22,13 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from evenbetter.accounts.models import AuditEvent, User
-from evenbetter.accounts.selectors import (
-    SchoolAccess,
-    localities_visible_to,
-    partnerships_visible_to,
-    school_access,
-    scope_of,
-)
+from evenbetter.accounts.selectors import scope_of
 from evenbetter.accounts.services import audit_record
 from evenbetter.api import serializers as api
 from evenbetter.api.models import ApiToken
@@ -48,6 +42,7 @@ from evenbetter.earlywarning.selectors import can_see_risk_of, current_run, scho
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.selectors import can_import_data, import_runs_visible_to
 from evenbetter.ingest.runner import import_file
+from evenbetter.schools.access import SchoolAccess, localities_visible_to, partnerships_visible_to, school_access
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import DirectoryFilters, school_directory, school_partnership_memberships
 from evenbetter.support.models import HelpRequest

@@ -5,8 +5,9 @@ from typing import Any
 
 from django import forms
 
-from evenbetter.accounts.selectors import AnyUser, schools_visible_to
+from evenbetter.accounts.selectors import AnyUser
 from evenbetter.benchmarks.models import ComparatorSet
+from evenbetter.schools.access import schools_visible_to
 from evenbetter.schools.models import School
 
 

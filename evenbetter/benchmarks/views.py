@@ -11,11 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from evenbetter.accounts.selectors import (
-    localities_visible_to,
-    partnerships_visible_to,
-    schools_visible_to,
-)
+from evenbetter.accounts.access import signed_in_user
+from evenbetter.accounts.exports import table_response
 from evenbetter.analytics.families import nearby_like_us
 from evenbetter.benchmarks.forms import ComparatorSetForm, ExplorerForm
 from evenbetter.benchmarks.models import ComparatorSet
@@ -35,10 +32,9 @@ from evenbetter.benchmarks.services import (
     context_frame,
 )
 from evenbetter.indicators.models import Indicator
+from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to, visible_school
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import phases_visible_to
-from evenbetter.web.access import signed_in_user, visible_school
-from evenbetter.web.exports import table_response
 
 
 def comparator_from_request(request: HttpRequest, school: School) -> ComparatorSet | None:

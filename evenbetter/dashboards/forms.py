@@ -4,7 +4,8 @@ from typing import Any
 
 from django import forms
 
-from evenbetter.accounts.selectors import AnyUser, localities_visible_to, partnerships_visible_to, schools_visible_to
+from evenbetter.accounts.selectors import AnyUser
+from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to
 
 
 class DashboardFilter(forms.Form):

@@ -17,11 +17,12 @@ from typing import Any
 import pandas as pd
 from django.db.models import QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, schools_in_full_view_of, schools_visible_to, scope_of
+from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.dashboard import count_by, gap_by_period, spread_by_period
 from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.earlywarning.selectors import can_see_watch_list, risk_visible_to
 from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.schools.access import schools_in_full_view_of, schools_visible_to
 from evenbetter.schools.models import School
 from evenbetter.support.impact import system_view
 from evenbetter.support.selectors import help_requests_brokered_by

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from evenbetter.accounts.exports import table_response
 from evenbetter.dashboards.forms import DashboardFilter, MapForm
 from evenbetter.dashboards.map import draw
 from evenbetter.dashboards.selectors import (
@@ -21,7 +22,6 @@ from evenbetter.dashboards.selectors import (
     map_indicators,
 )
 from evenbetter.indicators.models import Indicator
-from evenbetter.web.exports import table_response
 
 
 def _filters(form: DashboardFilter) -> dict[str, str]:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
+from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
 

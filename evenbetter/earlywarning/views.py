@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from evenbetter.accounts.access import signed_in_user
+from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
@@ -28,8 +30,6 @@ from evenbetter.earlywarning.selectors import (
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.schools.models import School
 from evenbetter.support.selectors import can_ask_for, open_requests_by_school
-from evenbetter.web.access import signed_in_user
-from evenbetter.web.exports import table_response
 
 WATCH_LIST_PAGE = 100
 

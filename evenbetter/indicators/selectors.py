@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Inspection, Observation
+from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
 

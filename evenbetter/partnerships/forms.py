@@ -8,10 +8,11 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from evenbetter.accounts.selectors import AnyUser, schools_visible_to
+from evenbetter.accounts.selectors import AnyUser
 from evenbetter.ingest.values import LARGEST_INTEGER
 from evenbetter.partnerships.models import Action, Contact
 from evenbetter.partnerships.services import ActionAgreed, ChallengeAsked
+from evenbetter.schools.access import schools_visible_to
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.areas import AREAS
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period

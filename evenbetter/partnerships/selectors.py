@@ -25,10 +25,11 @@ import pandas as pd
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
 from evenbetter.partnerships.models import Action, AgencyLink, BoardMeeting, Contact, GovernanceReview, Meeting
+from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 from evenbetter.vocabulary.periods import academic_year_end, academic_year_of
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from evenbetter.accounts.access import signed_in_user
 from evenbetter.partnerships.forms import (
     ActionUpdateForm,
     BoardMeetingForm,
@@ -34,8 +35,8 @@ from evenbetter.partnerships.services import (
     meeting_record,
     workforce_return_record,
 )
+from evenbetter.schools.access import visible_school
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership
-from evenbetter.web.access import signed_in_user, visible_school
 
 
 @login_required

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.practice.models import Comment, PracticeItem, Visible
+from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
 

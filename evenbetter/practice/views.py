@@ -14,6 +14,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from evenbetter.accounts.access import signed_in_user
 from evenbetter.practice import services
 from evenbetter.practice.evidence import evidence_for
 from evenbetter.practice.forms import (
@@ -41,7 +42,6 @@ from evenbetter.practice.selectors import (
     schools_trying_for,
 )
 from evenbetter.vocabulary.areas import AREAS
-from evenbetter.web.access import signed_in_user
 
 PAGE = 20
 

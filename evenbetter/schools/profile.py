@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils import dateformat, timezone
 
-from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access
+from evenbetter.accounts.selectors import AnyUser
 from evenbetter.benchmarks.selectors import IndicatorBenchmark, school_benchmarks, school_strengths
 from evenbetter.earlywarning.models import RiskScore
 from evenbetter.earlywarning.selectors import can_see_risk_of, current_run, school_responses, school_risk
@@ -30,6 +30,7 @@ from evenbetter.indicators.selectors import (
     inspections_of_school_visible_to,
     school_indicator_series,
 )
+from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import school_partnership_memberships
 from evenbetter.support.impact import impact_for

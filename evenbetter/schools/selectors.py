@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, localities_visible_to, partnerships_visible_to, schools_visible_to
+from evenbetter.accounts.selectors import AnyUser
+from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 from evenbetter.vocabulary.grades import REGISTER_RATINGS
 

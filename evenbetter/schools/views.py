@@ -14,15 +14,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.models import AuditEvent
-from evenbetter.accounts.selectors import (
-    SchoolAccess,
-    localities_visible_to,
-    partnerships_visible_to,
-    school_access,
-    schools_visible_to,
-    scope_of,
-)
+from evenbetter.accounts.selectors import scope_of
 from evenbetter.accounts.services import audit_record
 from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
@@ -56,6 +50,14 @@ from evenbetter.partnerships.selectors import (
     team_around_school,
 )
 from evenbetter.practice.selectors import published_items
+from evenbetter.schools.access import (
+    SchoolAccess,
+    localities_visible_to,
+    partnerships_visible_to,
+    school_access,
+    schools_visible_to,
+    visible_school,
+)
 from evenbetter.schools.forms import DirectoryFilterForm
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.profile import Profile, profile_of
@@ -68,8 +70,6 @@ from evenbetter.schools.selectors import (
     school_directory,
     school_partnership_memberships,
 )
-from evenbetter.web.access import visible_school
-from evenbetter.web.exports import table_response
 
 PAGE_SIZE = 50
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from evenbetter.accounts.selectors import AnyUser, SchoolAccess, school_access, scope_of
+from evenbetter.accounts.selectors import AnyUser, scope_of
+from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 from evenbetter.support.models import HelpRequest, SupportOffer
 

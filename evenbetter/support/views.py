@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from evenbetter.accounts.access import signed_in_user
+from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.analytics.matching import MatchResult
 from evenbetter.practice.selectors import published_items
@@ -41,8 +43,6 @@ from evenbetter.support.selectors import (
 )
 from evenbetter.support.services import help_request_create, suggestions_for, support_offer_create
 from evenbetter.support.workflow import STEPS, StepRefused, steps_open_to
-from evenbetter.web.access import signed_in_user
-from evenbetter.web.exports import table_response
 
 
 def _school_from_query(request: HttpRequest) -> School:

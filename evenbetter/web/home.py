@@ -7,15 +7,14 @@ from typing import Any, ClassVar
 from django.db.models import Count, Q
 
 from evenbetter.accounts.models import Role
-from evenbetter.accounts.selectors import (
-    AnyUser,
-    UserScope,
+from evenbetter.accounts.selectors import AnyUser, UserScope
+from evenbetter.indicators.models import ImportRun
+from evenbetter.schools.access import (
     localities_visible_to,
     partnerships_visible_to,
     schools_in_full_view_of,
     schools_visible_to,
 )
-from evenbetter.indicators.models import ImportRun
 from evenbetter.schools.models import Partnership, School
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from evenbetter.accounts.models import Membership, Role, User
-from evenbetter.accounts.selectors import (
+from evenbetter.schools.access import (
     SchoolAccess,
     localities_visible_to,
     partnerships_visible_to,

@@ -1,0 +1,97 @@
+"""Which schools, localities and partnerships a user may see, and how much of a school: the one
+home of the rules in DESIGN.md's table "Users and what they may see".
+
+- a system lead sees everything;
+- a partnership lead sees its member schools in full, the rest as a school leader does;
+- a school leader sees its own school in full, other schools' public data;
+- a governor sees its own school, read-only, and nothing else;
+- a partner agency sees the localities and schools it works with;
+- anyone else (anonymous, or a user with no membership) sees nothing.
+
+Views never call ``Model.objects.all()``: they call one of these and narrow it down; a view
+about one school starts with ``visible_school`` (forbidden when hidden, not found when absent).
+"""
+
+from __future__ import annotations
+
+import enum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from evenbetter.accounts.selectors import AnyUser, UserScope, scope_of
+from evenbetter.schools.models import Locality, Partnership, School
+
+
+class SchoolAccess(enum.IntEnum):
+    """How much of one school a user may see, from nothing to everything."""
+
+    NONE = 0
+    PUBLIC = 1  # register facts, public data, benchmarks and shared practice
+    AGENCY = 2  # a partner agency that works with the school
+    GOVERNOR = 3  # its own school, read-only
+    FULL = 4  # everything the system holds about the school, its risk included
+
+
+def _agency_school_filter(scope: UserScope) -> Q:
+    return Q(pk__in=scope.agency_school_ids) | Q(localities__in=scope.agency_locality_ids)
+
+
+def schools_visible_to(user: AnyUser) -> QuerySet[School]:
+    """Every school whose page the user may open."""
+    scope = scope_of(user)
+    if scope.sees_public_data:
+        return School.objects.all()
+    if not (scope.governed_school_ids or scope.agency_school_ids or scope.agency_locality_ids):
+        return School.objects.none()
+    condition = Q(pk__in=scope.governed_school_ids) | _agency_school_filter(scope)
+    return School.objects.filter(pk__in=School.objects.filter(condition).values("pk"))
+
+
+def schools_in_full_view_of(user: AnyUser) -> QuerySet[School]:
+    """Schools the user sees in full, their risk and requests included."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return School.objects.all()
+    return School.objects.filter(pk__in=scope.full_school_ids)
+
+
+def school_access(user: AnyUser, school: School) -> SchoolAccess:
+    scope = scope_of(user)
+    if scope.is_system_lead or school.pk in scope.full_school_ids:
+        return SchoolAccess.FULL
+    if school.pk in scope.governed_school_ids:
+        return SchoolAccess.GOVERNOR
+    if school.pk in scope.agency_school_ids or (
+        scope.agency_locality_ids and school.localities.filter(pk__in=scope.agency_locality_ids).exists()
+    ):
+        return SchoolAccess.AGENCY
+    if scope.sees_public_data:
+        return SchoolAccess.PUBLIC
+    return SchoolAccess.NONE
+
+
+def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:
+    scope = scope_of(user)
+    if scope.sees_public_data:
+        return Locality.objects.all()
+    if scope.agency_locality_ids:
+        return Locality.objects.filter(pk__in=scope.agency_locality_ids)
+    return Locality.objects.none()
+
+
+def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
+    scope = scope_of(user)
+    if scope.sees_public_data:
+        return Partnership.objects.all()
+    return Partnership.objects.none()
+
+
+def visible_school(request: HttpRequest, pk: int) -> School:
+    """The school by id: not found when there is none, forbidden when the user may not open it."""
+    school = get_object_or_404(School, pk=pk)
+    if school_access(request.user, school) == SchoolAccess.NONE:
+        raise PermissionDenied("Your account does not give you access to this school.")
+    return school
