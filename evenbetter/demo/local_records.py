@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from evenbetter.analytics.partnership_health import churn
 from evenbetter.analytics.simulator import LocalRecords, SimulationSettings, simulate_local_records
+from evenbetter.indicators.computed import computed_observations_record
 from evenbetter.indicators.models import Observation
-from evenbetter.indicators.services import computed_observations_record
-from evenbetter.ingest.observations import StagedObservation
+from evenbetter.indicators.store import StagedObservation
 from evenbetter.partnerships.indicators import RETURN_INDICATORS, SURVEY_INDICATORS
 from evenbetter.partnerships.models import (
     Action,

@@ -5,3 +5,7 @@ class IndicatorsConfig(AppConfig):
     name = "evenbetter.indicators"
     label = "indicators"
     verbose_name = "Indicators and imports"
+
+    def ready(self) -> None:
+        # Importing the module registers data quality as a computed indicator.
+        from evenbetter.indicators import quality  # noqa: F401

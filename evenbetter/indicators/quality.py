@@ -9,14 +9,13 @@ the early warning read them like any other indicator, with an ImportRun for prov
 from __future__ import annotations
 
 import pandas as pd
-from django.db import transaction
 from django.utils import timezone
 
 from evenbetter.analytics.quality import QualityReport, quality_report
-from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
-from evenbetter.indicators.services import computed_observations_record
-from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation
-from evenbetter.schools.models import School
+from evenbetter.indicators.computed import ComputedIndicators, Measured, computed_refresh, register
+from evenbetter.indicators.frames import quality_frames
+from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.indicators.store import IndicatorDefinition, StagedObservation
 from evenbetter.vocabulary.periods import parse_period
 
 SOURCE = "Computed by Even Better from every value it holds"
@@ -61,26 +60,6 @@ COLUMNS = {
 }
 
 
-def quality_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    rows = (
-        Observation.objects.exclude(indicator__code__in=QUALITY_CODES)
-        .values_list("school_id", "indicator__code", "period", "period_start", "value", "status")
-        .iterator(chunk_size=20_000)
-    )
-    observations = pd.DataFrame.from_records(
-        rows, columns=["school_id", "indicator", "period", "period_start", "value", "status"]
-    )
-    observations["value"] = observations["value"].astype(float)
-    schools = pd.DataFrame.from_records(
-        School.objects.filter(observations__isnull=False).distinct().values_list("pk", "phase"),
-        columns=["school_id", "phase"],
-    )
-    disputed = pd.DataFrame.from_records(
-        Dispute.objects.filter(status=Dispute.Status.OPEN).values_list("observation__school_id"), columns=["school_id"]
-    )
-    return observations, schools, disputed
-
-
 def data_quality_period(observations: pd.DataFrame) -> str:
     """The latest academic year the data reaches (quality is judged as at then)."""
     years = [p for p in observations["period"].unique() if "/" in str(p)] if not observations.empty else []
@@ -89,34 +68,41 @@ def data_quality_period(observations: pd.DataFrame) -> str:
     return timezone.localdate().isoformat()
 
 
-@transaction.atomic
+@register
+class DataQuality(ComputedIndicators):
+    code = "data_quality"
+    name = "Confidence in the evidence base"
+    owner = "indicators"
+    definitions = QUALITY_INDICATORS
+
+    def __init__(self) -> None:
+        self.report: QualityReport | None = None
+
+    def measure(self) -> Measured:
+        observations, schools, disputed = quality_frames(exclude=QUALITY_CODES)
+        report = self.report = quality_report(observations, schools, disputed)
+        period = data_quality_period(observations)
+        period_text, period_start = parse_period(period)
+        staged = [
+            StagedObservation(
+                int(row["school_id"]),
+                code,
+                period_text,
+                period_start,
+                round(float(row[column]) * (1 if column == "score" else 100), 1),
+                Observation.Status.VALUE,
+                False,
+                0,
+                column,
+            )
+            for _, row in report.per_school.iterrows()
+            for code, column in COLUMNS.items()
+        ]
+        return Measured(staged, len(observations), {"period": period_text}, rows_accepted=len(report.per_school))
+
+
 def data_quality_refresh() -> tuple[ImportRun, QualityReport]:
-    observations, schools, disputed = quality_frames()
-    report = quality_report(observations, schools, disputed)
-    period = data_quality_period(observations)
-    period_text, period_start = parse_period(period)
-    staged = [
-        StagedObservation(
-            int(row["school_id"]),
-            code,
-            period_text,
-            period_start,
-            round(float(row[column]) * (1 if column == "score" else 100), 1),
-            Observation.Status.VALUE,
-            False,
-            0,
-            column,
-        )
-        for _, row in report.per_school.iterrows()
-        for code, column in COLUMNS.items()
-    ]
-    run = computed_observations_record(
-        source_format="data_quality",
-        file_name="(computed)",
-        staged=staged,
-        definitions=QUALITY_INDICATORS,
-        rows_read=len(observations),
-        options={"period": period_text},
-        rows_accepted=len(report.per_school),
-    )
-    return run, report
+    computed = DataQuality()
+    run = computed_refresh(computed)
+    assert computed.report is not None  # noqa: S101 (set by measure, which has run)
+    return run, computed.report

@@ -114,7 +114,8 @@ def data_quality_overview(*, user: AnyUser, outlier_limit: int = 200) -> Quality
         return None
     from evenbetter.analytics.quality import outliers as find_outliers
     from evenbetter.analytics.quality import quality_report
-    from evenbetter.indicators.quality import quality_frames
+    from evenbetter.indicators.frames import quality_frames
+    from evenbetter.indicators.quality import QUALITY_CODES
 
     latest_run = ImportRun.objects.filter(source_format="data_quality", status=ImportRun.Status.SUCCEEDED).first()
     period = latest_run.options.get("period") if latest_run else None
@@ -123,7 +124,7 @@ def data_quality_overview(*, user: AnyUser, outlier_limit: int = 200) -> Quality
         .select_related("school", "indicator")
         .order_by("value", "school__name")[:25]
     )
-    observations, schools, disputed = quality_frames()
+    observations, schools, disputed = quality_frames(exclude=QUALITY_CODES)
     report = quality_report(observations, schools, disputed) if not observations.empty else None
     names = dict(Indicator.objects.values_list("code", "name"))
     school_names = dict(School.objects.filter(pk__in=schools["school_id"].tolist()).values_list("pk", "name"))

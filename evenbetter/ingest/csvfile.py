@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from evenbetter.ingest.problems import ImportRejected, Problem
+from evenbetter.indicators.problems import ImportRejected, Problem
 
 
 class CsvRow(NamedTuple):

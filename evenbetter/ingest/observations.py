@@ -15,66 +15,32 @@ import math
 from abc import abstractmethod
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple
+from dataclasses import dataclass
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import connection
 
-from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
+from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.store import (
+    BATCH,
+    CommitCounts,
+    IndicatorDefinition,
+    SeenKeys,
+    StagedObservation,
+    catalogue_sync,
+    observations_write,
+    shown_value,
+)
 from evenbetter.ingest.csvfile import CsvRow, CsvStream, CsvTable, read_csv
-from evenbetter.ingest.problems import ImportRejected, Problem
-from evenbetter.ingest.registry import EXAMPLES_KEPT, CommitCounts, Loaded, Progress, SourceFormat, Staged
+from evenbetter.ingest.registry import Loaded, Progress, SourceFormat, Staged
 from evenbetter.ingest.values import as_urn, is_missing, parse_decimal
 from evenbetter.ingest.xlsxfile import XLSX_MAGIC
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.periods import parse_period
 
 SUPPRESSED_MARKERS = frozenset({"supp", "supp%", "c", "low"})
-BATCH = 2000
-
-
-@dataclass(frozen=True)
-class IndicatorDefinition:
-    """An indicator a format carries, as shipped in the catalogue."""
-
-    code: str
-    name: str
-    unit: str
-    direction: str
-    domain: str
-    comparison: str
-    source: str
-    description: str = ""
-    decimal_places: int = 1
-    minimum: float | None = None
-    maximum: float | None = None
-    ordinal_labels: dict[str, str] = field(default_factory=dict)
-    headline: bool = False
-    standard: float | None = None
-    standard_label: str = ""
-    cohort_indicator: str = ""
-    is_public: bool = True
-
-    def catalogue_fields(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "description": self.description,
-            "unit": self.unit,
-            "direction": self.direction,
-            "domain": self.domain,
-            "comparison": self.comparison,
-            "source": self.source,
-            "decimal_places": self.decimal_places,
-            "minimum": self.minimum,
-            "maximum": self.maximum,
-            "ordinal_labels": self.ordinal_labels,
-            "headline": self.headline,
-            "standard": self.standard,
-            "standard_label": self.standard_label,
-            "cohort_indicator": self.cohort_indicator,
-            "is_public": self.is_public,
-        }
 
 
 def percent(
@@ -111,19 +77,6 @@ class Measure:
     indicator: str
     # Turns the raw text into a number; the default reads numbers with %, £ and commas.
     parse: Callable[[str], float | None] | None = None
-
-
-class StagedObservation(NamedTuple):
-    # A named tuple, not a dataclass: millions are made in a large import.
-    school_id: int
-    indicator: str
-    period: str
-    period_start: dt.date
-    value: float | None
-    status: str
-    provisional: bool
-    line: int
-    column: str
 
 
 def read_number(raw: str) -> float | None:
@@ -364,9 +317,9 @@ class Stager:
                             file_name,
                             row.line,
                             measure.column,
-                            f"school {key} already has {_shown(earlier.value, earlier.status)} for "
+                            f"school {key} already has {shown_value(earlier.value, earlier.status)} for "
                             f"{measure.indicator} in {period[0]} on line {earlier.line}; this line says "
-                            f"{_shown(observation.value, observation.status)}",
+                            f"{shown_value(observation.value, observation.status)}",
                         )
                     )
                     continue
@@ -485,18 +438,6 @@ def _large_page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size={int(before)}")
 
 
-class SeenKeys:
-    """The (school, indicator, period) keys already written in this import, packed in ints."""
-
-    def __init__(self) -> None:
-        self.keys: set[int] = set()
-        self.periods: dict[str, int] = {}
-
-    def key(self, school_id: int, indicator_id: int, period: str) -> int:
-        period_id = self.periods.setdefault(period, len(self.periods))
-        return (school_id << 32) | (indicator_id << 12) | period_id
-
-
 class PeriodOption(ObservationFormat):
     """A format whose files do not say which period they cover: the import is told.
 
@@ -529,175 +470,3 @@ class PeriodOption(ObservationFormat):
 
 def _bound(value: float | None) -> str:
     return "no limit" if value is None else f"{value:g}"
-
-
-def catalogue_sync(definitions: Iterable[IndicatorDefinition]) -> dict[str, int]:
-    """Create or update the shipped indicator definitions; return code -> id."""
-    definitions = list(definitions)
-    existing = {i.code: i for i in Indicator.objects.filter(code__in=[d.code for d in definitions])}
-    for definition in definitions:
-        fields = definition.catalogue_fields()
-        indicator = existing.get(definition.code)
-        if indicator is None:
-            existing[definition.code] = Indicator.objects.create(code=definition.code, **fields)
-        elif any(getattr(indicator, name) != value for name, value in fields.items()):
-            for name, value in fields.items():
-                setattr(indicator, name, value)
-            indicator.save()
-    return {code: indicator.pk for code, indicator in existing.items()}
-
-
-def _corrected_values() -> dict[int, tuple[float | None, str]]:
-    # A value a system lead corrected after a dispute stays corrected while the source
-    # goes on saying what it said then; a source that changes its value wins again.
-    return {
-        observation_id: (value, status)
-        for observation_id, value, status in Dispute.objects.filter(status=Dispute.Status.CORRECTED)
-        .order_by("resolved_at")
-        .values_list("observation_id", "value_before", "status_before")
-    }
-
-
-SCHOOLS_PER_QUERY = 500
-
-
-def observations_write(
-    records: list[StagedObservation],
-    indicator_ids: dict[str, int],
-    run: ImportRun | None,
-    *,
-    counts: CommitCounts | None = None,
-    seen: SeenKeys | None = None,
-    problems: list[Problem] | None = None,
-    file_name: str = "",
-) -> CommitCounts:
-    """Write staged observations: create the new, update the changed, leave the rest.
-
-    With ``seen`` (a streaming import), a key already written earlier in the same file
-    is not written again; a different value for it is reported in ``problems``.
-    """
-    counts = counts if counts is not None else CommitCounts()
-    if not records:
-        return counts
-    corrected = _corrected_values()
-    wanted_indicators = {indicator_ids[r.indicator] for r in records}
-    wanted_periods = {r.period for r in records}
-    school_ids = sorted({r.school_id for r in records})
-    existing: dict[tuple[int, int, str], tuple[int, float | None, str, bool, int | None]] = {}
-    for start in range(0, len(school_ids), SCHOOLS_PER_QUERY):
-        rows = Observation.objects.filter(
-            school_id__in=school_ids[start : start + SCHOOLS_PER_QUERY],
-            indicator_id__in=wanted_indicators,
-            period__in=wanted_periods,
-        ).values_list("pk", "school_id", "indicator_id", "period", "value", "status", "provisional", "import_run_id")
-        for pk, school_id, indicator_id, period, value, status, provisional, run_id in rows:
-            existing[(school_id, indicator_id, period)] = (pk, value, status, provisional, run_id)
-    this_run = run.pk if run is not None else None
-    new_rows: list[tuple[StagedObservation, int]] = []
-    updates: list[tuple[StagedObservation, int, int, str]] = []
-    for record in records:
-        indicator_id = indicator_ids[record.indicator]
-        current = existing.get((record.school_id, indicator_id, record.period))
-        if seen is not None and current is not None:
-            # A row this import already wrote from an earlier chunk carries its run; one
-            # it found unchanged is remembered in ``seen``. Either way, this line repeats it.
-            key = seen.key(record.school_id, indicator_id, record.period)
-            if current[4] == this_run or key in seen.keys:
-                if (current[1], current[2]) != (record.value, record.status):
-                    (problems if problems is not None else []).append(
-                        Problem(
-                            file_name,
-                            record.line,
-                            record.column,
-                            f"an earlier line of this file gives {_shown(current[1], current[2])} for "
-                            f"{record.indicator} in {record.period} for the same school; this line says "
-                            f"{_shown(record.value, record.status)}",
-                        )
-                    )
-                continue
-            seen.keys.add(key)
-        if current is None:
-            new_rows.append((record, indicator_id))
-        elif (current[1], current[2], current[3]) != (
-            record.value,
-            record.status,
-            record.provisional,
-        ) and corrected.get(current[0]) != (record.value, record.status):
-            updates.append((record, indicator_id, current[0], _shown(current[1], current[2])))
-        else:
-            counts.unchanged += 1
-    if problems is not None and any(p.severity == "error" for p in problems):
-        return counts
-    _describe_changes(counts, new_rows[:EXAMPLES_KEPT], updates[:EXAMPLES_KEPT], indicator_ids)
-    _insert(new_rows, run)
-    Observation.objects.bulk_update(
-        [
-            Observation(pk=pk, value=record.value, status=record.status, provisional=record.provisional, import_run=run)
-            for record, _, pk, _ in updates
-        ],
-        ["value", "status", "provisional", "import_run"],
-        batch_size=BATCH,
-    )
-    counts.created += len(new_rows)
-    counts.updated += len(updates)
-    return counts
-
-
-def _insert(new_rows: list[tuple[StagedObservation, int]], run: ImportRun | None) -> None:
-    """Plain INSERTs through the database driver: model instances cost more than the write."""
-    if not new_rows:
-        return
-    table = connection.ops.quote_name(Observation._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(name)
-        for name in (
-            "school_id", "indicator_id", "period", "period_start", "value", "status", "provisional", "import_run_id",
-        )
-    )  # fmt: skip
-    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608 (names are ours)
-    run_id = run.pk if run is not None else None
-    adapt = connection.ops.adapt_datefield_value
-    starts: dict[dt.date, Any] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(new_rows), BATCH * 5):
-            cursor.executemany(
-                sql,
-                [
-                    (
-                        record.school_id,
-                        indicator_id,
-                        record.period,
-                        starts[record.period_start]
-                        if record.period_start in starts
-                        else starts.setdefault(record.period_start, adapt(record.period_start)),
-                        record.value,
-                        record.status,
-                        record.provisional,
-                        run_id,
-                    )
-                    for record, indicator_id in new_rows[start : start + BATCH * 5]
-                ],
-            )
-
-
-def _shown(value: float | None, status: str) -> str:
-    return f"{value:g}" if value is not None else status
-
-
-def _describe_changes(
-    counts: CommitCounts,
-    created: list[tuple[StagedObservation, int]],
-    updated: list[tuple[StagedObservation, int, int, str]],
-    indicator_ids: dict[str, int],
-) -> None:
-    ids = {r[0].school_id for r in created} | {u[0].school_id for u in updated}
-    names = dict(School.objects.filter(pk__in=ids).values_list("pk", "name"))
-    for record, _, _, before in updated:
-        counts.example(
-            f"{names.get(record.school_id)}: {record.indicator} {record.period} "
-            f"{before} → {_shown(record.value, record.status)}"
-        )
-    for record, _ in created:
-        counts.example(
-            f"{names.get(record.school_id)}: {record.indicator} {record.period} new {_shown(record.value, record.status)}"
-        )

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
-from evenbetter.ingest.problems import ImportRejected, Problem
+from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.store import CommitCounts
 
 if TYPE_CHECKING:
     from evenbetter.indicators.models import ImportRun
@@ -26,22 +27,6 @@ class Staged:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
-
-
-EXAMPLES_KEPT = 25
-
-
-@dataclass
-class CommitCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    # A few changes in plain words, for the preview before an import is confirmed.
-    examples: list[str] = field(default_factory=list)
-
-    def example(self, text: str) -> None:
-        if len(self.examples) < EXAMPLES_KEPT:
-            self.examples.append(text)
 
 
 @dataclass

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun, Observation
-from evenbetter.ingest.problems import ImportRejected, Problem
+from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.ingest.registry import Loaded, Progress, get_format
 from evenbetter.schools.models import School
 

@@ -6,8 +6,8 @@ import datetime as dt
 import io
 import zipfile
 
+from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
-from evenbetter.ingest.problems import ImportRejected, Problem
 
 XLSX_MAGIC = b"PK\x03\x04"
 

@@ -12,26 +12,22 @@ and those who see it in full see them (``evenbetter/indicators/selectors.py``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
 
 import pandas as pd
-from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 
 from evenbetter.analytics.network import NetworkSettings, contact_metrics
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics, governance_metrics
+from evenbetter.indicators.computed import ComputedIndicators, Measured, computed_refresh, register
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
-from evenbetter.indicators.services import computed_observations_record
-from evenbetter.ingest.observations import IndicatorDefinition, StagedObservation
-from evenbetter.partnerships.models import Action, BoardMeeting, Challenge, Contact, Meeting
-from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.indicators.store import IndicatorDefinition, StagedObservation
+from evenbetter.ingest.formats.staff_survey import SURVEY_INDICATORS
+from evenbetter.partnerships.frames import partnership_life_frames, school_partnerships
+from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.vocabulary.periods import academic_year, academic_year_end, academic_year_of, parse_period
 
 SOURCE = "Computed by Even Better from partnership-life records"
 RETURN_SOURCE = "Workforce return kept by the school"
-SURVEY_SOURCE = "Staff survey"
 HIGHER, LOWER = Indicator.Direction.HIGHER_IS_BETTER, Indicator.Direction.LOWER_IS_BETTER
 D = Indicator.Domain
 C = Indicator.Comparison
@@ -118,29 +114,7 @@ RETURN_INDICATORS = [
     _local("leadership_changes", "Leadership changes", "changes", LOWER, D.WORKFORCE, C.COUNT,
            "Changes of headteacher or deputy in the year.", source=RETURN_SOURCE),
 ]  # fmt: skip
-SURVEY_INDICATORS = [
-    _local("survey_trust", "Staff who trust leaders and colleagues", "%", HIGHER, D.WELLBEING, C.PERCENT,
-           "Share of staff answering agree or strongly agree.", source=SURVEY_SOURCE, headline=True, maximum=100),
-    _local("survey_shared_values", "Staff who share the school's values", "%", HIGHER, D.WELLBEING, C.PERCENT,
-           "Share of staff answering agree or strongly agree.", source=SURVEY_SOURCE, maximum=100),
-    _local("survey_raise_problems", "Staff who feel able to raise problems", "%", HIGHER, D.WELLBEING, C.PERCENT,
-           "Share of staff answering agree or strongly agree.", source=SURVEY_SOURCE, headline=True, maximum=100),
-]  # fmt: skip
 COMPUTED_INDICATORS = CONTACT_INDICATORS + ACTION_INDICATORS + GOVERNANCE_INDICATORS
-
-
-def _frame(rows: Iterable[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(list(rows), columns=columns)
-
-
-def _school_partnerships(as_of: dt.date) -> pd.DataFrame:
-    current = (Q(joined_on__isnull=True) | Q(joined_on__lte=as_of)) & (Q(left_on__isnull=True) | Q(left_on__gt=as_of))
-    memberships = PartnershipMembership.objects.filter(current).values_list("school_id", "partnership_id")
-    by_school: dict[int, list[int]] = {}
-    for school_id, partnership_id in memberships:
-        by_school.setdefault(school_id, []).append(partnership_id)
-    ids = School.objects.exclude(status=School.Status.CLOSED).values_list("pk", flat=True)
-    return pd.DataFrame({"school_id": list(ids), "partnership_ids": [by_school.get(i, []) for i in ids]})
 
 
 def partnership_life_periods() -> list[str]:
@@ -166,51 +140,10 @@ def partnership_life_periods() -> list[str]:
     return periods
 
 
-def partnership_life_frames() -> dict[str, pd.DataFrame]:
-    contacts = _frame(
-        Contact.objects.values_list("school_id", "other_school_id", "happened_on", "kind"),
-        ["school_id", "other_school_id", "happened_on", "kind"],
-    )
-    actions = _frame(
-        Action.objects.filter(partnership__isnull=False).values_list(
-            "pk", "owner_school_id", "partnership_id", "agreed_on", "due_on", "done_on", "status"
-        ),
-        ["action_id", "owner_school_id", "partnership_id", "agreed_on", "due_on", "done_on", "status"],
-    )
-    meetings = _frame(
-        Meeting.objects.values_list("pk", "partnership_id", "held_on"), ["meeting_id", "partnership_id", "held_on"]
-    )
-    attendance = _frame(
-        Meeting.schools_present.through.objects.values_list("meeting_id", "school_id"), ["meeting_id", "school_id"]
-    )
-    members = _frame(
-        PartnershipMembership.objects.values_list("partnership_id", "school_id", "joined_on", "left_on"),
-        ["partnership_id", "school_id", "joined_on", "left_on"],
-    )
-    challenges = dict(
-        Challenge.objects.values("board_meeting_id").annotate(n=Count("pk")).values_list("board_meeting_id", "n")
-    )
-    boards = _frame(
-        BoardMeeting.objects.values_list(
-            "pk", "school_id", "held_on", "governors_present", "governors_places", "vacancies"
-        ),
-        ["board_meeting_id", "school_id", "held_on", "governors_present", "governors_places", "vacancies"],
-    )
-    boards["challenges"] = boards["board_meeting_id"].map(challenges).fillna(0).astype(int)
-    return {
-        "contacts": contacts,
-        "actions": actions,
-        "meetings": meetings,
-        "attendance": attendance,
-        "members": members,
-        "board_meetings": boards.drop(columns=["board_meeting_id"]),
-    }
-
-
 def measure_period(frames: dict[str, pd.DataFrame], period: str, today: dt.date) -> list[tuple[int, str, float]]:
     """(school id, indicator code, value) for one academic year, as at its end (or today)."""
     as_of = min(academic_year_end(period), today)
-    schools = _school_partnerships(as_of)
+    schools = school_partnerships(as_of)
     found: list[tuple[int, str, float]] = []
 
     def keep(frame: pd.DataFrame, id_column: str, columns: dict[str, tuple[str, float]]) -> None:
@@ -263,34 +196,37 @@ def measure_period(frames: dict[str, pd.DataFrame], period: str, today: dt.date)
     return found
 
 
-@transaction.atomic
-def partnership_life_refresh() -> ImportRun:
-    """Measure every academic year's partnership life and keep it as indicators.
+@register
+class PartnershipLife(ComputedIndicators):
+    """Every academic year's partnership life, measured and kept as indicators.
 
     Recomputes every year with records, so a record added late (a visit last spring)
-    changes the year it belongs to. One transaction; an ImportRun records what was done.
+    changes the year it belongs to.
     """
-    today = timezone.localdate()
-    frames = partnership_life_frames()
-    periods = partnership_life_periods()
-    staged = []
-    for period in periods:
-        period_text, period_start = parse_period(period)
-        for school_id, code, value in measure_period(frames, period, today):
-            staged.append(
-                StagedObservation(
-                    school_id, code, period_text, period_start, value, Observation.Status.VALUE, False, 0, code
-                )
-            )
+
+    code = "partnership_life"
+    name = "Partnership life"
+    owner = "partnerships"
     # The return and survey indicators are put in the catalogue too, so that a system lead
     # can import them in a long or wide file before any school has entered one.
-    run = computed_observations_record(
-        source_format="partnership_life",
-        file_name="(computed)",
-        staged=staged,
-        definitions=COMPUTED_INDICATORS + RETURN_INDICATORS + SURVEY_INDICATORS,
-        rows_read=sum(len(f) for f in frames.values()),
-        options={"periods": periods},
-        rows_accepted=len(staged),
-    )
-    return run
+    definitions = COMPUTED_INDICATORS + RETURN_INDICATORS + SURVEY_INDICATORS
+
+    def measure(self) -> Measured:
+        today = timezone.localdate()
+        frames = partnership_life_frames()
+        periods = partnership_life_periods()
+        staged = []
+        for period in periods:
+            period_text, period_start = parse_period(period)
+            for school_id, code, value in measure_period(frames, period, today):
+                staged.append(
+                    StagedObservation(
+                        school_id, code, period_text, period_start, value, Observation.Status.VALUE, False, 0, code
+                    )
+                )
+        return Measured(staged, sum(len(f) for f in frames.values()), {"periods": periods}, rows_accepted=len(staged))
+
+
+def partnership_life_refresh() -> ImportRun:
+    """Measure every academic year's partnership life and keep it as indicators (one ImportRun)."""
+    return computed_refresh(PartnershipLife())

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
+from evenbetter.indicators.computed import computed_observations_record
 from evenbetter.indicators.models import ImportRun, Observation
-from evenbetter.indicators.services import computed_observations_record
-from evenbetter.ingest.observations import StagedObservation
+from evenbetter.indicators.store import StagedObservation
 from evenbetter.partnerships.indicators import RETURN_INDICATORS
 from evenbetter.partnerships.models import Action, BoardMeeting, Challenge, Contact, Meeting
 from evenbetter.schools.models import Partnership, School

@@ -54,8 +54,8 @@ from evenbetter.api.models import ApiToken
 from evenbetter.api.services import token_create
 from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.indicators.models import Dispute, ImportRun, Observation
-from evenbetter.indicators.services import import_preview
 from evenbetter.ingest.runner import import_file
+from evenbetter.ingest.services import import_preview
 from evenbetter.partnerships.models import Action
 from evenbetter.practice import services as practice
 from evenbetter.practice.models import Attachment, Comment, PracticeItem

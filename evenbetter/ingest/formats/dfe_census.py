@@ -22,18 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from evenbetter.indicators.models import ImportRun, Indicator
+from evenbetter.indicators.problems import Problem
+from evenbetter.indicators.store import CommitCounts, IndicatorDefinition, catalogue_sync, observations_write
 from evenbetter.ingest.csvfile import CsvRow, CsvTable
-from evenbetter.ingest.observations import (
-    BATCH,
-    IndicatorDefinition,
-    Measure,
-    PeriodOption,
-    catalogue_sync,
-    observations_write,
-    percent,
-)
-from evenbetter.ingest.problems import Problem
-from evenbetter.ingest.registry import CommitCounts, Staged, register
+from evenbetter.ingest.observations import BATCH, Measure, PeriodOption, percent
+from evenbetter.ingest.registry import Staged, register
 from evenbetter.ingest.values import as_urn
 from evenbetter.schools.models import School
 

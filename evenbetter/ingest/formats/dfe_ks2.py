@@ -25,9 +25,10 @@ from functools import cache
 from pathlib import Path
 
 from evenbetter.indicators.models import Indicator
+from evenbetter.indicators.problems import Problem
+from evenbetter.indicators.store import IndicatorDefinition
 from evenbetter.ingest.csvfile import CsvRow, CsvStream, CsvTable
-from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption, read_number
-from evenbetter.ingest.problems import Problem
+from evenbetter.ingest.observations import Measure, PeriodOption, read_number
 from evenbetter.ingest.registry import Staged, register
 
 REFERENCE = Path(__file__).parent / "reference"

@@ -12,9 +12,10 @@ file does not say its year, so the import is told (``period``, e.g. 2018/19).
 from __future__ import annotations
 
 from evenbetter.indicators.models import Indicator
+from evenbetter.indicators.store import IndicatorDefinition
 from evenbetter.ingest.csvfile import CsvRow, CsvTable
 from evenbetter.ingest.formats.dfe_census import unread_columns
-from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption, read_number
+from evenbetter.ingest.observations import Measure, PeriodOption, read_number
 from evenbetter.ingest.registry import Staged, register
 
 SOURCE = "DfE key stage 4 performance tables (provisional)"

@@ -17,10 +17,11 @@ from __future__ import annotations
 import re
 
 from evenbetter.indicators.models import Indicator
+from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.store import IndicatorDefinition
 from evenbetter.ingest.csvfile import CsvStream, CsvTable
 from evenbetter.ingest.formats.dfe_census import unread_columns
-from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption
-from evenbetter.ingest.problems import ImportRejected, Problem
+from evenbetter.ingest.observations import Measure, PeriodOption
 from evenbetter.ingest.registry import Staged, register
 
 SOURCE = "DfE school workforce in England (school workforce census)"

@@ -21,15 +21,11 @@ from typing import Any
 from django.utils.text import slugify
 
 from evenbetter.indicators.models import ImportRun, Indicator
+from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.store import CommitCounts, IndicatorDefinition, observations_write
 from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
-from evenbetter.ingest.observations import (
-    IndicatorDefinition,
-    Measure,
-    StreamingObservations,
-    observations_write,
-)
-from evenbetter.ingest.problems import ImportRejected, Problem
-from evenbetter.ingest.registry import CommitCounts, Loaded, Progress, SourceFormat, Staged, register
+from evenbetter.ingest.observations import Measure, StreamingObservations
+from evenbetter.ingest.registry import Loaded, Progress, SourceFormat, Staged, register
 from evenbetter.ingest.values import as_urn, parse_decimal, parse_int
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School, SchoolIdentifier

@@ -19,9 +19,10 @@ from django.utils import timezone
 from pyproj import Transformer
 
 from evenbetter.indicators.models import ImportRun, Inspection
+from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.store import CommitCounts
 from evenbetter.ingest.csvfile import CsvRow, read_csv
-from evenbetter.ingest.problems import ImportRejected, Problem
-from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
+from evenbetter.ingest.registry import SourceFormat, Staged, register
 from evenbetter.ingest.values import LARGEST_INTEGER, parse_count, parse_date, parse_decimal, parse_int, parse_text
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.grades import ofsted_grade

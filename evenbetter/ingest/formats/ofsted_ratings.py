@@ -13,9 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from evenbetter.indicators.models import ImportRun, Indicator, Inspection
+from evenbetter.indicators.store import CommitCounts, IndicatorDefinition, StagedObservation
 from evenbetter.ingest.csvfile import CsvTable
-from evenbetter.ingest.observations import IndicatorDefinition, Measure, PeriodOption, StagedObservation
-from evenbetter.ingest.registry import CommitCounts, Staged, register
+from evenbetter.ingest.observations import Measure, PeriodOption
+from evenbetter.ingest.registry import Staged, register
 from evenbetter.vocabulary.grades import OFSTED_LABELS, ofsted_grade
 
 SOURCE = "Ofsted state-funded schools inspections and outcomes"

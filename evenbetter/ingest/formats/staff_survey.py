@@ -23,14 +23,64 @@ from __future__ import annotations
 
 import re
 
-from evenbetter.indicators.models import ImportRun, Observation
-from evenbetter.ingest.observations import StagedObservation, catalogue_sync, observations_write
-from evenbetter.ingest.problems import ImportRejected, Problem
-from evenbetter.ingest.registry import CommitCounts, SourceFormat, Staged, register
+from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.store import (
+    CommitCounts,
+    IndicatorDefinition,
+    StagedObservation,
+    catalogue_sync,
+    observations_write,
+)
+from evenbetter.ingest.registry import SourceFormat, Staged, register
 from evenbetter.ingest.values import as_urn
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.periods import parse_period
+
+SURVEY_SOURCE = "Staff survey"
+
+
+def _survey(
+    code: str,
+    name: str,
+    unit: str,
+    direction: str,
+    domain: str,
+    comparison: str,
+    description: str,
+    *,
+    headline: bool = False,
+    maximum: float | None = None,
+) -> IndicatorDefinition:
+    # Not published data: only the school's own people and those who see it in full see them.
+    return IndicatorDefinition(
+        code=code,
+        name=name,
+        unit=unit,
+        direction=direction,
+        domain=domain,
+        comparison=comparison,
+        source=SURVEY_SOURCE,
+        description=description,
+        decimal_places=0,
+        minimum=0.0,
+        maximum=maximum,
+        headline=headline,
+        is_public=False,
+    )
+
+
+HIGHER, D, C = Indicator.Direction.HIGHER_IS_BETTER, Indicator.Domain, Indicator.Comparison
+# Kept here, with the format that reads them; partnership life puts them in the catalogue too.
+SURVEY_INDICATORS = [
+    _survey("survey_trust", "Staff who trust leaders and colleagues", "%", HIGHER, D.WELLBEING, C.PERCENT,
+           "Share of staff answering agree or strongly agree.", headline=True, maximum=100),
+    _survey("survey_shared_values", "Staff who share the school's values", "%", HIGHER, D.WELLBEING, C.PERCENT,
+           "Share of staff answering agree or strongly agree.", maximum=100),
+    _survey("survey_raise_problems", "Staff who feel able to raise problems", "%", HIGHER, D.WELLBEING, C.PERCENT,
+           "Share of staff answering agree or strongly agree.", headline=True, maximum=100),
+]  # fmt: skip
 
 MIN_ANSWERS = 5
 SCHOOL_COLUMNS = ("urn", "school urn", "school_id", "school id")
@@ -141,6 +191,4 @@ class StaffSurvey(SourceFormat):
         )
 
     def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts:
-        from evenbetter.partnerships.indicators import SURVEY_INDICATORS
-
         return observations_write(staged.records, catalogue_sync(SURVEY_INDICATORS), run)

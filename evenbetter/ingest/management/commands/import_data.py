@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from evenbetter.indicators.models import ImportRun
-from evenbetter.ingest.problems import Problem
+from evenbetter.indicators.problems import Problem
 from evenbetter.ingest.registry import all_formats
 from evenbetter.ingest.runner import import_path
 
