@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest test-postgres browser-deps demo bench clean help
+.PHONY: run test lint layers typecheck pytest test-postgres browser-deps demo bench clean help
 
 help:
 	@echo "make run    set up, build the demo if the database is empty, serve on http://$(HOST):$(PORT)"
@@ -41,6 +41,11 @@ browser-deps:
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+
+# The import contracts of pyproject.toml [tool.importlinter] (see docs/architecture.md).
+layers: $(DEV_STAMP)
+	$(VENV)/bin/lint-imports
 
 typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy

@@ -21,7 +21,7 @@ def main() -> None:
     django_with_fresh_database("early-warning-real")
     from evenbetter.analytics.risk import Outcome, backtest
     from evenbetter.demo.services import demo_import_indicators, demo_import_register
-    from evenbetter.earlywarning.services import load_data
+    from evenbetter.earlywarning.frames import load_data
     from evenbetter.indicators.models import Inspection, Observation
     from evenbetter.indicators.quality import data_quality_refresh
 

@@ -18,8 +18,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.benchmark import benchmark_against, percentiles_among
 from evenbetter.analytics.strengths import AREA_TO_DEVELOP, STRENGTH, describe, strengths_and_areas
+from evenbetter.benchmarks.frames import FAMILY_CONTEXT
 from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
-from evenbetter.benchmarks.services import FAMILY_CONTEXT
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import sees_local_records
 from evenbetter.schools.access import SchoolAccess, school_access, schools_visible_to

@@ -16,20 +16,11 @@ from django.db import connection, transaction
 from evenbetter.accounts.models import User
 from evenbetter.analytics.benchmark import BENCHMARK_COLUMNS, BenchmarkSettings, FamilyMatrix, benchmark_indicator
 from evenbetter.analytics.families import Families, FamilySettings, build_families
+from evenbetter.benchmarks.frames import FAMILY_CONTEXT, cohorts_frame, context_frame, values_frame
 from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
-from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import School
 
-# Each context variable of a family, the indicator it is read from, and its weight.
-# The weights can be set with EVENBETTER_FAMILY_WEIGHTS (see config/settings.py).
-FAMILY_CONTEXT: dict[str, tuple[str, str]] = {
-    "pupils_on_roll": ("pupils_on_roll", "Pupils on roll"),
-    "percent_fsm": ("percent_fsm", "% free school meals (last six years)"),
-    "percent_eal": ("percent_eal", "% English as an additional language"),
-    "percent_sen": ("percent_sen", "% SEN support"),
-    "percent_ehc_plan": ("percent_ehc_plan", "% EHC plan"),
-    "prior_attainment": ("ks2_tks1average", "Prior attainment (KS1 average of the KS2 cohort)"),
-}
 DEFAULT_FAMILY_WEIGHTS = {
     "pupils_on_roll": 1.0,
     "percent_fsm": 1.0,
@@ -48,34 +39,6 @@ def family_weights() -> dict[str, float]:
 
 def family_settings() -> FamilySettings:
     return FamilySettings(weights=family_weights(), size=int(getattr(settings, "EVENBETTER_FAMILY_SIZE", 30)))
-
-
-def context_frame(*, include_closed: bool = False) -> pd.DataFrame:
-    """One row per school: id, phase, place, authority and each context variable's latest value.
-
-    Pupils on roll fall back to the register's figure where no census value is held.
-    """
-    schools = School.objects.all() if include_closed else School.objects.exclude(status=School.Status.CLOSED)
-    frame = pd.DataFrame.from_records(
-        schools.values_list("pk", "phase", "la_code", "latitude", "longitude", "pupils_on_roll"),
-        columns=["school_id", "phase", "locality", "latitude", "longitude", "register_roll"],
-    )
-    codes = {code: variable for variable, (code, _) in FAMILY_CONTEXT.items()}
-    latest = pd.DataFrame.from_records(
-        Observation.objects.filter(indicator__code__in=codes, value__isnull=False).values_list(
-            "school_id", "indicator__code", "period_start", "value"
-        ),
-        columns=["school_id", "code", "period_start", "value"],
-    )
-    for variable in FAMILY_CONTEXT:
-        frame[variable] = np.nan
-    if not latest.empty:
-        latest = latest.sort_values("period_start").groupby(["school_id", "code"]).tail(1)
-        wide = latest.pivot(index="school_id", columns="code", values="value").rename(columns=codes)
-        for variable in wide.columns:
-            frame[variable] = frame["school_id"].map(wide[variable])
-    frame["pupils_on_roll"] = frame["pupils_on_roll"].fillna(frame["register_roll"].astype(float))
-    return frame.drop(columns=["register_roll"])
 
 
 @dataclass(frozen=True)
@@ -173,21 +136,10 @@ def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable
     }
     if not indicators:
         return 0
-    observations = pd.DataFrame.from_records(
-        Observation.objects.filter(indicator_id__in=indicators, value__isnull=False).values_list(
-            "school_id", "indicator_id", "period", "period_start", "value"
-        ),
-        columns=["school_id", "indicator_id", "period", "period_start", "value"],
-    )
+    observations = values_frame(list(indicators))
     if observations.empty:
         return 0
-    cohort_codes = {i.cohort_indicator for i in indicators.values() if i.cohort_indicator}
-    cohorts = pd.DataFrame.from_records(
-        Observation.objects.filter(indicator__code__in=cohort_codes, value__isnull=False).values_list(
-            "school_id", "indicator__code", "period", "value"
-        ),
-        columns=["school_id", "code", "period", "cohort"],
-    )
+    cohorts = cohorts_frame({i.cohort_indicator for i in indicators.values() if i.cohort_indicator})
     options = BenchmarkSettings()
     written = 0
     for indicator_id, group in observations.groupby("indicator_id", sort=True):

@@ -15,6 +15,7 @@ from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.analytics.families import nearby_like_us
 from evenbetter.benchmarks.forms import ComparatorSetForm, ExplorerForm
+from evenbetter.benchmarks.frames import context_frame
 from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
@@ -29,7 +30,6 @@ from evenbetter.benchmarks.services import (
     ComparatorSetError,
     comparator_set_create,
     comparator_set_delete,
-    context_frame,
 )
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to, visible_school

@@ -28,8 +28,8 @@ from evenbetter.earlywarning.selectors import (
     watch_list_scores,
 )
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
+from evenbetter.earlywarning.watchlist import notes_attach, school_actions, watch_list_notes
 from evenbetter.schools.models import School
-from evenbetter.support.selectors import can_ask_for, open_requests_by_school
 
 WATCH_LIST_PAGE = 100
 
@@ -44,10 +44,8 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
     # A hundred schools a page (a national run has tens of thousands); an export has them all.
     page = Paginator(everything, WATCH_LIST_PAGE).get_page(request.GET.get("page"))
     scores = list(everything) if exporting else list(page.object_list)
-    # Help already asked for, so that a lead sees support in place before reaching out again.
-    open_help = open_requests_by_school([score.school_id for score in scores])
-    for score in scores:
-        score.open_help = open_help.get(score.school_id, [])  # type: ignore[attr-defined]
+    # What other apps know of each school (help already asked for, from support).
+    notes_attach(scores)
     audit_record(
         request=request,
         action=AuditEvent.Action.WATCH_LIST_VIEW,
@@ -55,7 +53,7 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
     )
     if exporting:
         header = ["rank", "urn", "school", "risk", "band", "previous risk", "top reasons", "leading triggers",
-                  "lagging symptoms", "school's response", "decision", "help under way"]  # fmt: skip
+                  "lagging symptoms", "school's response", "decision", *(n.header for n in watch_list_notes())]  # fmt: skip
         rows = [
             [
                 score.rank, score.school.urn, score.school.name, round(score.risk, 4), score.get_band_display(),
@@ -63,7 +61,7 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
                 "; ".join(str(t["name"]) for t in score.leading_fired), "; ".join(str(t["name"]) for t in score.lagging_fired),
                 next((r.text for r in score.school.risk_responses.all()), ""),
                 next((d.get_kind_display() for d in score.school.watch_decisions.all()), ""),
-                "; ".join(f"{h.get_area_display()}: {h.get_status_display()}" for h in score.open_help),  # type: ignore[attr-defined]
+                *("; ".join(map(n.as_text, getattr(score, n.key))) for n in watch_list_notes()),
             ]
             for score in scores
         ]  # fmt: skip
@@ -100,7 +98,7 @@ def school_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
             "decisions": school_decisions(user=request.user, school=school),
             "response_form": RiskResponseForm() if can_respond_for(request.user, school) else None,
             "decision_form": WatchDecisionForm() if can_decide_about(request.user, school) else None,
-            "can_ask_for_help": can_ask_for(request.user, school),
+            **school_actions(request.user, school),
         },
     )
 

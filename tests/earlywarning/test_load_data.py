@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from evenbetter.earlywarning.services import load_data
+from evenbetter.earlywarning.frames import load_data
 from evenbetter.partnerships.indicators import partnership_life_refresh
 from evenbetter.partnerships.models import Contact
 from evenbetter.schools.models import Partnership, School

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from evenbetter.analytics.risk import backtest
-from evenbetter.earlywarning.services import load_data, outcome_from_options, risk_run_create
+from evenbetter.earlywarning.frames import load_data
+from evenbetter.earlywarning.services import outcome_from_options, risk_run_create
 
 
 class Command(BaseCommand):

@@ -1,0 +1,71 @@
+"""Reads of the register and the store into data frames, for families and benchmarks.
+
+Reads only: families, benchmarks and comparator sets are written in ``services.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from evenbetter.indicators.models import Observation
+from evenbetter.schools.models import School
+
+# Each context variable of a family, the indicator it is read from, and its weight.
+# The weights can be set with EVENBETTER_FAMILY_WEIGHTS (see config/settings.py).
+FAMILY_CONTEXT: dict[str, tuple[str, str]] = {
+    "pupils_on_roll": ("pupils_on_roll", "Pupils on roll"),
+    "percent_fsm": ("percent_fsm", "% free school meals (last six years)"),
+    "percent_eal": ("percent_eal", "% English as an additional language"),
+    "percent_sen": ("percent_sen", "% SEN support"),
+    "percent_ehc_plan": ("percent_ehc_plan", "% EHC plan"),
+    "prior_attainment": ("ks2_tks1average", "Prior attainment (KS1 average of the KS2 cohort)"),
+}
+
+
+def context_frame(*, include_closed: bool = False) -> pd.DataFrame:
+    """One row per school: id, phase, place, authority and each context variable's latest value.
+
+    Pupils on roll fall back to the register's figure where no census value is held.
+    """
+    schools = School.objects.all() if include_closed else School.objects.exclude(status=School.Status.CLOSED)
+    frame = pd.DataFrame.from_records(
+        schools.values_list("pk", "phase", "la_code", "latitude", "longitude", "pupils_on_roll"),
+        columns=["school_id", "phase", "locality", "latitude", "longitude", "register_roll"],
+    )
+    codes = {code: variable for variable, (code, _) in FAMILY_CONTEXT.items()}
+    latest = pd.DataFrame.from_records(
+        Observation.objects.filter(indicator__code__in=codes, value__isnull=False).values_list(
+            "school_id", "indicator__code", "period_start", "value"
+        ),
+        columns=["school_id", "code", "period_start", "value"],
+    )
+    for variable in FAMILY_CONTEXT:
+        frame[variable] = np.nan
+    if not latest.empty:
+        latest = latest.sort_values("period_start").groupby(["school_id", "code"]).tail(1)
+        wide = latest.pivot(index="school_id", columns="code", values="value").rename(columns=codes)
+        for variable in wide.columns:
+            frame[variable] = frame["school_id"].map(wide[variable])
+    frame["pupils_on_roll"] = frame["pupils_on_roll"].fillna(frame["register_roll"].astype(float))
+    return frame.drop(columns=["register_roll"])
+
+
+def values_frame(indicator_ids: list[int]) -> pd.DataFrame:
+    """Every value held of these indicators, one row each."""
+    return pd.DataFrame.from_records(
+        Observation.objects.filter(indicator_id__in=indicator_ids, value__isnull=False).values_list(
+            "school_id", "indicator_id", "period", "period_start", "value"
+        ),
+        columns=["school_id", "indicator_id", "period", "period_start", "value"],
+    )
+
+
+def cohorts_frame(cohort_codes: set[str]) -> pd.DataFrame:
+    """The cohort sizes behind values (the indicators named by ``cohort_indicator``)."""
+    return pd.DataFrame.from_records(
+        Observation.objects.filter(indicator__code__in=cohort_codes, value__isnull=False).values_list(
+            "school_id", "indicator__code", "period", "value"
+        ),
+        columns=["school_id", "code", "period", "cohort"],
+    )

@@ -1,0 +1,102 @@
+"""Reads of the database into the pure frames of ``evenbetter.analytics.risk`` and ``triggers``.
+
+Reads only: runs, scores and everything else the early warning writes stay in ``services.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+
+from evenbetter.analytics.risk import RiskData
+from evenbetter.analytics.triggers import TriggerData, evaluate_triggers, trigger_states
+from evenbetter.indicators.models import Indicator, Inspection, Observation
+from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
+from evenbetter.schools.models import School
+from evenbetter.vocabulary.periods import ACADEMIC_YEAR, academic_year_of
+
+
+@dataclass(frozen=True)
+class LoadedData:
+    risk: RiskData
+    triggers: TriggerData
+    periods: list[str]
+    fingerprint: str
+    uses_generated_data: bool
+
+
+def load_data() -> LoadedData:
+    """Everything the early warning reads, from the database, as pure frames."""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    rows = Observation.objects.filter(value__isnull=False).values_list(
+        "school_id", "indicator__code", "period", "value"
+    )
+    observations = pd.DataFrame.from_records(
+        rows.iterator(chunk_size=50_000), columns=["school_id", "indicator", "period", "value"]
+    )
+    observations = observations[observations["period"].astype(str).str.match(ACADEMIC_YEAR)].reset_index(drop=True)
+    observations["value"] = observations["value"].astype(float)
+    inspections = pd.DataFrame.from_records(
+        [
+            (school_id, academic_year_of(day) if day else as_at, grade)
+            for school_id, day, as_at, grade in Inspection.objects.filter(grade__isnull=False).values_list(
+                "school_id", "inspected_on", "as_at", "grade"
+            )
+        ],
+        columns=["school_id", "period", "grade"],
+    )
+    inspections = inspections[inspections["period"].astype(str).str.match(ACADEMIC_YEAR)].drop_duplicates()
+    directions = {code: i.direction for code, i in indicators.items()}
+    domains = {code: i.domain for code, i in indicators.items()}
+    headline = frozenset(code for code, i in indicators.items() if i.headline and i.domain == Indicator.Domain.OUTCOMES)
+    fsm = (
+        observations[observations["indicator"] == "percent_fsm"]
+        .sort_values("period")
+        .groupby("school_id")["value"]
+        .last()
+    )
+    register_fsm = pd.Series(
+        dict(School.objects.filter(percent_fsm__isnull=False).values_list("pk", "percent_fsm")), dtype=float
+    )
+    fsm = fsm.combine_first(register_fsm)
+    context = pd.DataFrame({"school_id": fsm.index.astype(int), "fsm": fsm.to_numpy(dtype=float)})
+    trigger_data = TriggerData(
+        observations=observations,
+        directions=directions,
+        inspections=inspections if not inspections.empty else None,
+        headline=headline,
+        domains=domains,
+        names={code: i.name for code, i in indicators.items()},
+    )
+    periods = sorted(observations["period"].unique().tolist())
+    # Trigger states per period, as features: the model may learn how much each one counts.
+    extra = []
+    for period in periods:
+        states = trigger_states(evaluate_triggers(trigger_data, period)).reset_index()
+        long = states.melt(id_vars="school_id", var_name="feature", value_name="value").dropna(subset=["value"])
+        long["feature"] = "trigger_" + long["feature"].astype(str)
+        long["period"] = period
+        extra.append(long[["school_id", "period", "feature", "value"]])
+    extra_features = pd.concat(extra, ignore_index=True) if extra else None
+    digest = hashlib.sha256()
+    digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(inspections, index=False).to_numpy().tobytes())
+    # Made-up records (the demo's) are marked at the source: say so on every run that read them.
+    generated = Observation.objects.filter(import_run__options__generated=True).exists() or any(
+        model.objects.filter(is_generated=True).exists() for model in (Contact, Meeting, Action, BoardMeeting)
+    )
+    return LoadedData(
+        risk=RiskData(
+            observations=observations,
+            directions=directions,
+            inspections=inspections if not inspections.empty else None,
+            extra_features=extra_features,
+            context=context,
+        ),
+        triggers=trigger_data,
+        periods=periods,
+        fingerprint=digest.hexdigest(),
+        uses_generated_data=generated,
+    )
