@@ -22,6 +22,7 @@ from django.utils import timezone
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.problems import Problem
+from evenbetter.indicators.runs import this_process
 from evenbetter.indicators.store import IndicatorDefinition, StagedObservation, catalogue_sync, observations_write
 
 UNEXPECTED = "the measure stopped on an unexpected error ({error}); nothing was written — please report it"
@@ -118,11 +119,28 @@ def _recorded(
         file_name=file_name,
         run_by=run_by,
         status=ImportRun.Status.RUNNING,
+        process=this_process(),
     )
     try:
         measured = measure()
+        # The values and the run's outcome commit together: a process killed before the
+        # commit leaves nothing written and its run "running" until mark_interrupted_runs.
         with transaction.atomic():
             counts = observations_write(measured.staged, catalogue_sync(definitions), run)
+            digest = hashlib.sha256(
+                f"{source_format}:{len(measured.staged)}:{measured.options}:{timezone.now().isoformat()}".encode()
+            )
+            run.sha256 = digest.hexdigest()
+            run.options = measured.options
+            run.rows_read = measured.rows_read
+            run.status = ImportRun.Status.SUCCEEDED
+            run.rows_accepted = measured.rows_read if measured.rows_accepted is None else measured.rows_accepted
+            run.records_created, run.records_updated = counts.created, counts.updated
+            run.records_unchanged = counts.unchanged
+            run.examples = counts.examples
+            run.problems = [problem.as_dict() for problem in measured.problems]
+            run.finished_at = timezone.now()
+            run.save()
     except Exception as error:
         # Recorded as failed (nothing was written), and the error goes on to be seen.
         message = UNEXPECTED.format(error=f"{type(error).__name__}: {error}")
@@ -132,17 +150,4 @@ def _recorded(
             problems=[Problem(file_name, None, None, message).as_dict()],
         )
         raise
-    digest = hashlib.sha256(
-        f"{source_format}:{len(measured.staged)}:{measured.options}:{timezone.now().isoformat()}".encode()
-    )
-    run.sha256 = digest.hexdigest()
-    run.options = measured.options
-    run.rows_read = measured.rows_read
-    run.status = ImportRun.Status.SUCCEEDED
-    run.rows_accepted = measured.rows_read if measured.rows_accepted is None else measured.rows_accepted
-    run.records_created, run.records_updated, run.records_unchanged = counts.created, counts.updated, counts.unchanged
-    run.examples = counts.examples
-    run.problems = [problem.as_dict() for problem in measured.problems]
-    run.finished_at = timezone.now()
-    run.save()
     return run

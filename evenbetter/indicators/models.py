@@ -15,7 +15,7 @@ class ImportRun(models.Model):
         FAILED = "failed", "Failed: nothing written"
         DRY_RUN = "dry_run", "Dry run: nothing written"
         # Its process ended before it did (killed, out of memory, the machine stopped): see
-        # evenbetter.ingest.runner.mark_interrupted_runs.
+        # evenbetter.indicators.runs.mark_interrupted_runs.
         INTERRUPTED = "interrupted", "Interrupted: stopped part-way, nothing written"
 
     source_format = models.CharField(max_length=40)

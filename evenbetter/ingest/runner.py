@@ -11,7 +11,7 @@ A process killed outright (``kill -9``, out of memory, power cut) cannot record 
 its run stays "running", and its transaction never commits, so nothing of it is written.
 Each run keeps the machine and process id that ran it (the host, its boot and its process
 namespace, so that a reboot or another container is another machine), and
-``mark_interrupted_runs`` (called when an import starts, and by the import history and
+``indicators.runs.mark_interrupted_runs`` (called when an import starts, and by the import history and
 import pages) marks "interrupted" a run whose process is gone: on this machine when that
 process id no longer runs, and for a run from another machine (where the process cannot be
 looked at) once it has been running for longer than ``STALE_AFTER``.
@@ -19,12 +19,8 @@ looked at) once it has been running for longer than ``STALE_AFTER``.
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import hashlib
 import logging
-import os
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -34,21 +30,17 @@ from django.utils import timezone
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.runs import INTERRUPTED, mark_interrupted_runs, this_process
 from evenbetter.ingest.registry import Loaded, Progress, get_format
 from evenbetter.schools.models import School
 
 logger = logging.getLogger(__name__)
-
-# A run from another host still "running" after this long is taken for dead: no import of
-# a real file takes a day. (Runs on this host are looked at directly, by process id.)
-STALE_AFTER = dt.timedelta(hours=24)
 
 CONCURRENT_WRITE = "another import was writing the same values at the same time; nothing was written — run it again"
 DATABASE_BUSY = (
     "the database was kept busy by another import for too long ({error}); nothing was written — run it again"
 )
 UNEXPECTED = "the import stopped on an unexpected error ({error}); nothing was written — please report it"
-INTERRUPTED = "the import stopped part-way ({why}); nothing was written — run it again"
 
 
 class _DryRunRollback(Exception):
@@ -84,62 +76,6 @@ def _recorded(options: dict[str, Any]) -> dict[str, Any]:
         else:
             kept[name] = value
     return kept
-
-
-def _machine() -> str:
-    """Where process ids mean something: the host, since its last boot, in this container's
-    process namespace (where there is /proc to say so). A run from elsewhere cannot be looked at."""
-    parts = [socket.gethostname()]
-    with contextlib.suppress(OSError):
-        parts.append("boot " + Path("/proc/sys/kernel/random/boot_id").read_text().strip())
-    with contextlib.suppress(OSError):  # "pid:[4026531836]"
-        parts.append("pidns " + os.readlink("/proc/self/ns/pid").strip("pid:[]"))
-    return " ".join(parts)
-
-
-def this_process() -> str:
-    """The machine and process id an import runs in, as kept in its run."""
-    return f"{_machine()}:{os.getpid()}"
-
-
-def _process_is_gone(process: str) -> bool | None:
-    """Whether the process ``machine:pid`` has ended: None when it cannot be told (elsewhere)."""
-    machine, _, pid_text = process.rpartition(":")
-    if machine != _machine() or not pid_text.isdigit():
-        return None
-    pid = int(pid_text)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False  # it runs, as another user
-    try:  # a killed process that its parent has not yet reaped is a zombie: gone too
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state in ("Z", "X")
-
-
-def mark_interrupted_runs() -> int:
-    """Mark "interrupted" every run left "running" by a process that is gone; how many."""
-    now = timezone.now()
-    marked = 0
-    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING).only(
-        "pk", "file_name", "process", "started_at"
-    ):
-        gone = _process_is_gone(run.process)
-        if gone is None:
-            gone = now - run.started_at > STALE_AFTER
-            why = f"it was still running after {STALE_AFTER.total_seconds() / 3600:g} hours, on another machine"
-        else:
-            why = "its process ended before it finished: killed, out of memory or the machine stopped"
-        if gone:
-            problem = Problem(run.file_name, None, None, INTERRUPTED.format(why=why))
-            marked += ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
-                status=ImportRun.Status.INTERRUPTED, problems=[problem.as_dict()]
-            )
-    return marked
 
 
 def _database_problem(error: DatabaseError, file_name: str) -> Problem:

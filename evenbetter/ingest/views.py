@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.models import User
+from evenbetter.indicators.runs import mark_interrupted_runs
 from evenbetter.indicators.selectors import can_import_data, import_runs_visible_to
 from evenbetter.ingest.forms import ImportUploadForm
-from evenbetter.ingest.runner import mark_interrupted_runs
 from evenbetter.ingest.services import ImportNotConfirmable, import_confirm, import_preview
 
 

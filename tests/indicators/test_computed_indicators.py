@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
 
 import pytest
 
 from evenbetter.indicators.computed import ComputedIndicators, Measured, all_computed, computed_refresh
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
+from evenbetter.indicators.runs import mark_interrupted_runs, this_process
 from evenbetter.indicators.store import IndicatorDefinition, StagedObservation
 from evenbetter.schools.models import School
 
@@ -63,3 +65,16 @@ def test_a_measure_that_breaks_is_recorded_as_failed_and_writes_nothing() -> Non
     assert run.status == ImportRun.Status.FAILED
     assert "the measure broke" in run.problems[0]["message"]
     assert not Observation.objects.filter(indicator__code="test_measure").exists()
+
+
+def test_a_computed_run_whose_process_died_shows_as_interrupted() -> None:
+    # Its process is kept like an import's, so a refresh killed before its commit is told
+    # apart from one still going.
+    run = computed_refresh(Counted(3.0))
+    assert run.process == this_process()
+    finished = subprocess.Popen(["true"])
+    finished.wait()
+    dead = f"{this_process().rpartition(':')[0]}:{finished.pid}"
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.RUNNING, process=dead)
+    assert mark_interrupted_runs() == 1
+    assert ImportRun.objects.get(pk=run.pk).status == ImportRun.Status.INTERRUPTED

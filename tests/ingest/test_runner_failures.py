@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evenbetter.indicators.models import ImportRun, Observation
+from evenbetter.indicators.runs import mark_interrupted_runs, this_process
 from evenbetter.ingest import runner
 from evenbetter.ingest.formats.generic import LongFile
-from evenbetter.ingest.runner import import_file, mark_interrupted_runs, this_process
+from evenbetter.ingest.runner import import_file
 
 pytestmark = pytest.mark.django_db
 
