@@ -21,8 +21,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from evenbetter.accounts.models import Role, User
-from evenbetter.analytics.risk import Outcome, RiskData, backtest, score
-from evenbetter.analytics.triggers import TriggerData, all_triggers, evaluate_triggers, trigger_states
+from evenbetter.analytics.risk.backtest import backtest
+from evenbetter.analytics.risk.scoring import score
+from evenbetter.analytics.risk.settings import Outcome, RiskData
+from evenbetter.analytics.triggers.evaluation import evaluate_triggers, trigger_states
+from evenbetter.analytics.triggers.framework import TriggerData, all_triggers
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
 from evenbetter.indicators.models import Indicator, Inspection, Observation
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting

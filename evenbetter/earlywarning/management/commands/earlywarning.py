@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from evenbetter.analytics.risk import backtest
+from evenbetter.analytics.risk.backtest import backtest
 from evenbetter.earlywarning.services import load_data, outcome_from_options, risk_run_create
 
 
