@@ -305,7 +305,7 @@ def planted_outcome(records: LocalRecords, *, seed: int, shuffle: bool = False) 
     records, so that a model that still "finds" them has learned something it should not.
     """
     shift = records.outcome_shift
-    ids = pd.unique(shift["school_id"])
+    ids = pd.unique(shift["school_id"].to_numpy())
     rng = np.random.default_rng(seed)
     baseline = pd.Series(rng.normal(65.0, 10.0, len(ids)), index=ids)
     owner = shift["school_id"]
