@@ -19,7 +19,8 @@ from _setup import django_with_fresh_database, peak_rss_mb
 
 def main() -> None:
     django_with_fresh_database("early-warning-real")
-    from evenbetter.analytics.risk import Outcome, backtest
+    from evenbetter.analytics.risk.backtest import backtest
+    from evenbetter.analytics.risk.settings import Outcome
     from evenbetter.demo.services import demo_import_indicators, demo_import_register
     from evenbetter.earlywarning.frames import load_data
     from evenbetter.indicators.models import Inspection, Observation

@@ -203,7 +203,7 @@ def demo_early_warning(*, with_backtest: bool) -> None:
 
     The demo's partnership records are generated, so its scores mix real and generated
     inputs; the run says so and the watch list shows it. No alerts are sent."""
-    from evenbetter.analytics.risk import Outcome
+    from evenbetter.analytics.risk.settings import Outcome
     from evenbetter.earlywarning.services import risk_run_create
 
     risk_run_create(outcome=Outcome(kind="inspection_below", grade=2), with_backtest=with_backtest, alert=False)

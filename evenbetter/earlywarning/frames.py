@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from evenbetter.analytics.risk import RiskData
-from evenbetter.analytics.triggers import TriggerData, evaluate_triggers, trigger_states
+from evenbetter.analytics.risk.settings import RiskData
+from evenbetter.analytics.triggers.evaluation import evaluate_triggers, trigger_states
+from evenbetter.analytics.triggers.framework import TriggerData
 from evenbetter.indicators.models import Indicator, Inspection, Observation
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import School

@@ -18,8 +18,11 @@ from django.db import transaction
 from django.urls import reverse
 
 from evenbetter.accounts.models import Role, User
-from evenbetter.analytics.risk import Outcome, backtest, score
-from evenbetter.analytics.triggers import all_triggers, evaluate_triggers
+from evenbetter.analytics.risk.backtest import backtest
+from evenbetter.analytics.risk.scoring import score
+from evenbetter.analytics.risk.settings import Outcome
+from evenbetter.analytics.triggers.evaluation import evaluate_triggers
+from evenbetter.analytics.triggers.framework import all_triggers
 from evenbetter.earlywarning.frames import load_data
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
 from evenbetter.indicators.models import Indicator

@@ -1,6 +1,7 @@
 """The early-warning risk model: outcomes and examples by hand, no leakage from the future,
-exact explanations, honest backtests beside baselines, and a planted signal recovered from
-the simulator's records."""
+exact explanations, honest backtests beside baselines, and a signal planted in indicator
+values recovered. (The same through the product, from simulated records written to the
+database and measured as real ones: tests/earlywarning/test_planted_signal.py.)"""
 
 from __future__ import annotations
 
@@ -10,53 +11,87 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evenbetter.analytics.risk import (
-    CROSS_VALIDATION,
-    RANKINGS,
-    TEMPORAL,
-    Backtest,
-    Outcome,
-    RiskData,
-    RiskModel,
-    RiskSettings,
-    backtest,
-    build_examples,
-    random_expectation,
-    ranking_metrics,
-    recall_at,
-    score,
-)
-from evenbetter.analytics.simulator import (
-    INDICATORS,
-    PLANTED_DIRECTIONS,
-    LocalRecords,
-    planted_risk_data,
-)
+from evenbetter.analytics.risk.backtest import Backtest, backtest
+from evenbetter.analytics.risk.examples import build_examples
+from evenbetter.analytics.risk.metrics import random_expectation, ranking_metrics, recall_at
+from evenbetter.analytics.risk.model import RiskModel
+from evenbetter.analytics.risk.scoring import score
+from evenbetter.analytics.risk.settings import CROSS_VALIDATION, RANKINGS, TEMPORAL, Outcome, RiskData, RiskSettings
 
 SIX_YEARS = ("2014/15", "2015/16", "2016/17", "2017/18", "2018/19", "2019/20")
-LEADING = tuple(name for name in INDICATORS if name != "outcome_shift")
-DIRECTIONS = PLANTED_DIRECTIONS
+# Leading indicators: how far a drifting school at full severity moves from its own level,
+# and which way is better. The rest of the values are noise.
+LEADING_SHIFTS = {"peers": -5.0, "board_meetings": -3.0, "vacancies": 2.5, "trust": -18.0}
+LEADING_SPREADS = {"peers": 2.0, "board_meetings": 1.2, "vacancies": 1.0, "trust": 6.0}
+LEADING = tuple(LEADING_SHIFTS)
+DIRECTIONS = {
+    "peers": "higher",
+    "board_meetings": "higher",
+    "vacancies": "lower",
+    "trust": "higher",
+    "noise_a": "higher",
+    "noise_b": "lower",
+    "attainment": "higher",
+}
 # Drifting schools' attainment falls by about 8 points; steady schools' moves by noise of
 # 1.5 a year, so a fall of 4 is rarely noise.
 ATTAINMENT_FALL = Outcome(kind="indicator_fall", indicator="attainment", fall=4, label="Attainment")
 
 
-# --- planted signal: the simulator's records ----------------------------------------------
+# --- planted signal: indicator values with a known story ----------------------------------
 
 
-def _planted(n: int = 1000, seed: int = 7) -> tuple[RiskData, LocalRecords]:
-    """Long observations from the simulator's leading indicators, plus an outcome indicator:
-    a baseline per school, noise, and the simulator's planted outcome shift."""
-    return planted_risk_data(n, SIX_YEARS, seed=seed, first_id=100001)
+def _planted(n: int = 1000, seed: int = 7) -> tuple[RiskData, pd.DataFrame]:
+    """Indicator values made directly (the model's inputs, not records to be measured):
+    15% of schools drift from an onset year, their leading indicators move at once and
+    their attainment falls by about 8 a year or two later; everyone else varies around
+    their own level. An FSM share unrelated to the drift. Returns the data and the drift
+    (``school_id``, ``onset_period``)."""
+    rng = np.random.default_rng(seed)
+    periods = len(SIX_YEARS)
+    ids = np.arange(100001, 100001 + n)
+    drifts = rng.random(n) < 0.15
+    onset = np.where(drifts, rng.integers(0, periods - 1, n), periods)
+    lead = rng.integers(1, 3, n)
+    severity = rng.uniform(0.6, 1.0, n)
+    year = np.arange(periods)[None, :]
+    drifting = (year >= onset[:, None]) * severity[:, None]
+    values = {}
+    for name, shift in LEADING_SHIFTS.items():
+        spread = LEADING_SPREADS[name]
+        own = rng.normal(0.0, spread, n)[:, None]
+        values[name] = 10.0 + own + rng.normal(0.0, spread / 2, (n, periods)) + drifting * shift
+    for name in ("noise_a", "noise_b"):
+        values[name] = rng.normal(50.0, 10.0, (n, periods))
+    fallen = (year >= (onset + lead)[:, None]) & drifts[:, None]
+    shift = np.where(fallen, np.minimum(0.0, -8.0 + rng.normal(0.0, 2.0, (n, periods))), 0.0)
+    values["attainment"] = rng.normal(65.0, 10.0, n)[:, None] + rng.normal(0.0, 1.5, (n, periods)) + shift
+    observations = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "school_id": np.repeat(ids, periods),
+                    "indicator": name,
+                    "period": np.tile(SIX_YEARS, n),
+                    "value": value.ravel(),
+                }
+            )
+            for name, value in values.items()
+        ],
+        ignore_index=True,
+    )
+    context = pd.DataFrame({"school_id": ids, "fsm": rng.uniform(2.0, 50.0, n)})
+    drift = pd.DataFrame({"school_id": ids[drifts], "onset_period": [SIX_YEARS[i] for i in onset[drifts]]})
+    return RiskData(observations=observations, directions=DIRECTIONS, context=context), drift
 
 
 @pytest.fixture(scope="module")
-def planted() -> tuple[RiskData, LocalRecords]:
+def planted() -> tuple[RiskData, pd.DataFrame]:
     return _planted()
 
 
 @pytest.fixture(scope="module")
-def planted_backtest(planted: tuple[RiskData, LocalRecords]) -> Backtest:
+def planted_backtest(planted: tuple[RiskData, pd.DataFrame]) -> Backtest:
     data, _ = planted
     return backtest(data, ATTAINMENT_FALL, random_state=0)
 
@@ -130,9 +165,9 @@ def test_report_shows_method_tables_and_the_published_anchor(planted_backtest: B
 
 
 def test_top_reasons_for_drifting_schools_name_the_planted_leading_indicators(
-    planted: tuple[RiskData, LocalRecords],
+    planted: tuple[RiskData, pd.DataFrame],
 ) -> None:
-    data, records = planted
+    data, drift = planted
     as_of = "2018/19"
     scores = score(data, ATTAINMENT_FALL, as_of=as_of, random_state=0)
     table = scores.table
@@ -140,7 +175,7 @@ def test_top_reasons_for_drifting_schools_name_the_planted_leading_indicators(
     assert table["rank"].tolist() == list(range(1, len(table) + 1))
     assert table["risk"].is_monotonic_decreasing
     assert (table["band"] == "high").sum() == 100 and (table["band"] == "raised").sum() == 100
-    drifting = set(records.drift.loc[records.drift["onset_period"] <= as_of, "school_id"])
+    drifting = set(drift.loc[drift["onset_period"] <= as_of, "school_id"])
     high = table[table["band"] == "high"]
     assert high["school_id"].isin(drifting).mean() > 0.75
     drifting_high = high[high["school_id"].isin(drifting)]
@@ -240,7 +275,7 @@ def test_features_do_not_change_when_the_future_does() -> None:
 
 
 def test_backtest_predictions_do_not_change_when_the_test_period_does(
-    planted: tuple[RiskData, LocalRecords],
+    planted: tuple[RiskData, pd.DataFrame],
 ) -> None:
     data, _ = planted
     periods = ["2016/17", "2017/18"]

@@ -15,21 +15,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evenbetter.analytics.triggers import (
+from evenbetter.analytics.triggers.evaluation import evaluate_triggers, trigger_states
+from evenbetter.analytics.triggers.framework import (
     ASSESSMENT_COLUMNS,
     LAGGING,
     LEADING,
     RESULT_COLUMNS,
-    Isolation,
     Snapshot,
     TriggerData,
     TriggerSettings,
     all_triggers,
-    evaluate_triggers,
     register_trigger,
-    robust_spread,
-    trigger_states,
 )
+from evenbetter.analytics.triggers.lagging import robust_spread
+from evenbetter.analytics.triggers.leading import Isolation
 
 P1, P2, P3, P4 = "2016/17", "2017/18", "2018/19", "2019/20"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -153,7 +152,6 @@ def test_the_api_keeps_to_its_own_description(world: World, system_lead: User, w
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", wsgi_app, headers=headers)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 17
-    started = time.monotonic()
     statuses: dict[str, set[int]] = {}
     for operation in operations:
         if operation.method.upper() == "DELETE":
@@ -163,4 +161,3 @@ def test_the_api_keeps_to_its_own_description(world: World, system_lead: User, w
     # The good answers were reached, not only refusals of bad input.
     for label in ("GET /api/v1/schools/", "GET /api/v1/observations/", "GET /api/v1/risk-scores/"):
         assert 200 in statuses[label], statuses[label]
-    assert time.monotonic() - started < 60

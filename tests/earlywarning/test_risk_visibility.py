@@ -35,9 +35,24 @@ def test_a_school_sees_its_own_score_and_reasons_and_never_anothers(
     assert own.context["score"].risk == 0.31
     assert b"Little contact with other schools" in own.content
     assert client_for("school_leader_a").get(reverse("school_risk", args=[school_b.pk])).status_code == 403
-    # Nor on the other school's ordinary page.
-    other_page = client_for("school_leader_a").get(school_b.get_absolute_url())
-    assert other_page.status_code == 200 and b"62%" not in other_page.content and b"/risk/" not in other_page.content
+
+
+def test_the_profile_shows_the_score_to_who_may_see_it_and_to_no_one_else(
+    client_for: Callable[[str], Client], risk_run: RiskRun, school_b: School
+) -> None:
+    # The profile is open to anyone who may read the school's public data, and has a risk
+    # section: the one page where the same URL must show the score to some and not others.
+    url = reverse("school_profile", args=[school_b.pk])
+    reason = f"Little contact with other schools ({school_b.name})".encode()
+    for persona in ("system_lead", "school_leader_b"):
+        page = client_for(persona).get(url)
+        assert page.status_code == 200, persona
+        assert b"Risk score 62%" in page.content and reason in page.content, persona
+    for persona in ("school_leader_a", "partnership_lead"):
+        page = client_for(persona).get(url)
+        assert page.status_code == 200, persona
+        assert b"Risk score" not in page.content and b"62%" not in page.content, persona
+        assert reason not in page.content, persona
 
 
 def test_every_view_of_risk_is_audited(

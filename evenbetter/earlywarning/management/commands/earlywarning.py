@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from evenbetter.analytics.risk import backtest
+from evenbetter.analytics.risk.backtest import backtest
 from evenbetter.earlywarning.frames import load_data
 from evenbetter.earlywarning.services import outcome_from_options, risk_run_create
 

@@ -1,0 +1,114 @@
+"""Early warning: which schools are likely to decline next, how sure we are, and why.
+
+Pure functions on pandas data frames; no Django. One module per job: ``settings`` (the
+outcome, the inputs, the knobs), ``examples`` (features as at a period), ``model``,
+``metrics``, ``backtest``, ``scoring`` (scores and their reasons).
+
+Everything reads the platform's generic **long** format, so the model runs on any
+authority's data, not only England's files:
+
+- ``observations``: ``school_id``, ``indicator``, ``period``, ``value``;
+- ``inspections`` (optional): ``school_id``, ``period``, ``grade`` (1 Outstanding .. 4 Inadequate);
+- ``extra_features`` (optional): ``school_id``, ``period``, ``feature``, ``value`` — trigger
+  states, family percentiles or anything else computed elsewhere;
+- ``context`` (optional): ``school_id``, ``fsm``, for the fairness report only.
+
+Periods are labels such as ``"2017/18"`` that sort oldest first as strings.
+
+What counts as decline is the authority's choice (:class:`Outcome`): the next inspection
+below a grade, or an indicator getting worse by at least so many units by the next period.
+
+**Nothing from the future.** :func:`build_examples` makes one row per school *as at* a
+period: the features read only rows whose period is at or before ``as_of`` (which
+indicators count as covered, too), the outcome only rows after it. A model trained on
+examples whose outcome is known and scored on schools as at today is then the model the
+system could really have had.
+
+**Explainable before clever.** Two models, both with per-school reasons in log-odds:
+
+- ``logistic``: median imputation with missing-value flags, standardised, logistic
+  regression; each feature's contribution is its coefficient times its standardised
+  distance from the training mean, so contributions plus ``base_log_odds`` are exactly
+  the model's log-odds;
+- ``boosting``: gradient-boosted trees; contributions by occlusion (set one feature to
+  the training median, see how far the log-odds move). That is an approximation: trees
+  interact, so the raw occlusion effects do not add up; the difference is shared out in
+  proportion to each effect's size so that the shown contributions do add up to the
+  log-odds minus ``base_log_odds`` (the log-odds of a school at every training median).
+
+``auto`` (the default) picks the one with the better average precision in a grouped
+cross-validation on the training data, and keeps the logistic model unless the trees
+are clearly better (``RiskSettings.prefer_logistic_margin``). Probabilities are
+calibrated (``CalibratedClassifierCV``: sigmoid, or isotonic once there are at least
+200 positives).
+
+**Honest evaluation.** :func:`backtest` trains on earlier outcome periods and tests on
+the next, beside baselines ranked on the same rows (random, worst current value, last
+period's outcome); with only one outcome period it falls back to cross-validation and
+says so. :meth:`Backtest.by_fsm_quintile` shows whether the model just learned
+disadvantage.
+
+Example
+-------
+>>> Outcome(kind="indicator_fall", indicator="reading_progress", fall=2, label="Reading progress").describe()
+'Reading progress falls by 2 or more by the next period'
+>>> Outcome(kind="inspection_below", grade=2).describe()
+'the next inspection is below Good'
+"""
+
+from __future__ import annotations
+
+# Callers import from the module that does the job; these names stay here so that code
+# written against the single module keeps working.
+from evenbetter.analytics.risk.backtest import Backtest, backtest
+from evenbetter.analytics.risk.examples import Examples, build_examples
+from evenbetter.analytics.risk.metrics import random_expectation, ranking_metrics, recall_at
+from evenbetter.analytics.risk.model import RiskModel
+from evenbetter.analytics.risk.scoring import Scores, score
+from evenbetter.analytics.risk.settings import (
+    CROSS_VALIDATION,
+    FAIRNESS_COLUMNS,
+    FEATURE_INFO_COLUMNS,
+    INDICATOR_FALL,
+    INSPECTION_BELOW,
+    METRICS,
+    MODEL_KINDS,
+    PUBLISHED_ANCHOR,
+    RANKINGS,
+    SCORE_COLUMNS,
+    TEMPORAL,
+    Outcome,
+    RiskData,
+    RiskSettings,
+)
+from evenbetter.vocabulary.directions import HIGHER, LOWER, NEITHER
+
+__all__ = [
+    "CROSS_VALIDATION",
+    "FAIRNESS_COLUMNS",
+    "FEATURE_INFO_COLUMNS",
+    "HIGHER",
+    "INDICATOR_FALL",
+    "INSPECTION_BELOW",
+    "LOWER",
+    "METRICS",
+    "MODEL_KINDS",
+    "NEITHER",
+    "PUBLISHED_ANCHOR",
+    "RANKINGS",
+    "SCORE_COLUMNS",
+    "TEMPORAL",
+    "Backtest",
+    "Examples",
+    "Outcome",
+    "RiskData",
+    "RiskModel",
+    "RiskSettings",
+    "Scores",
+    "backtest",
+    "build_examples",
+    "random_expectation",
+    "ranking_metrics",
+    "recall_at",
+    "score",
+]

@@ -1,0 +1,417 @@
+"""Examples: one row of features per school as at a period, read strictly from before the
+outcome, and the outcome itself (see the package docstring, "Nothing from the future")."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from evenbetter.analytics.risk.settings import (
+    _TOLERANCE,
+    FEATURE_INFO_COLUMNS,
+    INDICATOR_FALL,
+    Outcome,
+    RiskData,
+    RiskSettings,
+)
+from evenbetter.vocabulary.directions import HIGHER, LOWER, NEITHER
+from evenbetter.vocabulary.periods import start_year
+
+# --- The inputs, checked once ----------------------------------------------------------
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} has no column {', '.join(missing)}; it needs {', '.join(columns)}")
+
+
+@dataclass(frozen=True, eq=False)
+class _Frames:
+    """The inputs with periods as strings and values as floats; later duplicates win."""
+
+    observations: pd.DataFrame
+    inspections: pd.DataFrame
+    extra: pd.DataFrame
+    directions: Mapping[str, str]
+    periods: list[str]
+
+    @classmethod
+    def of(cls, data: RiskData) -> _Frames:
+        _require(data.observations, ["school_id", "indicator", "period", "value"], "observations")
+        observations = pd.DataFrame(
+            {
+                "school_id": data.observations["school_id"].to_numpy(),
+                "indicator": data.observations["indicator"].astype(str).to_numpy(),
+                "period": data.observations["period"].astype(str).to_numpy(),
+                "value": pd.to_numeric(data.observations["value"], errors="coerce").to_numpy(dtype=float),
+            }
+        )
+        observations = observations[observations["value"].notna()]
+        observations = observations.drop_duplicates(["school_id", "indicator", "period"], keep="last")
+        if data.inspections is not None:
+            _require(data.inspections, ["school_id", "period", "grade"], "inspections")
+            inspections = pd.DataFrame(
+                {
+                    "school_id": data.inspections["school_id"].to_numpy(),
+                    "period": data.inspections["period"].astype(str).to_numpy(),
+                    "grade": pd.to_numeric(data.inspections["grade"], errors="coerce").to_numpy(dtype=float),
+                }
+            )
+            inspections = inspections[inspections["grade"].between(1, 4)]
+        else:
+            inspections = pd.DataFrame(
+                {
+                    "school_id": pd.Series(dtype="int64"),
+                    "period": pd.Series(dtype="str"),
+                    "grade": pd.Series(dtype="float64"),
+                }
+            )
+        if data.extra_features is not None:
+            _require(data.extra_features, ["school_id", "period", "feature", "value"], "extra_features")
+            extra = pd.DataFrame(
+                {
+                    "school_id": data.extra_features["school_id"].to_numpy(),
+                    "period": data.extra_features["period"].astype(str).to_numpy(),
+                    "feature": data.extra_features["feature"].astype(str).to_numpy(),
+                    "value": pd.to_numeric(data.extra_features["value"], errors="coerce").to_numpy(dtype=float),
+                }
+            )
+            extra = extra[extra["value"].notna()].drop_duplicates(["school_id", "period", "feature"], keep="last")
+        else:
+            extra = pd.DataFrame(
+                {
+                    "school_id": pd.Series(dtype="int64"),
+                    "period": pd.Series(dtype="str"),
+                    "feature": pd.Series(dtype="str"),
+                    "value": pd.Series(dtype="float64"),
+                }
+            )
+        periods = sorted(
+            set(observations["period"].tolist()) | set(inspections["period"].tolist()) | set(extra["period"].tolist())
+        )
+        return cls(observations, inspections, extra, dict(data.directions), periods)
+
+    def timeline(self, as_of: str) -> list[str]:
+        return sorted({*self.periods, as_of})
+
+    def previous(self, period: str) -> str | None:
+        earlier = [p for p in self.periods if p < period]
+        return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True, eq=False)
+class Examples:
+    """One row per school as at ``as_of``.
+
+    ``X``: features, indexed by ``school_id``, from rows with period ≤ ``as_of`` only.
+    ``y``: 1 declined, 0 did not, NaN unknown (same index as ``X``).
+    ``feature_info``: ``feature``, ``source`` (the indicator or feature it comes from),
+    ``kind`` (level, change, inspection, extra), ``direction`` (which way is better for the
+    source), ``description`` (plain words).
+    ``baselines``: per school, what the simple rankings of :func:`backtest` read, higher =
+    riskier: ``worst_current`` (the outcome indicator's current value, worst first, or the
+    current inspection grade) and ``last_outcome`` (1 when the school already declined by
+    the same definition last period, or its current grade is already below the threshold).
+    """
+
+    X: pd.DataFrame
+    y: pd.Series
+    as_of: str
+    outcome_period: str | None
+    feature_info: pd.DataFrame
+    baselines: pd.DataFrame
+
+
+def _start_year(period: str) -> int | None:
+    try:
+        return start_year(period)
+    except ValueError:
+        return None
+
+
+def _latest_and_change(wide: np.ndarray, end: int, staleness: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's latest value among columns end - staleness .. end, and its change from the
+    column just before the one it came from (NaN when either is missing)."""
+    rows = wide.shape[0]
+    if rows == 0:
+        return np.zeros(0), np.zeros(0)
+    low = max(0, end - staleness)
+    known = ~np.isnan(wide[:, low : end + 1])
+    has = known.any(axis=1)
+    last = low + known.shape[1] - 1 - np.argmax(known[:, ::-1], axis=1)
+    row = np.arange(rows)
+    level = np.where(has, wide[row, last], np.nan)
+    before = np.where(has & (last >= 1), wide[row, np.maximum(last - 1, 0)], np.nan)
+    return level, level - before
+
+
+def _cube(frame: pd.DataFrame, key: str, keys: list[str], schools: pd.Index, timeline: list[str]) -> np.ndarray:
+    """A (keys, schools, periods) array of ``value`` from a long frame; NaN where no row."""
+    cube = np.full((len(keys), len(schools), len(timeline)), np.nan)
+    if len(frame) and len(keys):
+        k = pd.Index(keys).get_indexer(pd.Index(frame[key]))
+        s = schools.get_indexer(pd.Index(frame["school_id"]))
+        p = pd.Index(timeline).get_indexer(pd.Index(frame["period"]))
+        found = (k >= 0) & (s >= 0) & (p >= 0)
+        cube[k[found], s[found], p[found]] = frame["value"].to_numpy(dtype=float)[found]
+    return cube
+
+
+def build_examples(
+    data: RiskData,
+    outcome: Outcome,
+    *,
+    as_of: str,
+    outcome_period: str | None = None,
+    settings: RiskSettings | None = None,
+) -> Examples:
+    """Features as at ``as_of`` for every school with any record by then, and the outcome.
+
+    Features (each read from periods ≤ ``as_of`` only):
+
+    - ``level:<indicator>``: the value at ``as_of``, or the latest within ``max_staleness``
+      periods before it; ``change:<indicator>``: its change from the period before that
+      value's. Only indicators that at least ``min_coverage`` of the schools have, as at
+      ``as_of``, become features (the outcome indicator too: its current level and change
+      are known at ``as_of``).
+    - ``inspection:grade``, ``inspection:years_since``: the latest inspection by ``as_of``
+      (the worse grade if two fall in one period) and the years since it.
+    - ``extra:<feature>``: each extra feature's latest value by ``as_of``.
+
+    The outcome: ``indicator_fall`` compares the indicator at ``outcome_period`` (default:
+    the first period after ``as_of`` with a value of it) with its latest value at ``as_of``
+    (the same value as the level feature); ``inspection_below`` reads the first inspection
+    after ``as_of`` (and not after ``outcome_period`` when given): 1 when its grade is worse
+    than ``outcome.grade``. Schools whose outcome is unknown (no later value, no later
+    inspection) have NaN: they are left out of training and evaluation, never counted as 0.
+    """
+    settings = settings or RiskSettings()
+    frames = _Frames.of(data)
+    return _build(frames, outcome, str(as_of), None if outcome_period is None else str(outcome_period), settings)
+
+
+def _build(
+    frames: _Frames, outcome: Outcome, as_of: str, outcome_period: str | None, settings: RiskSettings
+) -> Examples:
+    if outcome_period is not None and outcome_period <= as_of:
+        raise ValueError(f"the outcome period {outcome_period} must come after as_of {as_of}")
+    timeline = frames.timeline(as_of)
+    end = timeline.index(as_of)
+    past = frames.observations[frames.observations["period"] <= as_of]
+    past_inspections = frames.inspections[frames.inspections["period"] <= as_of]
+    past_extra = frames.extra[frames.extra["period"] <= as_of]
+    ids = pd.unique(
+        np.concatenate(
+            [
+                past["school_id"].to_numpy(dtype=object),
+                past_inspections["school_id"].to_numpy(dtype=object),
+                past_extra["school_id"].to_numpy(dtype=object),
+            ]
+        )
+    )
+    schools = pd.Index(sorted(ids.tolist()), name="school_id")
+    n = len(schools)
+    columns: dict[str, np.ndarray] = {}
+    info: list[dict[str, str]] = []
+
+    def covered(values: np.ndarray) -> bool:
+        return n > 0 and float((~np.isnan(values)).mean()) >= settings.min_coverage
+
+    indicators = sorted(past["indicator"].unique().tolist())
+    cube = _cube(past, "indicator", indicators, schools, timeline[: end + 1])
+    for i, indicator in enumerate(indicators):
+        direction = frames.directions.get(indicator, NEITHER)
+        level, change = _latest_and_change(cube[i], end, settings.max_staleness)
+        if covered(level):
+            columns[f"level:{indicator}"] = level
+            info.append(
+                {
+                    "feature": f"level:{indicator}",
+                    "source": indicator,
+                    "kind": "level",
+                    "direction": direction,
+                    "description": f"{indicator}: latest value",
+                }
+            )
+        if covered(change):
+            columns[f"change:{indicator}"] = change
+            info.append(
+                {
+                    "feature": f"change:{indicator}",
+                    "source": indicator,
+                    "kind": "change",
+                    "direction": direction,
+                    "description": f"{indicator}: change on the period before",
+                }
+            )
+
+    grade, years_since = _latest_inspection(past_inspections, schools, as_of, timeline)
+    if covered(grade):
+        columns["inspection:grade"] = grade
+        columns["inspection:years_since"] = years_since
+        info.append(
+            {
+                "feature": "inspection:grade",
+                "source": "inspection",
+                "kind": "inspection",
+                "direction": LOWER,
+                "description": "latest inspection grade (1 Outstanding .. 4 Inadequate)",
+            }
+        )
+        info.append(
+            {
+                "feature": "inspection:years_since",
+                "source": "inspection",
+                "kind": "inspection",
+                "direction": NEITHER,
+                "description": "years since the latest inspection",
+            }
+        )
+
+    # Extra features were chosen by whoever computed them: kept whatever their coverage.
+    latest_extra = past_extra.sort_values("period", kind="stable").drop_duplicates(
+        ["school_id", "feature"], keep="last"
+    )
+    for name, rows in latest_extra.groupby("feature", sort=True):
+        values = np.full(n, np.nan)
+        values[schools.get_indexer(pd.Index(rows["school_id"]))] = rows["value"].to_numpy(dtype=float)
+        columns[f"extra:{name}"] = values
+        info.append(
+            {
+                "feature": f"extra:{name}",
+                "source": str(name),
+                "kind": "extra",
+                "direction": NEITHER,
+                "description": f"{name}: latest value",
+            }
+        )
+
+    X = pd.DataFrame(columns, index=schools, dtype=float)
+    if outcome.kind == INDICATOR_FALL:
+        y, outcome_period, baselines = _indicator_fall(
+            frames, outcome, schools, as_of, outcome_period, timeline, settings
+        )
+    else:
+        y, baselines = _inspection_below(frames, outcome, schools, as_of, outcome_period, grade)
+    return Examples(
+        X=X,
+        y=pd.Series(y, index=schools, name="outcome", dtype=float),
+        as_of=as_of,
+        outcome_period=outcome_period,
+        feature_info=pd.DataFrame(info, columns=FEATURE_INFO_COLUMNS),
+        baselines=baselines,
+    )
+
+
+def _latest_inspection(
+    inspections: pd.DataFrame, schools: pd.Index, as_of: str, timeline: list[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    grade = np.full(len(schools), np.nan)
+    years = np.full(len(schools), np.nan)
+    if inspections.empty:
+        return grade, years
+    latest = inspections.sort_values(["period", "grade"], kind="stable").drop_duplicates("school_id", keep="last")
+    where = schools.get_indexer(pd.Index(latest["school_id"]))
+    found = where >= 0
+    grade[where[found]] = latest["grade"].to_numpy(dtype=float)[found]
+    now = _start_year(as_of)
+    periods = latest["period"].to_numpy(dtype=object)[found]
+    starts = [_start_year(str(period)) for period in periods]
+    if now is not None and all(start is not None for start in starts):
+        years[where[found]] = [now - int(start) for start in starts if start is not None]
+    else:
+        # Labels that are not academic years: count periods on the data's own timeline.
+        position = {period: i for i, period in enumerate(timeline)}
+        years[where[found]] = [position[as_of] - position[str(period)] for period in periods]
+    return grade, years
+
+
+def _indicator_fall(
+    frames: _Frames,
+    outcome: Outcome,
+    schools: pd.Index,
+    as_of: str,
+    outcome_period: str | None,
+    timeline: list[str],
+    settings: RiskSettings,
+) -> tuple[np.ndarray, str | None, pd.DataFrame]:
+    rows = frames.observations[frames.observations["indicator"] == outcome.indicator]
+    if rows.empty:
+        raise ValueError(f"the outcome indicator {outcome.indicator!r} has no values")
+    if outcome_period is None:
+        later = sorted(p for p in rows["period"].unique().tolist() if p > as_of)
+        outcome_period = later[0] if later else None
+    end = timeline.index(as_of)
+    past = rows[rows["period"] <= as_of]
+    level, change = _latest_and_change(
+        _cube(past, "indicator", [outcome.indicator], schools, timeline[: end + 1])[0], end, settings.max_staleness
+    )
+    future = np.full(len(schools), np.nan)
+    if outcome_period is not None:
+        then = rows[rows["period"] == outcome_period]
+        where = schools.get_indexer(pd.Index(then["school_id"]))
+        found = where >= 0
+        future[where[found]] = then["value"].to_numpy(dtype=float)[found]
+    sign = 1.0 if outcome.direction == HIGHER else -1.0
+    # How much worse it got: positive is decline, whichever way the indicator runs.
+    worse = sign * (level - future)
+    y = np.where(np.isnan(worse), np.nan, (worse >= outcome.fall - _TOLERANCE).astype(float))
+    declined_before = -sign * change >= outcome.fall - _TOLERANCE
+    baselines = pd.DataFrame(
+        {"worst_current": -sign * level, "last_outcome": declined_before.astype(float)}, index=schools
+    )
+    return y, outcome_period, baselines
+
+
+def _inspection_below(
+    frames: _Frames,
+    outcome: Outcome,
+    schools: pd.Index,
+    as_of: str,
+    outcome_period: str | None,
+    current_grade: np.ndarray,
+) -> tuple[np.ndarray, pd.DataFrame]:
+    if frames.inspections.empty:
+        raise ValueError("an inspection_below outcome needs inspections")
+    later = frames.inspections[frames.inspections["period"] > as_of]
+    if outcome_period is not None:
+        later = later[later["period"] <= outcome_period]
+    # The first inspection after as_of; two in one period (no dates to order them): the worse.
+    first = later.sort_values(["period", "grade"], ascending=[True, False], kind="stable").drop_duplicates(
+        "school_id", keep="first"
+    )
+    y = np.full(len(schools), np.nan)
+    where = schools.get_indexer(pd.Index(first["school_id"]))
+    found = where >= 0
+    y[where[found]] = (first["grade"].to_numpy(dtype=float)[found] > outcome.grade).astype(float)
+    baselines = pd.DataFrame(
+        {"worst_current": current_grade, "last_outcome": (current_grade > outcome.grade).astype(float)},
+        index=schools,
+    )
+    return y, baselines
+
+
+def _candidate_periods(frames: _Frames, outcome: Outcome) -> list[str]:
+    """Periods an outcome can be read in, with an earlier period to stand at, and not before
+    the first period with any indicator or extra feature (there would be nothing to learn from)."""
+    if outcome.kind == INDICATOR_FALL:
+        periods = frames.observations.loc[frames.observations["indicator"] == outcome.indicator, "period"]
+    else:
+        periods = frames.inspections["period"]
+    firsts = [frame["period"].min() for frame in (frames.observations, frames.extra) if len(frame)]
+    first = min(firsts) if firsts else None
+    chosen = []
+    for period in sorted(set(periods.tolist())):
+        before = frames.previous(period)
+        if before is not None and first is not None and before >= first:
+            chosen.append(period)
+    return chosen
+
+
+def _known(examples: Examples) -> tuple[pd.DataFrame, pd.Series]:
+    known = examples.y.notna()
+    return examples.X.loc[known], examples.y.loc[known]
