@@ -61,6 +61,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
+    "evenbetter.pages",
     "evenbetter.accounts",
     "evenbetter.schools",
     "evenbetter.indicators",

@@ -1,19 +1,17 @@
-"""Writes of the API: making and revoking tokens, and the audit of risk seen through it."""
+"""Writes of the API: making and revoking tokens. (Risk seen through it is audited by
+``earlywarning.selectors.risk_read`` and ``risk_reads_record``, as everywhere.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
 
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
-from evenbetter.accounts.models import AuditEvent, User
+from evenbetter.accounts.models import User
 from evenbetter.api.models import ApiToken
-from evenbetter.earlywarning.models import RiskScore
 
 TOKEN_PREFIX = "eb_"  # noqa: S105 - what every token starts with, not a secret
 SHOWN_CHARACTERS = 11  # "eb_" and eight random characters
@@ -67,21 +65,3 @@ def token_find(raw: str) -> ApiToken | None:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
     return token
-
-
-def risk_views_record(*, request: HttpRequest, user: User, scores: Iterable[RiskScore]) -> int:
-    """One RISK_VIEW line of the audit log for each school whose score a response carries, as
-    the school's risk page writes one (``earlywarning.views.school_risk_view``)."""
-    path = request.get_full_path()[:300]
-    events = [
-        AuditEvent(
-            user=user,
-            action=AuditEvent.Action.RISK_VIEW,
-            school_id=score.school_id,
-            detail={"score": score.pk, "risk": score.risk, "via": "api"},
-            path=path,
-        )
-        for score in scores
-    ]
-    AuditEvent.objects.bulk_create(events)
-    return len(events)

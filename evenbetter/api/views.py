@@ -21,9 +21,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from evenbetter.accounts.models import AuditEvent, User
+from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import scope_of
-from evenbetter.accounts.services import audit_record
 from evenbetter.api import serializers as api
 from evenbetter.api.models import ApiToken
 from evenbetter.api.selectors import (
@@ -36,9 +35,9 @@ from evenbetter.api.selectors import (
     observations_visible_to,
     who_asked_shown_condition,
 )
-from evenbetter.api.services import risk_views_record, token_create, token_revoke
+from evenbetter.api.services import token_create, token_revoke
 from evenbetter.benchmarks.selectors import family_of_school, school_benchmarks
-from evenbetter.earlywarning.selectors import can_see_risk_of, current_run, school_risk
+from evenbetter.earlywarning.selectors import can_see_risk_of, current_run, risk_read, risk_reads_record
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.selectors import can_import_data, import_runs_visible_to
 from evenbetter.ingest.runner import import_file
@@ -179,14 +178,7 @@ class SchoolViewSet(viewsets.GenericViewSet):
         school = get_object_or_404(School, pk=int(pk))
         if not can_see_risk_of(request.user, school):
             raise PermissionDenied("A school's risk is seen by the school itself and the leads who see it in full.")
-        score = school_risk(user=request.user, school=school)
-        audit_record(
-            request=request._request,
-            user=_signed_in(request),
-            action=AuditEvent.Action.RISK_VIEW,
-            school=school,
-            detail={"score": score.pk if score else None, "risk": score.risk if score else None, "via": "api"},
-        )
+        score = risk_read(request=request._request, user=_signed_in(request), school=school, via="api")
         data = {"school": school.pk, "run": current_run(), "score": score}
         return Response(api.SchoolRiskSerializer(data).data)
 
@@ -279,7 +271,7 @@ class RiskScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
-        risk_views_record(request=request._request, user=_signed_in(request), scores=page)
+        risk_reads_record(request=request._request, user=_signed_in(request), scores=page, via="api")
         return self.get_paginated_response(api.RiskScoreSerializer(page, many=True).data)
 
 

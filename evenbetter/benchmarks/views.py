@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -17,9 +17,9 @@ from evenbetter.analytics.families import nearby_like_us
 from evenbetter.benchmarks.forms import ComparatorSetForm, ExplorerForm
 from evenbetter.benchmarks.frames import context_frame
 from evenbetter.benchmarks.models import ComparatorSet
+from evenbetter.benchmarks.panels import comparator_from_request
 from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
-    comparator_sets_visible_to,
     explorable_indicators,
     explorer_distribution,
     family_of_school,
@@ -35,19 +35,6 @@ from evenbetter.indicators.models import Indicator
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to, visible_school
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import phases_visible_to
-
-
-def comparator_from_request(request: HttpRequest, school: School) -> ComparatorSet | None:
-    """The comparator set asked for in ``?compare=``, if the user may see it; None for the family."""
-    wanted = request.GET.get("compare", "")
-    if not wanted or wanted == "family":
-        return None
-    if not wanted.isdigit():
-        raise Http404("No such comparator set.")
-    comparator = comparator_sets_visible_to(request.user, school).filter(pk=int(wanted)).first()
-    if comparator is None:
-        raise Http404("No such comparator set for this school.")
-    return comparator
 
 
 @login_required

@@ -3,15 +3,23 @@
 DESIGN.md: a system lead sees every school's risk; a partnership lead its current member
 schools'; a school leader their own school's, with the reasons (no decision about
 schools without schools); a governor their own school's, read-only. No school ever sees
-another school's risk, and partner agencies see none. Every view of risk is audited by
-the views (``accounts.services.audit_record``).
+another school's risk, and partner agencies see none. Every read of a school's risk that
+a person sees goes through ``risk_read`` (one school) or ``risk_reads_record`` (a list),
+which write its line of the audit log, with the same details wherever it was read.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Iterable
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from evenbetter.accounts.models import AuditEvent, User
 from evenbetter.accounts.selectors import AnyUser, scope_of
+from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
@@ -82,6 +90,49 @@ def school_risk(*, user: AnyUser, school: School) -> RiskScore | None:
     if run is None:
         return None
     return risk_visible_to(user).filter(run=run, school=school).first()
+
+
+RISK_REFUSED = "A school's risk is seen by the school itself and the leads who see it in full."
+
+
+def _risk_detail(score: RiskScore | None, via: str) -> dict[str, Any]:
+    """The one shape of a risk view's audit detail: which score, what it said, where it was seen."""
+    return {"score": score.pk if score else None, "risk": score.risk if score else None, "via": via}
+
+
+def risk_read(*, request: HttpRequest, school: School, via: str, user: User | None = None) -> RiskScore | None:
+    """The school's latest score as the reader may see it (None before any run, or when the
+    school has none), with the view written to the audit log: a view of the school's risk is
+    audited whether or not it has a score. ``via`` says where it was seen ("risk page",
+    "profile", "api"); ``user`` is for the API, whose token user the request may not carry.
+    Refuses (PermissionDenied) a reader who may not see the school's risk: callers check
+    ``can_see_risk_of`` first, to show a page's own refusal."""
+    reader: AnyUser = user if user is not None else request.user
+    if not can_see_risk_of(reader, school):
+        raise PermissionDenied(RISK_REFUSED)
+    score = school_risk(user=reader, school=school)
+    audit_record(
+        request=request, user=user, action=AuditEvent.Action.RISK_VIEW, school=school, detail=_risk_detail(score, via)
+    )
+    return score
+
+
+def risk_reads_record(*, request: HttpRequest, user: User, scores: Iterable[RiskScore], via: str) -> int:
+    """One RISK_VIEW line for each school whose score a list carries (the API's pages of
+    scores), with the same details as ``risk_read``. The scores come from ``risk_visible_to``."""
+    path = request.get_full_path()[:300]
+    events = [
+        AuditEvent(
+            user=user,
+            action=AuditEvent.Action.RISK_VIEW,
+            school_id=score.school_id,
+            detail=_risk_detail(score, via),
+            path=path,
+        )
+        for score in scores
+    ]
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
 
 
 def school_risk_history(*, user: AnyUser, school: School) -> QuerySet[RiskScore]:

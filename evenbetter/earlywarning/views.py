@@ -16,14 +16,15 @@ from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
 from evenbetter.earlywarning.selectors import (
+    RISK_REFUSED,
     can_decide_about,
     can_respond_for,
     can_see_risk_of,
     can_see_watch_list,
     current_run,
+    risk_read,
     school_decisions,
     school_responses,
-    school_risk,
     school_risk_history,
     watch_list_scores,
 )
@@ -72,20 +73,14 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
 def _risk_school(request: HttpRequest, pk: int) -> School:
     school = get_object_or_404(School, pk=pk)
     if not can_see_risk_of(request.user, school):
-        raise PermissionDenied("A school's risk is seen by the school itself and the leads who see it in full.")
+        raise PermissionDenied(RISK_REFUSED)
     return school
 
 
 @login_required
 def school_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
     school = _risk_school(request, pk)
-    score = school_risk(user=request.user, school=school)
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.RISK_VIEW,
-        school=school,
-        detail={"score": score.pk if score else None, "risk": score.risk if score else None},
-    )
+    score = risk_read(request=request, school=school, via="risk page")
     return render(
         request,
         "earlywarning/school_risk.html",

@@ -151,3 +151,12 @@ def inspections_of_school_visible_to(user: AnyUser, school: School) -> QuerySet[
     if school_access(user, school) == SchoolAccess.NONE:
         return Inspection.objects.none()
     return Inspection.objects.filter(school=school).order_by("-inspected_on", "-as_at")
+
+
+def generated_values_of(school: School) -> set[tuple[int, str]]:
+    """(indicator, period) of the school's values that came from generated (demo) records."""
+    return set(
+        Observation.objects.filter(school=school, import_run__options__generated=True).values_list(
+            "indicator_id", "period"
+        )
+    )

@@ -2,54 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from evenbetter.accounts.exports import table_response
-from evenbetter.accounts.models import AuditEvent
-from evenbetter.accounts.selectors import scope_of
-from evenbetter.accounts.services import audit_record
-from evenbetter.benchmarks.selectors import (
-    can_manage_comparator_sets,
-    comparator_sets_visible_to,
-    family_of_school,
-    group_outcomes,
-    school_benchmarks,
-    school_strengths,
-)
-from evenbetter.benchmarks.views import comparator_from_request
-from evenbetter.earlywarning.selectors import can_see_risk_of
-from evenbetter.indicators.models import Dispute, Indicator
-from evenbetter.indicators.selectors import (
-    IndicatorSeries,
-    disputes_visible_to,
-    inspections_of_school_visible_to,
-    school_indicator_series,
-)
-from evenbetter.partnerships.selectors import (
-    can_record_for_school,
-    can_record_meeting,
-    can_see_network_of_locality,
-    can_see_network_of_partnership,
-    network_picture,
-    partnership_actions,
-    partnership_health,
-    partnership_meetings,
-    school_contact_summary,
-    school_contacts,
-    shared_actions_of_school,
-    team_around_school,
-)
-from evenbetter.practice.selectors import published_items
+from evenbetter.pages.registry import panels_for, scripts_of
 from evenbetter.schools.access import (
     SchoolAccess,
     localities_visible_to,
@@ -115,12 +77,13 @@ def school_detail_by_id_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _school_page(request: HttpRequest, school: School) -> HttpResponse:
+    """The register's own parts (facts, localities, partnerships), then the panels the
+    feature apps register for page "school" (``evenbetter.pages``)."""
     access = school_access(request.user, school)
     if access == SchoolAccess.NONE:
         raise PermissionDenied("Your account does not give you access to this school.")
     visible_localities = localities_visible_to(request.user)
-    comparator = comparator_from_request(request, school)
-    benchmarks = school_benchmarks(user=request.user, school=school, comparator=comparator)
+    panels = panels_for("school", request, school)
     return render(
         request,
         "schools/school_detail.html",
@@ -131,49 +94,16 @@ def _school_page(request: HttpRequest, school: School) -> HttpResponse:
             "localities": school.localities.all(),
             "visible_locality_ids": set(visible_localities.values_list("pk", flat=True)),
             "memberships": school_partnership_memberships(user=request.user, school=school),
-            "indicator_domains": _by_domain(school_indicator_series(user=request.user, school=school)),
-            "inspections": inspections_of_school_visible_to(request.user, school),
-            "can_flag": school.pk in scope_of(request.user).school_ids,
-            "disputed_ids": set(
-                disputes_visible_to(request.user)
-                .filter(observation__school=school, status=Dispute.Status.OPEN)
-                .values_list("observation_id", flat=True)
-            ),
-            "benchmark_charts": [
-                (entry, f"bench-{entry.indicator.code}", entry.chart_data(school.name))
-                for entry in benchmarks
-                if entry.indicator.headline
-            ],
-            "benchmark_others": [entry for entry in benchmarks if not entry.indicator.headline],
-            "comparator": comparator,
-            "comparator_sets": comparator_sets_visible_to(request.user, school),
-            "can_manage_comparators": can_manage_comparator_sets(request.user, school),
-            "strengths": school_strengths(user=request.user, school=school),
-            "family": family_of_school(user=request.user, school=school, limit=8),
-            "contact_summary": school_contact_summary(user=request.user, school=school),
-            "contacts": school_contacts(user=request.user, school=school, limit=8),
-            "can_record_for_school": can_record_for_school(request.user, school),
-            "team_around": team_around_school(user=request.user, school=school),
-            "shared_actions": shared_actions_of_school(user=request.user, school=school),
-            "can_see_risk": can_see_risk_of(request.user, school),
-            "today": timezone.localdate(),
-            "practice_shared": published_items(request.user).filter(schools=school).prefetch_related("areas")[:10],
+            "panels": panels,
+            "panel_scripts": scripts_of(panels),
         },
     )
 
 
 def _profile(request: HttpRequest, pk: int) -> Profile:
-    """The profile as the reader may see it; showing its risk section is audited, as the risk page is."""
-    school = visible_school(request, pk)
-    profile = profile_of(request.user, school)
-    if profile.risk is not None:
-        audit_record(
-            request=request,
-            action=AuditEvent.Action.RISK_VIEW,
-            school=school,
-            detail={"score": profile.risk.score_id, "risk": profile.risk.risk, "via": "profile"},
-        )
-    return profile
+    """The profile as the reader may see it; its early-warning section audits its read of the
+    risk, as the risk page does."""
+    return profile_of(request, visible_school(request, pk))
 
 
 @login_required
@@ -195,30 +125,6 @@ def school_profile_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class DomainPanel:
-    name: str
-    headline: list[IndicatorSeries]
-    others: list[IndicatorSeries]
-
-
-def _by_domain(series: list[IndicatorSeries]) -> list[DomainPanel]:
-    """Indicators by domain: the headline ones charted, the rest listed beneath."""
-    labels = dict(Indicator.Domain.choices)
-    grouped: dict[str, list[IndicatorSeries]] = {}
-    for entry in series:
-        grouped.setdefault(entry.indicator.domain, []).append(entry)
-    order = list(labels)
-    return [
-        DomainPanel(
-            labels[domain],
-            [s for s in grouped[domain] if s.indicator.headline],
-            [s for s in grouped[domain] if not s.indicator.headline],
-        )
-        for domain in sorted(grouped, key=order.index)
-    ]
-
-
 @login_required
 def locality_list_view(request: HttpRequest) -> HttpResponse:
     localities = localities_with_counts(user=request.user)
@@ -238,7 +144,6 @@ def locality_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "locality": locality,
             "schools": locality_schools(user=request.user, locality=locality),
-            "can_see_network": can_see_network_of_locality(request.user, locality),
         },
     )
 
@@ -264,27 +169,13 @@ def partnership_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     if not partnerships_visible_to(request.user).filter(pk=partnership.pk).exists():
         raise PermissionDenied("Your account does not give you access to this partnership.")
     memberships = partnership_memberships(user=request.user, partnership=partnership)
-    current = [m for m in memberships if m.left_on is None]
-    today = timezone.localdate()
-    actions = list(
-        partnership_actions(user=request.user, partnership=partnership, since=today - dt.timedelta(days=365))
-    )
-    member_schools = School.objects.filter(pk__in=[m.school_id for m in current])
     return render(
         request,
         "schools/partnership_detail.html",
         {
             "partnership": partnership,
-            "current": current,
+            "current": [m for m in memberships if m.left_on is None],
             "past": [m for m in memberships if m.left_on is not None],
-            "outcomes": group_outcomes(user=request.user, schools=member_schools),
-            "health": partnership_health(user=request.user, partnership=partnership),
-            "meetings": partnership_meetings(user=request.user, partnership=partnership)[:12],
-            "actions": actions,
-            "overdue_actions": [a for a in actions if a.is_overdue(today)],
-            "can_record_meeting": can_record_meeting(request.user, partnership),
-            "network": network_picture(member_schools)
-            if can_see_network_of_partnership(request.user, partnership)
-            else None,
+            "panels": panels_for("partnership", request, partnership),
         },
     )

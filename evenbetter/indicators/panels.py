@@ -1,0 +1,256 @@
+"""The indicators' panels: on the school page, its inspections (in the Pupils card) and every
+indicator over time; in the profile, the school's facts and its trends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from reportlab.platypus import Table
+from reportlab.platypus.flowables import Flowable
+
+from evenbetter.accounts.selectors import AnyUser, scope_of
+from evenbetter.indicators.models import Dispute, Indicator
+from evenbetter.indicators.selectors import (
+    IndicatorSeries,
+    disputes_visible_to,
+    generated_values_of,
+    inspections_of_school_visible_to,
+    school_indicator_series,
+)
+from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.models import School
+from evenbetter.schools.profile import DASH, ProfileSection, day_words
+from evenbetter.schools.profile_pdf import LINE, WIDTH, para, table
+from evenbetter.schools.selectors import school_partnership_memberships
+
+TREND_PERIODS = 3
+
+
+@register
+class Inspections(Panel):
+    page = "school-pupils"
+    order = 100
+    template = "indicators/_school_inspections.html"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        return {"inspections": inspections_of_school_visible_to(request.user, subject)}
+
+
+@dataclass(frozen=True)
+class DomainPanel:
+    name: str
+    headline: list[IndicatorSeries]
+    others: list[IndicatorSeries]
+
+
+def _by_domain(series: list[IndicatorSeries]) -> list[DomainPanel]:
+    """Indicators by domain: the headline ones charted, the rest listed beneath."""
+    labels = dict(Indicator.Domain.choices)
+    grouped: dict[str, list[IndicatorSeries]] = {}
+    for entry in series:
+        grouped.setdefault(entry.indicator.domain, []).append(entry)
+    order = list(labels)
+    return [
+        DomainPanel(
+            labels[domain],
+            [s for s in grouped[domain] if s.indicator.headline],
+            [s for s in grouped[domain] if not s.indicator.headline],
+        )
+        for domain in sorted(grouped, key=order.index)
+    ]
+
+
+@register
+class IndicatorsOverTime(Panel):
+    page = "school"
+    order = 400
+    template = "indicators/_school_indicators.html"
+    title = "Indicators over time"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        school: School = subject
+        return {
+            "indicator_domains": _by_domain(school_indicator_series(user=request.user, school=school)),
+            "can_flag": school.pk in scope_of(request.user).school_ids,
+            "disputed_ids": set(
+                disputes_visible_to(request.user)
+                .filter(observation__school=school, status=Dispute.Status.OPEN)
+                .values_list("observation_id", flat=True)
+            ),
+        }
+
+
+# --- the profile ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fact:
+    label: str
+    value: str
+    generated: bool = False
+
+
+@dataclass(frozen=True)
+class FactsSection:
+    facts: list[Fact]
+
+    @property
+    def has_generated(self) -> bool:
+        return any(fact.generated for fact in self.facts)
+
+
+def _latest(series: list[IndicatorSeries], code: str) -> str:
+    for entry in series:
+        if entry.indicator.code == code and entry.values:
+            point = entry.values[-1]
+            return f"{entry.indicator.label_for(point.value)} ({point.period})"
+    return ""
+
+
+def _facts(user: AnyUser, school: School, series: list[IndicatorSeries]) -> list[Fact]:
+    facts = [
+        Fact("Type", school.type_name or DASH),
+        Fact("Phase", school.phase or DASH),
+        Fact("Status", school.get_status_display()),
+        Fact("Local authority", f"{school.la_name} ({school.la_code})" if school.la_name else DASH),
+    ]
+    if school.urn:
+        facts.insert(0, Fact("URN", str(school.urn)))
+    pupils = f"{school.pupils_on_roll:,} (register)" if school.pupils_on_roll is not None else ""
+    facts.append(Fact("Pupils on roll", pupils or _latest(series, "pupils_on_roll") or "Not known"))
+    fsm = f"{school.percent_fsm}% (register)" if school.percent_fsm is not None else ""
+    facts.append(Fact("% eligible for free school meals", fsm or _latest(series, "percent_fsm") or "Not known"))
+    facts.append(Fact("% English as an additional language", _latest(series, "percent_eal") or "Not known"))
+    facts.append(Fact("% SEN support", _latest(series, "percent_sen") or "Not known"))
+    inspection = inspections_of_school_visible_to(user, school).first()
+    if inspection is not None:
+        when = day_words(inspection.inspected_on) if inspection.inspected_on else f"as at {inspection.as_at}"
+        facts.append(Fact("Ofsted", f"{inspection.grade_label}, {when}"))
+    elif school.ofsted_rating:
+        when = day_words(school.ofsted_last_inspection) if school.ofsted_last_inspection else "date unknown"
+        facts.append(Fact("Ofsted", f"{school.ofsted_rating}, {when}"))
+    else:
+        facts.append(Fact("Ofsted", "No rating on the register"))
+    for locality in school.localities.all():
+        facts.append(Fact("Locality", locality.name, locality.is_generated))
+    memberships = [m for m in school_partnership_memberships(user=user, school=school) if m.left_on is None]
+    for membership in memberships:
+        partnership = membership.partnership
+        since = f", since {day_words(membership.joined_on)}" if membership.joined_on else ""
+        facts.append(
+            Fact(
+                "Partnership",
+                f"{partnership.name} ({partnership.get_kind_display().lower()}{since})",
+                partnership.is_generated,
+            )
+        )
+    if not memberships:
+        # Governors and partner agencies do not see partnerships: the register's own words.
+        named = [f"Trust: {school.trust_name}"] if school.trust_name else []
+        named += [f"Federation: {school.federation_name}"] if school.federation_name else []
+        facts.append(Fact("Partnerships", "; ".join(named) or "None known"))
+    return facts
+
+
+@register
+class SchoolFacts(ProfileSection):
+    key = "facts"
+    order = 100
+    template = "indicators/_profile_facts.html"
+    title = "The school"
+
+    def section(self, request: HttpRequest, school: School) -> FactsSection:
+        series = school_indicator_series(user=request.user, school=school)
+        return FactsSection(_facts(request.user, school, series))
+
+    def pdf_flowables(self, section: FactsSection) -> list[Flowable]:
+        rows = [[para(f.label, "cell"), para(f.value, "cell", generated=f.generated)] for f in section.facts]
+        facts = Table(rows, colWidths=[0.35 * WIDTH, 0.65 * WIDTH], hAlign="LEFT")
+        facts.setStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.5, LINE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ]
+        )
+        return [para("The school", "h2"), facts]
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One headline indicator's last periods, oldest first."""
+
+    indicator: str
+    direction: str
+    points: list[tuple[str, str]]
+    public: bool
+    generated: bool
+
+    @property
+    def blank_cells(self) -> int:
+        """Periods short of the three a trend shows (a table's cells to leave empty)."""
+        return TREND_PERIODS - len(self.points)
+
+
+@dataclass(frozen=True)
+class TrendsSection:
+    rows: list[TrendRow]
+
+    @property
+    def has_generated(self) -> bool:
+        return any(row.generated for row in self.rows)
+
+
+def _trend_row(entry: IndicatorSeries, generated: set[tuple[int, str]]) -> TrendRow:
+    recent = entry.points[-TREND_PERIODS:]
+    points = [
+        (p.period, entry.indicator.label_for(p.value) if p.value is not None else str(p.get_status_display()))
+        for p in recent
+    ]
+    direction = {
+        Indicator.Direction.HIGHER_IS_BETTER: "higher is better",
+        Indicator.Direction.LOWER_IS_BETTER: "lower is better",
+    }.get(Indicator.Direction(entry.indicator.direction), "context")
+    return TrendRow(
+        indicator=entry.indicator.name,
+        direction=direction,
+        points=points,
+        public=entry.indicator.is_public,
+        generated=any((entry.indicator.pk, p.period) in generated for p in recent),
+    )
+
+
+@register
+class Trends(ProfileSection):
+    key = "trends"
+    order = 400
+    template = "indicators/_profile_trends.html"
+    title = "Trends"
+
+    def section(self, request: HttpRequest, school: School) -> TrendsSection:
+        series = school_indicator_series(user=request.user, school=school)
+        generated = generated_values_of(school)
+        return TrendsSection(
+            [_trend_row(entry, generated) for entry in series if entry.indicator.headline and entry.points]
+        )
+
+    def pdf_flowables(self, section: TrendsSection) -> list[Flowable]:
+        story: list[Flowable] = [para("Trends", "h2")]
+        if not section.rows:
+            story.append(para("No headline indicator is held for this school yet.", "muted"))
+            return story
+        story.append(para("The last three periods held of each headline indicator, oldest first.", "muted"))
+        rows = []
+        for trend in section.rows:
+            # The latest period always in the last column, so that a column is one time apart.
+            cells = [para("", "cell")] * trend.blank_cells + [
+                para(f"{period}: {value}", "cell") for period, value in trend.points
+            ]
+            rows.append(
+                [para(trend.indicator, "cell", generated=trend.generated), para(trend.direction, "cell"), *cells]
+            )
+        header = ["Indicator", "Reads", "Two before", "One before", "Latest"]
+        return [*story, table(header, rows, [0.3, 0.13, 0.19, 0.19, 0.19])]

@@ -1,0 +1,109 @@
+"""The panel registry: which panels a page has, in which order, and who sees each.
+
+A panel is a small class: the page it belongs to, its order on that page, its template,
+``is_shown`` (where permission checks go) and ``context`` (what its template draws).
+Panels are sorted by ``order`` and then by their module and name, never by the order the
+apps were installed in, so no panel depends on another having run first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeVar
+
+from django.http import HttpRequest
+
+
+class Panel:
+    """One part of a page, owned by the app that knows about it."""
+
+    page: ClassVar[str] = ""
+    order: ClassVar[int] = 0
+    template: ClassVar[str] = ""
+    title: ClassVar[str] = ""
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        """Whether this reader sees the panel at all: permission checks go here."""
+        return True
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        """What the panel's template draws, computed once."""
+        return {}
+
+    def scripts(self, context: dict[str, Any]) -> list[str]:
+        """Static paths of the scripts the panel needs on the page (deferred, once each)."""
+        return []
+
+
+@dataclass(frozen=True)
+class ShownPanel:
+    """A panel as one reader sees it: the panel and its computed context."""
+
+    panel: Panel
+    context: dict[str, Any]
+
+    @property
+    def template(self) -> str:
+        return self.panel.template
+
+    @property
+    def title(self) -> str:
+        return self.panel.title
+
+
+PanelClass = TypeVar("PanelClass", bound=type[Panel])
+
+_panels: dict[str, list[type[Panel]]] = {}
+
+
+def register(panel_class: PanelClass) -> PanelClass:
+    """Class decorator: add a panel to its page. Registering the same class twice is a no-op."""
+    if not panel_class.page or not panel_class.template:
+        raise ValueError(f"{panel_class.__qualname__} needs a page and a template.")
+    registered = _panels.setdefault(panel_class.page, [])
+    if panel_class not in registered:
+        registered.append(panel_class)
+    return panel_class
+
+
+def unregister(panel_class: type[Panel]) -> None:
+    registered = _panels.get(panel_class.page, [])
+    if panel_class in registered:
+        registered.remove(panel_class)
+
+
+def registered_panels(page: str) -> list[type[Panel]]:
+    """The page's panel classes in the order they are drawn."""
+    return sorted(_panels.get(page, []), key=lambda cls: (cls.order, cls.__module__, cls.__qualname__))
+
+
+def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel]:
+    """The panels of ``page`` this request's reader sees, in order, each with its context."""
+    shown = []
+    for panel_class in registered_panels(page):
+        panel = panel_class()
+        if panel.is_shown(request, subject):
+            shown.append(ShownPanel(panel, panel.context(request, subject)))
+    return shown
+
+
+def scripts_of(shown: list[ShownPanel]) -> list[str]:
+    """The scripts the shown panels need, each once, in panel order."""
+    scripts: list[str] = []
+    for entry in shown:
+        scripts += [src for src in entry.panel.scripts(entry.context) if src not in scripts]
+    return scripts
+
+
+@contextmanager
+def register_temporarily(panel_class: type[Panel]) -> Iterator[type[Panel]]:
+    """For tests: the panel is registered inside the ``with`` block only."""
+    already = panel_class in _panels.get(panel_class.page, [])
+    register(panel_class)
+    try:
+        yield panel_class
+    finally:
+        if not already:
+            unregister(panel_class)

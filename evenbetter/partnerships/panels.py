@@ -1,0 +1,86 @@
+"""Partnership life as panels: on a locality's page the link to its network picture; on the school page its contacts, the team around it and the
+actions shared with agencies; on a partnership's page its meetings, actions, health and
+who is in touch with whom."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from evenbetter.pages.registry import Panel, register
+from evenbetter.partnerships.selectors import (
+    can_record_for_school,
+    can_record_meeting,
+    can_see_network_of_locality,
+    can_see_network_of_partnership,
+    network_picture,
+    partnership_actions,
+    partnership_health,
+    partnership_meetings,
+    school_contact_summary,
+    school_contacts,
+    shared_actions_of_school,
+    team_around_school,
+)
+from evenbetter.schools.models import School
+from evenbetter.schools.selectors import partnership_memberships
+
+
+@register
+class LocalityNetworkLink(Panel):
+    page = "locality"
+    order = 100
+    template = "partnerships/_locality_network_link.html"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return can_see_network_of_locality(request.user, subject)
+
+
+@register
+class SchoolLife(Panel):
+    page = "school"
+    order = 100
+    template = "partnerships/_school_life.html"
+    title = "Partnership life"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        school: School = subject
+        return {
+            "contact_summary": school_contact_summary(user=request.user, school=school),
+            "contacts": school_contacts(user=request.user, school=school, limit=8),
+            "can_record_for_school": can_record_for_school(request.user, school),
+            "team_around": team_around_school(user=request.user, school=school),
+            "shared_actions": shared_actions_of_school(user=request.user, school=school),
+            "today": timezone.localdate(),
+        }
+
+
+@register
+class PartnershipLife(Panel):
+    page = "partnership"
+    order = 200
+    template = "partnerships/_partnership_life.html"
+    title = "Partnership at work"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        partnership = subject
+        today = timezone.localdate()
+        actions = list(
+            partnership_actions(user=request.user, partnership=partnership, since=today - dt.timedelta(days=365))
+        )
+        network = None
+        if can_see_network_of_partnership(request.user, partnership):
+            memberships = partnership_memberships(user=request.user, partnership=partnership)
+            members = School.objects.filter(pk__in=[m.school_id for m in memberships if m.left_on is None])
+            network = network_picture(members)
+        return {
+            "health": partnership_health(user=request.user, partnership=partnership),
+            "meetings": partnership_meetings(user=request.user, partnership=partnership)[:12],
+            "actions": actions,
+            "overdue_actions": [a for a in actions if a.is_overdue(today)],
+            "can_record_meeting": can_record_meeting(request.user, partnership),
+            "network": network,
+        }

@@ -1,0 +1,143 @@
+"""Support's panel in the school improvement profile: the help the school asked for and the
+help it gave, as far as the reader may see each request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from reportlab.platypus import Table
+from reportlab.platypus.flowables import Flowable
+
+from evenbetter.accounts.selectors import AnyUser
+from evenbetter.pages.registry import register
+from evenbetter.schools.models import School
+from evenbetter.schools.profile import ProfileSection
+from evenbetter.schools.profile_pdf import para, table
+from evenbetter.support.impact import impact_for
+from evenbetter.support.models import HelpRequest
+from evenbetter.support.selectors import help_requests_visible_to, sees_brokerage, shows_who_asked
+
+
+@dataclass(frozen=True)
+class SupportRow:
+    """A help request the school made, or one it helped with, as far as the reader may see it."""
+
+    title: str
+    area: str
+    other_school: str  # who helped (for a request it made) or whom it helped
+    status: str
+    days_given: str
+    benefit: str
+    impact: list[str]
+    generated: bool
+
+
+@dataclass(frozen=True)
+class SupportSection:
+    asked: list[SupportRow]
+    given: list[SupportRow]
+
+    @property
+    def has_generated(self) -> bool:
+        return any(row.generated for row in self.asked + self.given)
+
+
+def _benefit(help_request: HelpRequest) -> str:
+    reviews = list(help_request.reviews.all())
+    if not reviews:
+        return ""
+    return "; ".join(
+        f"{review.get_side_display()}: {review.benefit} of 5, objectives {review.get_objectives_met_display().lower()}"
+        for review in reviews
+    )
+
+
+def _support_row(user: AnyUser, help_request: HelpRequest, other: School | None, named: bool) -> SupportRow:
+    """The brokerage (who helps, time given, reviews, impact) only for those who follow it, as
+    on the request's own page; an anonymous request's school only for those who may know it."""
+    involved = sees_brokerage(user, help_request)
+    if not involved:
+        other_name = ""
+    elif other is None:
+        other_name = "Nobody yet"
+    elif named:
+        other_name = other.name
+    else:
+        other_name = f"A {other.phase.lower()} school (anonymous)" if other.phase else "A school (anonymous)"
+    closed = help_request.status == HelpRequest.Status.CLOSED
+    engagements = help_request.engagements.all()
+    return SupportRow(
+        title=help_request.title,
+        area=help_request.get_area_display(),
+        other_school=other_name,
+        status=help_request.get_status_display(),
+        days_given=f"{help_request.days_given:g} days" if involved and engagements else "",
+        benefit=_benefit(help_request) if involved else "",
+        impact=[line.words for line in impact_for(help_request)] if involved and closed else [],
+        generated=help_request.is_generated,
+    )
+
+
+def _support(user: AnyUser, school: School) -> tuple[list[SupportRow], list[SupportRow]]:
+    visible = (
+        help_requests_visible_to(user).select_related("school", "supporter").prefetch_related("engagements", "reviews")
+    )
+    # A request it made is listed only where the reader may know who asked: on this school's
+    # profile, listing an anonymous request would name the school that asked.
+    asked = [
+        _support_row(user, r, r.supporter, True) for r in visible.filter(school=school) if shows_who_asked(user, r)
+    ]
+    # Who helps whom is part of the brokerage: seen by the two schools' people and the brokers.
+    given = [
+        _support_row(user, r, r.school, shows_who_asked(user, r))
+        for r in visible.filter(supporter=school)
+        if sees_brokerage(user, r)
+    ]
+    return asked, given
+
+
+def _support_table(rows: list[SupportRow], other: str) -> Table:
+    data = [
+        [
+            para(f"{row.title} ({row.area})", "cell", generated=row.generated),
+            para(row.status, "cell"),
+            para(row.other_school or "—", "cell"),
+            para(row.days_given or "—", "cell"),
+            para(row.benefit or "—", "cell"),
+            para(" ".join(row.impact) or "—", "cell"),
+        ]
+        for row in rows
+    ]
+    header = ["Request", "Status", other, "Time given", "Felt benefit", "What changed (measured)"]
+    return table(header, data, [0.2, 0.1, 0.15, 0.09, 0.2, 0.26])
+
+
+@register
+class SupportReceivedAndGiven(ProfileSection):
+    key = "support"
+    order = 500
+    template = "support/_profile_section.html"
+    title = "Support received and given"
+
+    def section(self, request: HttpRequest, school: School) -> SupportSection:
+        asked, given = _support(request.user, school)
+        return SupportSection(asked, given)
+
+    def pdf_flowables(self, section: SupportSection) -> list[Flowable]:
+        story: list[Flowable] = [para("Support received and given", "h2"), para("Help it asked for", "h3")]
+        story.append(
+            _support_table(section.asked, "Helped by") if section.asked else para("No request you can see.", "muted")
+        )
+        story.append(para("Help it gave", "h3"))
+        story.append(
+            _support_table(section.given, "Helped") if section.given else para("No support you can see.", "muted")
+        )
+        story.append(
+            para(
+                "What changed is the school's change in the area against its family's over the same years: what "
+                "changed alongside the support, not proof that the support caused it.",
+                "muted",
+            )
+        )
+        return story
