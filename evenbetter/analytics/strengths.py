@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -142,7 +143,7 @@ def strong_in_areas(
     return strong[STRONG_IN_AREA_COLUMNS].reset_index(drop=True)
 
 
-def years_in_quarter(row: pd.Series | Mapping[str, object]) -> str:
+def years_in_quarter(row: pd.Series | Mapping[Any, Any]) -> str:
     """How often it was in the quarter, in words: "in the top quarter of its family in 3 of
     the last 3 years"."""
     quarter = "top" if row["kind"] == STRENGTH else "bottom"

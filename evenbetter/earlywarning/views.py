@@ -14,6 +14,7 @@ from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.services import audit_record
+from evenbetter.earlywarning.exports import WatchListTable
 from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
 from evenbetter.earlywarning.selectors import (
     can_decide_about,
@@ -54,20 +55,7 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
         detail={"run": run.pk if run else None, "schools": len(scores), "page": page.number},
     )
     if exporting:
-        header = ["rank", "urn", "school", "risk", "band", "previous risk", "top reasons", "leading triggers",
-                  "lagging symptoms", "school's response", "decision", "help under way"]  # fmt: skip
-        rows = [
-            [
-                score.rank, score.school.urn, score.school.name, round(score.risk, 4), score.get_band_display(),
-                score.previous_risk, "; ".join(str(r[2]) for r in score.reasons[:3]),
-                "; ".join(str(t["name"]) for t in score.leading_fired), "; ".join(str(t["name"]) for t in score.lagging_fired),
-                next((r.text for r in score.school.risk_responses.all()), ""),
-                next((d.get_kind_display() for d in score.school.watch_decisions.all()), ""),
-                "; ".join(f"{h.get_area_display()}: {h.get_status_display()}" for h in score.open_help),  # type: ignore[attr-defined]
-            ]
-            for score in scores
-        ]  # fmt: skip
-        return table_response(request, f"watch-list-{run.as_of if run else ''}", header, rows)
+        return table_response(request, WatchListTable(run), scores)
     return render(request, "earlywarning/watch_list.html", {"run": run, "scores": scores, "page": page})
 
 

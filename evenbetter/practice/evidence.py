@@ -31,10 +31,11 @@ def evidence_for(item: PracticeItem) -> list[Evidence]:
         return []
     found: dict[tuple[int, str], Evidence] = {}
     for area in item.area_codes:
-        for row in strong_in_area(area=area, schools=list(schools)).itertuples(index=False):
+        for row in strong_in_area(area=area, schools=list(schools)).to_dict("records"):
+            school_id = int(str(row["school_id"]))
             found.setdefault(
-                (int(row.school_id), str(row.indicator)),
-                Evidence(schools[int(row.school_id)], str(row.indicator_name), str(row.latest_period),
-                         float(row.latest_percentile)),
+                (school_id, str(row["indicator"])),
+                Evidence(schools[school_id], str(row["indicator_name"]), str(row["latest_period"]),
+                         float(str(row["latest_percentile"]))),
             )  # fmt: skip
     return sorted(found.values(), key=lambda e: -e.percentile)[:6]

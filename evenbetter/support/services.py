@@ -101,8 +101,8 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
         schools["strength_percentile"] = schools["school_id"].map(latest)
     strong = strong_in_area(area=request.area).drop_duplicates("school_id")  # its strongest evidence
     evidence = {
-        int(row.school_id): f"{years_in_quarter(row._asdict())} in {str(row.indicator_name).lower()}"
-        for row in strong.itertuples(index=False)
+        int(str(row["school_id"])): f"{years_in_quarter(row)} in {str(row['indicator_name']).lower()}"
+        for row in strong.to_dict("records")
     }
     schools["strong_in_area"] = schools["school_id"].isin(evidence)
     schools["strength_evidence"] = [evidence.get(int(s), "") for s in schools["school_id"]]

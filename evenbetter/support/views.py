@@ -19,6 +19,7 @@ from evenbetter.analytics.matching import MatchResult
 from evenbetter.practice.selectors import published_items
 from evenbetter.schools.models import School
 from evenbetter.support import services
+from evenbetter.support.exports import HelpRequestsTable
 from evenbetter.support.forms import (
     AgreeForm,
     DeclineForm,
@@ -62,15 +63,8 @@ def help_list_view(request: HttpRequest) -> HttpResponse:
     if not (scope.sees_public_data or scope.governed_school_ids):
         raise PermissionDenied("Help requests are for school, partnership and system leads.")
     if request.GET.get("format") in ("csv", "xlsx"):
-        header = ["request", "area", "school", "kind", "urgency", "visibility", "status", "supporter", "asked on"]
-        rows = [
-            [r.title, r.get_area_display(), seen.school_label, r.get_kind_display(), r.get_urgency_display(),
-             r.get_visibility_display(), r.get_status_display(), seen.supporter.name if seen.supporter else "",
-             r.created_at.date()]
-            for r in help_requests_visible_to(request.user).select_related("supporter")
-            for seen in [help_request_seen_by(request.user, r)]
-        ]  # fmt: skip
-        return table_response(request, "help-requests", header, rows)
+        visible = help_requests_visible_to(request.user).select_related("supporter")
+        return table_response(request, HelpRequestsTable(request.user), visible)
     requests = [
         help_request_seen_by(request.user, r)
         for r in help_requests_visible_to(request.user).select_related("supporter")[:200]
