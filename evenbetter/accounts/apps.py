@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class AccountsConfig(AppConfig):
@@ -9,3 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # The audit log's receivers: sign-ins, sign-outs, lock-outs and membership changes.
         from evenbetter.accounts import signals  # noqa: F401
+
+        # Each app declares the tables it exports in its exports.py: load them all into
+        # accounts.exports.EXPORTS (one registry, every export audited there).
+        autodiscover_modules("exports")

@@ -11,7 +11,10 @@ contributions add up to the score) and a sentence for each, strongest first.
 - **strength**: the candidate's family percentile in the area / 100. Relative to its own
   family, not raw results: raw results favour schools with advantaged intakes, while a
   school that does better than 90% of schools like it has practice worth learning,
-  whatever its intake. It reads as the percentile does: 0.86 = better than 86%.
+  whatever its intake. It reads as the percentile does: 0.86 = better than 86%. This is
+  a score to rank by; whether a school is *called* strong in the area is not decided
+  here but by the one rule (``analytics.strengths.strong_in_areas``), given in
+  ``strong_in_area`` with its evidence in words in ``strength_evidence``.
 - **similarity**: ``1 / (1 + (d / similarity_scale)²)`` of the family-style context
   distance ``d`` between candidate and requester: 1 for an identical context, 0.5 at
   ``d = similarity_scale``, 0.2 at twice it, falling smoothly and never negative, so no
@@ -34,7 +37,7 @@ similarity counts ``other_phase_factor`` (half) and a reason says so.
 
 **Never suggested**, with the reason in ``excluded``: the requester itself; a school on
 the watch list for the area (it needs help there itself); a school not measured in the
-area or below ``min_strength_percentile`` in it; a school whose offer of time is used up
+area, or below ``min_strength_percentile`` in it and not strong in it by the one rule; a school whose offer of time is used up
 (0 days left). Ties go to the lower ``school_id``, so the same data always gives the same
 list.
 """
@@ -60,7 +63,8 @@ CANDIDATE_COLUMNS = [
     "latitude",
     "longitude",
     "strength_percentile",
-    "strength_consistent",
+    "strong_in_area",
+    "strength_evidence",
     "context_distance",
     "capacity_days_left",
     "current_supports",
@@ -79,7 +83,8 @@ SUGGESTION_COLUMNS = [
     "km",
     "same_phase",
     "strength_percentile",
-    "strength_consistent",
+    "strong_in_area",
+    "strength_evidence",
     "context_distance",
     "capacity_days_left",
     "current_supports",
@@ -109,7 +114,8 @@ class MatchSettings:
     max_km: float = 60.0
     # The context distance at which the similarity component is 0.5.
     similarity_scale: float = 2.0
-    # Below this family percentile in the area a school is not suggested for it at all.
+    # Below this family percentile in the area a school is not suggested for it at all,
+    # unless it is strong in the area by the one rule (a strength in one of its indicators).
     min_strength_percentile: float = 60.0
     # How many suggestions to return.
     top: int = 10
@@ -171,6 +177,7 @@ def _exclusions(
     is_self = (candidates["school_id"] == requester_id).to_numpy(dtype=bool)
     watched = _flags(candidates["on_watch_list_for_area"])
     percentile = _numbers(candidates["strength_percentile"])
+    strong = _flags(candidates["strong_in_area"])
     days = _numbers(candidates["capacity_days_left"])
     reasons: list[str] = []
     for row in range(len(candidates)):
@@ -182,7 +189,7 @@ def _exclusions(
             found.append(f"itself on the watch list for {area}")
         if np.isnan(percentile[row]):
             found.append(f"no measure of its strength in {area}")
-        elif percentile[row] < settings.min_strength_percentile:
+        elif percentile[row] < settings.min_strength_percentile and not strong[row]:
             found.append(
                 f"not strong enough in {area}: better than {_percent(percentile[row])}% of its family, "
                 f"below the {settings.min_strength_percentile:g}% asked for"
@@ -244,7 +251,8 @@ def _components(
             "km": km,
             "same_phase": same_phase.astype(bool),
             "strength_percentile": percentile,
-            "strength_consistent": _flags(candidates["strength_consistent"]),
+            "strong_in_area": _flags(candidates["strong_in_area"]),
+            "strength_evidence": candidates["strength_evidence"].fillna("").astype(str).to_numpy(),
             "context_distance": context,
             "capacity_days_left": days,
             "current_supports": current.astype(np.int64),
@@ -269,15 +277,11 @@ def _days(days: float) -> str:
 def _component_reasons(row: pd.Series, area: str, requester_phase: str, settings: MatchSettings) -> dict[str, str]:
     """One sentence per component, in the words a headteacher would use."""
     percentile = float(row["strength_percentile"])
-    if percentile >= 75 and row["strength_consistent"]:
+    # "Strong" only by the one rule (analytics.strengths), with its evidence in its words.
+    if row["strong_in_area"]:
         strength = (
-            f"Strong in {area} for a school like it: better than {_percent(percentile)}% of its family, "
-            "in the top quarter year after year"
-        )
-    elif percentile >= 75:
-        strength = (
-            f"Strong in {area} for a school like it: better than {_percent(percentile)}% of its family, "
-            "though not in the top quarter every year"
+            f"Strong in {area} for a school like it: better than {_percent(percentile)}% of its family; "
+            f"{row['strength_evidence']}"
         )
     else:
         strength = f"Above the middle of its family in {area}: better than {_percent(percentile)}% of schools like it"

@@ -10,12 +10,21 @@ one there is, and says so. A result resting on a small cohort is marked, because
 year of a handful of pupils says little. Only indicators that run one way (higher or
 lower is better) count: context is not a strength.
 
+**Strong in an area** (early reading, maths, attendance …: ``vocabulary.areas``) is this
+same rule, read per area: a school is strong in an area when at least one of the area's
+indicators is a strength of it by the rule above. It is the one meaning of "strong in an
+area": the school page, matching, the evidence beside shared practice and the demo all
+read it through ``strong_in_areas`` (``benchmarks.selectors.strong_in_area`` on the
+Django side).
+
 The words are written here so that every page and export says the same thing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -100,20 +109,58 @@ def strengths_and_areas(benchmarks: pd.DataFrame, settings: StrengthSettings | N
     return found[STRENGTH_COLUMNS].reset_index(drop=True)
 
 
+STRONG_IN_AREA_COLUMNS = ["area", *STRENGTH_COLUMNS]
+
+
+def strong_in_areas(
+    benchmarks: pd.DataFrame,
+    area_indicators: Mapping[str, Sequence[str]],
+    settings: StrengthSettings | None = None,
+) -> pd.DataFrame:
+    """Which schools are strong in which areas, with the evidence.
+
+    A school is **strong in an area** when it is strong, by ``strengths_and_areas``' rule
+    (top quarter of its family in its latest period and in most of the periods looked
+    at), in at least one of the area's indicators. ``benchmarks`` as for
+    ``strengths_and_areas``, with ``indicator`` holding the codes that
+    ``area_indicators`` (area -> indicator codes) names. Returns one row per school, area
+    and indicator that makes it strong there (its evidence), columns
+    ``STRONG_IN_AREA_COLUMNS``, the strongest evidence first within each school and area.
+    """
+    found = strengths_and_areas(benchmarks, settings)
+    found = found[found["kind"] == STRENGTH]
+    pairs = pd.DataFrame(
+        [(area, code) for area, codes in area_indicators.items() for code in codes], columns=["area", "indicator"]
+    )
+    if found.empty or pairs.empty:
+        return pd.DataFrame(columns=STRONG_IN_AREA_COLUMNS)
+    strong = found.merge(pairs, on="indicator")
+    strong = strong.sort_values(
+        ["school_id", "area", "consistent", "periods_in_quarter", "latest_percentile"],
+        ascending=[True, True, False, False, False],
+        kind="stable",
+    )
+    return strong[STRONG_IN_AREA_COLUMNS].reset_index(drop=True)
+
+
+def years_in_quarter(row: pd.Series | Mapping[Any, Any]) -> str:
+    """How often it was in the quarter, in words: "in the top quarter of its family in 3 of
+    the last 3 years"."""
+    quarter = "top" if row["kind"] == STRENGTH else "bottom"
+    seen, inside = int(str(row["periods_seen"])), int(str(row["periods_in_quarter"]))
+    if seen >= 2:
+        return f"in the {quarter} quarter of its family in {inside} of the last {seen} years"
+    return f"in the {quarter} quarter of its family in the only year held"
+
+
 def describe(row: pd.Series | dict[str, object], indicator_name: str, value_label: str) -> str:
     """The plain words for one strength or area to develop."""
-    kind = row["kind"]
-    quarter = "top" if kind == STRENGTH else "bottom"
     percentile = float(str(row["latest_percentile"]))
-    seen, inside = int(str(row["periods_seen"])), int(str(row["periods_in_quarter"]))
-    if kind == STRENGTH:
+    if row["kind"] == STRENGTH:
         standing = f"better than {percentile:.0f}% of similar schools"
     else:
         standing = f"behind {100 - percentile:.0f}% of similar schools"
-    if seen >= 2:
-        years = f"in the {quarter} quarter of its family in {inside} of the last {seen} years"
-    else:
-        years = f"in the {quarter} quarter of its family in the only year held"
+    years = years_in_quarter(row)
     text = f"{indicator_name}: {years} ({row['latest_period']}: {value_label}, {standing})."
     if row.get("small_cohort"):
         text += " Small cohort: read with care."

@@ -86,19 +86,3 @@ def help_requests_readable_by(user: AnyUser) -> QuerySet[HelpRequest]:
     if not may_read_help_requests(user):
         return HelpRequest.objects.none()
     return help_requests_visible_to(user).select_related("school", "supporter").order_by("-created_at", "-pk")
-
-
-def who_asked_shown_condition(user: AnyUser) -> Q:
-    """The requests whose school the user is told, as a query: the same rule as
-    ``support.selectors.shows_who_asked`` (named requests; the brokers; the school's own
-    people; the school suggested to help). Filtering by school uses it, so that asking for
-    one school's requests never reveals that an anonymous request was theirs."""
-    scope = scope_of(user)
-    if scope.is_system_lead:
-        return Q()
-    own = scope.school_ids | scope.governed_school_ids
-    return (
-        Q(visibility=HelpRequest.Visibility.NAMED)
-        | Q(supporter_id__in=own)
-        | Q(school_id__in=scope.full_school_ids | scope.governed_school_ids)
-    )

@@ -20,7 +20,7 @@ from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.ingest.registry import all_formats
 from evenbetter.schools.models import Locality, School
 from evenbetter.support.models import HelpRequest
-from evenbetter.support.selectors import sees_brokerage, shows_who_asked
+from evenbetter.support.selectors import HelpRequestView, help_request_seen_by
 from evenbetter.vocabulary.areas import AREAS
 
 # Ids are 64-bit. A school filter larger than that is refused: Django guards a primary key's lookup
@@ -412,26 +412,23 @@ class HelpRequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def _user(self) -> Any:
-        return self.context["request"].user
+    def _seen(self, request: HelpRequest) -> HelpRequestView:
+        # The one redacted view of a request (support.selectors), as the pages show it.
+        return help_request_seen_by(self.context["request"].user, request)
 
     @extend_schema_field(SchoolBriefSerializer(allow_null=True))
     def get_school(self, request: HelpRequest) -> dict[str, Any] | None:
-        if not shows_who_asked(self._user(), request):
-            return None
-        return dict(SchoolBriefSerializer(request.school).data)
+        school = self._seen(request).school
+        return None if school is None else dict(SchoolBriefSerializer(school).data)
 
     @extend_schema_field(SchoolBriefSerializer(allow_null=True))
     def get_supporter(self, request: HelpRequest) -> dict[str, Any] | None:
-        if request.supporter is None or not sees_brokerage(self._user(), request):
-            return None
-        return dict(SchoolBriefSerializer(request.supporter).data)
+        supporter = self._seen(request).supporter
+        return None if supporter is None else dict(SchoolBriefSerializer(supporter).data)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_objectives(self, request: HelpRequest) -> list[str]:
-        if not sees_brokerage(self._user(), request):
-            return []
-        return request.objective_lines
+        return request.objective_lines if self._seen(request).involved else []
 
 
 class HelpRequestFilterSerializer(serializers.Serializer):

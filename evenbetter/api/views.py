@@ -33,7 +33,6 @@ from evenbetter.api.selectors import (
     may_read_register,
     may_read_risk,
     observations_visible_to,
-    who_asked_shown_condition,
 )
 from evenbetter.api.services import token_create, token_revoke
 from evenbetter.benchmarks.selectors import family_of_school, school_benchmarks
@@ -45,6 +44,7 @@ from evenbetter.schools.access import SchoolAccess, localities_visible_to, partn
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import DirectoryFilters, school_directory, school_partnership_memberships
 from evenbetter.support.models import HelpRequest
+from evenbetter.support.selectors import who_asked_shown_condition
 
 ERROR = OpenApiResponse(api.ErrorSerializer, description="Why not, in words")
 INVALID = OpenApiResponse(OpenApiTypes.OBJECT, description="What is wrong with each parameter")

@@ -8,6 +8,7 @@ the school in full) make and remove them; its governors see them too; nobody els
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,13 +18,21 @@ from django.db.models import Exists, OuterRef, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.benchmark import benchmark_against, percentiles_among
-from evenbetter.analytics.strengths import AREA_TO_DEVELOP, STRENGTH, describe, strengths_and_areas
+from evenbetter.analytics.strengths import (
+    AREA_TO_DEVELOP,
+    STRENGTH,
+    STRONG_IN_AREA_COLUMNS,
+    describe,
+    strengths_and_areas,
+    strong_in_areas,
+)
 from evenbetter.benchmarks.frames import FAMILY_CONTEXT
 from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import sees_local_records
 from evenbetter.schools.access import SchoolAccess, school_access, schools_visible_to
 from evenbetter.schools.models import Locality, Partnership, School
+from evenbetter.vocabulary.areas import AREA_INDICATORS
 from evenbetter.vocabulary.directions import HIGHER, LOWER
 
 
@@ -301,6 +310,36 @@ def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
         return (not line.indicator.headline, not line.consistent)
 
     return StrengthsAndAreas(sorted(lines[STRENGTH], key=order), sorted(lines[AREA_TO_DEVELOP], key=order))
+
+
+def strong_in_area(*, area: str, schools: Iterable[int] | QuerySet[School] | None = None) -> pd.DataFrame:
+    """The schools strong in an area, with the evidence: the one meaning of "strong in an
+    area" (``analytics.strengths.strong_in_areas``: strong, by the school page's rule, in
+    at least one of the area's indicators), from the published benchmarks, which anyone who
+    sees public data may see. ``schools`` narrows it to some schools (ids or a query).
+
+    One row per school and indicator that makes it strong, strongest first within each
+    school: ``STRONG_IN_AREA_COLUMNS`` (``indicator`` is the code) and ``indicator_name``.
+    An area without indicators has no strong schools.
+    """
+    codes = AREA_INDICATORS.get(area, ())
+    columns = ["school_id", "indicator", "period", "period_start", "value", "family_percentile", "small_cohort"]
+    rows = Benchmark.objects.filter(
+        indicator__code__in=codes, indicator__is_public=True, family_percentile__isnull=False
+    ).exclude(indicator__domain=Indicator.Domain.DATA_QUALITY)
+    if schools is not None:
+        rows = rows.filter(school__in=schools)
+    frame = pd.DataFrame.from_records(
+        rows.values_list(
+            "school_id", "indicator__code", "period", "period_start", "value", "family_percentile", "small_cohort"
+        ),
+        columns=columns,
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=[*STRONG_IN_AREA_COLUMNS, "indicator_name"])
+    strong = strong_in_areas(frame, {area: codes})
+    names = dict(Indicator.objects.filter(code__in=codes).values_list("code", "name"))
+    return strong.assign(indicator_name=strong["indicator"].map(names))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.analytics.families import nearby_like_us
+from evenbetter.benchmarks.exports import BenchmarksTable, ExplorerTable, FamilyTable
 from evenbetter.benchmarks.forms import ComparatorSetForm, ExplorerForm
 from evenbetter.benchmarks.frames import context_frame
 from evenbetter.benchmarks.models import ComparatorSet
@@ -44,16 +45,7 @@ def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
     if family is None:
         raise PermissionDenied("Your account does not give you access to this school.")
     if request.GET.get("format") in ("csv", "xlsx"):
-        header = ["rank", "urn", "school", "distance", "share of context known"]
-        for _variable, label in family.variables:
-            header += [f"{label}: this school", f"{label}: member", f"{label}: share of distance"]
-        rows = []
-        for row in family.rows:
-            line: list[object] = [row.rank, row.member.urn, row.member.name, row.distance, row.weight_share]
-            for why in row.why:
-                line += [why["school_value"], why["member_value"], why["share"]]
-            rows.append(line)
-        return table_response(request, f"family-of-{school.name}", header, rows)
+        return table_response(request, FamilyTable(school), family)
     return render(request, "benchmarks/family.html", {"school": school, "family": family})
 
 
@@ -61,27 +53,8 @@ def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
 def school_benchmarks_csv_view(request: HttpRequest, pk: int) -> HttpResponse:
     school = visible_school(request, pk)
     comparator = comparator_from_request(request, school)
-    header = [
-        "indicator code", "indicator", "unit", "better when", "period", "value", "compared with",
-        "comparison schools with a value", "lower quartile", "median", "upper quartile",
-        "better than % of comparison", "better than % locally", "better than % of all schools",
-        "even-better target", "gap to target", "standard", "standard is", "multi-year average",
-        "years in average", "cohort", "small cohort",
-    ]  # fmt: skip
-    rows = []
-    for entry in school_benchmarks(user=request.user, school=school, comparator=comparator):
-        for p in entry.points:
-            rows.append(
-                [
-                    entry.indicator.code, entry.indicator.name, entry.indicator.unit,
-                    entry.indicator.get_direction_display(), p.period, p.value, entry.comparison_label,
-                    p.family_count, p.family_q1, p.family_median, p.family_q3, p.family_percentile,
-                    p.local_percentile, p.all_percentile, p.target, p.gap_to_target, p.standard,
-                    entry.standard_label, p.average_value, p.average_periods, p.cohort,
-                    "yes" if p.small_cohort else "no",
-                ]
-            )  # fmt: skip
-    return table_response(request, f"benchmarks-{school.name}", header, rows)
+    benchmarks = school_benchmarks(user=request.user, school=school, comparator=comparator)
+    return table_response(request, BenchmarksTable(school), benchmarks)
 
 
 @login_required
@@ -185,24 +158,7 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
             user=request.user, indicator=indicator, period=period, phase=phase, highlight=highlight, **scope_args
         )
     if distribution and request.GET.get("format") in ("csv", "xlsx"):
-        return table_response(
-            request,
-            f"{indicator.code if indicator else ''}-{period}-{distribution.scope_label}",
-            [
-                "urn",
-                "school",
-                "phase",
-                "local authority",
-                "indicator",
-                "period",
-                "value",
-                "better than % of the others shown",
-            ],
-            [
-                [s.urn, s.name, s.phase, s.la_name, indicator.name if indicator else "", period, value, pct]
-                for s, value, pct in distribution.rows
-            ],
-        )
+        return table_response(request, ExplorerTable(indicator, period), distribution)
     return render(
         request,
         "benchmarks/explorer.html",

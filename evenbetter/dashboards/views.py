@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from evenbetter.accounts.exports import table_response
+from evenbetter.dashboards.exports import OutcomesTable
 from evenbetter.dashboards.forms import DashboardFilter, MapForm
 from evenbetter.dashboards.map import draw
 from evenbetter.dashboards.selectors import (
@@ -47,14 +48,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     board = dashboard_for(request.user, dashboard_schools(request.user, **filters))
     scope = _scope_words(form, filters)
     if request.GET.get("format") in ("csv", "xlsx"):
-        header = ["indicator code", "indicator", "unit", "period", "schools", "lower quartile", "median",
-                  "upper quartile", "overall", "overall weighted by pupils"]  # fmt: skip
-        rows = [
-            [s.indicator.code, s.indicator.name, s.indicator.unit, r.period, r.schools, r.q1, r.median, r.q3, r.overall,
-             "yes" if r.weighted else "no"]
-            for s in board.outcomes for r in s.table.itertuples()
-        ]  # fmt: skip
-        return table_response(request, f"outcomes-{scope}", header, rows)
+        return table_response(request, OutcomesTable(scope), board.outcomes)
     charts: list[tuple[Any, str, dict[str, Any]]] = [
         (series, f"outcome-{series.indicator.code}", series.chart_data(f"All pupils ({scope})"))
         for series in board.outcomes

@@ -12,15 +12,15 @@ import datetime as dt
 from collections.abc import Iterator
 
 import numpy as np
+import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
-from evenbetter.benchmarks.models import Benchmark
+from evenbetter.benchmarks.selectors import strong_in_area
 from evenbetter.practice.models import Comment, ItemArea, PracticeItem, Tried
 from evenbetter.practice.search import index_items
 from evenbetter.schools.models import School
-from evenbetter.vocabulary.areas import AREA_INDICATORS
 
 SEED = 2026
 
@@ -100,19 +100,20 @@ COMMENTS = [
 ]
 
 
-def _strong_schools(area: str, phase: str, limit: int) -> list[int]:
-    """Schools of the phase in the top quarter of their family in the area's first indicator."""
-    codes = AREA_INDICATORS.get(area, ())
-    if not codes:
-        return []
-    rows = Benchmark.objects.filter(indicator__code=codes[0], family_percentile__gte=75)
+def strong_schools(area: str, phase: str, limit: int) -> list[int]:
+    """Open schools of the phase strong in the area (the one rule: ``strong_in_area``),
+    the highest latest family percentile first."""
+    schools = School.objects.exclude(status=School.Status.CLOSED)
     if phase in ("primary", "secondary"):
-        rows = rows.filter(school__phase__icontains=phase)
-    return list(
-        rows.exclude(school__status=School.Status.CLOSED)
-        .order_by("-period_start", "-family_percentile", "school_id")
-        .values_list("school_id", flat=True)[:limit]
+        schools = schools.filter(phase__icontains=phase)
+    return _strongest(strong_in_area(area=area, schools=schools), limit)
+
+
+def _strongest(strong: pd.DataFrame, limit: int) -> list[int]:
+    best = strong.drop_duplicates("school_id").sort_values(
+        ["latest_percentile", "school_id"], ascending=[False, True], kind="stable"
     )
+    return [int(school_id) for school_id in best["school_id"].head(limit)]
 
 
 @transaction.atomic
@@ -127,7 +128,7 @@ def demo_generate_practice(*, seed: int = SEED) -> int:
     now = timezone.now()
     made = []
     for i, (kind, area, phase, title, summary, body) in enumerate(ITEMS):
-        strong = _strong_schools(area, phase, 10)
+        strong = strong_schools(area, phase, 10)
         school_id = int(rng.choice(strong)) if strong else int(rng.choice(open_schools))
         item = PracticeItem.objects.create(
             kind=kind, title=title, summary=summary, body=body, phase=phase, is_generated=True,

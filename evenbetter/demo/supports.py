@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
+from evenbetter.demo.practice import strong_schools
 from evenbetter.indicators.models import Observation
 from evenbetter.schools.models import School
 from evenbetter.support.models import (
@@ -146,14 +147,8 @@ def demo_generate_supports(*, own_school: School, other_school: School, seed: in
 
     offers = 0
     for area, words in OFFERS.items():
-        code = AREA_INDICATORS[area][0]
-        strong = (
-            Observation.objects.filter(indicator__code=code, status=Observation.Status.VALUE)
-            .exclude(school__status=School.Status.CLOSED)
-            .order_by("-period_start", "-value" if area != "attendance" else "value")
-            .values_list("school_id", flat=True)[:8]
-        )
-        for school_id in strong:
+        # Offered by schools that really are strong in the area (the one rule).
+        for school_id in strong_schools(area, "any", 8):
             SupportOffer.objects.create(
                 school_id=school_id, area=area, description=words, days_per_term=Decimal(int(rng.integers(2, 6))),
                 is_generated=True,

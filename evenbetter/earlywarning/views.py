@@ -14,6 +14,7 @@ from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.services import audit_record
+from evenbetter.earlywarning.exports import WatchListTable
 from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
 from evenbetter.earlywarning.selectors import (
     RISK_REFUSED,
@@ -29,7 +30,7 @@ from evenbetter.earlywarning.selectors import (
     watch_list_scores,
 )
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
-from evenbetter.earlywarning.watchlist import notes_attach, school_actions, watch_list_notes
+from evenbetter.earlywarning.watchlist import notes_attach, school_actions
 from evenbetter.schools.models import School
 
 WATCH_LIST_PAGE = 100
@@ -53,20 +54,7 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
         detail={"run": run.pk if run else None, "schools": len(scores), "page": page.number},
     )
     if exporting:
-        header = ["rank", "urn", "school", "risk", "band", "previous risk", "top reasons", "leading triggers",
-                  "lagging symptoms", "school's response", "decision", *(n.header for n in watch_list_notes())]  # fmt: skip
-        rows = [
-            [
-                score.rank, score.school.urn, score.school.name, round(score.risk, 4), score.get_band_display(),
-                score.previous_risk, "; ".join(str(r[2]) for r in score.reasons[:3]),
-                "; ".join(str(t["name"]) for t in score.leading_fired), "; ".join(str(t["name"]) for t in score.lagging_fired),
-                next((r.text for r in score.school.risk_responses.all()), ""),
-                next((d.get_kind_display() for d in score.school.watch_decisions.all()), ""),
-                *("; ".join(map(n.as_text, getattr(score, n.key))) for n in watch_list_notes()),
-            ]
-            for score in scores
-        ]  # fmt: skip
-        return table_response(request, f"watch-list-{run.as_of if run else ''}", header, rows)
+        return table_response(request, WatchListTable(run), scores)
     return render(request, "earlywarning/watch_list.html", {"run": run, "scores": scores, "page": page})
 
 

@@ -1,13 +1,12 @@
-"""The evidence behind shared practice: how strong the school behind it is in the item's
+"""The evidence behind shared practice: where the school behind it is strong in the item's
 areas, relative to schools like it (its family), from the published benchmarks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from evenbetter.benchmarks.models import Benchmark
+from evenbetter.benchmarks.selectors import strong_in_area
 from evenbetter.practice.models import PracticeItem
-from evenbetter.vocabulary.areas import AREA_INDICATORS
 
 
 @dataclass(frozen=True)
@@ -24,25 +23,19 @@ class Evidence:
 
 
 def evidence_for(item: PracticeItem) -> list[Evidence]:
-    """For each school behind the item and each of its areas' published indicators, the
-    latest family percentile where it is in the top half (a strength worth citing)."""
-    codes = [code for area in item.area_codes for code in AREA_INDICATORS.get(area, ())]
-    if not codes:
+    """For each school behind the item, its evidence of being strong in the item's areas:
+    the indicators that make it strong there by the one rule
+    (``benchmarks.selectors.strong_in_area``), with their latest family percentile."""
+    schools = {school.pk: school.name for school in item.schools.all()}
+    if not schools:
         return []
-    rows = (
-        Benchmark.objects.filter(
-            school__in=item.schools.all(), indicator__code__in=codes, indicator__is_public=True,
-            family_percentile__isnull=False,
-        )
-        .select_related("school", "indicator")
-        .order_by("school_id", "indicator_id", "-period_start")
-    )  # fmt: skip
-    latest: dict[tuple[int, int], Benchmark] = {}
-    for row in rows:
-        latest.setdefault((row.school_id, row.indicator_id), row)
-    found = [
-        Evidence(b.school.name, b.indicator.name, b.period, float(b.family_percentile or 0))
-        for b in latest.values()
-        if (b.family_percentile or 0) >= 50
-    ]
-    return sorted(found, key=lambda e: -e.percentile)[:6]
+    found: dict[tuple[int, str], Evidence] = {}
+    for area in item.area_codes:
+        for row in strong_in_area(area=area, schools=list(schools)).to_dict("records"):
+            school_id = int(str(row["school_id"]))
+            found.setdefault(
+                (school_id, str(row["indicator"])),
+                Evidence(schools[school_id], str(row["indicator_name"]), str(row["latest_period"]),
+                         float(str(row["latest_percentile"]))),
+            )  # fmt: skip
+    return sorted(found.values(), key=lambda e: -e.percentile)[:6]

@@ -20,6 +20,7 @@ from evenbetter.schools.access import (
     schools_visible_to,
     visible_school,
 )
+from evenbetter.schools.exports import DirectoryTable
 from evenbetter.schools.forms import DirectoryFilterForm
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.profile import Profile, profile_of
@@ -49,12 +50,7 @@ def school_directory_view(request: HttpRequest) -> HttpResponse:
         form.is_valid()
     schools = school_directory(user=request.user, filters=form.filters())
     if request.GET.get("format") in ("csv", "xlsx"):
-        header = ["urn", "school", "phase", "type", "town", "local authority", "pupils", "Ofsted rating", "status"]
-        rows = (
-            [s.urn, s.name, s.phase, s.type_name, s.town, s.la_name, s.pupils_on_roll, s.ofsted_rating, s.status]
-            for s in schools.iterator(chunk_size=2000)
-        )
-        return table_response(request, "schools", header, rows)
+        return table_response(request, DirectoryTable(), schools)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -16,7 +16,7 @@ from evenbetter.schools.profile import ProfileSection
 from evenbetter.schools.profile_pdf import para, table
 from evenbetter.support.impact import impact_for
 from evenbetter.support.models import HelpRequest
-from evenbetter.support.selectors import help_requests_visible_to, sees_brokerage, shows_who_asked
+from evenbetter.support.selectors import HelpRequestView, help_request_seen_by, help_requests_visible_to
 
 
 @dataclass(frozen=True)
@@ -53,24 +53,16 @@ def _benefit(help_request: HelpRequest) -> str:
     )
 
 
-def _support_row(user: AnyUser, help_request: HelpRequest, other: School | None, named: bool) -> SupportRow:
-    """The brokerage (who helps, time given, reviews, impact) only for those who follow it, as
-    on the request's own page; an anonymous request's school only for those who may know it."""
-    involved = sees_brokerage(user, help_request)
-    if not involved:
-        other_name = ""
-    elif other is None:
-        other_name = "Nobody yet"
-    elif named:
-        other_name = other.name
-    else:
-        other_name = f"A {other.phase.lower()} school (anonymous)" if other.phase else "A school (anonymous)"
+def _support_row(seen: HelpRequestView, other_name: str) -> SupportRow:
+    """The brokerage (time given, reviews, impact) only for those who follow it, as on the
+    request's own page."""
+    help_request, involved = seen.help_request, seen.involved
     closed = help_request.status == HelpRequest.Status.CLOSED
     engagements = help_request.engagements.all()
     return SupportRow(
         title=help_request.title,
         area=help_request.get_area_display(),
-        other_school=other_name,
+        other_school=other_name if involved else "",
         status=help_request.get_status_display(),
         days_given=f"{help_request.days_given:g} days" if involved and engagements else "",
         benefit=_benefit(help_request) if involved else "",
@@ -83,16 +75,19 @@ def _support(user: AnyUser, school: School) -> tuple[list[SupportRow], list[Supp
     visible = (
         help_requests_visible_to(user).select_related("school", "supporter").prefetch_related("engagements", "reviews")
     )
-    # A request it made is listed only where the reader may know who asked: on this school's
-    # profile, listing an anonymous request would name the school that asked.
+    # Each request as this reader may see it (support.selectors.help_request_seen_by, the one
+    # redaction the pages, the export and the API use too). A request it made is listed only
+    # where the reader may know who asked: listing an anonymous one would name the school.
     asked = [
-        _support_row(user, r, r.supporter, True) for r in visible.filter(school=school) if shows_who_asked(user, r)
+        _support_row(seen, seen.supporter.name if seen.supporter else "Nobody yet")
+        for seen in (help_request_seen_by(user, r) for r in visible.filter(school=school))
+        if seen.named
     ]
     # Who helps whom is part of the brokerage: seen by the two schools' people and the brokers.
     given = [
-        _support_row(user, r, r.school, shows_who_asked(user, r))
-        for r in visible.filter(supporter=school)
-        if sees_brokerage(user, r)
+        _support_row(seen, seen.school_label)
+        for seen in (help_request_seen_by(user, r) for r in visible.filter(supporter=school))
+        if seen.involved
     ]
     return asked, given
 

@@ -10,9 +10,17 @@ Asking must feel safe: a request is seen as its school chose —
 The requesting school's own people (its leaders, its governors) always see its requests,
 and so do the leaders and governors of the school a broker suggested to help (they need to
 know who they would help). Partner agencies see none. Offers of support are public to whoever sees public data.
+
+**A help request as a given person may see it** has one home: ``help_request_seen_by``
+(a ``HelpRequestView``: the asking school, or None and plain words when it is hidden
+from the reader; the school helping only for those who follow the support). The pages,
+the export, the API and the school profile all show it; ``who_asked_shown_condition``
+is the same rule as a query, for filtering.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
@@ -48,6 +56,57 @@ def shows_who_asked(user: AnyUser, request: HelpRequest) -> bool:
     return is_broker_for(user, request.school) or school_access(user, request.school) in (
         SchoolAccess.FULL,
         SchoolAccess.GOVERNOR,
+    )
+
+
+def who_asked_shown_condition(user: AnyUser) -> Q:
+    """The requests whose school the user is told, as a query: the same rule as
+    ``shows_who_asked`` (named requests; the brokers; the school's own people; the school
+    suggested to help). Filtering by school uses it, so that asking for one school's
+    requests never reveals that an anonymous request was theirs."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return Q()
+    own = scope.school_ids | scope.governed_school_ids
+    return (
+        Q(visibility=HelpRequest.Visibility.NAMED)
+        | Q(supporter_id__in=own)
+        | Q(school_id__in=scope.full_school_ids | scope.governed_school_ids)
+    )
+
+
+def anonymous_school_words(school: School) -> str:
+    """A school that is not named, in plain words: "A primary school (anonymous)"."""
+    return f"A {school.phase.lower()} school (anonymous)" if school.phase else "A school (anonymous)"
+
+
+@dataclass(frozen=True)
+class HelpRequestView:
+    """A help request as one reader may see it. ``school`` is None when the reader may not
+    know who asked (``school_label`` then says so in plain words); ``supporter`` is None
+    unless the reader follows the support (``involved``: its steps, log and reviews)."""
+
+    help_request: HelpRequest
+    school: School | None
+    school_label: str
+    supporter: School | None
+    involved: bool
+
+    @property
+    def named(self) -> bool:
+        return self.school is not None
+
+
+def help_request_seen_by(user: AnyUser, help_request: HelpRequest) -> HelpRequestView:
+    """The one redacted view of a help request: pages, export, API and profile show this."""
+    shown = shows_who_asked(user, help_request)
+    involved = sees_brokerage(user, help_request)
+    return HelpRequestView(
+        help_request=help_request,
+        school=help_request.school if shown else None,
+        school_label=help_request.school.name if shown else anonymous_school_words(help_request.school),
+        supporter=help_request.supporter if involved and help_request.supporter_id is not None else None,
+        involved=involved,
     )
 
 

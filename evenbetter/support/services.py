@@ -17,7 +17,9 @@ from django.utils import timezone
 
 from evenbetter.accounts.models import Role, User
 from evenbetter.analytics.matching import MatchResult, MatchSettings, match_supporters
+from evenbetter.analytics.strengths import years_in_quarter
 from evenbetter.benchmarks.models import Benchmark, FamilyMember
+from evenbetter.benchmarks.selectors import strong_in_area
 from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.schools.models import PartnershipMembership, School
 from evenbetter.support.models import (
@@ -73,10 +75,12 @@ def support_offer_create(
 def candidates_for(request: HelpRequest) -> pd.DataFrame:
     """Every open school as a possible supporter, with what matching reads.
 
-    Strength: the mean family percentile over the area's published indicators in each
-    school's latest period; consistent when every one of its last three periods is in the
-    top quarter. A school in the current run's high band counts as on the watch list (the
-    early warning is not yet per area: the note on issue 7 says so).
+    Strength, the score matching ranks by: the mean family percentile over the area's
+    published indicators in each school's latest period. Whether a school is *strong in
+    the area*, and the words that say why, come from the one rule
+    (``benchmarks.selectors.strong_in_area``). A school in the current run's high band
+    counts as on the watch list (the early warning is not yet per area: the note on
+    issue 7 says so).
     """
     codes = AREA_INDICATORS.get(request.area, ())
     schools = pd.DataFrame.from_records(
@@ -91,14 +95,17 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
     )
     if rows.empty:
         schools["strength_percentile"] = np.nan
-        schools["strength_consistent"] = False
     else:
         rows = rows.sort_values("period_start")
         latest = rows.groupby(["school_id", "indicator_id"]).tail(1).groupby("school_id")["family_percentile"].mean()
-        recent = rows.groupby(["school_id", "indicator_id"]).tail(3)
-        consistent = recent.groupby("school_id")["family_percentile"].min() >= 75
         schools["strength_percentile"] = schools["school_id"].map(latest)
-        schools["strength_consistent"] = schools["school_id"].map(consistent).fillna(False).astype(bool)
+    strong = strong_in_area(area=request.area).drop_duplicates("school_id")  # its strongest evidence
+    evidence = {
+        int(str(row["school_id"])): f"{years_in_quarter(row)} in {str(row['indicator_name']).lower()}"
+        for row in strong.to_dict("records")
+    }
+    schools["strong_in_area"] = schools["school_id"].isin(evidence)
+    schools["strength_evidence"] = [evidence.get(int(s), "") for s in schools["school_id"]]
     distances = dict(FamilyMember.objects.filter(school=request.school).values_list("member_id", "distance"))
     schools["context_distance"] = schools["school_id"].map(distances)
     offered: dict[int, float] = {}

@@ -19,6 +19,7 @@ from evenbetter.analytics.matching import MatchResult
 from evenbetter.practice.selectors import published_items
 from evenbetter.schools.models import School
 from evenbetter.support import services
+from evenbetter.support.exports import HelpRequestsTable
 from evenbetter.support.forms import (
     AgreeForm,
     DeclineForm,
@@ -35,11 +36,11 @@ from evenbetter.support.selectors import (
     can_ask_for,
     can_offer_for,
     can_see_suggestions,
+    help_request_seen_by,
     help_requests_brokered_by,
     help_requests_visible_to,
     offers_visible_to,
     sees_brokerage,
-    shows_who_asked,
 )
 from evenbetter.support.services import help_request_create, suggestions_for, support_offer_create
 from evenbetter.support.workflow import STEPS, StepRefused, steps_open_to
@@ -62,16 +63,10 @@ def help_list_view(request: HttpRequest) -> HttpResponse:
     if not (scope.sees_public_data or scope.governed_school_ids):
         raise PermissionDenied("Help requests are for school, partnership and system leads.")
     if request.GET.get("format") in ("csv", "xlsx"):
-        header = ["request", "area", "school", "kind", "urgency", "visibility", "status", "supporter", "asked on"]
-        rows = [
-            [r.title, r.get_area_display(), r.school.name if shows_who_asked(request.user, r) else "(anonymous)",
-             r.get_kind_display(), r.get_urgency_display(), r.get_visibility_display(), r.get_status_display(),
-             r.supporter.name if r.supporter and sees_brokerage(request.user, r) else "", r.created_at.date()]
-            for r in help_requests_visible_to(request.user).select_related("supporter")
-        ]  # fmt: skip
-        return table_response(request, "help-requests", header, rows)
+        visible = help_requests_visible_to(request.user).select_related("supporter")
+        return table_response(request, HelpRequestsTable(request.user), visible)
     requests = [
-        (r, shows_who_asked(request.user, r))
+        help_request_seen_by(request.user, r)
         for r in help_requests_visible_to(request.user).select_related("supporter")[:200]
     ]
     return render(
@@ -146,7 +141,8 @@ def _detail(
 ) -> HttpResponse:
     result = suggestions_for(help_request) if can_see_suggestions(request.user, help_request) else None
     suggestions = _choices(result)
-    involved = sees_brokerage(request.user, help_request)
+    seen = help_request_seen_by(request.user, help_request)
+    involved = seen.involved
     open_steps = steps_open_to(request.user, help_request) if involved else []
     step_forms = {step: _step_form(step, help_request, suggestions) for step in open_steps}
     if bound is not None:
@@ -156,7 +152,7 @@ def _detail(
         "support/help_request_detail.html",
         {
             "help_request": help_request,
-            "named": shows_who_asked(request.user, help_request),
+            "seen": seen,
             "result": result if help_request.status == HelpRequest.Status.REQUESTED else None,
             "involved": involved,
             "steps": [(STEPS[step], step_forms[step]) for step in open_steps],

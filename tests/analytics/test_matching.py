@@ -38,7 +38,8 @@ def _candidate(school_id: int, **overrides: Any) -> dict[str, Any]:
         "latitude": 52.1,
         "longitude": -1.0,
         "strength_percentile": 70.0,
-        "strength_consistent": False,
+        "strong_in_area": False,
+        "strength_evidence": "",
         "context_distance": 1.5,
         "capacity_days_left": 2.0,
         "current_supports": 1,
@@ -67,7 +68,8 @@ def _family() -> pd.DataFrame:
             2,
             name="Meadow Primary",
             strength_percentile=90.0,
-            strength_consistent=True,
+            strong_in_area=True,
+            strength_evidence="in the top quarter of its family in 3 of the last 3 years in reading progress",
             context_distance=0.5,
             latitude=52.1,
             capacity_days_left=4.0,
@@ -90,8 +92,8 @@ def test_the_known_best_supporter_is_first_and_says_why() -> None:
     assert suggestions["score"].is_monotonic_decreasing
     best = suggestions.iloc[0]
     assert best["reasons"] == [
-        "Strong in early reading for a school like it: better than 90% of its family, "
-        "in the top quarter year after year",
+        "Strong in early reading for a school like it: better than 90% of its family; "
+        "in the top quarter of its family in 3 of the last 3 years in reading progress",
         "A school like yours: context distance 0.5",
         "11 km away",
         "4 days a term still to give",
@@ -190,6 +192,28 @@ def test_each_exclusion_rule_both_ways(excluded: dict[str, Any], allowed: dict[s
     kept = match_supporters(REQUEST, _frame(_candidate(**{"school_id": kept_id, **allowed})))
     assert kept.excluded.empty
     assert kept.suggestions["school_id"].tolist() == [kept_id]
+
+
+def test_strong_is_said_only_when_the_one_rule_says_so() -> None:
+    # A high percentile alone is a score, not "strong": the words follow strong_in_area.
+    high = _candidate(40, strength_percentile=95.0)
+    said = _candidate(41, strength_percentile=95.0, strong_in_area=True, strength_evidence="the rule's evidence")
+    suggestions = match_supporters(REQUEST, _frame(high, said)).suggestions.set_index("school_id")
+    assert _reasons(suggestions, 40)[0] == (
+        "Above the middle of its family in early reading: better than 95% of schools like it"
+    )
+    assert _reasons(suggestions, 41)[0] == (
+        "Strong in early reading for a school like it: better than 95% of its family; the rule's evidence"
+    )
+
+
+def test_a_school_strong_by_the_rule_is_not_excluded_for_a_low_mean() -> None:
+    # Strong in one of the area's indicators, middling on the mean of them all.
+    weak = _candidate(42, strength_percentile=50.0)
+    strong = _candidate(43, strength_percentile=50.0, strong_in_area=True, strength_evidence="evidence")
+    result = match_supporters(REQUEST, _frame(weak, strong))
+    assert result.excluded["school_id"].tolist() == [42]
+    assert result.suggestions["school_id"].tolist() == [43]
 
 
 def test_every_reason_that_applies_is_given() -> None:

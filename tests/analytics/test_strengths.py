@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from evenbetter.analytics.strengths import AREA_TO_DEVELOP, STRENGTH, describe, strengths_and_areas
+from evenbetter.analytics.strengths import (
+    AREA_TO_DEVELOP,
+    STRENGTH,
+    STRONG_IN_AREA_COLUMNS,
+    describe,
+    strengths_and_areas,
+    strong_in_areas,
+    years_in_quarter,
+)
 
 PERIODS = ["2016/17", "2017/18", "2018/19"]
 
@@ -62,3 +70,26 @@ def test_plain_words() -> None:
 def test_nothing_benchmarked_gives_nothing() -> None:
     empty = _benchmarks({(1, "reading"): [None, None, None]})
     assert strengths_and_areas(empty).empty
+
+
+def test_strong_in_an_area_is_a_strength_in_at_least_one_of_its_indicators() -> None:
+    found = strong_in_areas(
+        _benchmarks(
+            {
+                (1, "readprog"): [80, 90, 85],  # a strength: school 1 is strong in reading
+                (1, "readexp"): [20, 30, 40],
+                (2, "readprog"): [60, 70, 72],  # above the middle everywhere, never top quarter
+                (2, "readexp"): [70, 74, 74],
+                (3, "readprog"): [20, 30, 95],  # one good year is not a strength
+                (3, "matprog"): [90, 90, 90],  # strong in maths, not in reading
+            }
+        ),
+        {"reading": ("readprog", "readexp"), "maths": ("matprog",), "send": ()},
+    )
+    assert list(found.columns) == STRONG_IN_AREA_COLUMNS
+    assert sorted(zip(found["school_id"], found["area"], found["indicator"], strict=True)) == [
+        (1, "reading", "readprog"),
+        (3, "maths", "matprog"),
+    ]
+    evidence = found[found["school_id"] == 1].iloc[0]
+    assert years_in_quarter(evidence) == "in the top quarter of its family in 3 of the last 3 years"

@@ -10,9 +10,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from evenbetter.accounts.models import User
-from evenbetter.api.selectors import who_asked_shown_condition
 from evenbetter.support.models import HelpRequest
-from evenbetter.support.selectors import help_requests_visible_to, shows_who_asked
+from evenbetter.support.selectors import help_requests_visible_to, shows_who_asked, who_asked_shown_condition
 from tests.api.conftest import World
 
 pytestmark = pytest.mark.django_db
