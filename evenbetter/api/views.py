@@ -40,7 +40,12 @@ from evenbetter.earlywarning.selectors import can_see_risk_of, current_run, risk
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.selectors import can_import_data, import_runs_visible_to
 from evenbetter.ingest.runner import import_file
-from evenbetter.schools.access import SchoolAccess, localities_visible_to, partnerships_visible_to, school_access
+from evenbetter.schools.access import (
+    SchoolAccess,
+    localities_visible_to,
+    partnerships_visible_to,
+    school_with_access,
+)
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import DirectoryFilters, school_directory, school_partnership_memberships
 from evenbetter.support.models import HelpRequest
@@ -67,11 +72,7 @@ def _filters(serializer_class: type[serializers.Serializer], request: Request) -
 
 def _school_for(request: Request, pk: str | int) -> tuple[School, SchoolAccess]:
     """As the web's school pages: not found when there is none, refused when the user may not open it."""
-    school = get_object_or_404(School, pk=int(pk))
-    access = school_access(request.user, school)
-    if access == SchoolAccess.NONE:
-        raise PermissionDenied("Your account does not give you access to this school.")
-    return school, access
+    return school_with_access(request.user, pk=int(pk))
 
 
 # --- schools ---------------------------------------------------------------------------------

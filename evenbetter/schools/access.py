@@ -15,6 +15,7 @@ about one school starts with ``visible_school`` (forbidden when hidden, not foun
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
@@ -89,9 +90,17 @@ def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.none()
 
 
-def visible_school(request: HttpRequest, pk: int) -> School:
-    """The school by id: not found when there is none, forbidden when the user may not open it."""
-    school = get_object_or_404(School, pk=pk)
-    if school_access(request.user, school) == SchoolAccess.NONE:
+def school_with_access(user: AnyUser, **lookup: Any) -> tuple[School, SchoolAccess]:
+    """The school found by ``pk=`` or ``urn=``, with how much of it the user may see: not found
+    when there is none, forbidden when the user may not open it. Every page and API endpoint
+    about one school starts here (or at ``visible_school``)."""
+    school = get_object_or_404(School, **lookup)
+    access = school_access(user, school)
+    if access == SchoolAccess.NONE:
         raise PermissionDenied("Your account does not give you access to this school.")
-    return school
+    return school, access
+
+
+def visible_school(request: HttpRequest, pk: int) -> School:
+    """The school by id, for a page about it: see ``school_with_access``."""
+    return school_with_access(request.user, pk=pk)[0]

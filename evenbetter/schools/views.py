@@ -16,7 +16,7 @@ from evenbetter.schools.access import (
     SchoolAccess,
     localities_visible_to,
     partnerships_visible_to,
-    school_access,
+    school_with_access,
     schools_visible_to,
     visible_school,
 )
@@ -63,21 +63,18 @@ def school_directory_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school_detail_view(request: HttpRequest, urn: int) -> HttpResponse:
-    return _school_page(request, get_object_or_404(School, urn=urn))
+    return _school_page(request, *school_with_access(request.user, urn=urn))
 
 
 @login_required
 def school_detail_by_id_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Schools outside England have no URN: their page is found by id."""
-    return _school_page(request, get_object_or_404(School, pk=pk))
+    return _school_page(request, *school_with_access(request.user, pk=pk))
 
 
-def _school_page(request: HttpRequest, school: School) -> HttpResponse:
+def _school_page(request: HttpRequest, school: School, access: SchoolAccess) -> HttpResponse:
     """The register's own parts (facts, localities, partnerships), then the panels the
     feature apps register for page "school" (``evenbetter.pages``)."""
-    access = school_access(request.user, school)
-    if access == SchoolAccess.NONE:
-        raise PermissionDenied("Your account does not give you access to this school.")
     visible_localities = localities_visible_to(request.user)
     panels = panels_for("school", request, school)
     return render(

@@ -22,7 +22,7 @@ from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.support.models import Engagement, HelpRequest, SupportEvent
 from evenbetter.vocabulary.areas import AREA_INDICATORS
 from evenbetter.vocabulary.directions import HIGHER, LOWER
-from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
+from evenbetter.vocabulary.periods import ACADEMIC_YEAR, academic_year, academic_year_of, parse_period
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
         )
         school_before = own.filter(period=before).values_list("value", flat=True).first()
         after_row = (
-            own.filter(period__gte=ended_year, period__regex=r"^\d{4}/\d{2}$")
+            own.filter(period__gte=ended_year, period__regex=ACADEMIC_YEAR.pattern)
             .order_by("period_start")
             .values_list("period", "value")
             .first()
