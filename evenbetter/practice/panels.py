@@ -1,4 +1,5 @@
-"""The practice library's panel on the school page: the practice the school has shared."""
+"""The practice library's panels: the practice a school has shared (school page), recent
+stories and most-tried ideas (home page)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from evenbetter.accounts.selectors import scope_of
 from evenbetter.pages.registry import Panel, register
-from evenbetter.practice.selectors import published_items
+from evenbetter.practice.models import PracticeItem
+from evenbetter.practice.selectors import most_tried, published_items
 
 
 @register
@@ -20,3 +23,22 @@ class PracticeShared(Panel):
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         shared = published_items(request.user).filter(schools=subject).prefetch_related("areas")[:10]
         return {"practice_shared": shared}
+
+
+@register
+class FromTheLibrary(Panel):
+    """Celebrate, first on the home page: recent stories and the most-tried ideas."""
+
+    page = "home"
+    order = 0
+    template = "practice/_home_celebrate.html"
+    title = "From the practice library"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return bool(scope_of(request.user).roles)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        return {
+            "practice_stories": published_items(request.user).filter(kind=PracticeItem.Kind.STORY)[:3],
+            "practice_tried": most_tried(request.user, limit=3),
+        }

@@ -4,25 +4,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from evenbetter.accounts.selectors import memberships_of, scope_of
-from evenbetter.practice.models import PracticeItem
-from evenbetter.practice.selectors import most_tried, published_items
-from evenbetter.web.home import panels_for
+from evenbetter.accounts.selectors import memberships_of
+from evenbetter.pages.registry import panels_for
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
+    """Each role's panel, and what other apps put on the home page (``evenbetter.pages``)."""
     return render(
         request,
         "web/home.html",
-        {
-            "panels": panels_for(request.user, scope),
-            "memberships": memberships_of(request.user),
-            # Celebrate: recent stories and the most-tried ideas from the practice library.
-            "practice_stories": published_items(request.user).filter(kind=PracticeItem.Kind.STORY)[:3],
-            "practice_tried": most_tried(request.user, limit=3),
-        },
+        {"panels": panels_for("home", request, None), "memberships": memberships_of(request.user)},
     )
 
 

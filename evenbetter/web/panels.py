@@ -1,14 +1,18 @@
-"""The home page is made of panels, one per role: a new role's view is a new class."""
+"""The home page is made of panels (``evenbetter.pages``, page "home"): one per role here, and
+whatever other apps register for it (the practice library's stories and ideas). A new
+role's view is a new class; each is shown to those who hold its role."""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
 from django.db.models import Count, Q
+from django.http import HttpRequest
 
 from evenbetter.accounts.models import Role
-from evenbetter.accounts.selectors import AnyUser, UserScope
+from evenbetter.accounts.selectors import AnyUser, UserScope, scope_of
 from evenbetter.indicators.models import ImportRun
+from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.access import (
     localities_visible_to,
     partnerships_visible_to,
@@ -18,26 +22,20 @@ from evenbetter.schools.access import (
 from evenbetter.schools.models import Partnership, School
 
 
-class HomePanel:
+class HomePanel(Panel):
+    """A role's part of the home page; its template reads its figures as ``panel``."""
+
+    page = "home"
     role: ClassVar[str]
-    template: ClassVar[str]
 
-    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return self.role in scope_of(request.user).roles
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        return {"panel": self.figures(request.user, scope_of(request.user))}
+
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         return {}
-
-
-_PANELS: list[type[HomePanel]] = []
-
-
-def register(panel: type[HomePanel]) -> type[HomePanel]:
-    _PANELS.append(panel)
-    return panel
-
-
-def panels_for(user: AnyUser, scope: UserScope) -> list[dict[str, Any]]:
-    return [
-        {"template": panel.template, **panel().context(user, scope)} for panel in _PANELS if panel.role in scope.roles
-    ]
 
 
 def _open(schools: Any) -> Any:
@@ -47,9 +45,10 @@ def _open(schools: Any) -> Any:
 @register
 class SystemLeadPanel(HomePanel):
     role = Role.SYSTEM_LEAD
+    order = 100
     template = "web/home/system_lead.html"
 
-    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         schools = _open(schools_visible_to(user))
         return {
             "open_schools": schools.count(),
@@ -71,9 +70,10 @@ class SystemLeadPanel(HomePanel):
 @register
 class PartnershipLeadPanel(HomePanel):
     role = Role.PARTNERSHIP_LEAD
+    order = 200
     template = "web/home/partnership_lead.html"
 
-    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         partnerships = partnerships_visible_to(user).filter(pk__in=scope.led_partnership_ids)
         members = _open(schools_in_full_view_of(user)).filter(
             partnership_memberships__partnership__in=partnerships, partnership_memberships__left_on__isnull=True
@@ -92,9 +92,10 @@ class PartnershipLeadPanel(HomePanel):
 @register
 class SchoolLeaderPanel(HomePanel):
     role = Role.SCHOOL_LEADER
+    order = 300
     template = "web/home/school_leader.html"
 
-    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         own = schools_visible_to(user).filter(pk__in=scope.school_ids).prefetch_related("localities")
         return {"own_schools": own}
 
@@ -102,18 +103,20 @@ class SchoolLeaderPanel(HomePanel):
 @register
 class GovernorPanel(HomePanel):
     role = Role.GOVERNOR
+    order = 400
     template = "web/home/governor.html"
 
-    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         return {"governed_schools": schools_visible_to(user).filter(pk__in=scope.governed_school_ids)}
 
 
 @register
 class PartnerAgencyPanel(HomePanel):
     role = Role.PARTNER_AGENCY
+    order = 500
     template = "web/home/partner_agency.html"
 
-    def context(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         localities = localities_visible_to(user).filter(pk__in=scope.agency_locality_ids)
         return {
             "agency_localities": localities.annotate(
