@@ -65,6 +65,40 @@ class IndicatorDefinition:
         }
 
 
+def local_definition(
+    code: str,
+    name: str,
+    unit: str,
+    direction: str,
+    domain: str,
+    comparison: str,
+    description: str,
+    *,
+    source: str,
+    headline: bool = False,
+    decimals: int = 0,
+    maximum: float | None = None,
+) -> IndicatorDefinition:
+    """An indicator from local records (partnership life, a workforce return, a staff survey):
+    a count or share from 0, and not published data, so only the school's own people and those
+    who see it in full see it."""
+    return IndicatorDefinition(
+        code=code,
+        name=name,
+        unit=unit,
+        direction=direction,
+        domain=domain,
+        comparison=comparison,
+        source=source,
+        description=description,
+        decimal_places=decimals,
+        minimum=0.0,
+        maximum=maximum,
+        headline=headline,
+        is_public=False,
+    )
+
+
 class StagedObservation(NamedTuple):
     # A named tuple, not a dataclass: millions are made in a large import.
     school_id: int

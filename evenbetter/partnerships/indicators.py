@@ -12,6 +12,7 @@ and those who see it in full see them (``evenbetter/indicators/selectors.py``).
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pandas as pd
 from django.utils import timezone
@@ -20,7 +21,7 @@ from evenbetter.analytics.network import NetworkSettings, contact_metrics
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics, governance_metrics
 from evenbetter.indicators.computed import ComputedIndicators, Measured, computed_refresh, register
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
-from evenbetter.indicators.store import IndicatorDefinition, StagedObservation
+from evenbetter.indicators.store import StagedObservation, local_definition
 from evenbetter.ingest.formats.staff_survey import SURVEY_INDICATORS
 from evenbetter.partnerships.frames import partnership_life_frames, school_partnerships
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
@@ -33,35 +34,7 @@ D = Indicator.Domain
 C = Indicator.Comparison
 
 
-def _local(
-    code: str,
-    name: str,
-    unit: str,
-    direction: str,
-    domain: str,
-    comparison: str,
-    description: str,
-    *,
-    source: str = SOURCE,
-    headline: bool = False,
-    decimals: int = 0,
-    maximum: float | None = None,
-) -> IndicatorDefinition:
-    return IndicatorDefinition(
-        code=code,
-        name=name,
-        unit=unit,
-        direction=direction,
-        domain=domain,
-        comparison=comparison,
-        source=source,
-        description=description,
-        decimal_places=decimals,
-        minimum=0.0,
-        maximum=maximum,
-        headline=headline,
-        is_public=False,
-    )
+_local = partial(local_definition, source=SOURCE)
 
 
 CONTACT_INDICATORS = [

@@ -22,14 +22,15 @@ Needs ``period`` (the academic year the survey belongs to).
 from __future__ import annotations
 
 import re
+from functools import partial
 
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.indicators.store import (
     CommitCounts,
-    IndicatorDefinition,
     StagedObservation,
     catalogue_sync,
+    local_definition,
     observations_write,
 )
 from evenbetter.ingest.registry import SourceFormat, Staged, register
@@ -41,34 +42,7 @@ from evenbetter.vocabulary.periods import parse_period
 SURVEY_SOURCE = "Staff survey"
 
 
-def _survey(
-    code: str,
-    name: str,
-    unit: str,
-    direction: str,
-    domain: str,
-    comparison: str,
-    description: str,
-    *,
-    headline: bool = False,
-    maximum: float | None = None,
-) -> IndicatorDefinition:
-    # Not published data: only the school's own people and those who see it in full see them.
-    return IndicatorDefinition(
-        code=code,
-        name=name,
-        unit=unit,
-        direction=direction,
-        domain=domain,
-        comparison=comparison,
-        source=SURVEY_SOURCE,
-        description=description,
-        decimal_places=0,
-        minimum=0.0,
-        maximum=maximum,
-        headline=headline,
-        is_public=False,
-    )
+_survey = partial(local_definition, source=SURVEY_SOURCE)
 
 
 HIGHER, D, C = Indicator.Direction.HIGHER_IS_BETTER, Indicator.Domain, Indicator.Comparison
