@@ -1,17 +1,6 @@
 """Who a user is in the system: their roles and what their memberships add up to (``scope_of``),
 and who may read the audit log. Which schools, localities and partnerships a user may see is
 decided from this scope in one place, ``evenbetter/schools/access.py``.
-
-The rules are the table "Users and what they may see" in DESIGN.md:
-
-- a system lead sees everything;
-- a partnership lead sees its member schools in full, the rest as a school leader does;
-- a school leader sees its own school in full, other schools' public data;
-- a governor sees its own school, read-only, and nothing else;
-- a partner agency sees the localities and schools it works with;
-- anyone else (anonymous, or a user with no membership) sees nothing.
-
-Views never call ``Model.objects.all()``: they call one of these and narrow it down.
 """
 
 from __future__ import annotations
