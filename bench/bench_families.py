@@ -5,11 +5,13 @@ all-pairs search in the same run.
 
 Context: pupils on roll (NOR), % FSM ever (PNUMFSMEVER), % EAL (PNUMEAL), % SEN support
 (PSENELSE), read straight from ``national-2019/england_census.csv``; the phase is the
-census's school type. Prints both times, their ratio, and how often the two agree.
+census's school type (the real file vendored in ``data/england/``, or under
+``EVENBETTER_DATA_DIR`` if set). Prints both times, their ratio, and how often the two agree.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from evenbetter.analytics.families import FamilySettings, _scaled, build_families  # noqa: E402
 
-CENSUS = ROOT.parent / "shared" / "data" / "england" / "national-2019" / "england_census.csv"
+DATA_DIR = Path(os.environ.get("EVENBETTER_DATA_DIR") or ROOT / "data" / "england")
+CENSUS = DATA_DIR / "national-2019" / "england_census.csv"
 COLUMNS = {"NOR": "pupils_on_roll", "PNUMFSMEVER": "percent_fsm", "PNUMEAL": "percent_eal", "PSENELSE": "percent_sen"}
 
 

@@ -1,5 +1,8 @@
 """Import all of ``national-2019/`` (England, 2018/19) into an empty platform.
 
+The files are read from ``settings.EVENBETTER_DATA_DIR``: ``data/england/`` in the
+repository unless the environment points elsewhere.
+
     .venv/bin/python bench/bench_national_2019.py
 
 The census goes first and adds the 23,940 schools (the register here covers only

@@ -1,5 +1,8 @@
 """The register import on the real Hampshire and Surrey file, beside a bare CSV parse.
 
+The file is ``hampshire-surrey/gias_20220420.csv`` under ``settings.EVENBETTER_DATA_DIR``
+(``data/england/`` in the repository unless the environment points elsewhere).
+
     .venv/bin/python bench/bench_register_import.py [repeats]
 
 Prints the median of each over the repeats: the first import (1,096 schools created,

@@ -2,12 +2,14 @@
 
     .venv/bin/python bench/bench_school_page.py [pages]
 
-Imports all of ``national-2019/`` into a fresh database (23,939 schools), computes every
-family and benchmark (``benchmarks_refresh``, timed), then opens the pages of a seeded
-sample of schools as a system lead through Django's test client: the whole server side
-(the view, its queries, the template), no network. Baseline in the same run and the
-same loop: the password-change page, the lightest page a signed-in user gets (session,
-user, template), so the ratio says what the school page costs beyond any page at all.
+Imports all of ``national-2019/`` (from ``settings.EVENBETTER_DATA_DIR``: ``data/england/``
+in the repository unless the environment points elsewhere) into a fresh database (23,939
+schools), computes every family and benchmark (``benchmarks_refresh``, timed), then opens
+the pages of a seeded sample of schools as a system lead through Django's test client:
+the whole server side (the view, its queries, the template), no network. Baseline in
+the same run and the same loop: the password-change page, the lightest page a signed-in
+user gets (session, user, template), so the ratio says what the school page costs beyond
+any page at all.
 Target (issue 4): a median under 100 ms.
 """
 

@@ -3,7 +3,8 @@
     .venv/bin/python bench/load_test.py [users] [seconds]
     bash scripts/with-postgres.sh .venv/bin/python bench/load_test.py [users] [seconds]
 
-Builds national scale in a fresh database: all of ``national-2019/`` (23,939 schools),
+Builds national scale in a fresh database: all of ``national-2019/`` (23,939 schools;
+from ``settings.EVENBETTER_DATA_DIR``, ``data/england/`` in the repository by default),
 every family and benchmark, and an early-warning run over every school (its scores are
 drawn at random, seeded — the load is what matters here, not the model). Then starts
 gunicorn (3 workers × 4 threads, as docs/operations.md recommends for 2 cores) on a

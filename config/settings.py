@@ -301,8 +301,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
 
-# Where the real public data lives: ../shared/data/england beside the checkout.
-EVENBETTER_DATA_DIR = Path(env_str("EVENBETTER_DATA_DIR", str(BASE_DIR.parent / "shared" / "data" / "england")))
+# Where the real public data lives: vendored in the repository (data/england/, with its
+# licence), so that a fresh clone runs the demo and the tests with nothing beside it.
+EVENBETTER_DATA_DIR = Path(env_str("EVENBETTER_DATA_DIR", str(BASE_DIR / "data" / "england")))
 # Files uploaded for import are kept, by SHA-256, until the preview is confirmed.
 EVENBETTER_UPLOAD_DIR = Path(env_str("EVENBETTER_UPLOAD_DIR", str(VAR_DIR / "uploads")))
 EVENBETTER_MAX_UPLOAD_MB = env_int("EVENBETTER_MAX_UPLOAD_MB", 200)

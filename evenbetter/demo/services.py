@@ -48,8 +48,9 @@ def demo_import_register() -> ImportRun:
     path = demo_register_path()
     if not path.is_file():
         raise DemoDataMissing(
-            f"The demo needs the real register at {path}. Set EVENBETTER_DATA_DIR to the folder "
-            "that holds hampshire-surrey/gias_20220420.csv."
+            f"The demo needs the real register at {path}. It comes with the repository, in "
+            "data/england/; if that is missing, check out the repository again, or set "
+            "EVENBETTER_DATA_DIR to a folder that holds hampshire-surrey/gias_20220420.csv."
         )
     run = import_path(path=path, source_format="gias")
     if run.status != ImportRun.Status.SUCCEEDED:
