@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -324,7 +325,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs each refused sign-in and lock-out as a warning, and chatter at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
+    # django-tasks-db says at INFO each time a worker finds the queue empty (every few seconds).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")},
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }
 
 
@@ -368,7 +374,7 @@ EVENBETTER_BACKUP_DIR = Path(env_str("EVENBETTER_BACKUP_DIR", str(VAR_DIR / "bac
 # Schedules the workers fire (in TIME_ZONE), each once for each due time however many workers run:
 # "daily" at a time, "weekly" on a day at a time, "termly" on each term's first day (MM-DD) at a time.
 # A due time missed by more than EVENBETTER_SCHEDULE_GRACE_HOURS (no worker was running) is skipped.
-EVENBETTER_SCHEDULES = [
+EVENBETTER_SCHEDULES: list[dict[str, Any]] = [
     {"job": "practice_digest", "every": "weekly", "day": "monday", "at": "07:00"},
     {"job": "risk_run", "every": "termly", "dates": ["09-05", "01-06", "04-22"], "at": "06:00"},
     {"job": "backup", "every": "daily", "at": "02:00"},
