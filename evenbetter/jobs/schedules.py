@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -91,8 +91,7 @@ def schedule_from_entry(entry: dict[str, Any]) -> Schedule:
 
 
 def schedules() -> list[Schedule]:
-    entries = cast(list[dict[str, Any]], settings.EVENBETTER_SCHEDULES)
-    found = [schedule_from_entry(entry) for entry in entries]
+    found = [schedule_from_entry(entry) for entry in settings.EVENBETTER_SCHEDULES]
     names = [schedule.name for schedule in found]
     if len(set(names)) != len(names):
         raise ImproperlyConfigured('EVENBETTER_SCHEDULES: two schedules share a name (give each a "name")')
