@@ -28,8 +28,8 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
 run: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo --if-empty
-	@echo "Even Better is at http://$(HOST):$(PORT)/  (Ctrl-C stops it; the data stays in var/)"
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@echo "Even Better is at http://$(HOST):$(PORT)/ with a jobs worker beside it  (Ctrl-C stops both; the data stays in var/)"
+	bash scripts/run.sh $(PY) $(HOST) $(PORT)
 
 demo: $(RUNTIME_STAMP)
 	$(PY) manage.py migrate --noinput -v0

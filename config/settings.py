@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "evenbetter.accounts",
     "evenbetter.schools",
     "evenbetter.indicators",
+    "evenbetter.jobs",
     "evenbetter.ingest",
     "evenbetter.benchmarks",
     "evenbetter.partnerships",
@@ -88,6 +90,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -322,7 +326,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes logs each refused sign-in and lock-out as a warning, and chatter at INFO.
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")}},
+    # django-tasks-db says at INFO each time a worker finds the queue empty (every few seconds).
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": env_str("AXES_LOG_LEVEL", "WARNING")},
+        "django_tasks_db": {"level": "WARNING"},
+    },
 }
 
 
@@ -344,3 +353,32 @@ def env_weights(name: str) -> dict[str, float]:
 # default, see evenbetter/benchmarks/services.py) and how many schools a family holds.
 EVENBETTER_FAMILY_WEIGHTS = env_weights("EVENBETTER_FAMILY_WEIGHTS")
 EVENBETTER_FAMILY_SIZE = env_int("EVENBETTER_FAMILY_SIZE", 30)
+
+
+# Background jobs (evenbetter/jobs, docs/operations.md): Django's tasks API through the django-tasks
+# backport, with django-tasks-db keeping the queue in this database (no broker). `manage.py jobs_worker`
+# runs them; any number of workers may share the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A job that fails is tried this many times in all, EVENBETTER_JOB_RETRY_SECONDS apart, then shown as failed.
+EVENBETTER_JOB_ATTEMPTS = env_int("EVENBETTER_JOB_ATTEMPTS", 3)
+EVENBETTER_JOB_RETRY_SECONDS = env_int("EVENBETTER_JOB_RETRY_SECONDS", 60)
+# A job left running by a worker on another machine that has said nothing for this long is taken for
+# dead and retried (a dead worker on the same machine is seen at once, by its process id).
+EVENBETTER_JOB_STALE_HOURS = env_int("EVENBETTER_JOB_STALE_HOURS", 6)
+# The refresh after every import ends with a new early-warning run (and its alerts) when this is on.
+EVENBETTER_RISK_AFTER_IMPORT = env_bool("EVENBETTER_RISK_AFTER_IMPORT", False)
+# What that run, and the termly one, predict (as `manage.py earlywarning score --outcome … --grade …`).
+EVENBETTER_RISK_OUTCOME = env_str("EVENBETTER_RISK_OUTCOME", "inspection_below")
+EVENBETTER_RISK_GRADE = env_int("EVENBETTER_RISK_GRADE", 2)
+# Where the scheduled backup writes (one file a day, named by its date, with its manifest).
+EVENBETTER_BACKUP_DIR = Path(env_str("EVENBETTER_BACKUP_DIR", str(VAR_DIR / "backups")))
+# Schedules the workers fire (in TIME_ZONE), each once for each due time however many workers run:
+# "daily" at a time, "weekly" on a day at a time, "termly" on each term's first day (MM-DD) at a time.
+# A due time missed by more than EVENBETTER_SCHEDULE_GRACE_HOURS (no worker was running) is skipped.
+EVENBETTER_SCHEDULES: list[dict[str, Any]] = [
+    {"job": "practice_digest", "every": "weekly", "day": "monday", "at": "07:00"},
+    {"job": "risk_run", "every": "termly", "dates": ["09-05", "01-06", "04-22"], "at": "06:00"},
+    {"job": "backup", "every": "daily", "at": "02:00"},
+    {"job": "staleness_check", "every": "daily", "at": "03:00"},
+]
+EVENBETTER_SCHEDULE_GRACE_HOURS = env_int("EVENBETTER_SCHEDULE_GRACE_HOURS", 6)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", web_views.home_view, name="home"),
     path("", include("evenbetter.schools.urls")),
     path("", include("evenbetter.ingest.urls")),
+    path("", include("evenbetter.jobs.urls")),
     path("", include("evenbetter.indicators.urls")),
     path("", include("evenbetter.benchmarks.urls")),
     path("", include("evenbetter.partnerships.urls")),

@@ -43,7 +43,7 @@ def this_process() -> str:
     return f"{_machine()}:{os.getpid()}"
 
 
-def _process_is_gone(process: str) -> bool | None:
+def process_is_gone(process: str) -> bool | None:
     """Whether the process ``machine:pid`` has ended: None when it cannot be told (elsewhere)."""
     machine, _, pid_text = process.rpartition(":")
     if machine != _machine() or not pid_text.isdigit():
@@ -69,7 +69,7 @@ def mark_interrupted_runs() -> int:
     for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING).only(
         "pk", "file_name", "process", "started_at"
     ):
-        gone = _process_is_gone(run.process)
+        gone = process_is_gone(run.process)
         if gone is None:
             gone = now - run.started_at > STALE_AFTER
             why = f"it was still running after {STALE_AFTER.total_seconds() / 3600:g} hours, on another machine"

@@ -15,6 +15,9 @@ namespace, so that a reboot or another container is another machine), and
 import pages) marks "interrupted" a run whose process is gone: on this machine when that
 process id no longer runs, and for a run from another machine (where the process cannot be
 looked at) once it has been running for longer than ``STALE_AFTER``.
+
+A successful import asks for the refresh of everything derived from the data
+(``jobs.services.refresh_wanted``), queued once the import has committed.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.indicators.runs import INTERRUPTED, mark_interrupted_runs, this_process
 from evenbetter.ingest.registry import Loaded, Progress, get_format
+from evenbetter.jobs.services import refresh_wanted
 from evenbetter.schools.models import School
 
 logger = logging.getLogger(__name__)
@@ -162,6 +166,10 @@ def import_file(
     run.problems = [problem.as_dict() for problem in problems]
     run.finished_at = timezone.now()
     run.save()
+    if run.status == ImportRun.Status.SUCCEEDED:
+        # What is derived from the data (data quality, families, benchmarks …) is refreshed by a
+        # worker once this commits; imports close together share one refresh.
+        refresh_wanted(reason=f"import of {run.file_name} ({run.source_format})")
     return run
 
 

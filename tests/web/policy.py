@@ -337,6 +337,8 @@ POLICY: dict[str, Entry] = {
         },
     ),
     "import_run": Entry("import_run", lambda w: reverse("import_run", args=[w.register_run.pk]), SYSTEM_LEADS),
+    # The platform's background jobs (the refresh after imports, the schedules) and their errors.
+    "job_list": Entry("job_list", _get("job_list"), SYSTEM_LEADS),
     # POST-only, and the method is checked before signing in.
     "import_confirm": Entry(
         "import_confirm", lambda w: reverse("import_confirm", args=[w.preview.pk]), answers(NOT_ALLOWED, NOT_ALLOWED)

@@ -1,0 +1,212 @@
+"""Every write of the jobs: asking for a job, running one, retrying it, recovering a dead one.
+
+**The claim.** Several workers (on several machines sharing PostgreSQL) may pick up tasks;
+a job runs only in the worker whose conditional UPDATE moved it from queued (or waiting to
+retry) to running — one row changed, or none and it goes away — as healthchecks' sendalerts
+claims a check. The attempt number is the fence: every later write of that attempt says
+``attempts=<its number>, status=running``, so an attempt taken for dead and retried
+elsewhere cannot overwrite its successor.
+
+**Coalescing.** A kind with ``coalesce`` (the refresh) has at most one job queued: a request
+while one is queued adds to its ``requests``; the unique ``pending_key`` makes two requests
+at once on PostgreSQL queue one job, not two. Claiming clears ``pending_key``, so a job that
+starts takes everything wanted up to its start, and a request after that queues the next.
+
+**The queue.** The job's row and its task (django-tasks-db keeps tasks in the same database)
+are written in one short transaction of their own, so neither exists without the other. The
+refresh after an import is asked for with ``transaction.on_commit``: never from inside the
+import's transaction, and never for an import that rolled back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from evenbetter.indicators.computed import all_computed
+from evenbetter.indicators.models import ImportRun
+from evenbetter.indicators.runs import process_is_gone, this_process
+from evenbetter.jobs.models import Job
+from evenbetter.jobs.registry import job_kind
+
+logger = logging.getLogger(__name__)
+
+REFRESH = "refresh"
+WORKER_GONE = "its worker stopped while it ran (killed, out of memory or the machine stopped)"
+WORKER_SILENT = "its worker on another machine has said nothing for {hours:g} hours"
+STOPPED = "stopped by hand while it ran"
+
+
+def job_request(kind: str, *, reason: str = "", options: dict[str, Any] | None = None) -> Job:
+    """Queue a job of ``kind`` (or, for a coalescing kind with one queued, join that one)."""
+    job_class = job_kind(kind)  # an unknown kind fails here, before anything is written
+    now = timezone.now()
+    for _ in range(5):
+        if job_class.coalesce:
+            pending = Job.objects.filter(pending_key=kind, status=Job.Status.QUEUED).first()
+            if pending is not None:
+                joined = Job.objects.filter(pk=pending.pk, status=Job.Status.QUEUED, pending_key=kind).update(
+                    requests=F("requests") + 1, last_requested_at=now
+                )
+                if joined:
+                    pending.refresh_from_db()
+                    return pending
+                continue  # claimed in between: queue the next one
+        try:
+            with transaction.atomic():
+                job = Job.objects.create(
+                    kind=kind,
+                    reason=reason[:255],
+                    options=options or {},
+                    pending_key=kind if job_class.coalesce else None,
+                    max_attempts=max(1, settings.EVENBETTER_JOB_ATTEMPTS),
+                )
+                _enqueue(job)
+                return job
+        except IntegrityError:
+            continue  # another request queued one at the same moment: join it
+    raise RuntimeError(f"Could not queue a {kind} job: it kept being claimed as it was asked for")
+
+
+def refresh_wanted(*, reason: str) -> None:
+    """Ask for the refresh of everything derived from the data, once the current transaction
+    commits (at once outside one); an import that rolls back asks for nothing."""
+    transaction.on_commit(lambda: job_request(REFRESH, reason=reason))
+
+
+def _enqueue(job: Job, *, run_after: dt.datetime | None = None) -> None:
+    from evenbetter.jobs.tasks import job_run
+
+    queued = job_run.using(run_after=run_after) if run_after else job_run
+    result = queued.enqueue(job.pk)
+    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    job.task_id = str(result.id)
+
+
+class _JobProgress:
+    """Writes where a running job is, outside any step's transaction (so that it is seen)."""
+
+    def __init__(self, job: Job):
+        self.job = job
+
+    def __call__(self, *, step: str | None = None, done: int | None = None, total: int | None = None) -> None:
+        changes: dict[str, Any] = {"heartbeat_at": timezone.now()}
+        if step is not None:
+            changes["step"] = step[:120]
+        if done is not None:
+            changes["progress_done"] = done
+        if total is not None:
+            changes["progress_total"] = total
+        Job.objects.filter(pk=self.job.pk, status=Job.Status.RUNNING, attempts=self.job.attempts).update(**changes)
+
+
+def job_execute(job_id: int) -> str:
+    """Claim the job and run it: succeeded, or the attempt failed (retried or failed for good)."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status__in=[Job.Status.QUEUED, Job.Status.RETRYING]).update(
+        status=Job.Status.RUNNING,
+        pending_key=None,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        process=this_process(),
+        step="",
+        progress_done=0,
+        progress_total=None,
+    )
+    if claimed != 1:
+        return "not claimed: another worker has it, or it is done"
+    job = Job.objects.get(pk=job_id)
+    try:
+        job_kind(job.kind).run(job, _JobProgress(job))
+    except (KeyboardInterrupt, SystemExit):
+        _attempt_failed(job, STOPPED)
+        raise
+    except Exception as error:
+        logger.exception("Job %s (%s), attempt %s, failed", job.pk, job.kind, job.attempts)
+        job.refresh_from_db(fields=["step"])
+        where = f"in {job.step}: " if job.step else ""
+        return _attempt_failed(job, f"{where}{type(error).__name__}: {error}")
+    finished = timezone.now()
+    Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
+        status=Job.Status.SUCCEEDED, succeeded_at=finished, finished_at=finished, error=""
+    )
+    return Job.Status.SUCCEEDED
+
+
+def _attempt_failed(job: Job, error: str) -> str:
+    """Retry after a delay while attempts are left, else fail for good; the error is kept either way.
+    Empty when the attempt was no longer running (another worker had already recovered it)."""
+    now = timezone.now()
+    fenced = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
+    if job.attempts < job.max_attempts:
+        with transaction.atomic():
+            if not fenced.update(status=Job.Status.RETRYING, retrying_at=now, error=error):
+                return ""  # another worker has already dealt with this attempt
+            delay = dt.timedelta(seconds=settings.EVENBETTER_JOB_RETRY_SECONDS)
+            _enqueue(job, run_after=now + delay if delay else None)
+        return Job.Status.RETRYING
+    if not fenced.update(status=Job.Status.FAILED, failed_at=now, finished_at=now, error=error):
+        return ""
+    return Job.Status.FAILED
+
+
+def jobs_recover(*, now: dt.datetime | None = None) -> int:
+    """Retry (or fail, when no attempts are left) every job left running by a worker that is gone:
+    on this machine when its process no longer runs, elsewhere when it has been silent too long."""
+    now = now or timezone.now()
+    silent_for = dt.timedelta(hours=settings.EVENBETTER_JOB_STALE_HOURS)
+    recovered = 0
+    for job in Job.objects.filter(status=Job.Status.RUNNING):
+        gone = process_is_gone(job.process)
+        why = WORKER_GONE
+        if gone is None:
+            gone = now - (job.heartbeat_at or job.started_at or now) > silent_for
+            why = WORKER_SILENT.format(hours=settings.EVENBETTER_JOB_STALE_HOURS)
+        if gone:
+            _task_abandoned(job.task_id)
+            if _attempt_failed(job, why[:1000]):
+                recovered += 1
+    return recovered
+
+
+def _task_abandoned(task_id: str) -> None:
+    """The dead worker's task stays "running" in django-tasks-db: say it failed."""
+    from django_tasks_db.models import DBTaskResult
+
+    if task_id:
+        DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now())
+
+
+def derived_figures_stale() -> bool:
+    """Whether any figure derived from the data is older than its inputs: the newest import
+    (of a file, a form or generated records; not the computed indicators the refresh itself
+    writes) finished after the newest refresh that succeeded started."""
+    computed = [cls.code for cls in all_computed()]
+    newest_input = (
+        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, dry_run=False)
+        .exclude(source_format__in=computed)
+        .aggregate(newest=Max("finished_at"))["newest"]
+    )
+    if newest_input is None:
+        return False
+    newest_refresh = Job.objects.filter(kind=REFRESH, status=Job.Status.SUCCEEDED).aggregate(newest=Max("started_at"))[
+        "newest"
+    ]
+    return newest_refresh is None or newest_input > newest_refresh
+
+
+def staleness_check() -> Job | None:
+    """Queue a refresh when the derived figures are stale and none is already on its way."""
+    on_its_way = Job.objects.filter(
+        kind=REFRESH, status__in=[Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING]
+    ).exists()
+    if on_its_way or not derived_figures_stale():
+        return None
+    return job_request(REFRESH, reason="the staleness check found figures older than their data")
