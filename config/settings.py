@@ -7,6 +7,7 @@ the embedded demo: SQLite under ``var/`` and e-mail printed to the console.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -181,6 +182,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_DISABLE_ACCESS_LOG = True
 # The client's address: REMOTE_ADDR, or behind EVENBETTER_TRUSTED_PROXIES reverse proxies the
 # address the outermost of them saw (see evenbetter/accounts/client_ip.py).
+# Attempts and lock-outs are kept in the database (not a cache), so every web server sees them.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "evenbetter.accounts.client_ip.client_ip_address"
 EVENBETTER_TRUSTED_PROXIES = env_int("EVENBETTER_TRUSTED_PROXIES", 0)
 
@@ -188,6 +191,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Sessions in the database and messages in a cookie (or the session): a request may be served
+# by any web server.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -230,7 +237,7 @@ CONTENT_SECURITY_POLICY = {
 # The REST API under /api/v1/ (evenbetter/api, docs/api.md). A per-user token (hashed; see
 # api/authentication.py) or the web session signs a request in; without either the answer is 401.
 # Every request of a signed-in user counts against EVENBETTER_API_RATE (DRF's throttling, kept in
-# the cache: with several worker processes and the default in-process cache, each counts apart).
+# the shared cache, CACHES below: every web server and worker process counts together).
 EVENBETTER_API_RATE = env_str("EVENBETTER_API_RATE", "1000/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -290,16 +297,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
-    },
-}
 # Outside production whitenoise serves straight from the apps' static folders, so
 # `make run` needs no collectstatic and DEBUG can stay off (no debug pages, ever).
 WHITENOISE_USE_FINDERS = not PRODUCTION
@@ -319,6 +316,75 @@ EVENBETTER_DEMO_PASSWORD = env_str("EVENBETTER_DEMO_PASSWORD", "even-better-demo
 # own view (which checks who may see the item), never as public media.
 MEDIA_ROOT = Path(env_str("EVENBETTER_MEDIA_DIR", str(VAR_DIR / "media")))
 EVENBETTER_MAX_ATTACHMENT_MB = env_int("EVENBETTER_MAX_ATTACHMENT_MB", 10)
+
+
+def env_json_object(name: str) -> dict[str, Any]:
+    """A JSON object, e.g. '{"bucket_name": "evenbetter"}'; anything else stops start-up with its name."""
+    text = env_str(name)
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as error:
+        raise RuntimeError(f"{name} is not JSON: {error}") from error
+    if not isinstance(value, dict):
+        raise RuntimeError(f"{name} must be a JSON object of the storage's options")
+    return value
+
+
+# Files go through Django's storage API, never straight to a path, so that any web server can
+# read what another wrote: "default" holds the practice library's attachments, "uploads" the
+# files kept between an import's preview and its confirmation. Both are folders on this machine
+# by default (MEDIA_ROOT, EVENBETTER_UPLOAD_DIR); with several web servers, point them at shared
+# storage, e.g. EVENBETTER_STORAGE_BACKEND=storages.backends.s3.S3Storage (django-storages) and
+# EVENBETTER_STORAGE_OPTIONS='{"bucket_name": "…"}': each then keeps its files under its own
+# prefix ("location": media/, uploads/). See docs/operations.md, "Scaling out".
+_FILE_SYSTEM = "django.core.files.storage.FileSystemStorage"
+EVENBETTER_STORAGE_BACKEND = env_str("EVENBETTER_STORAGE_BACKEND", _FILE_SYSTEM)
+EVENBETTER_STORAGE_OPTIONS = env_json_object("EVENBETTER_STORAGE_OPTIONS")
+
+
+def _file_storage(folder: Path | None, prefix: str) -> dict[str, Any]:
+    if EVENBETTER_STORAGE_BACKEND != _FILE_SYSTEM:
+        return {"BACKEND": EVENBETTER_STORAGE_BACKEND, "OPTIONS": {**EVENBETTER_STORAGE_OPTIONS, "location": prefix}}
+    # Without a location, FileSystemStorage follows MEDIA_ROOT (and a test's change to it).
+    location = {"location": str(folder)} if folder is not None else {}
+    return {"BACKEND": _FILE_SYSTEM, "OPTIONS": {**EVENBETTER_STORAGE_OPTIONS, **location}}
+
+
+STORAGES = {
+    "default": _file_storage(None, "media"),
+    "uploads": _file_storage(EVENBETTER_UPLOAD_DIR, "uploads"),
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# A cache every web server shares, for what must be counted across them (the API's rate limit,
+# DRF's throttling): a table of this database by default (made by every `manage.py migrate`,
+# see evenbetter/ops/apps.py), or Redis with EVENBETTER_CACHE_URL=redis://host:6379/0 (needs the
+# `redis` package). Never the per-process memory cache: each gunicorn worker would count apart.
+EVENBETTER_CACHE_URL = env_str("EVENBETTER_CACHE_URL")
+
+
+def _shared_cache(url: str) -> dict[str, Any]:
+    if not url:
+        # 10,000 entries before the oldest are culled (Django's default of 300 is a few hundred users).
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "evenbetter_cache",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise RuntimeError("EVENBETTER_CACHE_URL must be a redis://, rediss:// or unix:// URL (or unset: the database)")
+
+
+CACHES = {"default": _shared_cache(EVENBETTER_CACHE_URL)}
 
 LOGGING = {
     "version": 1,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, storages
 from django.db import transaction
 
 from evenbetter.accounts.models import User
@@ -18,26 +18,37 @@ class ImportNotConfirmable(Exception):
     pass
 
 
-def _upload_path(sha256: str) -> Path:
-    return Path(settings.EVENBETTER_UPLOAD_DIR) / f"{sha256}.upload"
+def _kept_uploads() -> Storage:
+    # STORAGES["uploads"]: a folder by default, shared storage when there are several web
+    # servers, so that a preview made on one server can be confirmed on another.
+    return storages["uploads"]
+
+
+def _upload_name(sha256: str) -> str:
+    return f"{sha256}.upload"
 
 
 def upload_store(content: bytes) -> str:
     sha256 = hashlib.sha256(content).hexdigest()
-    path = _upload_path(sha256)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(".partial")
-        partial.write_bytes(content)
-        partial.replace(path)  # atomic: a half-written upload never looks complete
+    name = _upload_name(sha256)
+    kept = _kept_uploads()
+    if kept.exists(name):
+        if kept.size(name) == len(content):
+            return sha256
+        kept.delete(name)  # a copy cut short (the server stopped while writing it): write it again
+    saved = kept.save(name, ContentFile(content))
+    if saved != name:  # another request stored the same file at the same moment: one copy is enough
+        kept.delete(saved)
     return sha256
 
 
 def upload_load(sha256: str) -> bytes:
-    path = _upload_path(sha256)
-    if not path.exists():
+    name = _upload_name(sha256)
+    kept = _kept_uploads()
+    if not kept.exists(name):
         raise ImportNotConfirmable("The uploaded file is no longer kept: upload it again.")
-    content = path.read_bytes()
+    with kept.open(name, "rb") as file:
+        content = file.read()
     if hashlib.sha256(content).hexdigest() != sha256:
         raise ImportNotConfirmable("The kept copy of the file has changed since the preview: upload it again.")
     return content

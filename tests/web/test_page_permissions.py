@@ -117,7 +117,10 @@ def test_every_post_only_url_says_who_may_post_to_it() -> None:
 
 @pytest.fixture
 def world(request: pytest.FixtureRequest, client_for: Callable[[str], Client], settings: Any, tmp_path: Path) -> World:
-    settings.EVENBETTER_UPLOAD_DIR = tmp_path / "uploads"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "uploads": {**settings.STORAGES["uploads"], "OPTIONS": {"location": str(tmp_path / "uploads")}},
+    }
     settings.MEDIA_ROOT = tmp_path / "media"
     # Every persona exists before any request, so that one persona's requests, rolled back,
     # never take another persona's account with them.
