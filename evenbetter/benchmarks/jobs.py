@@ -13,4 +13,8 @@ class BenchmarksStep(RefreshStep):
     order = 300
 
     def run(self) -> None:
-        benchmarks_refresh()  # one transaction: every family and benchmark, or none
+        # One transaction: every family and benchmark, or none. The job writes the indicators
+        # done outside it (PostgreSQL: through a connection of its own).
+        benchmarks_refresh(
+            indicators_done=lambda done, total: self.progress(step="indicators benchmarked", done=done, total=total)
+        )

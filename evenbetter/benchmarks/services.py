@@ -47,10 +47,14 @@ class RefreshResult:
     families: Families
 
 
-def benchmarks_refresh(*, progress: Callable[[str], None] | None = None) -> RefreshResult:
+def benchmarks_refresh(
+    *, progress: Callable[[str], None] | None = None, indicators_done: Callable[[int, int], None] | None = None
+) -> RefreshResult:
     """Recompute every school's family and every benchmark, replacing the ones held.
 
     One transaction: pages go on reading the old figures until the new ones are all written.
+    ``indicators_done(done, total)`` is told after each indicator is benchmarked (a job's
+    progress, which it must write outside this transaction to be seen).
     """
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -64,7 +68,7 @@ def benchmarks_refresh(*, progress: Callable[[str], None] | None = None) -> Refr
         _write_members(families)
         say(f"{len(families.members):,} family members written ({time.perf_counter() - started:.1f} s)")
         Benchmark.objects.all().delete()
-        written = _write_benchmarks(context, matrix, say)
+        written = _write_benchmarks(context, matrix, say, indicators_done or (lambda done, total: None))
         say(f"benchmarks written ({time.perf_counter() - started:.1f} s)")
         run = FamilyRun.objects.create(
             settings={
@@ -126,7 +130,9 @@ def _write_members(families: Families) -> None:
     )
 
 
-def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable[[str], None]) -> int:
+def _write_benchmarks(
+    context: pd.DataFrame, matrix: FamilyMatrix, say: Callable[[str], None], indicators_done: Callable[[int, int], None]
+) -> int:
     """Benchmark every indicator that runs one way (context is described, not benchmarked)."""
     indicators = {
         i.pk: i
@@ -142,7 +148,9 @@ def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable
     cohorts = cohorts_frame({i.cohort_indicator for i in indicators.values() if i.cohort_indicator})
     options = BenchmarkSettings()
     written = 0
-    for indicator_id, group in observations.groupby("indicator_id", sort=True):
+    total = int(observations["indicator_id"].nunique())
+    indicators_done(0, total)
+    for done, (indicator_id, group) in enumerate(observations.groupby("indicator_id", sort=True), start=1):
         indicator = indicators[int(str(indicator_id))]
         values = group.drop(columns=["indicator_id"])
         if indicator.cohort_indicator and not cohorts.empty:
@@ -152,6 +160,7 @@ def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable
             values, context, matrix, direction=indicator.direction, standard=indicator.standard, settings=options
         )
         if result.empty:
+            indicators_done(done, total)
             continue
         starts = dict(zip(values["period"], values["period_start"], strict=False))
         result = result.assign(
@@ -165,6 +174,7 @@ def _write_benchmarks(context: pd.DataFrame, matrix: FamilyMatrix, say: Callable
         ]
         _insert(Benchmark, BENCHMARK_FIELDS, rows)
         written += len(rows)
+        indicators_done(done, total)
     say(f"{written:,} benchmarks for {len(indicators):,} indicators")
     return written
 

@@ -169,7 +169,7 @@ def import_file(
     if run.status == ImportRun.Status.SUCCEEDED:
         # What is derived from the data (data quality, families, benchmarks …) is refreshed by a
         # worker once this commits; imports close together share one refresh.
-        refresh_wanted(reason=f"import of {run.file_name} ({run.source_format})")
+        refresh_wanted(reason=f"import of {run.file_name} ({run.source_format})", import_run=run)
     return run
 
 

@@ -15,6 +15,7 @@ from evenbetter.indicators.runs import mark_interrupted_runs
 from evenbetter.indicators.selectors import can_import_data, import_runs_visible_to
 from evenbetter.ingest.forms import ImportUploadForm
 from evenbetter.ingest.services import ImportNotConfirmable, import_confirm, import_preview
+from evenbetter.jobs.selectors import refresh_job_of
 
 
 def _system_lead(request: HttpRequest) -> User:
@@ -54,7 +55,7 @@ def import_run_view(request: HttpRequest, pk: int) -> HttpResponse:
     _system_lead(request)
     mark_interrupted_runs()
     run = get_object_or_404(import_runs_visible_to(request.user), pk=pk)
-    return render(request, "ingest/import_run.html", {"run": run})
+    return render(request, "ingest/import_run.html", {"run": run, "refresh_job": refresh_job_of(run)})
 
 
 @require_POST

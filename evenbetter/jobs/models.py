@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from evenbetter.indicators.models import ImportRun
+
 
 class Job(models.Model):
     class Status(models.TextChoices):
@@ -48,6 +50,8 @@ class Job(models.Model):
     process = models.CharField(max_length=255, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True, help_text="The latest task queued for it (django-tasks)")
+    # The imports a refresh answers (several when coalesced): whoever ran one may follow it.
+    import_runs = models.ManyToManyField(ImportRun, blank=True, related_name="refresh_jobs")
 
     class Meta:
         ordering = ["-queued_at", "-pk"]
@@ -55,6 +59,10 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
 
     @property
     def progress_percent(self) -> int | None:

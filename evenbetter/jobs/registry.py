@@ -7,7 +7,9 @@ from their own ``jobs`` module instead (found by ``autodiscover_modules("jobs")`
 
 - a ``RefreshStep`` is one step of the refresh that follows every import, run in ``order``
   (data quality 100, computed indicators 200, families and benchmarks 300, risk 400); each
-  writes all or nothing (one transaction), so a failure leaves no step half-done;
+  writes all or nothing (one transaction), so a failure leaves no step half-done; a step
+  that works in units (indicators, computed kinds) says how far it is with
+  ``self.progress(done=…, total=…)``, which the job page shows while it runs;
 - a ``JobKind`` is something a worker runs: the refresh itself, a schedule's job (the
   digest, the backup, the termly risk run, the staleness check).
 """
@@ -29,10 +31,18 @@ class Progress(Protocol):
     def __call__(self, *, step: str | None = None, done: int | None = None, total: int | None = None) -> None: ...
 
 
+def _unheard(*, step: str | None = None, done: int | None = None, total: int | None = None) -> None:
+    """Progress nobody listens to: a step run outside a job (a test, a command)."""
+
+
 class RefreshStep(ABC):
     code: ClassVar[str]
     name: ClassVar[str]
     order: ClassVar[int]
+
+    def __init__(self) -> None:
+        # Set by the refresh before ``run``: units done of the step's total.
+        self.progress: Progress = _unheard
 
     def is_wanted(self) -> bool:
         """Whether the step runs in this refresh (a setting may turn it off)."""

@@ -1,11 +1,19 @@
-"""Reads of the jobs page: running and recent jobs, for system leads only."""
+"""Reads of the jobs pages, and how fresh the figures derived from the data are."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Q, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
+from evenbetter.indicators.computed import all_computed
+from evenbetter.indicators.models import ImportRun
 from evenbetter.jobs.models import Job
+
+UNDER_WAY = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
+REFRESH = "refresh"  # jobs.services.REFRESH: selectors import no services
 
 
 def can_see_jobs(user: AnyUser) -> bool:
@@ -14,10 +22,59 @@ def can_see_jobs(user: AnyUser) -> bool:
 
 
 def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:
-    if not can_see_jobs(user):
+    """Every job for a system lead; for anyone else, the refreshes their own imports asked for."""
+    if can_see_jobs(user):
+        return Job.objects.all()
+    if not user.is_authenticated:
         return Job.objects.none()
-    return Job.objects.all()
+    return Job.objects.filter(Q(import_runs__run_by=user)).distinct()
 
 
 def jobs_under_way(user: AnyUser) -> QuerySet[Job]:
-    return jobs_visible_to(user).filter(status__in=[Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING])
+    return jobs_visible_to(user).filter(status__in=UNDER_WAY)
+
+
+def refresh_job_of(run: ImportRun) -> Job | None:
+    """The refresh an import asked for (the latest, should it have been asked again)."""
+    return run.refresh_jobs.order_by("-queued_at", "-pk").first()
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How fresh the derived figures (families, benchmarks, risk, computed indicators) are.
+
+    ``as_at``: when the newest refresh that succeeded finished (None: never refreshed).
+    ``new_data_at``: when data arrived that the figures do not include yet (an import that
+    finished after that refresh started), or None. ``updating``: a refresh is queued or running.
+    """
+
+    as_at: dt.datetime | None
+    new_data_at: dt.datetime | None
+    updating: bool
+
+    @property
+    def is_stale(self) -> bool:
+        return self.updating or self.new_data_at is not None
+
+
+def freshness() -> Freshness:
+    """The one rule for "figures as at …" and "being updated", shown wherever derived figures are."""
+    newest_refresh = (
+        Job.objects.filter(kind=REFRESH, status=Job.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
+    )
+    computed = [cls.code for cls in all_computed()]
+    newest_input = (
+        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, dry_run=False)
+        .exclude(source_format__in=computed)
+        .aggregate(newest=Max("finished_at"))["newest"]
+    )
+    # A refresh sees everything committed before it started.
+    refreshed_from = newest_refresh.started_at if newest_refresh else None
+    new_data_at = None
+    if newest_input is not None and (refreshed_from is None or newest_input > refreshed_from):
+        new_data_at = newest_input
+    return Freshness(
+        as_at=newest_refresh.finished_at if newest_refresh else None,
+        new_data_at=new_data_at,
+        updating=Job.objects.filter(kind=REFRESH, status__in=UNDER_WAY).exists(),
+    )

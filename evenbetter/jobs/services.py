@@ -25,15 +25,16 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F
 from django.utils import timezone
 
-from evenbetter.indicators.computed import all_computed
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.runs import process_is_gone, this_process
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.registry import job_kind
+from evenbetter.jobs.selectors import freshness
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,11 @@ WORKER_SILENT = "its worker on another machine has said nothing for {hours:g} ho
 STOPPED = "stopped by hand while it ran"
 
 
-def job_request(kind: str, *, reason: str = "", options: dict[str, Any] | None = None) -> Job:
-    """Queue a job of ``kind`` (or, for a coalescing kind with one queued, join that one)."""
+def job_request(
+    kind: str, *, reason: str = "", options: dict[str, Any] | None = None, import_run: ImportRun | None = None
+) -> Job:
+    """Queue a job of ``kind`` (or, for a coalescing kind with one queued, join that one);
+    ``import_run`` is the import it answers, so that whoever ran that import may follow it."""
     job_class = job_kind(kind)  # an unknown kind fails here, before anything is written
     now = timezone.now()
     for _ in range(5):
@@ -56,6 +60,8 @@ def job_request(kind: str, *, reason: str = "", options: dict[str, Any] | None =
                 )
                 if joined:
                     pending.refresh_from_db()
+                    if import_run is not None:
+                        pending.import_runs.add(import_run)
                     return pending
                 continue  # claimed in between: queue the next one
         try:
@@ -67,6 +73,8 @@ def job_request(kind: str, *, reason: str = "", options: dict[str, Any] | None =
                     pending_key=kind if job_class.coalesce else None,
                     max_attempts=max(1, settings.EVENBETTER_JOB_ATTEMPTS),
                 )
+                if import_run is not None:
+                    job.import_runs.add(import_run)
                 _enqueue(job)
                 return job
         except IntegrityError:
@@ -74,10 +82,10 @@ def job_request(kind: str, *, reason: str = "", options: dict[str, Any] | None =
     raise RuntimeError(f"Could not queue a {kind} job: it kept being claimed as it was asked for")
 
 
-def refresh_wanted(*, reason: str) -> None:
+def refresh_wanted(*, reason: str, import_run: ImportRun | None = None) -> None:
     """Ask for the refresh of everything derived from the data, once the current transaction
     commits (at once outside one); an import that rolls back asks for nothing."""
-    transaction.on_commit(lambda: job_request(REFRESH, reason=reason))
+    transaction.on_commit(lambda: job_request(REFRESH, reason=reason, import_run=import_run))
 
 
 def _enqueue(job: Job, *, run_after: dt.datetime | None = None) -> None:
@@ -90,10 +98,15 @@ def _enqueue(job: Job, *, run_after: dt.datetime | None = None) -> None:
 
 
 class _JobProgress:
-    """Writes where a running job is, outside any step's transaction (so that it is seen)."""
+    """Writes where a running job is, outside any step's transaction, so that it is seen while
+    the step runs. Between a step's units (no transaction open) it is a small autocommit UPDATE.
+    Inside a step's transaction, PostgreSQL gets the UPDATE through a connection of its own;
+    SQLite has one writer at a time (the step holds the lock), so there the progress inside a
+    transaction is not written, and the next report outside one brings the row up to date."""
 
     def __init__(self, job: Job):
         self.job = job
+        self._side: BaseDatabaseWrapper | None = None
 
     def __call__(self, *, step: str | None = None, done: int | None = None, total: int | None = None) -> None:
         changes: dict[str, Any] = {"heartbeat_at": timezone.now()}
@@ -103,7 +116,27 @@ class _JobProgress:
             changes["progress_done"] = done
         if total is not None:
             changes["progress_total"] = total
-        Job.objects.filter(pk=self.job.pk, status=Job.Status.RUNNING, attempts=self.job.attempts).update(**changes)
+        if not connection.in_atomic_block:
+            Job.objects.filter(pk=self.job.pk, status=Job.Status.RUNNING, attempts=self.job.attempts).update(**changes)
+        elif connection.vendor == "postgresql":
+            self._write_aside(changes)
+
+    def _write_aside(self, changes: dict[str, Any]) -> None:
+        if self._side is None:
+            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+        quote = self._side.ops.quote_name
+        columns = ", ".join(f"{quote(column)} = %s" for column in changes)
+        sql = (
+            f"UPDATE {quote(Job._meta.db_table)} SET {columns} "  # noqa: S608 (names from the model)
+            f"WHERE {quote('id')} = %s AND {quote('status')} = %s AND {quote('attempts')} = %s"
+        )
+        with self._side.cursor() as cursor:  # autocommit: visible at once
+            cursor.execute(sql, [*changes.values(), self.job.pk, Job.Status.RUNNING, self.job.attempts])
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
 
 
 def job_execute(job_id: int) -> str:
@@ -123,8 +156,9 @@ def job_execute(job_id: int) -> str:
     if claimed != 1:
         return "not claimed: another worker has it, or it is done"
     job = Job.objects.get(pk=job_id)
+    progress = _JobProgress(job)
     try:
-        job_kind(job.kind).run(job, _JobProgress(job))
+        job_kind(job.kind).run(job, progress)
     except (KeyboardInterrupt, SystemExit):
         _attempt_failed(job, STOPPED)
         raise
@@ -133,6 +167,8 @@ def job_execute(job_id: int) -> str:
         job.refresh_from_db(fields=["step"])
         where = f"in {job.step}: " if job.step else ""
         return _attempt_failed(job, f"{where}{type(error).__name__}: {error}")
+    finally:
+        progress.close()
     finished = timezone.now()
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
         status=Job.Status.SUCCEEDED, succeeded_at=finished, finished_at=finished, error=""
@@ -187,19 +223,8 @@ def _task_abandoned(task_id: str) -> None:
 def derived_figures_stale() -> bool:
     """Whether any figure derived from the data is older than its inputs: the newest import
     (of a file, a form or generated records; not the computed indicators the refresh itself
-    writes) finished after the newest refresh that succeeded started."""
-    computed = [cls.code for cls in all_computed()]
-    newest_input = (
-        ImportRun.objects.filter(status=ImportRun.Status.SUCCEEDED, dry_run=False)
-        .exclude(source_format__in=computed)
-        .aggregate(newest=Max("finished_at"))["newest"]
-    )
-    if newest_input is None:
-        return False
-    newest_refresh = Job.objects.filter(kind=REFRESH, status=Job.Status.SUCCEEDED).aggregate(newest=Max("started_at"))[
-        "newest"
-    ]
-    return newest_refresh is None or newest_input > newest_refresh
+    writes) finished after the newest refresh that succeeded started (``selectors.freshness``)."""
+    return freshness().new_data_at is not None
 
 
 def staleness_check() -> Job | None:

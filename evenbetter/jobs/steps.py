@@ -32,9 +32,21 @@ class ComputedIndicatorsStep(RefreshStep):
     def run(self) -> None:
         # Every registered computed indicator but data quality, measured just before; each one
         # writes all or nothing (indicators.computed's one lifecycle).
-        for computed in all_computed():
-            if computed is not DataQuality:
-                computed_refresh(computed())
+        # Progress between kinds, outside their transactions: seen while the step runs.
+        kinds = [computed for computed in all_computed() if computed is not DataQuality]
+        for done, computed in enumerate(kinds):
+            self.progress(step=computed.name, done=done, total=len(kinds))
+            computed_refresh(computed())
+        self.progress(done=len(kinds), total=len(kinds))
+
+
+def _within(progress: Progress, where: str) -> Progress:
+    """A step's progress, shown under the step it is in ("step 3 of 4: … — reading")."""
+
+    def step_progress(*, step: str | None = None, done: int | None = None, total: int | None = None) -> None:
+        progress(step=f"{where} — {step}" if step else None, done=done, total=total)
+
+    return step_progress
 
 
 @register_kind
@@ -47,8 +59,11 @@ class Refresh(JobKind):
 
     def run(self, job: Job, progress: Progress) -> None:
         steps = [step for step in refresh_steps() if step.is_wanted()]
-        for done, step in enumerate(steps):
-            progress(step=step.name, done=done, total=len(steps))
+        for number, step in enumerate(steps, start=1):
+            where = f"step {number} of {len(steps)}: {step.name}"
+            # Until the step counts its own units, the bar counts the steps done.
+            progress(step=where, done=number - 1, total=len(steps))
+            step.progress = _within(progress, where)
             step.run()
         progress(step="", done=len(steps), total=len(steps))
 

@@ -56,6 +56,7 @@ from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.indicators.models import Dispute, ImportRun, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
+from evenbetter.jobs.models import Job
 from evenbetter.partnerships.models import Action
 from evenbetter.practice import services as practice
 from evenbetter.practice.models import Attachment, Comment, PracticeItem
@@ -111,6 +112,13 @@ class World:
         )
         assert preview.status == ImportRun.Status.DRY_RUN, preview.problems
         return preview
+
+    @cached_property
+    def refresh_job(self) -> Job:
+        """The refresh a system lead's import asked for, still queued."""
+        job = Job.objects.create(kind="refresh", reason="import of absence.csv (dfe_absence)")
+        job.import_runs.add(self.register_run)
+        return job
 
     @cached_property
     def observation_a(self) -> Observation:
@@ -339,6 +347,14 @@ POLICY: dict[str, Entry] = {
     "import_run": Entry("import_run", lambda w: reverse("import_run", args=[w.register_run.pk]), SYSTEM_LEADS),
     # The platform's background jobs (the refresh after imports, the schedules) and their errors.
     "job_list": Entry("job_list", _get("job_list"), SYSTEM_LEADS),
+    # One job and its polled fragment: system leads, and whoever ran an import it answers
+    # (tests/jobs/test_job_page.py); for anyone else it is not found.
+    "job_detail": Entry(
+        "job_detail", lambda w: reverse("job_detail", args=[w.refresh_job.pk]), answers(NOT_FOUND, system_lead=OK)
+    ),
+    "job_progress": Entry(
+        "job_progress", lambda w: reverse("job_progress", args=[w.refresh_job.pk]), answers(NOT_FOUND, system_lead=OK)
+    ),
     # POST-only, and the method is checked before signing in.
     "import_confirm": Entry(
         "import_confirm", lambda w: reverse("import_confirm", args=[w.preview.pk]), answers(NOT_ALLOWED, NOT_ALLOWED)

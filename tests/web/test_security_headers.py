@@ -64,6 +64,8 @@ def _inline_code(text: str) -> list[str]:
             found.append(f"<script{attributes}>")
     found += re.findall(r"\son[a-z]+\s*=\s*[\"']", text)  # onclick="…" and the like
     found += re.findall(r"javascript:", text)
+    # htmx's own inline handlers and evaluated expressions (run with eval, which the policy blocks).
+    found += re.findall(r"\s(?:data-)?hx-(?:on\b[^=\s]*|vars|vals\s*=\s*[\"']js:)", text)
     return found
 
 
@@ -72,6 +74,9 @@ def test_the_template_scan_finds_what_the_policy_would_block() -> None:
     assert _inline_code("<script>alert(1)</script>") and _inline_code('<a onclick="x()">')
     assert not _inline_code('<script defer src="/static/web/charts.js"></script>')
     assert not _inline_code('<script id="d" type="application/json">{}</script>')
+    assert _inline_code('<button hx-on:click="go()">') and _inline_code('<div hx-on::after-request="x()">')
+    assert _inline_code('<div hx-vals="js:{a: 1}">') and _inline_code('<div data-hx-on-click="x()">')
+    assert not _inline_code('<div hx-get="/jobs/1/progress/" hx-trigger="every 1s" hx-swap="outerHTML">')
 
 
 @pytest.mark.parametrize("template", TEMPLATES, ids=lambda path: f"{path.parts[-3]}/{path.parts[-2]}/{path.name}")

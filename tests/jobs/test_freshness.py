@@ -1,0 +1,81 @@
+"""How fresh the derived figures are: "as at" the newest refresh, and "being updated" when data
+arrived since or a refresh is under way; one snippet says so on every page of derived figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from evenbetter.accounts.models import User
+from evenbetter.indicators.models import ImportRun
+from evenbetter.jobs.models import Job
+from evenbetter.jobs.selectors import freshness
+from evenbetter.schools.models import School
+
+pytestmark = pytest.mark.django_db
+
+T0 = dt.datetime(2026, 12, 5, 14, 2, tzinfo=dt.UTC)
+
+
+def _import_finished(at: dt.datetime, **fields: object) -> ImportRun:
+    return ImportRun.objects.create(
+        source_format=fields.pop("source_format", "dfe_absence"), status="succeeded", finished_at=at, **fields
+    )
+
+
+def _refresh(started: dt.datetime, finished: dt.datetime | None, status: str = Job.Status.SUCCEEDED) -> Job:
+    return Job.objects.create(kind="refresh", status=status, started_at=started, finished_at=finished)
+
+
+def test_never_refreshed_and_no_data_is_neither_dated_nor_stale(db: None) -> None:
+    assert freshness() == freshness().__class__(as_at=None, new_data_at=None, updating=False)
+    assert not freshness().is_stale
+
+
+def test_figures_are_as_at_the_newest_refresh_and_stale_when_data_arrived_after_it_started(db: None) -> None:
+    _import_finished(T0 - dt.timedelta(hours=2))
+    _refresh(T0 - dt.timedelta(hours=1), T0)
+    _import_finished(T0 - dt.timedelta(minutes=30), source_format="data_quality")  # the refresh's own output
+    _import_finished(T0 + dt.timedelta(hours=1), dry_run=True)  # a preview changes nothing
+    assert freshness() == freshness().__class__(as_at=T0, new_data_at=None, updating=False)
+
+    # An import that finished while the refresh ran may not be in it.
+    arrived = T0 - dt.timedelta(minutes=10)
+    _import_finished(arrived)
+    assert freshness().new_data_at == arrived and freshness().is_stale
+
+
+def test_a_refresh_under_way_is_being_updated(db: None) -> None:
+    _refresh(T0 - dt.timedelta(hours=1), T0)
+    _refresh(T0 + dt.timedelta(minutes=1), None, status=Job.Status.RUNNING)
+    assert freshness().updating and freshness().is_stale and freshness().as_at == T0
+
+
+def test_the_explorer_family_page_and_benchmark_panel_say_how_fresh_they_are(
+    client: Client, system_lead: User, school_a: School
+) -> None:
+    client.force_login(system_lead)
+    pages = [reverse("explorer"), reverse("school_family", args=[school_a.pk]), school_a.get_absolute_url()]
+    refresh = _refresh(T0 - dt.timedelta(hours=1), T0)
+    ImportRun.objects.all().update(finished_at=T0 - dt.timedelta(hours=2))
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "Figures as at " in page and 'data-freshness="fresh"' in page, url
+        assert "Being updated" not in page, url
+    arrived = timezone.localtime(T0 + dt.timedelta(minutes=5))
+    _import_finished(arrived)
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert f"Being updated:</strong> new data arrived at {arrived:%-d %b %Y %H:%M}." in page, url
+    assert refresh.pk
+
+
+def test_the_watch_list_says_how_fresh_it_is(client: Client, system_lead: User, register: ImportRun) -> None:
+    client.force_login(system_lead)
+    page = client.get(reverse("watch_list")).content.decode()
+    assert "not yet been worked out by a refresh" in page
+    assert "Being updated" in page  # the register arrived and no refresh has run
