@@ -36,7 +36,7 @@ def jobs_under_way(user: AnyUser) -> QuerySet[Job]:
 
 def refresh_job_of(run: ImportRun) -> Job | None:
     """The refresh an import asked for (the latest, should it have been asked again)."""
-    return run.refresh_jobs.order_by("-queued_at", "-pk").first()
+    return Job.objects.filter(import_runs=run).order_by("-queued_at", "-pk").first()
 
 
 @dataclass(frozen=True)
