@@ -159,7 +159,7 @@ def _csrf(page: requests.Response) -> str:
 
 def _job_row(page: str, reason: str) -> str:
     """The row of the jobs table for the job queued for this reason ("" if there is none)."""
-    rows = re.findall(r"<tr>(.*?)</tr>", page, flags=re.S)
+    rows = re.findall(r"<tr\b[^>]*>(.*?)</tr>", page, flags=re.S)
     return next((row for row in rows if reason in row), "")
 
 
