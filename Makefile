@@ -45,7 +45,7 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy
 
-# Tests run in parallel, one pytest-xdist worker a core (the machines have two): each worker
+# Tests run in parallel, one pytest-xdist worker a core (the machines have 2; TEST_WORKERS=n to change): each worker
 # has a test database of its own (pytest-django) and its own folder in the var folder
 # (tests/conftest.py). loadgroup sends the tests of a module with a module-scoped fixture
 # (the demo, built once from every real file) to one worker, so it is built only once.
@@ -58,8 +58,10 @@ pytest: $(DEV_STAMP) browser-deps
 # too). Left out: the browser tests, and tests/analytics, which are pure Python with no
 # database at all (pytest-django refuses database access to a test not marked for it, so a
 # test there that came to need one would fail on SQLite): the same result on any database.
+# The server's JIT compiler is off: it compiled the imports' and refreshes' bigger queries
+# on every run, which took the import tests 10-15% longer.
 test-postgres: $(DEV_STAMP)
-	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q \
+	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q \
 		-m "not browser" --ignore=tests/analytics
 
 # ruff and mypy first (a minute, and the quickest to fail), then SQLite with the browser,

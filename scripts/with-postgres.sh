@@ -10,6 +10,7 @@ if [[ -z "$PORT" ]]; then
   PORT=54329
   while ! port_is_free "$PORT"; do PORT=$((PORT + 1)); done
 fi
+# PG_TEST_OPTIONS: more server settings, e.g. "-c jit=off".
 SUDO=""
 [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 
@@ -39,7 +40,7 @@ trap cleanup EXIT
 
 as_pg "$bindir/initdb" -D "$datadir/data" -U evenbetter --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_TEST_OPTIONS:-}" start >/dev/null
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 export DATABASE_URL="postgres://evenbetter@127.0.0.1:$PORT/postgres"
 # pytest-xdist workers each make a test database of their own on this server (test_postgres_gw0 …).
