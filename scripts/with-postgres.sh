@@ -2,7 +2,15 @@
 # Run a command against a throwaway PostgreSQL server on a loopback port, then stop it.
 # Installs Debian's postgresql when no server binaries are present.
 set -euo pipefail
-PORT="${PG_TEST_PORT:-54329}"
+# PG_TEST_PORT, or the first free port from 54329 on (so that two runs on one machine, or a
+# run beside `make bench`, do not meet).
+port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PORT="${PG_TEST_PORT:-}"
+if [[ -z "$PORT" ]]; then
+  PORT=54329
+  while ! port_is_free "$PORT"; do PORT=$((PORT + 1)); done
+fi
+# PG_TEST_OPTIONS: more server settings, e.g. "-c jit=off".
 SUDO=""
 [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 
@@ -32,7 +40,8 @@ trap cleanup EXIT
 
 as_pg "$bindir/initdb" -D "$datadir/data" -U evenbetter --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  -o "-c listen_addresses=127.0.0.1 -p $PORT -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_TEST_OPTIONS:-}" start >/dev/null
 echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
 export DATABASE_URL="postgres://evenbetter@127.0.0.1:$PORT/postgres"
+# pytest-xdist workers each make a test database of their own on this server (test_postgres_gw0 …).
 "$@"

@@ -15,6 +15,7 @@ real importer:
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,42 @@ def pytest_configure(config: pytest.Config) -> None:
     # A cheap hasher keeps the suite fast; production uses Argon2 (see settings).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Every test Client loads the middleware anew, and WhiteNoise's would list and stat every
+    # static file of every app each time (a third of the permission matrix's time): with
+    # autorefresh it finds a file, through the same finders, only when one is asked for.
+    settings.WHITENOISE_AUTOREFRESH = True
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        # Under pytest-xdist each worker keeps its files (uploads named by their checksum,
+        # attachments, collected static files) in a folder of its own inside the var folder,
+        # so that one worker never reads or deletes another's. The database needs nothing:
+        # pytest-django gives each worker a test database of its own.
+        own = Path(settings.VAR_DIR) / f"xdist-{worker}"
+        for name in ("EVENBETTER_UPLOAD_DIR", "MEDIA_ROOT", "STATIC_ROOT"):
+            setattr(settings, name, own / Path(getattr(settings, name)).name)
+
+
+# The longest modules start first, so that under pytest-xdist no worker is left with one of
+# them at the end while the other has nothing more to do.
+LONGEST_FIRST = ("tests/demo/test_demo_build.py", "tests/ingest/test_crash_safety.py")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+    # Before every other plugin: a module-scoped fixture (the demo, built from every real
+    # file; the analytics' simulated systems) is built once for its module, and under
+    # `--dist loadgroup` all of that module's tests go to one worker rather than each worker
+    # building it again. Only this suite's own fixtures count (a plugin's have no baseid):
+    # pytest-django's class-scoped autouse fixture would otherwise put every test in a group.
+    for item in items:
+        fixtures = getattr(item, "_fixtureinfo", None)
+        definitions = [chain[-1] for chain in fixtures.name2fixturedefs.values()] if fixtures else []
+        if any(definition.baseid and definition.scope in ("module", "class", "package") for definition in definitions):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+    result = yield
+    # After every other plugin (pytest-django puts the tests without a database last).
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)  # stable: else as they were
+    return result
 
 
 @pytest.fixture
