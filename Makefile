@@ -62,12 +62,13 @@ pytest: $(DEV_STAMP) browser-deps
 # Every test that touches the database, again on PostgreSQL (the demo's rebuild-twice check
 # too). Left out: the browser tests, and tests/analytics, which are pure Python with no
 # database at all (pytest-django refuses database access to a test not marked for it, so a
-# test there that came to need one would fail on SQLite): the same result on any database.
+# test there that came to need one would fail on SQLite): the same result on any database;
+# and the fresh-clone test (marker slow), whose clone always runs on its own SQLite file.
 # The server's JIT compiler is off: it compiled the imports' and refreshes' bigger queries
 # on every run, which took the import tests 10-15% longer.
 test-postgres: $(DEV_STAMP)
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q \
-		-m "not browser" --ignore=tests/analytics
+		-m "not browser and not slow" --ignore=tests/analytics
 
 # ruff and mypy first (a minute, and the quickest to fail), then SQLite with the browser,
 # then PostgreSQL; each stage's time and the total at the end.
