@@ -60,12 +60,12 @@ pytest: $(DEV_STAMP) browser-deps
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest $(XDIST)
 
 # Every test that touches the database, again on PostgreSQL. Left out: the browser tests;
-# tests/analytics, which are pure Python with no database at all (pytest-django refuses database access to a test not marked for it, so a
-# test there that came to need one would fail on SQLite): the same result on any database;
-# the fresh-clone test (marker slow), whose clone always runs on its own SQLite file; and
-# the demo's rebuild-twice check (83 s there): the demo is still built and checked on
-# PostgreSQL, and whether a second build adds records is the demo's own seeding and
-# get-or-create logic, which no database changes.
+# tests/analytics, which are pure Python with no database at all (pytest-django refuses
+# database access to a test not marked for it, so a test there that came to need one would
+# fail on SQLite): the same result on any database; the fresh-clone test (marker slow),
+# whose clone always runs on its own SQLite file; and the demo's rebuild-twice check (83 s
+# there): the demo is still built and checked on PostgreSQL, and whether a second build adds
+# records is the demo's own seeding and get-or-create logic, which no database changes.
 # The server's JIT compiler is off: it compiled the imports' and refreshes' bigger queries
 # on every run, which took the import tests 10-15% longer.
 test-postgres: $(DEV_STAMP)
