@@ -17,6 +17,7 @@ selectors), and the early-warning section's read of the risk is audited where it
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -52,7 +53,7 @@ class SectionData(Protocol):
     def has_generated(self) -> bool: ...
 
 
-class ProfileSection(Panel):
+class ProfileSection(Panel, ABC):
     """One section of the profile. ``section`` computes its data once; the section's
     template draws it as ``section``, and ``pdf_flowables`` draws the same data for the PDF."""
 
@@ -62,11 +63,11 @@ class ProfileSection(Panel):
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         return {"section": self.section(request, subject)}
 
-    def section(self, request: HttpRequest, school: School) -> SectionData:
-        raise NotImplementedError
+    @abstractmethod
+    def section(self, request: HttpRequest, school: School) -> SectionData: ...
 
-    def pdf_flowables(self, section: Any) -> list[Flowable]:
-        raise NotImplementedError
+    @abstractmethod
+    def pdf_flowables(self, section: Any) -> list[Flowable]: ...
 
 
 @dataclass(frozen=True)
