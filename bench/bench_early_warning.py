@@ -30,53 +30,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import django_with_fresh_database
 
 
-def _schools_in_clusters(n: int) -> None:
-    import numpy as np
-
-    from evenbetter.schools.models import Partnership, PartnershipMembership, School
-
-    rng = np.random.default_rng(1)
-    School.objects.bulk_create(
-        [
-            School(
-                urn=900000 + i,
-                name=f"Generated school {i:05}",
-                status=School.Status.OPEN,
-                phase="Primary",
-                latitude=float(rng.uniform(50.5, 54.5)),
-                longitude=float(rng.uniform(-3.0, 0.0)),
-            )
-            for i in range(n)
-        ],
-        batch_size=5000,
-    )
-    schools = list(School.objects.order_by("pk"))
-    clusters = [
-        Partnership.objects.create(
-            name=f"Generated cluster {c}",
-            slug=f"generated-cluster-{c}",
-            kind=Partnership.Kind.CLUSTER,
-            is_generated=True,
-        )
-        for c in range(max(1, n // 8))
-    ]
-    PartnershipMembership.objects.bulk_create(
-        [
-            PartnershipMembership(school=school, partnership=clusters[int(rng.integers(len(clusters)))])
-            for school in schools
-            if rng.random() < 0.85
-        ],
-        batch_size=5000,
-    )
-
-
 def main(n: int, years: int) -> None:
     django_with_fresh_database("early-warning")
     from evenbetter.analytics.risk.backtest import backtest
     from evenbetter.analytics.risk.examples import build_examples
     from evenbetter.analytics.risk.scoring import score
     from evenbetter.analytics.risk.settings import INDICATOR_FALL, Outcome
-    from evenbetter.demo.local_records import PLANTED_OUTCOME, local_records_generate, planted_outcome_record
+    from evenbetter.demo.local_records import (
+        PLANTED_OUTCOME,
+        generated_schools_in_clusters,
+        local_records_generate,
+        planted_outcome_record,
+    )
     from evenbetter.demo.simulator import SimulationSettings
     from evenbetter.earlywarning.frames import load_data
     from evenbetter.partnerships.indicators import partnership_life_refresh
@@ -84,7 +49,7 @@ def main(n: int, years: int) -> None:
 
     periods = tuple(academic_year(year) for year in range(2010, 2010 + years))
     started = time.perf_counter()
-    _schools_in_clusters(n)
+    generated_schools_in_clusters(n, label="Generated", latitudes=(50.5, 54.5), longitudes=(-3.0, 0.0))
     records = local_records_generate(settings=SimulationSettings(seed=7, periods=periods, earliest_onset_index=1))
     planted_outcome_record(records=records, seed=8)
     print(

@@ -10,17 +10,20 @@ itself: if the measurement, the loader or the model loses the signal, this fails
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from evenbetter.analytics.risk.backtest import backtest
 from evenbetter.analytics.risk.settings import INDICATOR_FALL, Outcome
-from evenbetter.demo.local_records import PLANTED_OUTCOME, local_records_generate, planted_outcome_record
+from evenbetter.demo.local_records import (
+    PLANTED_OUTCOME,
+    generated_schools_in_clusters,
+    local_records_generate,
+    planted_outcome_record,
+)
 from evenbetter.demo.simulator import LocalRecords, SimulationSettings
 from evenbetter.earlywarning.frames import load_data
 from evenbetter.partnerships.indicators import partnership_life_refresh
-from evenbetter.schools.models import Partnership, PartnershipMembership, School
 from evenbetter.vocabulary.directions import HIGHER
 
 pytestmark = pytest.mark.django_db
@@ -33,39 +36,6 @@ SIMULATION = SimulationSettings(seed=7, periods=SIX_YEARS, earliest_onset_index=
 # A drifting school's outcome falls by about 8; a steady school's moves by noise of 1.5 a
 # year, so a fall of 4 is rarely noise.
 FALL = Outcome(kind=INDICATOR_FALL, indicator=PLANTED_OUTCOME.code, fall=4, direction=HIGHER)
-
-
-def _schools_in_clusters(n: int) -> None:
-    """Open schools over a region, most of them in generated clusters of about eight (the
-    demo's clusters are generated too), a few in none."""
-    rng = np.random.default_rng(1)
-    School.objects.bulk_create(
-        [
-            School(
-                urn=900000 + i,
-                name=f"Planted school {i:03}",
-                status=School.Status.OPEN,
-                phase="Primary",
-                latitude=float(rng.uniform(50.5, 52.5)),
-                longitude=float(rng.uniform(-2.0, 0.0)),
-            )
-            for i in range(n)
-        ]
-    )
-    schools = list(School.objects.order_by("pk"))
-    clusters = [
-        Partnership.objects.create(
-            name=f"Planted cluster {c}", slug=f"planted-cluster-{c}", kind=Partnership.Kind.CLUSTER, is_generated=True
-        )
-        for c in range(n // 8)
-    ]
-    PartnershipMembership.objects.bulk_create(
-        [
-            PartnershipMembership(school=school, partnership=clusters[int(rng.integers(len(clusters)))])
-            for school in schools
-            if rng.random() < 0.85
-        ]
-    )
 
 
 # Falls planted by drift start in 2017/18 (onsets from 2016/17, a lead of a year or two), so
@@ -84,7 +54,7 @@ def _auc(records: LocalRecords, *, shuffle: bool) -> float:
 
 
 def test_the_backtest_finds_the_planted_signal_only_where_it_was_planted() -> None:
-    _schools_in_clusters(SCHOOLS)
+    generated_schools_in_clusters(SCHOOLS, label="Planted", latitudes=(50.5, 52.5), longitudes=(-2.0, 0.0))
     records = local_records_generate(settings=SIMULATION)
     partnership_life_refresh()
     assert len(records.drift) > 40  # enough drifting schools for the figures below to mean something
