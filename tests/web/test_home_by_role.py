@@ -44,11 +44,7 @@ def test_the_partnership_lead_home_lists_member_schools(client_for: Callable[[st
 
 def test_the_system_lead_home_counts_open_and_closed_schools(client_for: Callable[[str], Client]) -> None:
     response = client_for("system_lead").get(reverse("home"))
-    (panel,) = [
-        shown.context["panel"]
-        for shown in response.context["panels"]
-        if shown.panel.page == "home" and "panel" in shown.context
-    ]
+    (panel,) = [shown.context["panel"] for shown in response.context["panels"] if "panel" in shown.context]
     # The sample register has 13 schools, 3 of them closed (115864, 124935, 125131).
     assert (panel["open_schools"], panel["closed_schools"]) == (10, 3)
 
