@@ -431,6 +431,9 @@ EVENBETTER_JOB_RETRY_SECONDS = env_int("EVENBETTER_JOB_RETRY_SECONDS", 60)
 # A job left running by a worker on another machine that has said nothing for this long is taken for
 # dead and retried (a dead worker on the same machine is seen at once, by its process id).
 EVENBETTER_JOB_STALE_HOURS = env_int("EVENBETTER_JOB_STALE_HOURS", 6)
+# A worker takes a task, then at once claims its job: a task taken this long ago whose job is still
+# not started lost its worker in between, and the job is queued again (no attempt is counted).
+EVENBETTER_JOB_CLAIM_SECONDS = env_int("EVENBETTER_JOB_CLAIM_SECONDS", 300)
 # The refresh after every import ends with a new early-warning run (and its alerts) when this is on.
 EVENBETTER_RISK_AFTER_IMPORT = env_bool("EVENBETTER_RISK_AFTER_IMPORT", False)
 # What that run, and the termly one, predict (as `manage.py earlywarning score --outcome … --grade …`).

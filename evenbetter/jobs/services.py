@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from evenbetter.indicators.models import ImportRun
@@ -42,6 +42,8 @@ REFRESH = "refresh"
 WORKER_GONE = "its worker stopped while it ran (killed, out of memory or the machine stopped)"
 WORKER_SILENT = "its worker on another machine has said nothing for {hours:g} hours"
 STOPPED = "stopped by hand while it ran"
+# Not started yet: queued, or waiting to retry after a failed attempt.
+WAITING = (Job.Status.QUEUED, Job.Status.RETRYING)
 
 
 def job_request(
@@ -53,9 +55,9 @@ def job_request(
     now = timezone.now()
     for _ in range(5):
         if job_class.coalesce:
-            pending = Job.objects.filter(pending_key=kind, status=Job.Status.QUEUED).first()
+            pending = Job.objects.filter(pending_key=kind, status__in=WAITING).first()
             if pending is not None:
-                joined = Job.objects.filter(pk=pending.pk, status=Job.Status.QUEUED, pending_key=kind).update(
+                joined = Job.objects.filter(pk=pending.pk, status__in=WAITING, pending_key=kind).update(
                     requests=F("requests") + 1, last_requested_at=now
                 )
                 if joined:
@@ -183,7 +185,7 @@ def _attempt_failed(job: Job, error: str) -> str:
     fenced = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
     if job.attempts < job.max_attempts:
         with transaction.atomic():
-            if not fenced.update(status=Job.Status.RETRYING, retrying_at=now, error=error):
+            if not _retry_marked(fenced, job, now=now, error=error):
                 return ""  # another worker has already dealt with this attempt
             delay = dt.timedelta(seconds=settings.EVENBETTER_JOB_RETRY_SECONDS)
             _enqueue(job, run_after=now + delay if delay else None)
@@ -191,6 +193,21 @@ def _attempt_failed(job: Job, error: str) -> str:
     if not fenced.update(status=Job.Status.FAILED, failed_at=now, finished_at=now, error=error):
         return ""
     return Job.Status.FAILED
+
+
+def _retry_marked(fenced: QuerySet[Job], job: Job, *, now: dt.datetime, error: str) -> bool:
+    """Mark the attempt waiting to retry. A coalescing kind takes its ``pending_key`` back, so a
+    request before the retry starts joins it (the retry reads everything committed before it
+    starts) instead of queuing a second job; unless a request during the attempt has queued the
+    next job already, which then answers the later requests (the key is unique)."""
+    changes: dict[str, Any] = {"status": Job.Status.RETRYING, "retrying_at": now, "error": error}
+    if job_kind(job.kind).coalesce:
+        try:
+            with transaction.atomic():
+                return bool(fenced.update(**changes, pending_key=job.kind))
+        except IntegrityError:
+            pass
+    return bool(fenced.update(**changes))
 
 
 def jobs_recover(*, now: dt.datetime | None = None) -> int:
@@ -209,7 +226,39 @@ def jobs_recover(*, now: dt.datetime | None = None) -> int:
             _task_abandoned(job.task_id)
             if _attempt_failed(job, why[:1000]):
                 recovered += 1
-    return recovered
+    return recovered + _lost_tasks_requeued(now)
+
+
+def _lost_tasks_requeued(now: dt.datetime) -> int:
+    """Queue again every job not started whose task will never start it: the worker that took
+    the task died before it claimed the job (the task says running for longer than taking it
+    and claiming take, ``EVENBETTER_JOB_CLAIM_SECONDS``), or the task ended or is gone with the
+    job unclaimed. No attempt was spent: the job keeps its attempts, its requests and its key."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = list(Job.objects.filter(status__in=WAITING))
+    tasks = {
+        str(task.id): task
+        for task in DBTaskResult.objects.filter(id__in=[job.task_id for job in waiting if job.task_id])
+    }
+    taken_before = now - dt.timedelta(seconds=settings.EVENBETTER_JOB_CLAIM_SECONDS)
+    requeued = 0
+    for job in waiting:
+        task = tasks.get(job.task_id)
+        if task is not None and (
+            task.status == "READY" or (task.status == "RUNNING" and (task.started_at or now) > taken_before)
+        ):
+            continue  # it will run, or its worker is claiming it now
+        _task_abandoned(job.task_id)
+        with transaction.atomic():
+            # Fenced by the lost task's id: two workers recovering at once queue it once.
+            if Job.objects.filter(pk=job.pk, status__in=WAITING, task_id=job.task_id).update(task_id=""):
+                _enqueue(job)
+                requeued += 1
+                logger.warning(
+                    "Job %s had lost its task %s (its worker stopped): queued again", job.pk, task and task.id
+                )
+    return requeued
 
 
 def _task_abandoned(task_id: str) -> None:
