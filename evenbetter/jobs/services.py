@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.runs import process_is_gone, this_process
-from evenbetter.jobs.models import Job
+from evenbetter.jobs.models import Job, ScheduleFiring
 from evenbetter.jobs.registry import job_kind
 from evenbetter.jobs.selectors import freshness
 
@@ -267,6 +268,59 @@ def _task_abandoned(task_id: str) -> None:
 
     if task_id:
         DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Pruned:
+    jobs: int
+    tasks: int
+    firings: int
+
+
+def jobs_prune(*, now: dt.datetime | None = None) -> Pruned:
+    """Delete the record of work finished long ago: our jobs and django-tasks-db's task rows
+    that finished more than ``EVENBETTER_JOB_KEEP_DAYS`` ago (failed ones after
+    ``EVENBETTER_JOB_KEEP_FAILED_DAYS``), and schedules' firings as old. Never a job or task
+    not finished, the newest job of each kind that succeeded ("figures as at" is read from the
+    newest refresh), nor the latest firing of each schedule (which says it fired)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    kept = now - dt.timedelta(days=settings.EVENBETTER_JOB_KEEP_DAYS)
+    failed_kept = now - dt.timedelta(
+        days=max(settings.EVENBETTER_JOB_KEEP_FAILED_DAYS, settings.EVENBETTER_JOB_KEEP_DAYS)
+    )
+    newest = [
+        pk
+        for kind in Job.objects.filter(status=Job.Status.SUCCEEDED).values_list("kind", flat=True).distinct()
+        for pk in Job.objects.filter(kind=kind, status=Job.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .values_list("pk", flat=True)[:1]
+    ]
+    latest_firings = [
+        pk
+        for name in ScheduleFiring.objects.values_list("schedule", flat=True).distinct()
+        for pk in ScheduleFiring.objects.filter(schedule=name).order_by("-due_at").values_list("pk", flat=True)[:1]
+    ]
+    with transaction.atomic():
+        _, jobs = (
+            Job.objects.filter(
+                Q(status=Job.Status.SUCCEEDED, finished_at__lt=kept)
+                | Q(status=Job.Status.FAILED, finished_at__lt=failed_kept)
+            )
+            .exclude(pk__in=newest)
+            .delete()
+        )
+        _, tasks = DBTaskResult.objects.filter(
+            Q(status="SUCCESSFUL", finished_at__lt=kept) | Q(status="FAILED", finished_at__lt=failed_kept)
+        ).delete()
+        _, firings = ScheduleFiring.objects.filter(due_at__lt=kept).exclude(pk__in=latest_firings).delete()
+    # Rows deleted per model (a job's links to its imports go with it, not counted).
+    return Pruned(
+        jobs=jobs.get(Job._meta.label, 0),
+        tasks=tasks.get(DBTaskResult._meta.label, 0),
+        firings=firings.get(ScheduleFiring._meta.label, 0),
+    )
 
 
 def derived_figures_stale() -> bool:

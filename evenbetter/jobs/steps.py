@@ -10,7 +10,7 @@ from evenbetter.indicators.computed import all_computed, computed_refresh
 from evenbetter.indicators.quality import DataQuality, data_quality_refresh
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.registry import JobKind, Progress, RefreshStep, refresh_steps, register_kind, register_step
-from evenbetter.jobs.services import REFRESH, staleness_check
+from evenbetter.jobs.services import REFRESH, jobs_prune, staleness_check
 
 
 @register_step
@@ -79,3 +79,16 @@ class StalenessCheck(JobKind):
     def run(self, job: Job, progress: Progress) -> None:
         refresh = staleness_check()
         progress(step=f"queued refresh #{refresh.pk}" if refresh else "nothing stale")
+
+
+@register_kind
+class JobsPrune(JobKind):
+    """Forget finished work older than the settings keep (EVENBETTER_JOB_KEEP_DAYS)."""
+
+    code = "jobs_prune"
+    name = "Pruning old jobs"
+    coalesce = True
+
+    def run(self, job: Job, progress: Progress) -> None:
+        pruned = jobs_prune()
+        progress(step=f"removed: jobs {pruned.jobs}, queue rows {pruned.tasks}, schedule firings {pruned.firings}")
