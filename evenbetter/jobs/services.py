@@ -323,6 +323,41 @@ def jobs_prune(*, now: dt.datetime | None = None) -> Pruned:
     )
 
 
+def refresh_done_here(*, started_at: dt.datetime, by: str) -> Job:
+    """Record a refresh done in this process, not by a worker: the demo build computes every
+    derived figure itself, in the refresh's order, after its imports. The refresh those imports
+    queued would only redo that work, so it is marked succeeded (and its task with it); with
+    none queued, a succeeded one is recorded. ``started_at`` is when the computing began: the
+    figures include everything imported before then (``selectors.freshness``), so a refresh
+    asked for later is left queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    done: dict[str, Any] = {
+        "status": Job.Status.SUCCEEDED,
+        "pending_key": None,
+        "started_at": started_at,
+        "succeeded_at": now,
+        "finished_at": now,
+        "heartbeat_at": now,
+        "process": this_process(),
+        "step": f"done by {by}"[:120],
+        "progress_done": 1,
+        "progress_total": 1,
+    }
+    with transaction.atomic():
+        queued = Job.objects.filter(
+            kind=REFRESH, status=Job.Status.QUEUED, pending_key=REFRESH, last_requested_at__lte=started_at
+        ).first()
+        if queued is not None and Job.objects.filter(pk=queued.pk, status=Job.Status.QUEUED).update(**done):
+            if queued.task_id:
+                DBTaskResult.objects.filter(id=queued.task_id, status="READY").update(
+                    status="SUCCESSFUL", started_at=started_at, finished_at=now, return_value=Job.Status.SUCCEEDED
+                )
+            return Job.objects.get(pk=queued.pk)
+        return Job.objects.create(kind=REFRESH, reason=f"done by {by}"[:255], **done)
+
+
 def derived_figures_stale() -> bool:
     """Whether any figure derived from the data is older than its inputs: the newest import
     (of a file, a form or generated records; not the computed indicators the refresh itself
