@@ -428,8 +428,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A job that fails is tried this many times in all, EVENBETTER_JOB_RETRY_SECONDS apart, then shown as failed.
 EVENBETTER_JOB_ATTEMPTS = env_int("EVENBETTER_JOB_ATTEMPTS", 3)
 EVENBETTER_JOB_RETRY_SECONDS = env_int("EVENBETTER_JOB_RETRY_SECONDS", 60)
-# A job left running by a worker on another machine that has said nothing for this long is taken for
-# dead and retried (a dead worker on the same machine is seen at once, by its process id).
+# A running job whose worker has said nothing for this long is taken for dead and retried: a worker
+# on another machine, or one whose process id now belongs to another process (a dead worker on the
+# same machine is seen at once, by its process id).
 EVENBETTER_JOB_STALE_HOURS = env_int("EVENBETTER_JOB_STALE_HOURS", 6)
 # A worker takes a task, then at once claims its job: a task taken this long ago whose job is still
 # not started lost its worker in between, and the job is queued again (no attempt is counted).
