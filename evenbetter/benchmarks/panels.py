@@ -44,12 +44,70 @@ def comparator_from_request(request: HttpRequest, school: School) -> ComparatorS
     return comparator
 
 
+GLANCE_LINES = 3
+
+
+@dataclass(frozen=True)
+class GlanceLine:
+    """A strength or an area to develop in plain words, with its values over time."""
+
+    text: str
+    name: str
+    values: list[tuple[str, float]]
+    label_for: Any
+    generated: bool
+
+
+@register
+class GlanceStrengths(Panel):
+    """At a glance: three strengths and three areas to develop against similar schools, each
+    with a sparkline of its values (the benchmark panel's own figures: ``school_strengths``,
+    ``school_benchmarks``)."""
+
+    page = "glance"
+    order = 100
+    template = "benchmarks/_glance.html"
+    title = "Against schools like this one"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        school: School = subject
+        found = school_strengths(user=request.user, school=school)
+        wanted = {line.indicator.pk for line in found.strengths[:GLANCE_LINES] + found.areas[:GLANCE_LINES]}
+        points = {
+            entry.indicator.pk: [(p.period, p.value) for p in entry.points]
+            for entry in school_benchmarks(user=request.user, school=school)
+            if entry.indicator.pk in wanted
+        }
+        generated = {indicator for indicator, _ in generated_values_of(school)} if wanted else set()
+
+        def glance(lines: list[Any]) -> list[GlanceLine]:
+            return [
+                GlanceLine(
+                    line.text,
+                    line.indicator.name,
+                    points.get(line.indicator.pk, []),
+                    line.indicator.label_for,
+                    line.indicator.pk in generated,
+                )
+                for line in lines[:GLANCE_LINES]
+            ]
+
+        return {
+            "glance_strengths": glance(found.strengths),
+            "glance_areas": glance(found.areas),
+            "more_strengths": max(len(found.strengths) - GLANCE_LINES, 0),
+            "more_areas": max(len(found.areas) - GLANCE_LINES, 0),
+        }
+
+
 @register
 class EvenBetter(Panel):
     page = "school"
     order = 200
     template = "benchmarks/_panel.html"
-    title = "Even better: against schools like this one"
+    title = "Even better"
+    slug = "even-better"
+    section_scripts = CHART_SCRIPTS
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject

@@ -5,7 +5,7 @@ the score is audited by ``risk_read``, as the risk page's is)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -54,13 +54,14 @@ class EarlyWarning(ProfileSection):
     order = 600
     template = "earlywarning/_profile_risk.html"
     title = "Early warning"
+    via: ClassVar[str] = "profile"  # where the audit line says the risk was seen
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
         return can_see_risk_of(request.user, subject)
 
     def section(self, request: HttpRequest, school: School) -> RiskSection:
         run = current_run()
-        score = risk_read(request=request, school=school, via="profile")
+        score = risk_read(request=request, school=school, via=self.via)
         responses = [
             (day_words(timezone.localtime(r.created_at)), r.text)
             for r in school_responses(user=request.user, school=school)[:RESPONSES_SHOWN]
@@ -135,3 +136,45 @@ class EarlyWarning(ProfileSection):
         else:
             story.append(para("No response yet.", "muted"))
         return [KeepTogether(story[:3]), *story[3:]]
+
+
+# --- the school page ---------------------------------------------------------------------------
+
+
+class _RiskOnTheSchoolPage(EarlyWarning):
+    """The profile's reading of the risk (its words, reasons and answers), audited as seen on
+    the school page. Not registered: the two panels below draw it."""
+
+    via = "school page"
+
+
+@register
+class GlanceRisk(Panel):
+    """At a glance: the band, its top reason and the school's own answer, only for those who
+    may see the school's risk (each view audited by ``risk_read``)."""
+
+    page = "glance"
+    order = 200
+    template = "earlywarning/_glance.html"
+    title = "Trouble ahead"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return can_see_risk_of(request.user, subject)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        return {"risk": _RiskOnTheSchoolPage().section(request, subject)}
+
+
+@register
+class TroubleAhead(Panel):
+    page = "school"
+    order = 300
+    template = "earlywarning/_school_trouble.html"
+    title = "Trouble ahead"
+    slug = "trouble-ahead"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return can_see_risk_of(request.user, subject)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        return {"section": _RiskOnTheSchoolPage().section(request, subject)}

@@ -1,5 +1,6 @@
-"""The indicators' panels: on the school page, its inspections (in the Pupils card) and every
-indicator over time; in the profile, the school's facts and its trends."""
+"""The indicators' panels: on the school page, its inspections (in the Pupils card), the data's
+"as at" and confidence at a glance, and every indicator over time (section "Data"); in the
+profile, the school's facts and its trends."""
 
 from __future__ import annotations
 
@@ -39,46 +40,114 @@ class Inspections(Panel):
 
 
 @dataclass(frozen=True)
-class DomainPanel:
+class DataRow:
+    """One indicator's values from one kind of source: a row of the Data section's tables."""
+
+    series: IndicatorSeries
+    values: list[tuple[str, float]]
+
+    @property
+    def span(self) -> str:
+        points = self.series.points
+        return points[0].period if len(points) == 1 else f"{points[0].period} to {points[-1].period}"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """The indicators of one kind of source, by domain: published data, the school system's
+    own local records, or records generated for the demo."""
+
+    key: str
     name: str
-    headline: list[IndicatorSeries]
-    others: list[IndicatorSeries]
+    about: str
+    domains: list[tuple[str, list[DataRow]]]
+
+    @property
+    def is_generated(self) -> bool:
+        return self.key == "generated"
+
+    @property
+    def latest_period(self) -> str:
+        periods = [row.series.points[-1].period for _, rows in self.domains for row in rows]
+        return max(periods) if periods else ""
+
+    @property
+    def count(self) -> int:
+        return sum(len(rows) for _, rows in self.domains)
 
 
-def _by_domain(series: list[IndicatorSeries]) -> list[DomainPanel]:
-    """Indicators by domain: the headline ones charted, the rest listed beneath."""
+SOURCES = [
+    ("published", "Published data", "Results, census and inspection data published by the Department for Education and Ofsted."),
+    ("local", "Local records", "Records the school system keeps for itself (returns, partnership life, data quality): not published."),
+    (
+        "generated",
+        "Generated for the demo",
+        "Made up by the demo to fill what no public source has. Not real: never read these as the school's results.",
+    ),
+]
+
+
+def data_sources(series: list[IndicatorSeries], generated: set[tuple[int, str]]) -> list[DataSource]:
+    """Every indicator's values split by where they came from, so that real published results
+    never sit unlabelled beside generated records (an indicator may have both)."""
     labels = dict(Indicator.Domain.choices)
-    grouped: dict[str, list[IndicatorSeries]] = {}
-    for entry in series:
-        grouped.setdefault(entry.indicator.domain, []).append(entry)
     order = list(labels)
+    grouped: dict[str, dict[str, list[DataRow]]] = {key: {} for key, _, _ in SOURCES}
+    for entry in series:
+        made_up = [p for p in entry.points if (entry.indicator.pk, p.period) in generated]
+        real = [p for p in entry.points if (entry.indicator.pk, p.period) not in generated]
+        for key, points in (("published" if entry.indicator.is_public else "local", real), ("generated", made_up)):
+            if points:
+                part = IndicatorSeries(entry.indicator, points)
+                values = [(p.period, p.value) for p in part.values if p.value is not None]
+                grouped[key].setdefault(entry.indicator.domain, []).append(DataRow(part, values))
     return [
-        DomainPanel(
-            labels[domain],
-            [s for s in grouped[domain] if s.indicator.headline],
-            [s for s in grouped[domain] if not s.indicator.headline],
-        )
-        for domain in sorted(grouped, key=order.index)
+        DataSource(key, name, about, [(labels[d], grouped[key][d]) for d in sorted(grouped[key], key=order.index)])
+        for key, name, about in SOURCES
+        if grouped[key]
     ]
 
 
 @register
 class IndicatorsOverTime(Panel):
     page = "school"
-    order = 400
+    order = 700
     template = "indicators/_school_indicators.html"
-    title = "Indicators over time"
+    title = "Data"
+    slug = "data"
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
         return {
-            "indicator_domains": _by_domain(school_indicator_series(user=request.user, school=school)),
+            "data_sources": data_sources(
+                school_indicator_series(user=request.user, school=school), generated_values_of(school)
+            ),
             "can_flag": school.pk in scope_of(request.user).school_ids,
             "disputed_ids": set(
                 disputes_visible_to(request.user)
                 .filter(observation__school=school, status=Dispute.Status.OPEN)
                 .values_list("observation_id", flat=True)
             ),
+        }
+
+
+@register
+class GlanceData(Panel):
+    """At a glance: how fresh the figures are, how far the published data and the generated
+    records each go, and the confidence in the school's evidence base."""
+
+    page = "glance"
+    order = 900
+    template = "indicators/_glance.html"
+    title = "The data"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        school: School = subject
+        series = school_indicator_series(user=request.user, school=school)
+        confidence = next((entry for entry in series if entry.indicator.code == "data_confidence" and entry.values), None)
+        return {
+            "data_sources": data_sources(series, generated_values_of(school)),
+            "confidence": confidence.values[-1] if confidence else None,
         }
 
 

@@ -23,6 +23,12 @@ class Panel:
     order: ClassVar[int] = 0
     template: ClassVar[str] = ""
     title: ClassVar[str] = ""
+    # A panel that is a section of its page (one the reader opens as needed) names itself in
+    # its URL: ``/schools/id/<pk>/sections/<slug>/``. Its context is computed only then.
+    slug: ClassVar[str] = ""
+    # Scripts the page loads up front so that the section works when it arrives by htmx (a
+    # swapped-in ``<script>`` is not run under the strict CSP).
+    section_scripts: ClassVar[list[str]] = []
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
         """Whether this reader sees the panel at all: permission checks go here."""
@@ -87,6 +93,25 @@ def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel
         if panel.is_shown(request, subject):
             shown.append(ShownPanel(panel, panel.context(request, subject)))
     return shown
+
+
+def sections_for(page: str, request: HttpRequest, subject: Any) -> list[Panel]:
+    """The page's sections this reader may open, in order: only ``is_shown`` is asked, so
+    nothing of a section is computed until it is opened."""
+    return [
+        panel
+        for panel in (panel_class() for panel_class in registered_panels(page) if panel_class.slug)
+        if panel.is_shown(request, subject)
+    ]
+
+
+def section_for(page: str, slug: str, request: HttpRequest, subject: Any) -> ShownPanel | None:
+    """One section of the page as this reader sees it, computed; None when the page has no
+    such section or the reader may not see it."""
+    for panel in sections_for(page, request, subject):
+        if panel.slug == slug:
+            return ShownPanel(panel, panel.context(request, subject))
+    return None
 
 
 def scripts_of(shown: list[ShownPanel]) -> list[str]:

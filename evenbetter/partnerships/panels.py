@@ -11,7 +11,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from evenbetter.pages.registry import Panel, register
+from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
+    actions_visible_to,
     can_record_for_school,
     can_record_meeting,
     can_see_network_of_locality,
@@ -40,11 +42,36 @@ class LocalityNetworkLink(Panel):
 
 
 @register
+class GlanceLife(Panel):
+    """At a glance: partnership life in one line, contact with peers and the actions due."""
+
+    page = "glance"
+    order = 400
+    template = "partnerships/_glance.html"
+    title = "Partnership life"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        school: School = subject
+        today = timezone.localdate()
+        open_actions = actions_visible_to(request.user).filter(
+            owner_school=school, status__in=[Action.Status.AGREED, Action.Status.IN_PROGRESS]
+        )
+        next_action = open_actions.order_by("due_on", "pk").first()
+        return {
+            "contact_summary": school_contact_summary(user=request.user, school=school, today=today),
+            "actions_open": open_actions.count(),
+            "actions_overdue": open_actions.filter(due_on__lt=today).count(),
+            "next_action": next_action,
+        }
+
+
+@register
 class SchoolLife(Panel):
     page = "school"
-    order = 100
+    order = 500
     template = "partnerships/_school_life.html"
     title = "Partnership life"
+    slug = "partnership-life"
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject

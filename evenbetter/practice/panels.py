@@ -16,9 +16,10 @@ from evenbetter.practice.selectors import most_tried, published_items
 @register
 class PracticeShared(Panel):
     page = "school"
-    order = 300
+    order = 600
     template = "practice/_school_practice.html"
-    title = "Practice it has shared"
+    title = "Practice"
+    slug = "practice"
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         shared = published_items(request.user).filter(schools=subject).prefetch_related("areas")[:10]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("schools/", views.school_directory_view, name="school_directory"),
     path("schools/<int:urn>/", views.school_detail_view, name="school_detail"),
     path("schools/id/<int:pk>/", views.school_detail_by_id_view, name="school_detail_by_id"),
+    path("schools/id/<int:pk>/sections/<slug:slug>/", views.school_section_view, name="school_section"),
     path("schools/id/<int:pk>/profile/", views.school_profile_view, name="school_profile"),
     path("schools/id/<int:pk>/profile.pdf", views.school_profile_pdf_view, name="school_profile_pdf"),
     path("localities/", views.locality_list_view, name="locality_list"),

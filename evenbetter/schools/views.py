@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from evenbetter.accounts.exports import table_response
-from evenbetter.pages.registry import panels_for, scripts_of
+from evenbetter.pages.registry import ShownPanel, panels_for, scripts_of, section_for, sections_for
 from evenbetter.schools.access import (
     SchoolAccess,
     localities_visible_to,
@@ -73,22 +73,56 @@ def school_detail_by_id_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _school_page(request: HttpRequest, school: School, access: SchoolAccess) -> HttpResponse:
-    """The register's own parts (facts, localities, partnerships), then the panels the
-    feature apps register for page "school" (``evenbetter.pages``)."""
-    visible_localities = localities_visible_to(request.user)
-    panels = panels_for("school", request, school)
+    """At a glance first (the panels the feature apps register for region "glance"), then the
+    sections of page "school", each closed until the reader opens it (htmx, or its own page
+    without JavaScript); ``?sections=all`` opens every one, for printing and for reading it
+    all."""
+    sections = sections_for("school", request, school)
+    opened = panels_for("school", request, school) if request.GET.get("sections") == "all" else []
+    scripts = [script for section in sections for script in section.section_scripts]
     return render(
         request,
         "schools/school_detail.html",
-        {
-            "school": school,
-            "access": access,
-            "access_name": access.name.lower(),
-            "localities": school.localities.all(),
-            "visible_locality_ids": set(visible_localities.values_list("pk", flat=True)),
-            "memberships": school_partnership_memberships(user=request.user, school=school),
-            "panels": panels,
-            "panel_scripts": scripts_of(panels),
+        _register_context(request, school, access)
+        | {
+            "sections": sections,
+            "opened": opened,
+            "all_open": bool(opened),
+            "panel_scripts": list(dict.fromkeys(["web/vendor/htmx.min.js", *scripts, *scripts_of(opened)])),
+        },
+    )
+
+
+def _register_context(request: HttpRequest, school: School, access: SchoolAccess) -> dict[str, object]:
+    visible_localities = localities_visible_to(request.user)
+    return {
+        "school": school,
+        "access": access,
+        "access_name": access.name.lower(),
+        "localities": school.localities.all(),
+        "visible_locality_ids": set(visible_localities.values_list("pk", flat=True)),
+        "memberships": school_partnership_memberships(user=request.user, school=school),
+    }
+
+
+@login_required
+def school_section_view(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    """One section of the school page, behind the page's own access check: alone when htmx
+    asks for it (to put in the page), else as a page of its own (without JavaScript)."""
+    school, access = school_with_access(request.user, pk=pk)
+    shown = section_for("school", slug, request, school)
+    if shown is None:
+        raise Http404("This school's page has no such section for you.")
+    if request.headers.get("HX-Request") == "true":
+        return render(request, "schools/_school_section.html", {"school": school, "shown": shown})
+    return render(
+        request,
+        "schools/school_section.html",
+        _register_context(request, school, access)
+        | {
+            "shown": shown,
+            "sections": sections_for("school", request, school),
+            "panel_scripts": scripts_of([shown]),
         },
     )
 

@@ -4,19 +4,26 @@ help it gave, as far as the reader may see each request."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser
-from evenbetter.pages.registry import register
+from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import ProfileSection
 from evenbetter.schools.profile_pdf import para, table
 from evenbetter.support.impact import impact_for
 from evenbetter.support.models import HelpRequest
-from evenbetter.support.selectors import HelpRequestView, help_request_seen_by, help_requests_visible_to
+from evenbetter.support.selectors import (
+    HelpRequestView,
+    can_ask_for,
+    can_offer_for,
+    help_request_seen_by,
+    help_requests_visible_to,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class SupportRow:
     benefit: str
     impact: list[str]
     generated: bool
+    pk: int = 0
+    is_open: bool = False  # not yet closed: asked and still under way
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,8 @@ def _support_row(seen: HelpRequestView, other_name: str) -> SupportRow:
         benefit=_benefit(help_request) if involved else "",
         impact=[line.words for line in impact_for(help_request)] if involved and closed else [],
         generated=help_request.is_generated,
+        pk=help_request.pk,
+        is_open=not closed,
     )
 
 
@@ -136,3 +147,42 @@ class SupportReceivedAndGiven(ProfileSection):
             )
         )
         return story
+
+
+# --- the school page ---------------------------------------------------------------------------
+
+
+@register
+class GlanceHelp(Panel):
+    """At a glance: the help the school asked for and the help it gives that are still under
+    way, each as the reader may see it (``help_request_seen_by``, through the profile's rows)."""
+
+    page = "glance"
+    order = 300
+    template = "support/_glance.html"
+    title = "Help asked and given"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        asked, given = _support(request.user, subject)
+        return {
+            "open_asked": [row for row in asked if row.is_open],
+            "open_given": [row for row in given if row.is_open],
+            "can_ask": can_ask_for(request.user, subject),
+        }
+
+
+@register
+class ReachingOut(Panel):
+    page = "school"
+    order = 400
+    template = "support/_school_reaching_out.html"
+    title = "Reaching out"
+    slug = "reaching-out"
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        asked, given = _support(request.user, subject)
+        return {
+            "section": SupportSection(asked, given),
+            "can_ask": can_ask_for(request.user, subject),
+            "can_offer": can_offer_for(request.user, subject),
+        }

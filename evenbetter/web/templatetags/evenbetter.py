@@ -35,6 +35,17 @@ def indicator_chart(context: template.Context, series: IndicatorSeries) -> dict[
     }
 
 
+@register.inclusion_tag("web/_sparkline.html")
+def sparkline(values: list[tuple[str, float]], formatter: object, name: str, generated: bool = False) -> dict[str, object]:
+    """A line of a few points, a word high, with its figures in words for screen readers:
+    ``values`` are (period, value), oldest first."""
+    return {
+        "chart": line_chart(values, formatter, width=80, height=22, pad=3),
+        "name": name,
+        "generated": generated,
+    }
+
+
 @register.filter
 def observation_label(observation: Observation) -> str:
     if observation.value is None:
