@@ -285,6 +285,10 @@ def _practice_item(school: str) -> Callable[[World], dict[str, Any]]:
     }  # fmt: skip
 
 
+def _section(school: Literal["a", "b"], slug: str) -> Callable[[World], str]:
+    return lambda world: reverse("school_section", args=[_pk(world, school), slug])
+
+
 def _get(name: str, *args: Any) -> Callable[[World], str]:
     return lambda world: reverse(name, args=list(args))
 
@@ -316,10 +320,66 @@ POLICY: dict[str, Entry] = {
     "admin": Entry("admin:index", _get("admin:index"), answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN)),
     # --- the register ----------------------------------------------------------------------------
     "school_directory": Entry("school_directory", _get("school_directory"), READERS),
-    "school_a": Entry("school_detail", lambda w: reverse("school_detail", args=[115850]), READERS, school="a"),
-    "school_b": Entry("school_detail", lambda w: reverse("school_detail", args=[125116]), PUBLIC_DATA, school="b"),
+    # At a glance reads the risk for those who may see it (audited): refusals write nothing.
+    "school_a": Entry(
+        "school_detail", lambda w: reverse("school_detail", args=[115850]), READERS, school="a", writes=True
+    ),
+    "school_b": Entry(
+        "school_detail", lambda w: reverse("school_detail", args=[125116]), PUBLIC_DATA, school="b", writes=True
+    ),
     "school_a_by_id": Entry("school_detail_by_id", _school_url("school_detail_by_id", "a"), READERS, school="a"),
     "school_b_by_id": Entry("school_detail_by_id", _school_url("school_detail_by_id", "b"), PUBLIC_DATA, school="b"),
+    # The whole page, every section open (it reads the risk for those who may see it: audited).
+    "school_a_all": Entry(
+        "school_detail",
+        lambda w: reverse("school_detail", args=[115850]) + "?sections=all",
+        READERS,
+        school="a",
+        writes=True,
+    ),
+    "school_b_all": Entry(
+        "school_detail",
+        lambda w: reverse("school_detail", args=[125116]) + "?sections=all",
+        PUBLIC_DATA,
+        school="b",
+        writes=True,
+    ),
+    # Each section of the school page, through the page's own access check; Trouble ahead only
+    # for those who may see the school's risk (not found for the page's other readers).
+    **{
+        f"school_{school}_section_{slug}": Entry(
+            "school_section", _section(school, slug), READERS if school == "a" else PUBLIC_DATA, school=school
+        )
+        for school in ("a", "b")
+        for slug in ("even-better", "reaching-out", "partnership-life", "practice", "data")
+    },
+    "school_a_section_trouble": Entry(
+        "school_section",
+        lambda w: reverse("school_section", args=[w.school_a.pk, "trouble-ahead"]),
+        answers(NOT_FOUND, outsider=FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, governor=OK),
+        school="a",
+        writes=True,
+    ),
+    "school_b_section_trouble": Entry(
+        "school_section",
+        lambda w: reverse("school_section", args=[w.school_b.pk, "trouble-ahead"]),
+        answers(
+            NOT_FOUND,
+            outsider=FORBIDDEN,
+            governor=FORBIDDEN,
+            partner_agency=FORBIDDEN,
+            system_lead=OK,
+            school_leader_b=OK,
+        ),
+        school="b",
+        writes=True,
+    ),
+    "school_a_section_none": Entry(
+        "school_section",
+        lambda w: reverse("school_section", args=[w.school_a.pk, "no-such-section"]),
+        answers(NOT_FOUND, outsider=FORBIDDEN),
+        school="a",
+    ),
     "locality_list": Entry("locality_list", _get("locality_list"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
     "east_hampshire": Entry(
         "locality_detail",
