@@ -273,7 +273,7 @@ class StrengthsSection:
 @register
 class Strengths(ProfileSection):
     key = "strengths"
-    order = 300
+    order = 150  # at a glance on the school page: first here too
     template = "benchmarks/_profile_strengths.html"
     title = "Strengths and areas to develop"
 

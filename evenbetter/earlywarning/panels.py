@@ -51,7 +51,7 @@ class RiskSection:
 @register
 class EarlyWarning(ProfileSection):
     key = "risk"
-    order = 600
+    order = 300  # Trouble ahead: after Even better, as on the school page
     template = "earlywarning/_profile_risk.html"
     title = "Early warning"
     via: ClassVar[str] = "profile"  # where the audit line says the risk was seen

@@ -295,7 +295,7 @@ def _trend_row(entry: IndicatorSeries, generated: set[tuple[int, str]]) -> Trend
 @register
 class Trends(ProfileSection):
     key = "trends"
-    order = 400
+    order = 700  # Data, last, as on the school page
     template = "indicators/_profile_trends.html"
     title = "Trends"
 

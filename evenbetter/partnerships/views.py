@@ -105,7 +105,7 @@ def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
             recorded_by=signed_in_user(request),
         )
         messages.success(request, f"{contact.get_kind_display()} with {form.other_school.name} recorded.")
-        return redirect(f"{school.get_absolute_url()}#together-heading")
+        return redirect("school_section", pk=school.pk, slug="partnership-life")  # where the contact shows
     return render(request, "partnerships/contact_form.html", {"school": school, "form": form})
 
 
@@ -168,7 +168,7 @@ def workforce_return_view(request: HttpRequest, pk: int) -> HttpResponse:
             f"Workforce return for {form.cleaned_data['period']} kept: {run.records_created} new value(s), "
             f"{run.records_updated} changed.",
         )
-        return redirect(f"{school.get_absolute_url()}#indicators-heading")
+        return redirect("school_section", pk=school.pk, slug="data")  # where the return's values show
     return render(request, "partnerships/workforce_return_form.html", {"school": school, "form": form})
 
 

@@ -88,7 +88,7 @@ def _school_page(request: HttpRequest, school: School, access: SchoolAccess) -> 
             "sections": sections,
             "opened": opened,
             "all_open": bool(opened),
-            "panel_scripts": list(dict.fromkeys(["web/vendor/htmx.min.js", *scripts, *scripts_of(opened)])),
+            "panel_scripts": list(dict.fromkeys(["web/vendor/htmx.min.js", "web/sections.js", *scripts, *scripts_of(opened)])),
         },
     )
 

@@ -122,7 +122,7 @@ def _support_table(rows: list[SupportRow], other: str) -> Table:
 @register
 class SupportReceivedAndGiven(ProfileSection):
     key = "support"
-    order = 500
+    order = 400  # Reaching out, as on the school page
     template = "support/_profile_section.html"
     title = "Support received and given"
 

@@ -29,7 +29,7 @@ def test_a_school_leader_makes_a_set_by_hand_and_sees_its_benchmarks(
     comparator = ComparatorSet.objects.get(school=school_a)
     assert response.status_code == 302
     assert set(comparator.members.values_list("urn", flat=True)) == set(OTHERS)
-    page = client.get(f"{school_a.get_absolute_url()}?compare={comparator.pk}")
+    page = client.get(f"{school_a.get_absolute_url()}?sections=all&compare={comparator.pk}")
     assert page.status_code == 200
     (reading,) = [b for b in page.context["benchmark_charts"] + [(b, "", {}) for b in page.context["benchmark_others"]]
                   if b[0].indicator.code == "reading"]  # fmt: skip
@@ -45,7 +45,8 @@ def test_who_may_see_a_set_and_who_may_not(
 ) -> None:
     comparator = ComparatorSet.objects.create(school=school_a, name="Ours", kind="by_hand", created_by=school_leader_a)
     comparator.members.set(School.objects.filter(urn__in=OTHERS))
-    url = f"{school_a.get_absolute_url()}?compare={comparator.pk}"
+    # Where the comparison form sends its choice: Even better's own page.
+    url = f"{reverse('school_section', args=[school_a.pk, 'even-better'])}?compare={comparator.pk}"
     for persona in ("school_leader_a", "governor", "partnership_lead", "system_lead"):
         assert client_for(persona).get(url).status_code == 200, persona
     # Another school's leader and a partner agency may open the school's page, but not its own set.

@@ -32,6 +32,7 @@ def test_a_visit_recorded_shows_in_the_partnership_network(
     page.screenshot(path=str(output_dir / "network-before.png"), full_page=True)
 
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+    page.get_by_role("link", name="Open partnership life").click()  # a section, opened in place
     page.get_by_role("link", name="Record a contact").click()
     page.get_by_label("The other school's URN").fill(str(school_c.urn))
     page.get_by_label("What kind of contact").select_option("visit")

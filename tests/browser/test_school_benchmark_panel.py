@@ -23,6 +23,7 @@ def test_a_school_leader_opens_the_benchmark_panel(
     page.on("pageerror", lambda error: problems.append(str(error)))
     sign_in(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+    page.get_by_role("link", name="Open even better").click()  # a section of the page, opened in place
 
     panel = page.locator("section.even-better")
     expect(panel.get_by_role("heading", name="Even better: against schools like this one")).to_be_visible()

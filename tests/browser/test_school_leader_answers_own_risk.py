@@ -28,7 +28,9 @@ def test_a_school_leader_reads_and_answers_their_own_risk_page(
 
     sign_in(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
-    page.get_by_role("link", name="Early warning").click()
+    # At a glance: the band and its top reason, and the way to answer.
+    expect(page.locator("#at-a-glance").get_by_text("Top reason:")).to_be_visible()
+    page.locator("#at-a-glance").get_by_role("link", name="See the reasons and answer").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Early warning: {school_a.name}")
     expect(page.get_by_text("41%", exact=True)).to_be_visible()

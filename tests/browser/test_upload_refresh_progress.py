@@ -115,7 +115,7 @@ def test_a_system_lead_follows_the_refresh_of_an_upload_to_the_new_figures(
             shutil.copyfile(output_dir / name, SCREENSHOTS / name)
 
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+    page.goto(f"{live_server.url}{school_a.get_absolute_url()}?sections=all")
     panel = page.locator("section.even-better")
     expect(panel.locator('canvas[data-chart="bench-absence_overall"]')).to_have_attribute("data-rendered", "true")
     expect(panel.locator('[data-freshness="fresh"]')).to_contain_text("Figures as at")

@@ -37,7 +37,7 @@ def test_an_upload_confirmed_on_the_web_refreshes_the_benchmarks(
     client.post(reverse("import_confirm", args=[preview.pk]))
     assert ImportRun.objects.filter(file_name="abs.csv", dry_run=False, status="succeeded").exists()
 
-    school_page = reverse("school_detail", args=[school_a.urn])
+    school_page = reverse("school_detail", args=[school_a.urn]) + "?sections=all"
     refresh = Job.objects.get(kind="refresh", status=Job.Status.QUEUED)
     assert refresh.reason == "import of abs.csv (dfe_absence)"
     assert CHART not in client.get(school_page).content.decode()  # stale until the worker runs

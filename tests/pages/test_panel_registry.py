@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.http import HttpRequest
 from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from evenbetter.pages.registry import Panel, panels_for, register_temporarily, registered_panels
 from evenbetter.schools.models import School
@@ -83,30 +84,52 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
     def names(page: str) -> list[str]:
         return [f"{cls.__module__.split('.')[1]}.{cls.__name__}" for cls in registered_panels(page)]
 
+    # The school page's sections, in the order of issue 20: Even better, Trouble ahead,
+    # Reaching out, Partnership life, Practice, Data; and At a glance above them.
     assert names("school") == [
-        "partnerships.SchoolLife",
         "benchmarks.EvenBetter",
+        "earlywarning.TroubleAhead",
+        "support.ReachingOut",
+        "partnerships.SchoolLife",
         "practice.PracticeShared",
         "indicators.IndicatorsOverTime",
+    ]
+    assert [cls.slug for cls in registered_panels("school")] == [
+        "even-better",
+        "trouble-ahead",
+        "reaching-out",
+        "partnership-life",
+        "practice",
+        "data",
+    ]
+    assert names("glance") == [
+        "benchmarks.GlanceStrengths",
+        "earlywarning.GlanceRisk",
+        "support.GlanceHelp",
+        "partnerships.GlanceLife",
+        "indicators.GlanceData",
     ]
     assert names("school-pupils") == ["indicators.Inspections"]
     assert names("school-links") == ["earlywarning.RiskLink"]
     assert names("locality") == ["partnerships.LocalityNetworkLink"]
     assert names("partnership") == ["benchmarks.SharedOutcomes", "partnerships.PartnershipLife"]
+    # The profile follows the school page's order (its facts first, then strengths as at a glance).
     assert names("profile") == [
         "indicators.SchoolFacts",
-        "benchmarks.AgainstSimilarSchools",
         "benchmarks.Strengths",
-        "indicators.Trends",
-        "support.SupportReceivedAndGiven",
+        "benchmarks.AgainstSimilarSchools",
         "earlywarning.EarlyWarning",
+        "support.SupportReceivedAndGiven",
+        "indicators.Trends",
     ]
 
 
 class SchoolNote(Panel):
     page = "school"
-    order = 250  # between "Even better" and the practice it has shared
+    order = 250  # between "Even better" and "Trouble ahead"
     template = "pages/_note.html"
+    title = "A note"
+    slug = "note"
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         return {"note": f"A note about {subject.name}"}
@@ -117,8 +140,15 @@ def test_a_panel_registered_for_a_while_appears_on_the_school_page_in_its_place_
     client_for: Callable[[str], Client], school_a: School
 ) -> None:
     client = client_for("school_leader_a")
+    whole = f"{school_a.get_absolute_url()}?sections=all"
+    section = reverse("school_section", args=[school_a.pk, "note"])
     with register_temporarily(SchoolNote):
-        page = client.get(school_a.get_absolute_url()).content.decode()
+        page = client.get(whole).content.decode()
         assert '<p class="panel-note">A note about Alton Infant School</p>' in page
         assert page.index("benchmarks-heading") < page.index("panel-note") < page.index("indicators-heading")
-    assert "panel-note" not in client.get(school_a.get_absolute_url()).content.decode()
+        # Closed on the page as it first paints: in the section index, opened from its own URL.
+        first = client.get(school_a.get_absolute_url()).content.decode()
+        assert "panel-note" not in first and f'href="{section}"' in first
+        assert "A note about Alton Infant School" in client.get(section).content.decode()
+    assert "panel-note" not in client.get(whole).content.decode()
+    assert client.get(section).status_code == 404

@@ -32,14 +32,14 @@ def test_the_school_its_leads_and_the_agency_see_the_team_and_shared_actions(
     client_for: Callable[[str], Client], police: Agency, school_a: School
 ) -> None:
     for persona in ("school_leader_a", "governor", "partnership_lead", "system_lead", "partner_agency"):
-        page = client_for(persona).get(school_a.get_absolute_url())
+        page = client_for(persona).get(f"{school_a.get_absolute_url()}?sections=all")
         assert [link.agency for link in page.context["team_around"]] == [police], persona
         assert [a.title for a in page.context["shared_actions"]] == ["Assembly on online safety"], persona
         assert b"PC Hale" in page.content and b"overdue" in page.content, persona
 
 
 def test_another_schools_leader_does_not(client_for: Callable[[str], Client], police: Agency, school_a: School) -> None:
-    page = client_for("school_leader_b").get(school_a.get_absolute_url())
+    page = client_for("school_leader_b").get(f"{school_a.get_absolute_url()}?sections=all")
     assert page.status_code == 200
     assert list(page.context["team_around"]) == [] and list(page.context["shared_actions"]) == []
     assert b"PC Hale" not in page.content

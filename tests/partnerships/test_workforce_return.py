@@ -54,8 +54,9 @@ def test_returns_are_seen_by_the_schools_own_people_only(client_for: Callable[[s
     client_for("school_leader_a").post(reverse("workforce_return", args=[school_a.pk]), {"period": period, **RETURN})
 
     def codes(persona: str) -> set[str]:
-        page = client_for(persona).get(school_a.get_absolute_url())
-        return {s.indicator.code for panel in page.context["indicator_domains"] for s in panel.headline + panel.others}
+        page = client_for(persona).get(f"{school_a.get_absolute_url()}?sections=all")
+        sources = page.context["data_sources"]
+        return {row.series.indicator.code for source in sources for _, rows in source.domains for row in rows}
 
     for persona in ("school_leader_a", "governor", "partnership_lead", "system_lead"):
         assert "staff_turnover" in codes(persona), persona

@@ -126,13 +126,13 @@ def test_the_school_page_charts_every_indicator_with_its_values(client_for: Call
     lead = client_for("system_lead")
     _upload(lead)
     lead.post(reverse("import_confirm", args=[ABSENCE_RUNS.get().pk]))
-    page = client_for("school_leader_b").get(reverse("school_detail", args=[125116]))
+    page = client_for("school_leader_b").get(reverse("school_section", args=[_pk(125116), "data"]))
     content = page.content.decode()
-    assert "Indicators over time" in content
+    assert "Data: every indicator over time" in content and "Published data" in content
     assert "Overall absence" in content and "4.4%" in content
     assert "Persistent absence" in content and "Suppressed" in content
     assert "lower is better" in content
-    empty = client_for("school_leader_b").get(reverse("school_detail", args=[115851]))
+    empty = client_for("school_leader_b").get(reverse("school_section", args=[_pk(115851), "data"]))
     assert b"No indicator values have been imported" in empty.content
 
 
@@ -142,8 +142,16 @@ def test_headline_indicators_are_charted_and_the_rest_listed_beneath(client_for:
     content = b"URN,LA,ESTAB,SCHOOLTYPE,NOR,NORG,PNUMFSMEVER\n125116,936,2940,State-funded primary,292,144,40.4\n"
     run = import_file(content=content, file_name="census.csv", source_format="dfe_census", period="2018/19")
     assert run.status == ImportRun.Status.SUCCEEDED
-    page = client_for("school_leader_b").get(reverse("school_detail", args=[125116])).content.decode()
-    # Pupils on roll and FSM are headline indicators: two charts; girls on roll is listed.
-    assert page.count('class="chart-card"') == 2
-    assert "1 more indicator" in page
+    page = client_for("school_leader_b").get(reverse("school_section", args=[_pk(125116), "data"])).content.decode()
+    # Every indicator is one row with a sparkline, headline or not: no chart each (the charts
+    # against similar schools are Even better's, once).
+    assert page.count('class="chart-card"') == 0
+    assert page.count('<th scope="row" class="indicator-name">') == 3  # pupils, girls, FSM
+    assert page.count('<svg class="spark"') == 3
     assert "Girls on roll" in page and "2018/19: 144" in page
+
+
+def _pk(urn: int) -> int:
+    from evenbetter.schools.models import School
+
+    return School.objects.get(urn=urn).pk

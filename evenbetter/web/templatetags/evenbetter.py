@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from django import template
 from django.utils.text import slugify
@@ -33,6 +34,14 @@ def indicator_chart(context: template.Context, series: IndicatorSeries) -> dict[
         "can_flag": context.get("can_flag", False),
         "disputed_ids": context.get("disputed_ids", set()),
     }
+
+
+@register.filter
+def chart_json(data: object) -> str:
+    """A chart's data as JSON text for a hidden element (escaped as any text): unlike
+    ``json_script`` it survives being put in the page by htmx, which drops every script
+    element under the strict CSP."""
+    return json.dumps(data)
 
 
 @register.inclusion_tag("web/_sparkline.html")

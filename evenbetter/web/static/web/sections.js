@@ -7,7 +7,7 @@
 (function () {
   "use strict";
 
-  document.addEventListener("htmx:afterSettle", function (event) {
+  document.addEventListener("htmx:load", function (event) {  // on each element htmx puts in the page
     var section = event.detail && event.detail.elt;
     if (!section || !section.classList || !section.classList.contains("school-section")) return;
     if (window.EvenBetterCharts) {
