@@ -77,8 +77,16 @@ class DataSource:
 
 
 SOURCES = [
-    ("published", "Published data", "Results, census and inspection data published by the Department for Education and Ofsted."),
-    ("local", "Local records", "Records the school system keeps for itself (returns, partnership life, data quality): not published."),
+    (
+        "published",
+        "Published data",
+        "Results, census and inspection data published by the Department for Education and Ofsted.",
+    ),
+    (
+        "local",
+        "Local records",
+        "Records the school system keeps for itself (returns, partnership life, data quality): not published.",
+    ),
     (
         "generated",
         "Generated for the demo",
@@ -144,7 +152,9 @@ class GlanceData(Panel):
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
         series = school_indicator_series(user=request.user, school=school)
-        confidence = next((entry for entry in series if entry.indicator.code == "data_confidence" and entry.values), None)
+        confidence = next(
+            (entry for entry in series if entry.indicator.code == "data_confidence" and entry.values), None
+        )
         return {
             "data_sources": data_sources(series, generated_values_of(school)),
             "confidence": confidence.values[-1] if confidence else None,

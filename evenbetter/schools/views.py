@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from evenbetter.accounts.exports import table_response
-from evenbetter.pages.registry import ShownPanel, panels_for, scripts_of, section_for, sections_for
+from evenbetter.pages.registry import panels_for, scripts_of, section_for, sections_for
 from evenbetter.schools.access import (
     SchoolAccess,
     localities_visible_to,
@@ -88,7 +88,9 @@ def _school_page(request: HttpRequest, school: School, access: SchoolAccess) -> 
             "sections": sections,
             "opened": opened,
             "all_open": bool(opened),
-            "panel_scripts": list(dict.fromkeys(["web/vendor/htmx.min.js", "web/sections.js", *scripts, *scripts_of(opened)])),
+            "panel_scripts": list(
+                dict.fromkeys(["web/vendor/htmx.min.js", "web/sections.js", *scripts, *scripts_of(opened)])
+            ),
         },
     )
 

@@ -28,7 +28,9 @@ def test_a_school_leader_records_a_visit_and_both_schools_count_it(
     assert _record(client_for("school_leader_a"), school_a).status_code == 302
     contact = Contact.objects.get()
     assert (contact.school, contact.other_school, contact.kind) == (school_a, school_c, "visit")
-    summary = client_for("partnership_lead").get(f"{school_c.get_absolute_url()}?sections=all").context["contact_summary"]
+    summary = (
+        client_for("partnership_lead").get(f"{school_c.get_absolute_url()}?sections=all").context["contact_summary"]
+    )
     assert summary.distinct_peers == 1 and summary.days_since_contact == 0
     assert summary.outside_partnership_share == 0.0  # both are in the Alton cluster
 

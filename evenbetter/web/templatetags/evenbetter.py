@@ -45,7 +45,9 @@ def chart_json(data: object) -> str:
 
 
 @register.inclusion_tag("web/_sparkline.html")
-def sparkline(values: list[tuple[str, float]], formatter: object, name: str, generated: bool = False) -> dict[str, object]:
+def sparkline(
+    values: list[tuple[str, float]], formatter: object, name: str, generated: bool = False
+) -> dict[str, object]:
     """A line of a few points, a word high, with its figures in words for screen readers:
     ``values`` are (period, value), oldest first."""
     return {

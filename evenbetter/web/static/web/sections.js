@@ -20,4 +20,15 @@
       heading.focus();
     }
   });
+
+  // A section that fails to arrive (an error, the network): open its own page instead, which
+  // says what went wrong, rather than leave a link that seems to do nothing.
+  function openItsPage(event) {
+    var link = event.detail && event.detail.elt;
+    if (link && link.hasAttribute && link.hasAttribute("data-section-open")) {
+      window.location.assign(link.getAttribute("href"));
+    }
+  }
+  document.addEventListener("htmx:responseError", openItsPage);
+  document.addEventListener("htmx:sendError", openItsPage);
 })();
