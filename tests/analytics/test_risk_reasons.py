@@ -27,7 +27,7 @@ from evenbetter.analytics.risk.model import (
 )
 from evenbetter.analytics.risk.scoring import NO_WORSE_THAN_TYPICAL, how_much, score
 from evenbetter.analytics.risk.settings import Outcome, RiskData
-from tests.analytics.test_risk import ATTAINMENT_FALL, DIRECTIONS, LEADING, SIX_YEARS, _planted
+from tests.analytics.test_risk import ATTAINMENT_FALL, DIRECTIONS, LEADING, SIX_YEARS, _planted, _small_data
 
 AS_OF = "2018/19"
 TEMPTING = "governor_vacancies"
@@ -182,3 +182,30 @@ def test_how_much_in_words() -> None:
         "lowered it",
         "lowered it",
     ]
+
+
+def test_each_score_says_what_evidence_it_rests_on() -> None:
+    data = _small_data()
+    observations = data.observations
+    # School 3 has no reading value in the last two years; school 4's absence is a year old.
+    gone = ((observations["school_id"] == 3) & (observations["indicator"] == "reading")) & observations["period"].isin(
+        ["2017/18", "2018/19"]
+    )
+    stale = (
+        (observations["school_id"] == 4)
+        & (observations["indicator"] == "absence")
+        & (observations["period"] == "2018/19")
+    )
+    data = RiskData(
+        observations=observations[~gone & ~stale],
+        directions=data.directions,
+        inspections=data.inspections,
+        extra_features=data.extra_features,
+    )
+    scores = score(data, Outcome(kind="inspection_below", grade=2), as_of="2018/19", model=RiskModel(kind="logistic"))
+    evidence = scores.evidence
+    assert list(evidence.columns) == ["indicators", "indicators_in_model", "newest", "oldest", "inspection"]
+    assert (evidence["indicators_in_model"] == 2).all()  # reading and absence (the trigger is not an indicator)
+    assert evidence.loc[1].tolist() == [2, 2, "2018/19", "2018/19", "2017/18"]
+    assert evidence.loc[3].tolist() == [1, 2, "2018/19", "2018/19", "2017/18"]
+    assert evidence.loc[4].tolist() == [2, 2, "2018/19", "2017/18", "2017/18"]

@@ -288,3 +288,85 @@ def _evidence(
         index=schools,
         columns=EVIDENCE_COLUMNS,
     )
+
+
+# --- How sure: the score beside what happened to schools scored alike in the backtest -----
+
+CONFIDENCE_COLUMNS = ["low", "high", "n", "declined", "rate", "rate_low", "rate_high"]
+# The share that declined is given with a 90% interval (Wilson's): "likely between".
+_Z90 = 1.6448536269514722
+
+
+def wilson_interval(declined: int, n: int, z: float = _Z90) -> tuple[float, float]:
+    """The interval for a share ``declined / n`` (Wilson's score interval, which stays inside
+    0..1 and behaves with few rows).
+
+    >>> [round(x, 3) for x in wilson_interval(30, 100)]
+    [0.231, 0.38]
+    >>> wilson_interval(0, 0)
+    (0.0, 1.0)
+    """
+    if n <= 0:
+        return 0.0, 1.0
+    share = declined / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+# Where the bands of scores start: narrow where most scores are, wider above.
+CONFIDENCE_EDGES = (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8)
+
+
+def confidence_bands(
+    risk: np.ndarray,
+    declined: np.ndarray,
+    *,
+    edges: tuple[float, ...] = CONFIDENCE_EDGES,
+    min_rows: int = 30,
+) -> pd.DataFrame:
+    """Held-out scores (a backtest's ``risk`` and ``y``) in bands of score starting at
+    ``edges``, lowest first, a band with fewer than ``min_rows`` rows merged into the one
+    above it (the top one into the one below): the range of scores in it (``low``,
+    ``high``), how many (``n``), how many declined, the share and its 90% interval. A new
+    score read against the band whose range holds it says how sure it is: "of 120 schools
+    scored like this, 31 declined". Empty when there are fewer than ``min_rows`` rows."""
+    risk = np.asarray(risk, dtype=float)
+    declined = np.asarray(declined, dtype=float)
+    known = ~np.isnan(risk) & ~np.isnan(declined)
+    risk, declined = risk[known], declined[known]
+    if len(risk) < max(min_rows, 1):
+        return pd.DataFrame(columns=CONFIDENCE_COLUMNS)
+    which = np.searchsorted(np.asarray(edges[1:]), risk, side="right")
+    groups: list[np.ndarray] = [np.flatnonzero(which == band) for band in range(len(edges))]
+    groups = [group for group in groups if len(group)]
+    merged: list[np.ndarray] = []
+    pending = np.zeros(0, dtype=np.int64)
+    for group in groups:
+        pending = np.concatenate([pending, group])
+        if len(pending) >= min_rows:
+            merged.append(pending)
+            pending = np.zeros(0, dtype=np.int64)
+    if len(pending):
+        if merged:
+            merged[-1] = np.concatenate([merged[-1], pending])
+        else:
+            merged.append(pending)
+    records = []
+    for part in merged:
+        n, hit = len(part), int(declined[part].sum())
+        low, high = wilson_interval(hit, n)
+        records.append((float(risk[part].min()), float(risk[part].max()), n, hit, hit / n, low, high))
+    return pd.DataFrame.from_records(records, columns=CONFIDENCE_COLUMNS)
+
+
+def confidence_band_of(risk: float, bands: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The band (one of :func:`confidence_bands`' rows, as dicts) whose scores are nearest
+    ``risk``: the one whose range holds it, else the nearest end."""
+    if not bands:
+        return None
+
+    def distance(band: dict[str, Any]) -> float:
+        return max(float(band["low"]) - risk, risk - float(band["high"]), 0.0)
+
+    return min(bands, key=distance)
