@@ -2,6 +2,7 @@
 figures with the constraints and without, through the product's own path.
 
     .venv/bin/python bench/bench_risk_constraints.py [schools]
+    .venv/bin/python bench/bench_risk_constraints.py --real
 
 In a fresh database of its own, the planted-signal test's set-up (``schools`` generated
 schools, default 320, six years, a drift in 20% of them, the planted outcome; see
@@ -11,6 +12,9 @@ the product runs it) and free, for the automatic choice and for each kind; and t
 at the last year with the pushes up that read "raised the risk by being better" (the free
 model's, set aside by the scoring; the held model's, which must be none). Prints each
 figure held and free, with the ratio held / free.
+
+``--real``: the same comparison on the real check of ``bench_early_warning_real.py``
+(Hampshire and Surrey, real public data only; "the next inspection is below Good").
 """
 
 from __future__ import annotations
@@ -22,6 +26,57 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _setup import django_with_fresh_database
+
+
+def _compare(data: object, outcome: object, learned: list[str] | None, kinds: tuple[str, ...]) -> None:
+    """Backtest held and free in this run; print the figures and the ratio held / free."""
+    from evenbetter.analytics.risk.model import RiskModel
+
+    module = sys.modules["evenbetter.analytics.risk.backtest"]
+
+    class Free(RiskModel):
+        def __init__(self, kind: str = "auto", random_state: int = 0, settings: object = None) -> None:
+            super().__init__(kind=kind, random_state=random_state, settings=settings, constrain=False)  # type: ignore[arg-type]
+
+    print(f"{'kind':<9} {'figure':<26} {'held':>7} {'free':>7} {'held/free':>10}")
+    for kind in kinds:
+        figures = {}
+        for label, model_class in (("held", RiskModel), ("free", Free)):
+            module.RiskModel = model_class  # type: ignore[attr-defined]
+            started = time.perf_counter()
+            result = module.backtest(data, outcome, random_state=0, kind=kind)
+            seconds = time.perf_counter() - started
+            pooled = result.table().loc["model"]
+            figures[label] = {
+                "ROC AUC, pooled": float(pooled["roc_auc"]),
+                "average precision, pooled": float(pooled["average_precision"]),
+                "recall in riskiest 10%": float(pooled["recall_at_10"]),
+                "recall in riskiest 20%": float(pooled["recall_at_20"]),
+                "backtest seconds": seconds,
+            }
+            if learned:
+                folds = result.folds.xs("model", level="ranking")
+                figures[label]["ROC AUC, learned periods"] = float(folds.loc[learned, "roc_auc"].mean())
+        module.RiskModel = RiskModel  # type: ignore[attr-defined]
+        for figure in figures["held"]:
+            held, free = figures["held"][figure], figures["free"][figure]
+            print(f"{kind:<9} {figure:<26} {held:>7.3f} {free:>7.3f} {held / free if free else float('nan'):>10.3f}")
+
+
+def real() -> None:
+    django_with_fresh_database("risk-constraints-real")
+    from evenbetter.analytics.risk.settings import Outcome
+    from evenbetter.demo.services import demo_import_indicators, demo_import_register
+    from evenbetter.earlywarning.frames import load_data
+    from evenbetter.indicators.quality import data_quality_refresh
+
+    demo_import_register()
+    demo_import_indicators()
+    data_quality_refresh()
+    data = load_data()
+    assert not data.uses_generated_data, "the real check must not read generated records"
+    print("Real check (Hampshire and Surrey): the next inspection is below Good.")
+    _compare(data.risk, Outcome(kind="inspection_below", grade=2), None, ("auto", "logistic", "boosting"))
 
 
 def main(n: int) -> None:
@@ -86,4 +141,7 @@ def main(n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 320)
+    if sys.argv[1:] == ["--real"]:
+        real()
+    else:
+        main(int(sys.argv[1]) if len(sys.argv) > 1 else 320)

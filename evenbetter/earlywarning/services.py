@@ -24,7 +24,7 @@ from evenbetter.analytics.triggers.evaluation import evaluate_triggers
 from evenbetter.analytics.triggers.framework import all_triggers
 from evenbetter.earlywarning.frames import load_data
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
-from evenbetter.earlywarning.wording import ReasonWriter
+from evenbetter.earlywarning.wording import ReasonWriter, reading_of
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import PartnershipMembership, School
 
@@ -207,14 +207,14 @@ def risk_alerts_send(*, run: RiskRun) -> int:
         recipients = sorted({u.email for u in [*system_leads, *leads]})
         if not recipients:
             continue
-        reasons = "; ".join(str(r[2]) for r in score_row.reasons[:3])
+        reasons = "\n".join(f"- {reason.words}" for reason in reading_of(score_row, None).reasons[:3])
         url = reverse("school_risk", args=[score_row.school_id])
         send_mail(
             subject=f"Early warning: {score_row.school.name}'s risk has risen to {score_row.risk:.0%}",
             message=(
                 f"{score_row.school.name}'s early-warning risk rose from {score_row.previous_risk:.0%} to "
                 f"{score_row.risk:.0%} ({score_row.get_band_display().lower()}) in the run as at {run.as_of}.\n\n"
-                f"What pushed it up: {reasons or 'see the school risk page'}.\n\n"
+                f"What raised the chance:\n{reasons or '- see the school risk page'}\n\n"
                 f"The school can see its own score and reasons and may have answered already: {url}\n"
                 "A score is a prompt for a conversation, never a judgement."
             ),
