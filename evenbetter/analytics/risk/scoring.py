@@ -118,8 +118,10 @@ def score(
     """Fit on every example whose outcome is known by ``as_of`` (outcome period ≤ ``as_of``,
     each as at the period before it) and score every school as at ``as_of``.
 
-    ``model`` (unfitted or not) is fitted here; by default ``RiskModel(kind, random_state,
-    settings)``. The same data and seed give the same scores.
+    ``model`` (unfitted or not) is fitted here, held to the inputs' declared directions
+    (:func:`~evenbetter.analytics.risk.model.declared_effects`; ``RiskModel(constrain=False)``
+    to fit freely); by default ``RiskModel(kind, random_state, settings)``. The same data and
+    seed give the same scores.
     """
     settings = settings or RiskSettings()
     as_of = str(as_of)
