@@ -106,9 +106,10 @@ class ReasonWriter:
             return f"{name}: {'fired' if value >= 0.5 else 'did not fire'}"
         if kind == "change":
             points = " points" if indicator is not None and indicator.unit == "%" else ""
-            size = f"{abs(value):,.{indicator.decimal_places if indicator else 2}f}{points}"
+            places = indicator.decimal_places if indicator else 2
+            size = f"{abs(value):,.{places}f}{points}"
             moved = "rose" if value > 0 else "fell" if value < 0 else "did not move"
-            usual = f"{typical:+,.{indicator.decimal_places if indicator else 2}f}{points}"
+            usual = "no change" if round(typical, places) == 0 else f"{typical:+,.{places}f}{points}"
             return f"{name} {moved}{' by ' + size if value else ''} on the year before (a typical school: {usual})"
         text = f"{name} {self._label(indicator, value)}"
         if kind != "level":
