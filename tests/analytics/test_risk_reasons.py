@@ -209,3 +209,15 @@ def test_each_score_says_what_evidence_it_rests_on() -> None:
     assert evidence.loc[1].tolist() == [2, 2, "2018/19", "2018/19", "2017/18"]
     assert evidence.loc[3].tolist() == [1, 2, "2018/19", "2018/19", "2017/18"]
     assert evidence.loc[4].tolist() == [2, 2, "2018/19", "2017/18", "2017/18"]
+
+
+def test_a_family_percentile_in_words_the_way_the_indicator_runs() -> None:
+    from evenbetter.analytics.benchmark import standing_words
+
+    assert standing_words(20.0, "lower") == "higher than most similar schools (worse than 8 in 10)"
+    assert standing_words(20.0, "higher") == "lower than most similar schools (worse than 8 in 10)"
+    assert standing_words(70.0, "higher") == "higher than most similar schools (better than 7 in 10)"
+    assert standing_words(2.0, "higher") == "lower than most similar schools (worse than almost all of them)"
+    assert standing_words(97.0, "lower") == "lower than most similar schools (better than almost all of them)"
+    assert standing_words(52.0, "higher") == "about the middle of similar schools"
+    assert standing_words(80.0, "neither") == "higher than 8 in 10 similar schools"
