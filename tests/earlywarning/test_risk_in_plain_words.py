@@ -6,6 +6,10 @@ rendered for everyone who may see them. No page carries statistical jargon (syst
 exact figures aside, in a details element); every kept reason reads "raised the chance",
 never for an input better than typical the way it runs; each score says how sure it is and
 what it rests on.
+
+About 45 s on a busy two-core machine (most of it simulating and writing the records, then
+one backtest): like ``test_planted_signal.py``, it is the product-path check, so it is not
+marked to be skipped.
 """
 
 from __future__ import annotations
