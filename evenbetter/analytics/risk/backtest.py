@@ -11,7 +11,7 @@ import pandas as pd
 
 from evenbetter.analytics.risk.examples import Examples, _build, _candidate_periods, _Frames, _known, _require
 from evenbetter.analytics.risk.metrics import _model_ranking, _rows_metrics, _top_weights
-from evenbetter.analytics.risk.model import RiskModel, _grouped_splits
+from evenbetter.analytics.risk.model import RiskModel, _grouped_splits, declared_effects
 from evenbetter.analytics.risk.settings import (
     CROSS_VALIDATION,
     FAIRNESS_COLUMNS,
@@ -199,8 +199,9 @@ def backtest(
             training = [_known(examples[earlier]) for earlier in usable[:i]]
             X = pd.concat([features for features, _ in training])
             y = pd.concat([target for _, target in training])
+            effects = declared_effects(pd.concat([examples[p].feature_info for p in usable[:i]]), outcome)
             try:
-                model = RiskModel(kind=kind, random_state=random_state, settings=settings).fit(X, y)
+                model = RiskModel(kind=kind, random_state=random_state, settings=settings).fit(X, y, effects=effects)
             except ValueError as error:
                 skipped.append(f"{period} ({error})")
                 continue
@@ -218,7 +219,7 @@ def backtest(
             fold = f"fold {number}"
             train_rows = known_rows[train]
             model = RiskModel(kind=kind, random_state=random_state, settings=settings).fit(
-                only.X.iloc[train_rows], only.y.iloc[train_rows]
+                only.X.iloc[train_rows], only.y.iloc[train_rows], effects=declared_effects(only.feature_info, outcome)
             )
             parts.append(_fold_rows(fold, only, model, known_rows[test]))
             chosen[fold] = model.chosen_kind

@@ -285,7 +285,9 @@ def _build(
                 "feature": f"extra:{name}",
                 "source": str(name),
                 "kind": "extra",
-                "direction": NEITHER,
+                # An extra feature runs the way ``directions`` says, when it names it (trigger
+                # states: 1 fired is worse); otherwise neither way.
+                "direction": frames.directions.get(str(name), NEITHER),
                 "description": f"{name}: latest value",
             }
         )
