@@ -340,19 +340,22 @@ class Stager:
                 )
             )
         if self.unknown:
-            n = len(self.unknown)
-            sample = ", ".join(sorted(self.unknown)[:10])
-            more = f" and {n - 10} more" if n > 10 else ""
-            self.problems.append(
-                Problem(
-                    self.file_name,
-                    min(self.unknown.values()),
-                    column,
-                    f"{n} school{'s are' if n != 1 else ' is'} not on the register and "
-                    f"{'were' if n != 1 else 'was'} skipped: {sample}{more}",
-                    "warning",
-                )
-            )
+            self.problems.append(unknown_schools_warning(self.file_name, self.unknown, column))
+
+
+def unknown_schools_warning(file_name: str, unknown: dict[str, int], column: str) -> Problem:
+    """One warning for the schools a file names that the register lacks (by the line each is first on)."""
+    n = len(unknown)
+    sample = ", ".join(sorted(unknown)[:10])
+    more = f" and {n - 10} more" if n > 10 else ""
+    return Problem(
+        file_name,
+        min(unknown.values()),
+        column,
+        f"{n} school{'s are' if n != 1 else ' is'} not on the register and "
+        f"{'were' if n != 1 else 'was'} skipped: {sample}{more}",
+        "warning",
+    )
 
 
 STREAM_CHUNK = 50_000
