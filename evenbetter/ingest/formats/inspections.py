@@ -50,7 +50,7 @@ from evenbetter.ingest.csvfile import CsvRow, CsvTable
 from evenbetter.ingest.formats.generic import URN_SCHEME, _scheme
 from evenbetter.ingest.observations import unknown_schools_warning
 from evenbetter.ingest.registry import SourceFormat, Staged, register
-from evenbetter.ingest.values import as_urn
+from evenbetter.ingest.values import as_urn, parse_day
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School, SchoolIdentifier
 from evenbetter.vocabulary.grades import GRADE_NAMES, OFSTED_GRADES
@@ -80,8 +80,6 @@ JUDGEMENTS = frozenset(
     }
 )
 JUDGEMENT_PREFIX = "judgement_"
-COMPACT_DATE = re.compile(r"^\d{8}$")
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 EARLIEST_YEAR = 1900
 GRADE_WORDS = ", ".join(name.capitalize() for name in OFSTED_GRADES)
 
@@ -90,30 +88,12 @@ def _key(header: str) -> str:
     return re.sub(r"[\s_]+", "_", header.strip().lower())
 
 
-def _day(text: str) -> dt.date:
-    if COMPACT_DATE.match(text):
-        try:
-            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            raise ValueError(
-                f'"{text}" is not a real date (year {text[:4]}, month {text[4:6]}, day {text[6:]})'
-            ) from None
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/-]\d{1,2}[/-]\d{4}", text):
-        raise ValueError(f'"{text}" is not a real date')
-    raise ValueError(f'"{text}" is not a date: write it as 2019-01-17, 20190117 or 17/01/2019')
-
-
 def read_inspection_date(raw: str, today: dt.date) -> dt.date:
     """The day an inspection took place, or ValueError saying plainly what is wrong."""
     text = raw.strip()
     if not text:
         raise ValueError("a date is required")
-    day = _day(text)
+    day = parse_day(text)
     if day > today:
         raise ValueError(f'"{text}" is in the future: an inspection history holds inspections that took place')
     if day.year < EARLIEST_YEAR:
