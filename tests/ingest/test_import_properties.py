@@ -66,6 +66,10 @@ OWN = {
     "125116,2018/19,,3\n124935,2017/18,SUPP,x\n",
     "inspections": "school_id,date,grade,type,quality_of_education\n115850,2019-10-02,2,Section 5,2\n"
     "115851,20160315,Satisfactory,,\n125116,17/01/2020,Special measures,Section 5,4\n115850,2016-03-15,1,,\n",
+    # The real spine is Windows-1252 (seed reads UTF-8): its layout, on the test register's schools.
+    "school_spine": "URN,Name,Status,Date Opened,Date Closed,Other URN,Type,Primary,Secondary,Post 16,Age From,Age To\n"
+    "115850,Alton Infant School,2,,20171031,115851.0,Maintained School,1,0,0,4,7\n"
+    "115851,Alton Infant Academy,1,20171101,,115850.0,Academy,1,0,0,4,7\n125116,Wood Street,1,,,,,1,0,0,4,11\n",
     "staff_survey": "Timestamp,School URN,I trust my leaders and colleagues,I share the school's values,"
     "I can raise a problem or concern\n"
     + "".join(
