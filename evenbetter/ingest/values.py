@@ -1,6 +1,6 @@
 """Shared parsing rules for the values in real public files.
 
-Real files mark "no value" in many ways (``NA``, ``SUPP``, ``NE``, ``x``, ``:``, blank),
+Real files mark "no value" in many ways (``NA``, ``SUPP``, ``NE``, ``LOWCOV``, ``x``, ``:``, blank),
 carry ``%``, ``£`` and thousands separators, and write dates day first. Each helper
 returns the parsed value, ``None`` for a missing value, or raises ``ValueError`` with a
 message fit to show a person.
@@ -14,7 +14,11 @@ from decimal import Decimal, InvalidOperation
 
 # The largest whole number the databases' integer columns hold (URNs, pupil numbers).
 LARGEST_INTEGER = 2_147_483_647
-MISSING_MARKERS = frozenset({"", "na", "n/a", "supp", "ne", "x", ":", "..", "-", "ne%", "supp%", "na%"})
+# The DfE's performance tables add LOWCOV (too few pupils covered), NP (not published) and NEW
+# (a new school); its trimmed republications keep them in any column.
+MISSING_MARKERS = frozenset(
+    {"", "na", "n/a", "supp", "ne", "x", ":", "..", "-", "ne%", "supp%", "na%", "lowcov", "np", "new"}
+)
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
 DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
 COMPACT_DATE = re.compile(r"^\d{8}$")
