@@ -181,3 +181,26 @@ def test_an_old_undated_grade_and_dated_history_live_side_by_side(schools: dict[
     undated = Inspection.objects.filter(school=schools[100000], inspected_on__isnull=True)
     assert [(i.as_at, i.grade) for i in undated] == [("2018/19", 2)]
     assert Inspection.objects.filter(school=schools[100000], inspected_on__isnull=False).count() == 3
+
+
+def test_the_real_history_file_reads_whole(real_data_dir: Path) -> None:
+    """Ofsted's 60,134 graded inspections (Sep 2005 - Feb 2020): no line refused, its three
+    repeats named, and a school's whole history kept (a few schools on the register)."""
+    for urn in (100000, 131288, 133646, 137699):
+        School.objects.create(urn=urn, name=f"School {urn}", status=School.Status.OPEN)
+    run = import_path(
+        path=real_data_dir / "history-2005-2020" / "ofsted_ratings_2018.csv", source_format="ofsted_history"
+    )
+    assert run.status == ImportRun.Status.SUCCEEDED, run.errors[:3]
+    assert run.rows_read == 60_134
+    (repeats,) = [m for m in _messages(run, "warning") if "repeat" in m]
+    assert repeats.startswith("3 lines repeat")
+    (unknown,) = [m for m in _messages(run, "warning") if "not on the register" in m]
+    assert unknown.startswith("20610 schools are not on the register")
+    assert _held(School.objects.get(urn=100000)) == [
+        ("2005-09-21", "2005/06", 2, "Good"),
+        ("2008-09-26", "2008/09", 1, "Outstanding"),
+        ("2013-04-18", "2012/13", 1, "Outstanding"),
+    ]
+    # Graded "Requires Improvement" and "Satisfactory" on the same day: one inspection, grade 3.
+    assert [(day, grade) for day, _, grade, _ in _held(School.objects.get(urn=137699))].count(("2013-12-04", 3)) == 1
