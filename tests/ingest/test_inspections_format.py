@@ -204,3 +204,22 @@ def test_the_real_history_file_reads_whole(real_data_dir: Path) -> None:
     ]
     # Graded "Requires Improvement" and "Satisfactory" on the same day: one inspection, grade 3.
     assert [(day, grade) for day, _, grade, _ in _held(School.objects.get(urn=137699))].count(("2013-12-04", 3)) == 1
+
+
+def test_an_excel_history_with_real_dates_and_number_grades_reads(schools: dict[int, School]) -> None:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["URN", "Inspection date", "Overall effectiveness"])
+    sheet.append([100000, dt.datetime(2019, 10, 2), 2])
+    sheet.append([100001, dt.datetime(2017, 3, 9), "Satisfactory"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    run = import_file(content=buffer.getvalue(), file_name="history.xlsx", source_format="inspections")
+    assert run.status == ImportRun.Status.SUCCEEDED, run.problems
+    assert _held(schools[100000]) == [("2019-10-02", "2019/20", 2, "Good")]
+    assert _held(schools[100001]) == [("2017-03-09", "2016/17", 3, "Satisfactory")]
