@@ -1,5 +1,5 @@
 """The words the platform uses, in plain English: the glossary page draws them, and
-``{% term "percentile" %}`` (``pages/templatetags/glossary.py``) links a word on any page to
+``{% term "percentile" %}`` (``web/templatetags/glossary.py``, a tag library every template may load, as ``evenbetter``) links a word on any page to
 its definition. A term is found by its ``slug`` (the glossary page's anchor)."""
 
 from __future__ import annotations
