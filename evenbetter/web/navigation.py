@@ -106,7 +106,7 @@ NAVIGATION: tuple[Group, ...] = (
         ),
     ),
     Group(
-        "Partnerships and localities",
+        "Partnerships & localities",
         (
             Destination(
                 "Partnerships", "partnership_list", sees_any_partnership, ("partnership_detail", "meeting_create")
