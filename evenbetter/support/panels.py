@@ -1,22 +1,25 @@
-"""Support's panel in the school improvement profile: the help the school asked for and the
-help it gave, as far as the reader may see each request."""
+"""Support's panels: in the school improvement profile, the help the school asked for and the
+help it gave, as far as the reader may see each request; on the home page, first, the help
+requests with a step that waits for the reader."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import HttpRequest
 from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
-from evenbetter.accounts.selectors import AnyUser
-from evenbetter.pages.registry import register
+from evenbetter.accounts.selectors import AnyUser, scope_of
+from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import ProfileSection
 from evenbetter.schools.profile_pdf import para, table
 from evenbetter.support.impact import impact_for
 from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import HelpRequestView, help_request_seen_by, help_requests_visible_to
+from evenbetter.support.workflow import help_requests_waiting_for
 
 
 @dataclass(frozen=True)
@@ -136,3 +139,22 @@ class SupportReceivedAndGiven(ProfileSection):
             )
         )
         return story
+
+
+@register
+class HelpWaitingForYou(Panel):
+    """The home page's first question: which requests and brokerage steps wait for me?"""
+
+    page = "home"
+    order = 10
+    template = "support/_home_waiting.html"
+    title = "Help waiting for you"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        # Those who take brokerage steps: the brokers and the leaders of schools that ask or help.
+        scope = scope_of(request.user)
+        return scope.is_system_lead or bool(scope.led_partnership_ids or scope.school_ids)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        waiting, total = help_requests_waiting_for(request.user)
+        return {"help_waiting": waiting, "help_waiting_total": total}
