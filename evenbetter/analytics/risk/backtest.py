@@ -167,12 +167,13 @@ class Backtest:
             "",
         ]
         lines += ["Rankings: " + "; ".join(f"{name}: {RANKING_NAMES[name]}" for name in pooled.index) + ".", ""]
+        figures = pooled.astype(float).to_dict("index")
         best = self.best_baseline()
         if best is not None:
-            margin = model["roc_auc"] - float(pooled.loc[best, "roc_auc"])
+            best_auc = figures[best]["roc_auc"]
             lines.append(
-                f"Best baseline: {best} ({RANKING_NAMES[best]}), ROC AUC {float(pooled.loc[best, 'roc_auc']):.3f}; "
-                f"the model is {margin:+.3f} against it."
+                f"Best baseline: {best} ({RANKING_NAMES[best]}), ROC AUC {best_auc:.3f}; "
+                f"the model is {model['roc_auc'] - best_auc:+.3f} against it."
             )
         if self.outcome.kind == INDICATOR_FALL:
             lines.append(
@@ -181,9 +182,9 @@ class Backtest:
                 "compared with whichever of the two is better."
             )
         lines.append(
-            f"Best possible: a perfect ranking finds {float(pooled.loc['best_possible', 'recall_at_10']):.0%} of "
+            f"Best possible: a perfect ranking finds {figures['best_possible']['recall_at_10']:.0%} of "
             f"those who declined within the riskiest 10% and "
-            f"{float(pooled.loc['best_possible', 'recall_at_20']):.0%} within the riskiest 20% "
+            f"{figures['best_possible']['recall_at_20']:.0%} within the riskiest 20% "
             "(fewer than all when more schools declined than there are places)."
         )
         lines.append("")
