@@ -30,9 +30,7 @@ Team's anchor). The figures are recorded in docs/model-card.md and docs/benchmar
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import sys
 import time
 from pathlib import Path
@@ -99,29 +97,13 @@ def _year(label: int) -> str:
 
 def national_frames(risk: Any) -> Any:
     """The product's frames with what a national backtest adds: when each result is
-    published, each school's phase (the group a result's position is taken in: no yearly
-    family or context band exists in these files before the 2018/19 census) and the phase
-    and region for the fairness report."""
-    import pandas as pd
-
-    from evenbetter.schools.models import School
-
+    published (key stage results a year after their year) and the group a result's position
+    is taken in: the school's phase (no yearly family or context band exists in these files
+    before the 2018/19 census, so positions are within phase, not within a family)."""
     lags = {code: 1 for code in risk.directions if code.startswith(("ks2_", "ks4_"))}
-    schools = pd.DataFrame.from_records(
-        School.objects.values_list("pk", "phase", "la_code"), columns=["school_id", "phase", "la_code"]
-    )
-    schools["phase"] = schools["phase"].replace("", "unknown")
-    schools["region"] = schools["la_code"].map(_regions()).fillna("unknown")
-    context = risk.context if risk.context is not None else pd.DataFrame({"school_id": [], "fsm": []})
-    context = schools[["school_id", "phase", "region"]].merge(context, on="school_id", how="left")
-    groups = schools[["school_id", "phase"]].rename(columns={"phase": "group"})
-    return dataclasses.replace(risk, publication_lags=lags, groups=groups, context=context)
-
-
-def _regions() -> dict[str, str]:
-    path = ROOT / "evenbetter" / "ingest" / "formats" / "reference" / "la_and_region_codes_meta.csv"
-    rows = csv.DictReader(io.StringIO(path.read_text("utf-8-sig")))
-    return {row["LEA"].strip(): row["REGION NAME"].strip() for row in rows}
+    assert risk.context is not None, "the frames carry each school's phase"
+    groups = risk.context[["school_id", "phase"]].rename(columns={"phase": "group"})
+    return dataclasses.replace(risk, publication_lags=lags, groups=groups)
 
 
 def choose(risk: Any) -> None:
