@@ -292,6 +292,22 @@ def _build(
                 f"{indicator}: change on the period before{published}",
             )
 
+    results = np.full(n, np.nan)
+    if oriented:
+        stacked = np.vstack(oriented)
+        counted = (~np.isnan(stacked)).sum(axis=0)
+        results = np.where(counted > 0, np.nansum(stacked, axis=0) / np.maximum(counted, 1), np.nan)
+        if len(oriented) > 1 and covered(results):
+            # One summary of many noisy results: what a reader looks at first.
+            add(
+                "position:results",
+                results,
+                "results",
+                "position",
+                HIGHER,
+                "mean position of the results among similar schools, each turned so that 1 is the best",
+            )
+
     history = _inspection_history(past_inspections, schools, as_of, timeline, settings)
     grade = history["inspection:grade"]
     if covered(grade):
@@ -317,11 +333,6 @@ def _build(
     # The same simple rankings whatever the outcome, higher = riskier.
     baselines["best_current"] = -baselines["worst_current"]
     baselines["grade_then_time"] = grade + np.minimum(history["inspection:years_since"], 99.0) / 100.0
-    results = np.full(n, np.nan)
-    if oriented:
-        stacked = np.vstack(oriented)
-        counted = (~np.isnan(stacked)).sum(axis=0)
-        results = np.where(counted > 0, np.nansum(stacked, axis=0) / np.maximum(counted, 1), np.nan)
     baselines["worst_results"] = 1.0 - results
     return Examples(
         X=X,
