@@ -141,9 +141,13 @@ class Examples:
     ``kind`` (level, change, inspection, extra), ``direction`` (which way is better for the
     source), ``description`` (plain words).
     ``baselines``: per school, what the simple rankings of :func:`backtest` read, higher =
-    riskier: ``worst_current`` (the outcome indicator's current value, worst first, or the
-    current inspection grade) and ``last_outcome`` (1 when the school already declined by
-    the same definition last period, or its current grade is already below the threshold).
+    riskier (``BASELINES``): ``worst_current`` (the outcome indicator's current value, worst
+    first, or the current inspection grade), ``best_current`` (its opposite: for a fall,
+    the schools with the most room to fall first), ``last_outcome`` (1 when the school
+    already declined by the same definition last period, or its current grade is already
+    below the threshold), ``grade_then_time`` (the latest grade, worst first, then the
+    longest since it) and ``worst_results`` (1 minus the mean position of its results among
+    similar schools).
     """
 
     X: pd.DataFrame
@@ -208,15 +212,23 @@ def build_examples(
       value's. Only indicators that at least ``min_coverage`` of the schools have, as at
       ``as_of``, become features (the outcome indicator too: its current level and change
       are known at ``as_of``).
-    - ``inspection:grade``, ``inspection:years_since``: the latest inspection by ``as_of``
-      (the worse grade if two fall in one period) and the years since it.
+    - ``position:<indicator>``: for an indicator with a direction, its level's percentile
+      among the schools of the same group (``RiskData.groups``; all schools without one),
+      and ``position:results``, the mean of those positions turned so that 1 is the best.
+      An indicator with a publication lag is read only as far as it was published by
+      ``as_of``.
+    - ``inspection:*`` (:data:`INSPECTION_FEATURES`): the latest inspection by ``as_of`` (by
+      day; the worse grade if two share a period without days), the years since it (to the
+      day, counted to the first day after ``as_of``), the grade before it, ten years' worst
+      grade, count below Good and trend, and the years since the latest as a share of the
+      usual interval for its grade (``RiskSettings.usual_intervals``).
     - ``extra:<feature>``: each extra feature's latest value by ``as_of``.
 
     The outcome: ``indicator_fall`` compares the indicator at ``outcome_period`` (default:
     the first period after ``as_of`` with a value of it) with its latest value at ``as_of``
     (the same value as the level feature); ``inspection_below`` reads the first inspection
-    after ``as_of`` (and not after ``outcome_period`` when given): 1 when its grade is worse
-    than ``outcome.grade``. Schools whose outcome is unknown (no later value, no later
+    after ``as_of`` (and not after ``outcome_period`` when given; the earliest by day when
+    days are known): 1 when its grade is worse than ``outcome.grade``. Schools whose outcome is unknown (no later value, no later
     inspection) have NaN: they are left out of training and evaluation, never counted as 0.
     """
     settings = settings or RiskSettings()
