@@ -65,15 +65,24 @@ def import_national() -> None:
 
     history = django_settings.EVENBETTER_DATA_DIR / "history-2005-2020"
     national = django_settings.EVENBETTER_DATA_DIR / "national-2019"
+    mappings = ROOT / "evenbetter" / "ingest" / "formats" / "reference"
+    # Key stage 4 in 2015/16 has its own mapping: Attainment 8 and the grade measures changed scale in 2017.
+    ks4_mapping = {2016: "history_ks4_perf_2016.csv"}
+    national_file = {"skip_unknown_schools": True}
     files: list[tuple[Path, str, dict[str, Any]]] = [
-        (history / "school_details_2018.csv", "school_spine", {}),
+        # No national register here: the spine adds the schools it names, with their links.
+        (history / "school_details_2018.csv", "school_spine", {"add_missing_schools": True}),
         (history / "ofsted_ratings_2018.csv", "ofsted_history", {}),
         *[
-            (history / f"ks2_perf_{year}.csv", "wide", {"mapping": "ks2_history", "period": _year(year)})
+            (history / f"ks2_perf_{year}.csv", "wide", {"mapping": mappings / "history_ks2_perf.csv", **national_file})
             for year in (2016, 2017, 2018)
         ],
         *[
-            (history / f"ks4_perf_{year}.csv", "wide", {"mapping": "ks4_history", "period": _year(year)})
+            (
+                history / f"ks4_perf_{year}.csv",
+                "wide",
+                {"mapping": mappings / ks4_mapping.get(year, "history_ks4_perf.csv"), **national_file},
+            )
             for year in (2016, 2017, 2018)
         ],
         (national / "england_census.csv", "dfe_census", {"period": "2018/19"}),
@@ -88,11 +97,6 @@ def import_national() -> None:
             else f"REFUSED: {run.errors[0]['message'][:100]} (line {run.errors[0]['line']})"
         )
         print(f"  {path.name:28} {source_format:15} {run.rows_read:7,} rows {seconds:6.1f} s  {outcome}")
-
-
-def _year(label: int) -> str:
-    # The files' "Academic Year" 2018 is the year the tests were sat: 2017/18.
-    return f"{label - 1}/{label % 100:02d}"
 
 
 def national_frames(risk: Any) -> Any:
