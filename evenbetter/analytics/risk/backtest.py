@@ -264,7 +264,13 @@ def backtest(
         candidates = [period for period in candidates if period <= last]
     examples: dict[str, Examples] = {}
     skipped: list[str] = []
-    for period in candidates:
+    # Latest first, so that with a training window the periods no test reaches are never built.
+    window = settings.max_train_periods if test_periods else None
+    first_test = min(str(p) for p in test_periods) if test_periods else ""
+    earlier_found = 0
+    for period in sorted(candidates, reverse=True):
+        if window is not None and period < first_test and earlier_found >= max(window, settings.min_train_periods):
+            break
         before = frames.previous(period)
         if before is None:
             skipped.append(f"{period} (no earlier period to stand at)")
@@ -272,6 +278,8 @@ def backtest(
         built = _build(frames, outcome, before, period, settings)
         if built.y.notna().any():
             examples[period] = built
+            earlier_found += period < first_test
+    skipped.reverse()
     usable = sorted(examples)
     if not usable:
         raise ValueError(f"no period has a known outcome ({outcome.describe()})")
