@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evenbetter.analytics.risk.backtest import backtest
+from evenbetter.analytics.risk.backtest import Backtest, backtest
 from evenbetter.analytics.risk.examples import build_examples
 from evenbetter.analytics.risk.metrics import (
     _rows_metrics,
@@ -125,3 +125,29 @@ def test_calibration_by_decile_by_hand() -> None:
     assert table.loc[10, "observed"] == 0.5 and table.loc[10, "positives"] == 1
     assert table["positives"].sum() == 8
     assert calibration_table([], []).empty
+
+
+def test_fairness_by_phase_and_region_by_hand() -> None:
+    rows = _hand_made_table().assign(
+        fold="2018/19", school_id=range(1, 21), as_of="2017/18", outcome_period="2018/19", log_odds=0.0
+    )
+    context = pd.DataFrame(
+        {"fsm": np.linspace(5, 50, 20), "phase": ["Primary"] * 10 + ["Secondary"] * 10}, index=range(1, 21)
+    )
+    result = Backtest(
+        outcome=Outcome(kind="inspection_below"),
+        method="temporal",
+        predictions=rows,
+        folds=pd.DataFrame(),
+        chosen_kinds={"2018/19": "logistic"},
+        fsm=context["fsm"],
+        context=context,
+    )
+    phase = result.by_group("phase")
+    assert phase["n"].tolist() == [10, 10] and phase["positives"].tolist() == [3, 5]
+    # The riskiest 20% (the first 4 rows) are all primary schools: 3 of its 3 below Good are found.
+    assert phase.loc["Primary", "share_of_riskiest_20"] == 1.0
+    assert phase.loc["Primary", "recall_at_20"] == 1.0 and phase.loc["Secondary", "recall_at_20"] == 0.0
+    # No region in the context: an empty table, and the report leaves it out.
+    assert result.by_group("region").empty
+    assert "By phase:" in result.report() and "By region:" not in result.report()
