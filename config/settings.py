@@ -428,14 +428,22 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 # A job that fails is tried this many times in all, EVENBETTER_JOB_RETRY_SECONDS apart, then shown as failed.
 EVENBETTER_JOB_ATTEMPTS = env_int("EVENBETTER_JOB_ATTEMPTS", 3)
 EVENBETTER_JOB_RETRY_SECONDS = env_int("EVENBETTER_JOB_RETRY_SECONDS", 60)
-# A job left running by a worker on another machine that has said nothing for this long is taken for
-# dead and retried (a dead worker on the same machine is seen at once, by its process id).
+# A running job whose worker has said nothing for this long is taken for dead and retried: a worker
+# on another machine, or one whose process id now belongs to another process (a dead worker on the
+# same machine is seen at once, by its process id).
 EVENBETTER_JOB_STALE_HOURS = env_int("EVENBETTER_JOB_STALE_HOURS", 6)
+# A worker takes a task, then at once claims its job: a task taken this long ago whose job is still
+# not started lost its worker in between, and the job is queued again (no attempt is counted).
+EVENBETTER_JOB_CLAIM_SECONDS = env_int("EVENBETTER_JOB_CLAIM_SECONDS", 300)
 # The refresh after every import ends with a new early-warning run (and its alerts) when this is on.
 EVENBETTER_RISK_AFTER_IMPORT = env_bool("EVENBETTER_RISK_AFTER_IMPORT", False)
 # What that run, and the termly one, predict (as `manage.py earlywarning score --outcome … --grade …`).
 EVENBETTER_RISK_OUTCOME = env_str("EVENBETTER_RISK_OUTCOME", "inspection_below")
 EVENBETTER_RISK_GRADE = env_int("EVENBETTER_RISK_GRADE", 2)
+# Finished jobs, and the queue's finished task rows, are deleted (by the daily jobs_prune schedule)
+# after this many days; failed ones are kept longer, to read what went wrong.
+EVENBETTER_JOB_KEEP_DAYS = env_int("EVENBETTER_JOB_KEEP_DAYS", 90)
+EVENBETTER_JOB_KEEP_FAILED_DAYS = env_int("EVENBETTER_JOB_KEEP_FAILED_DAYS", 365)
 # Where the scheduled backup writes (one file a day, named by its date, with its manifest).
 EVENBETTER_BACKUP_DIR = Path(env_str("EVENBETTER_BACKUP_DIR", str(VAR_DIR / "backups")))
 # Schedules the workers fire (in TIME_ZONE), each once for each due time however many workers run:
@@ -446,5 +454,6 @@ EVENBETTER_SCHEDULES: list[dict[str, Any]] = [
     {"job": "risk_run", "every": "termly", "dates": ["09-05", "01-06", "04-22"], "at": "06:00"},
     {"job": "backup", "every": "daily", "at": "02:00"},
     {"job": "staleness_check", "every": "daily", "at": "03:00"},
+    {"job": "jobs_prune", "every": "daily", "at": "04:00"},
 ]
 EVENBETTER_SCHEDULE_GRACE_HOURS = env_int("EVENBETTER_SCHEDULE_GRACE_HOURS", 6)

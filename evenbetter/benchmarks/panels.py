@@ -21,6 +21,7 @@ from evenbetter.benchmarks.selectors import (
     school_strengths,
 )
 from evenbetter.indicators.selectors import generated_values_of
+from evenbetter.jobs.selectors import Freshness, freshness
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import DASH, ProfileSection
@@ -109,6 +110,7 @@ class BenchmarkRow:
 class BenchmarksSection:
     comparison: str
     rows: list[BenchmarkRow]
+    freshness: Freshness  # of every derived figure in the profile: families, benchmarks, strengths
 
     @property
     def has_generated(self) -> bool:
@@ -159,10 +161,15 @@ class AgainstSimilarSchools(ProfileSection):
         return BenchmarksSection(
             comparison=benchmarks[0].comparison_label if benchmarks else "similar schools",
             rows=[_benchmark_row(entry, generated) for entry in benchmarks],
+            freshness=freshness(),
         )
 
     def pdf_flowables(self, section: BenchmarksSection) -> list[Flowable]:
-        story: list[Flowable] = [para("Against similar schools", "h2")]
+        fresh = section.freshness
+        story: list[Flowable] = [
+            para("Against similar schools", "h2"),
+            para(fresh.as_at_words + (f" Being updated: {fresh.updating_words}" if fresh.is_stale else ""), "muted"),
+        ]
         if not section.rows:
             story.append(para("No headline indicator has been benchmarked for this school yet.", "muted"))
             return story

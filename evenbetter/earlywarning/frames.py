@@ -12,11 +12,12 @@ import pandas as pd
 
 from evenbetter.analytics.risk.settings import RiskData
 from evenbetter.analytics.triggers.evaluation import evaluate_triggers, trigger_states
-from evenbetter.analytics.triggers.framework import TriggerData
+from evenbetter.analytics.triggers.framework import TriggerData, all_triggers
 from evenbetter.indicators.models import Indicator, Inspection, Observation
 from evenbetter.ingest.formats.dfe_census import local_authority_regions
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import School
+from evenbetter.vocabulary.directions import LOWER
 from evenbetter.vocabulary.periods import ACADEMIC_YEAR, academic_year_of
 
 
@@ -94,6 +95,9 @@ def load_data() -> LoadedData:
         long["period"] = period
         extra.append(long[["school_id", "period", "feature", "value"]])
     extra_features = pd.concat(extra, ignore_index=True) if extra else None
+    # A trigger state is 1 when the trigger fired: lower is better, so the model may never
+    # read "did not fire" as raising the risk.
+    trigger_directions = {f"trigger_{trigger.code}": LOWER for trigger in all_triggers()}
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
     digest.update(pd.util.hash_pandas_object(inspections, index=False).to_numpy().tobytes())
@@ -104,7 +108,7 @@ def load_data() -> LoadedData:
     return LoadedData(
         risk=RiskData(
             observations=observations,
-            directions=directions,
+            directions={**directions, **trigger_directions},
             inspections=inspections if not inspections.empty else None,
             extra_features=extra_features,
             context=context,

@@ -13,6 +13,7 @@ from reportlab.platypus import KeepTogether
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.earlywarning.selectors import can_see_risk_of, current_run, risk_read, school_responses
+from evenbetter.earlywarning.wording import reading_of
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import ProfileSection, day_words
@@ -40,6 +41,9 @@ class RiskSection:
     standing: str
     reasons: list[str]
     triggers: list[str]
+    how_sure: str
+    evidence: str
+    set_aside: list[str]
     responses: list[tuple[str, str]]  # (date, text), newest first
     generated: bool
 
@@ -76,6 +80,9 @@ class EarlyWarning(ProfileSection):
                 else "The early warning has not been run yet.",
                 reasons=[],
                 triggers=[],
+                how_sure="",
+                evidence="",
+                set_aside=[],
                 responses=responses,
                 generated=bool(run and run.uses_generated_data),
             )
@@ -83,10 +90,7 @@ class EarlyWarning(ProfileSection):
         if score.change is not None:
             moved = "up" if score.change > 0 else "down" if score.change < 0 else "unchanged"
             change = f"; {moved} {abs(score.change) * 100:.0f} points since the run before"
-        reasons = [
-            f"{'Pushes it up' if float(contribution) > 0 else 'Pulls it down'}: {words}"
-            for _, contribution, words in score.reasons
-        ]
+        reading = reading_of(score, (run.backtest or {}).get("bands"))
         triggers = [
             f"{trigger.get('name', '')} ({'leading trigger' if trigger.get('kind') == 'leading' else 'lagging symptom'})"
             + (f": {trigger['explanation']}" if trigger.get("explanation") else "")
@@ -99,8 +103,11 @@ class EarlyWarning(ProfileSection):
             score=f"{score.risk * 100:.0f}%",
             band=score.get_band_display(),
             standing=f"Ranked {score.rank} of {run.schools_scored} schools{change}.",
-            reasons=reasons,
+            reasons=[reason.words for reason in reading.reasons],
             triggers=triggers,
+            how_sure=reading.how_sure,
+            evidence=reading.evidence,
+            set_aside=[f"{words}. {why}" for words, why in reading.set_aside],
             responses=responses,
             generated=run.uses_generated_data,
         )
@@ -125,8 +132,13 @@ class EarlyWarning(ProfileSection):
             )
         else:
             story.append(para(risk.standing, generated=risk.generated))
+        for line in (risk.how_sure, risk.evidence):
+            if line:
+                story.append(para(line))
         if risk.reasons:
-            story += [para("What pushed it up or down", "h3"), bullets(risk.reasons)]
+            story += [para("What raised the chance", "h3"), bullets(risk.reasons)]
+        if risk.set_aside:
+            story += [para("Not shown as reasons, and why", "h3"), bullets(risk.set_aside)]
         if risk.triggers:
             story += [para("Triggers that fired", "h3"), bullets(risk.triggers)]
         story.append(para("The school's response", "h3"))

@@ -69,7 +69,14 @@ def all_computed() -> list[type[ComputedIndicators]]:
     return [_COMPUTED[code] for code in sorted(_COMPUTED)]
 
 
-def computed_refresh(computed: ComputedIndicators | str, *, run_by: User | None = None) -> ImportRun:
+# Told where a measure is (a job's progress): the phase, then units done of the total. Each call
+# comes outside the lifecycle's transaction, so a job can write it where others see it at once.
+Phases = Callable[[str, int, int], None]
+
+
+def computed_refresh(
+    computed: ComputedIndicators | str, *, run_by: User | None = None, phases: Phases | None = None
+) -> ImportRun:
     """Measure one computed indicator (an instance, or its code) and keep what it measured."""
     if isinstance(computed, str):
         computed = _COMPUTED[computed]()
@@ -79,6 +86,7 @@ def computed_refresh(computed: ComputedIndicators | str, *, run_by: User | None 
         definitions=computed.definitions,
         run_by=run_by,
         measure=computed.measure,
+        phases=phases,
     )
 
 
@@ -112,8 +120,11 @@ def _recorded(
     definitions: list[IndicatorDefinition],
     run_by: User | None,
     measure: Callable[[], Measured],
+    phases: Phases | None = None,
 ) -> ImportRun:
-    """The one lifecycle: open a run, measure, write everything or nothing, record the outcome."""
+    """The one lifecycle: open a run, measure, write everything or nothing, record the outcome.
+    ``phases`` hears of the three moments (measuring, writing, written), each outside the write."""
+    said = phases or (lambda phase, done, total: None)
     run = ImportRun.objects.create(
         source_format=source_format,
         file_name=file_name,
@@ -122,7 +133,9 @@ def _recorded(
         process=this_process(),
     )
     try:
+        said("measuring", 0, 2)
         measured = measure()
+        said(f"writing {len(measured.staged):,} values", 1, 2)
         # The values and the run's outcome commit together: a process killed before the
         # commit leaves nothing written and its run "running" until mark_interrupted_runs.
         with transaction.atomic():
@@ -150,4 +163,5 @@ def _recorded(
             problems=[Problem(file_name, None, None, message).as_dict()],
         )
         raise
+    said(f"{len(measured.staged):,} values written", 2, 2)
     return run

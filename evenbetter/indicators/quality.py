@@ -12,7 +12,7 @@ import pandas as pd
 from django.utils import timezone
 
 from evenbetter.analytics.quality import QualityReport, quality_report
-from evenbetter.indicators.computed import ComputedIndicators, Measured, computed_refresh, register
+from evenbetter.indicators.computed import ComputedIndicators, Measured, Phases, computed_refresh, register
 from evenbetter.indicators.frames import quality_frames
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.store import IndicatorDefinition, StagedObservation
@@ -101,8 +101,8 @@ class DataQuality(ComputedIndicators):
         return Measured(staged, len(observations), {"period": period_text}, rows_accepted=len(report.per_school))
 
 
-def data_quality_refresh() -> tuple[ImportRun, QualityReport]:
+def data_quality_refresh(*, phases: Phases | None = None) -> tuple[ImportRun, QualityReport]:
     computed = DataQuality()
-    run = computed_refresh(computed)
+    run = computed_refresh(computed, phases=phases)
     assert computed.report is not None  # noqa: S101 (set by measure, which has run)
     return run, computed.report

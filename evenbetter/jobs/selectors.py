@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
+from django.utils import dateformat, timezone
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.indicators.computed import all_computed
@@ -55,6 +56,24 @@ class Freshness:
     @property
     def is_stale(self) -> bool:
         return self.updating or self.new_data_at is not None
+
+    # The words, in one place for the pages (``jobs/_freshness.html``) and the profile's PDF.
+    @property
+    def as_at_words(self) -> str:
+        if self.as_at is None:
+            return "These figures have not yet been worked out by a refresh."
+        return f"Figures as at {_when(self.as_at)}."
+
+    @property
+    def updating_words(self) -> str:
+        """What follows "Being updated:" when the figures are stale; empty when they are not."""
+        if self.new_data_at is not None:
+            return f"new data arrived at {_when(self.new_data_at)}."
+        return "a refresh is under way." if self.updating else ""
+
+
+def _when(moment: dt.datetime) -> str:
+    return dateformat.format(timezone.localtime(moment), "j M Y H:i")
 
 
 def freshness() -> Freshness:

@@ -22,17 +22,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import F
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.runs import process_is_gone, this_process
-from evenbetter.jobs.models import Job
+from evenbetter.jobs.models import Job, ScheduleFiring
 from evenbetter.jobs.registry import job_kind
 from evenbetter.jobs.selectors import freshness
 
@@ -40,8 +41,10 @@ logger = logging.getLogger(__name__)
 
 REFRESH = "refresh"
 WORKER_GONE = "its worker stopped while it ran (killed, out of memory or the machine stopped)"
-WORKER_SILENT = "its worker on another machine has said nothing for {hours:g} hours"
+WORKER_SILENT = "its worker has said nothing for {hours:g} hours"
 STOPPED = "stopped by hand while it ran"
+# Not started yet: queued, or waiting to retry after a failed attempt.
+WAITING = (Job.Status.QUEUED, Job.Status.RETRYING)
 
 
 def job_request(
@@ -53,9 +56,9 @@ def job_request(
     now = timezone.now()
     for _ in range(5):
         if job_class.coalesce:
-            pending = Job.objects.filter(pending_key=kind, status=Job.Status.QUEUED).first()
+            pending = Job.objects.filter(pending_key=kind, status__in=WAITING).first()
             if pending is not None:
-                joined = Job.objects.filter(pk=pending.pk, status=Job.Status.QUEUED, pending_key=kind).update(
+                joined = Job.objects.filter(pk=pending.pk, status__in=WAITING, pending_key=kind).update(
                     requests=F("requests") + 1, last_requested_at=now
                 )
                 if joined:
@@ -183,7 +186,7 @@ def _attempt_failed(job: Job, error: str) -> str:
     fenced = Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts)
     if job.attempts < job.max_attempts:
         with transaction.atomic():
-            if not fenced.update(status=Job.Status.RETRYING, retrying_at=now, error=error):
+            if not _retry_marked(fenced, job, now=now, error=error):
                 return ""  # another worker has already dealt with this attempt
             delay = dt.timedelta(seconds=settings.EVENBETTER_JOB_RETRY_SECONDS)
             _enqueue(job, run_after=now + delay if delay else None)
@@ -193,23 +196,72 @@ def _attempt_failed(job: Job, error: str) -> str:
     return Job.Status.FAILED
 
 
+def _retry_marked(fenced: QuerySet[Job], job: Job, *, now: dt.datetime, error: str) -> bool:
+    """Mark the attempt waiting to retry. A coalescing kind takes its ``pending_key`` back, so a
+    request before the retry starts joins it (the retry reads everything committed before it
+    starts) instead of queuing a second job; unless a request during the attempt has queued the
+    next job already, which then answers the later requests (the key is unique)."""
+    changes: dict[str, Any] = {"status": Job.Status.RETRYING, "retrying_at": now, "error": error}
+    if job_kind(job.kind).coalesce:
+        try:
+            with transaction.atomic():
+                return bool(fenced.update(**changes, pending_key=job.kind))
+        except IntegrityError:
+            pass
+    return bool(fenced.update(**changes))
+
+
 def jobs_recover(*, now: dt.datetime | None = None) -> int:
     """Retry (or fail, when no attempts are left) every job left running by a worker that is gone:
-    on this machine when its process no longer runs, elsewhere when it has been silent too long."""
+    on this machine when its process no longer runs; anywhere, when it has been silent too long."""
     now = now or timezone.now()
     silent_for = dt.timedelta(hours=settings.EVENBETTER_JOB_STALE_HOURS)
     recovered = 0
     for job in Job.objects.filter(status=Job.Status.RUNNING):
         gone = process_is_gone(job.process)
         why = WORKER_GONE
-        if gone is None:
+        if not gone:
+            # Elsewhere, or a process of that id runs here: after a restart (a container's worker
+            # is often process 1 again) the id may belong to another process than the job's.
             gone = now - (job.heartbeat_at or job.started_at or now) > silent_for
             why = WORKER_SILENT.format(hours=settings.EVENBETTER_JOB_STALE_HOURS)
         if gone:
             _task_abandoned(job.task_id)
             if _attempt_failed(job, why[:1000]):
                 recovered += 1
-    return recovered
+    return recovered + _lost_tasks_requeued(now)
+
+
+def _lost_tasks_requeued(now: dt.datetime) -> int:
+    """Queue again every job not started whose task will never start it: the worker that took
+    the task died before it claimed the job (the task says running for longer than taking it
+    and claiming take, ``EVENBETTER_JOB_CLAIM_SECONDS``), or the task ended or is gone with the
+    job unclaimed. No attempt was spent: the job keeps its attempts, its requests and its key."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = list(Job.objects.filter(status__in=WAITING))
+    tasks = {
+        str(task.id): task
+        for task in DBTaskResult.objects.filter(id__in=[job.task_id for job in waiting if job.task_id])
+    }
+    taken_before = now - dt.timedelta(seconds=settings.EVENBETTER_JOB_CLAIM_SECONDS)
+    requeued = 0
+    for job in waiting:
+        task = tasks.get(job.task_id)
+        if task is not None and (
+            task.status == "READY" or (task.status == "RUNNING" and (task.started_at or now) > taken_before)
+        ):
+            continue  # it will run, or its worker is claiming it now
+        _task_abandoned(job.task_id)
+        with transaction.atomic():
+            # Fenced by the lost task's id: two workers recovering at once queue it once.
+            if Job.objects.filter(pk=job.pk, status__in=WAITING, task_id=job.task_id).update(task_id=""):
+                _enqueue(job)
+                requeued += 1
+                logger.warning(
+                    "Job %s had lost its task %s (its worker stopped): queued again", job.pk, task and task.id
+                )
+    return requeued
 
 
 def _task_abandoned(task_id: str) -> None:
@@ -218,6 +270,94 @@ def _task_abandoned(task_id: str) -> None:
 
     if task_id:
         DBTaskResult.objects.filter(id=task_id, status="RUNNING").update(status="FAILED", finished_at=timezone.now())
+
+
+@dataclass(frozen=True)
+class Pruned:
+    jobs: int
+    tasks: int
+    firings: int
+
+
+def jobs_prune(*, now: dt.datetime | None = None) -> Pruned:
+    """Delete the record of work finished long ago: our jobs and django-tasks-db's task rows
+    that finished more than ``EVENBETTER_JOB_KEEP_DAYS`` ago (failed ones after
+    ``EVENBETTER_JOB_KEEP_FAILED_DAYS``), and schedules' firings as old. Never a job or task
+    not finished, the newest job of each kind that succeeded ("figures as at" is read from the
+    newest refresh), nor the latest firing of each schedule (which says it fired)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    kept = now - dt.timedelta(days=settings.EVENBETTER_JOB_KEEP_DAYS)
+    failed_kept = now - dt.timedelta(
+        days=max(settings.EVENBETTER_JOB_KEEP_FAILED_DAYS, settings.EVENBETTER_JOB_KEEP_DAYS)
+    )
+    newest = [
+        pk
+        for kind in Job.objects.filter(status=Job.Status.SUCCEEDED).values_list("kind", flat=True).distinct()
+        for pk in Job.objects.filter(kind=kind, status=Job.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .values_list("pk", flat=True)[:1]
+    ]
+    latest_firings = [
+        pk
+        for name in ScheduleFiring.objects.values_list("schedule", flat=True).distinct()
+        for pk in ScheduleFiring.objects.filter(schedule=name).order_by("-due_at").values_list("pk", flat=True)[:1]
+    ]
+    with transaction.atomic():
+        _, jobs = (
+            Job.objects.filter(
+                Q(status=Job.Status.SUCCEEDED, finished_at__lt=kept)
+                | Q(status=Job.Status.FAILED, finished_at__lt=failed_kept)
+            )
+            .exclude(pk__in=newest)
+            .delete()
+        )
+        _, tasks = DBTaskResult.objects.filter(
+            Q(status="SUCCESSFUL", finished_at__lt=kept) | Q(status="FAILED", finished_at__lt=failed_kept)
+        ).delete()
+        _, firings = ScheduleFiring.objects.filter(due_at__lt=kept).exclude(pk__in=latest_firings).delete()
+    # Rows deleted per model (a job's links to its imports go with it, not counted).
+    return Pruned(
+        jobs=jobs.get(Job._meta.label, 0),
+        tasks=tasks.get(DBTaskResult._meta.label, 0),
+        firings=firings.get(ScheduleFiring._meta.label, 0),
+    )
+
+
+def refresh_done_here(*, started_at: dt.datetime, by: str) -> Job:
+    """Record a refresh done in this process, not by a worker: the demo build computes every
+    derived figure itself, in the refresh's order, after its imports. The refresh those imports
+    queued would only redo that work, so it is marked succeeded (and its task with it); with
+    none queued, a succeeded one is recorded. ``started_at`` is when the computing began: the
+    figures include everything imported before then (``selectors.freshness``), so a refresh
+    asked for later is left queued."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    done: dict[str, Any] = {
+        "status": Job.Status.SUCCEEDED,
+        "pending_key": None,
+        "started_at": started_at,
+        "succeeded_at": now,
+        "finished_at": now,
+        "heartbeat_at": now,
+        "process": this_process(),
+        "step": f"done by {by}"[:120],
+        "progress_done": 1,
+        "progress_total": 1,
+    }
+    with transaction.atomic():
+        queued = Job.objects.filter(
+            kind=REFRESH, status=Job.Status.QUEUED, pending_key=REFRESH, last_requested_at__lte=started_at
+        ).first()
+        if queued is not None and Job.objects.filter(pk=queued.pk, status=Job.Status.QUEUED).update(**done):
+            if queued.task_id:
+                DBTaskResult.objects.filter(id=queued.task_id, status="READY").update(
+                    status="SUCCESSFUL", started_at=started_at, finished_at=now, return_value=Job.Status.SUCCEEDED
+                )
+            return Job.objects.get(pk=queued.pk)
+        return Job.objects.create(kind=REFRESH, reason=f"done by {by}"[:255], **done)
 
 
 def derived_figures_stale() -> bool:

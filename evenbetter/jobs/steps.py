@@ -10,7 +10,7 @@ from evenbetter.indicators.computed import all_computed, computed_refresh
 from evenbetter.indicators.quality import DataQuality, data_quality_refresh
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.registry import JobKind, Progress, RefreshStep, refresh_steps, register_kind, register_step
-from evenbetter.jobs.services import REFRESH, staleness_check
+from evenbetter.jobs.services import REFRESH, jobs_prune, staleness_check
 
 
 @register_step
@@ -20,7 +20,8 @@ class DataQualityStep(RefreshStep):
     order = 100
 
     def run(self) -> None:
-        data_quality_refresh()  # one transaction: values and run commit together
+        # One transaction: values and run commit together. Progress at each phase, outside it.
+        data_quality_refresh(phases=lambda phase, done, total: self.progress(step=phase, done=done, total=total))
 
 
 @register_step
@@ -31,13 +32,18 @@ class ComputedIndicatorsStep(RefreshStep):
 
     def run(self) -> None:
         # Every registered computed indicator but data quality, measured just before; each one
-        # writes all or nothing (indicators.computed's one lifecycle).
-        # Progress between kinds, outside their transactions: seen while the step runs.
+        # writes all or nothing (indicators.computed's one lifecycle). Progress at each one's
+        # phases (measuring, writing: two units each), outside their transactions, so it is
+        # seen while the step runs.
         kinds = [computed for computed in all_computed() if computed is not DataQuality]
-        for done, computed in enumerate(kinds):
-            self.progress(step=computed.name, done=done, total=len(kinds))
-            computed_refresh(computed())
-        self.progress(done=len(kinds), total=len(kinds))
+        total = 2 * len(kinds)
+        for number, computed in enumerate(kinds):
+
+            def phases(phase: str, done: int, _of: int, number: int = number, name: str = computed.name) -> None:
+                self.progress(step=f"{name}: {phase}", done=2 * number + done, total=total)
+
+            computed_refresh(computed(), phases=phases)
+        self.progress(done=total, total=total)
 
 
 def _within(progress: Progress, where: str) -> Progress:
@@ -79,3 +85,16 @@ class StalenessCheck(JobKind):
     def run(self, job: Job, progress: Progress) -> None:
         refresh = staleness_check()
         progress(step=f"queued refresh #{refresh.pk}" if refresh else "nothing stale")
+
+
+@register_kind
+class JobsPrune(JobKind):
+    """Forget finished work older than the settings keep (EVENBETTER_JOB_KEEP_DAYS)."""
+
+    code = "jobs_prune"
+    name = "Pruning old jobs"
+    coalesce = True
+
+    def run(self, job: Job, progress: Progress) -> None:
+        pruned = jobs_prune()
+        progress(step=f"removed: jobs {pruned.jobs}, queue rows {pruned.tasks}, schedule firings {pruned.firings}")

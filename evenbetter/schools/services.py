@@ -23,23 +23,62 @@ def register_sync_localities() -> int:
     """Keep one locality per register district, holding that district's schools.
 
     Localities that partners agreed (source "agreed") are left alone. Returns how many
-    localities were created.
+    localities were created. A handful of queries however many districts and schools: the
+    schools' districts, the localities and their memberships are each read once, and only
+    the differences are written (one INSERT, one DELETE).
     """
-    created = 0
-    districts = School.objects.exclude(district="").order_by("district").values_list("district", flat=True).distinct()
-    for district in districts:
-        locality = Locality.objects.filter(name=district).first()
-        if locality is None:
-            locality = Locality.objects.create(
+    by_district: dict[str, set[int]] = {}
+    for school_id, district in School.objects.exclude(district="").values_list("pk", "district"):
+        by_district.setdefault(district, set()).add(school_id)
+    localities = {locality.name: locality for locality in Locality.objects.filter(name__in=by_district)}
+    taken = set(Locality.objects.values_list("slug", flat=True))
+    new = []
+    for district in sorted(set(by_district) - set(localities)):
+        slug = _free_slug(district, taken)
+        taken.add(slug)
+        new.append(
+            Locality(
                 name=district,
-                slug=_unique_slug(Locality, district),
+                slug=slug,
                 source=Locality.Source.REGISTER_DISTRICT,
                 description=f"Schools in the {district} district, from the register.",
             )
-            created += 1
-        if locality.source == Locality.Source.REGISTER_DISTRICT:
-            locality.schools.set(School.objects.filter(district=district))
-    return created
+        )
+    if new:
+        Locality.objects.bulk_create(new)  # PostgreSQL and SQLite ≥ 3.35 return the new keys
+        if any(locality.pk is None for locality in new):
+            new = list(Locality.objects.filter(name__in=[locality.name for locality in new]))
+        localities.update((locality.name, locality) for locality in new)
+    register_ids = {
+        locality.pk: by_district[name]
+        for name, locality in localities.items()
+        if locality.source == Locality.Source.REGISTER_DISTRICT
+    }
+    through = Locality.schools.through
+    held: dict[int, dict[int, int]] = {}  # locality → school → the membership row's id
+    for row_id, locality_id, school_id in through.objects.filter(locality_id__in=register_ids).values_list(
+        "pk", "locality_id", "school_id"
+    ):
+        held.setdefault(locality_id, {})[school_id] = row_id
+    gone: list[int] = []
+    added = []
+    for locality_id, wanted in register_ids.items():
+        have = held.get(locality_id, {})
+        gone += [row_id for school_id, row_id in have.items() if school_id not in wanted]
+        added += [through(locality_id=locality_id, school_id=school_id) for school_id in sorted(wanted - set(have))]
+    for start in range(0, len(gone), 1000):  # one DELETE unless many schools changed district
+        through.objects.filter(pk__in=gone[start : start + 1000]).delete()
+    through.objects.bulk_create(added, batch_size=1000)
+    return len(new)
+
+
+def _free_slug(base: str, taken: set[str]) -> str:
+    """``_unique_slug`` against slugs already read (no query per candidate)."""
+    slug = slugify(base)[:150] or "unnamed"
+    candidate, number = slug, 2
+    while candidate in taken:
+        candidate, number = f"{slug}-{number}", number + 1
+    return candidate
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """A system lead uploads an absence file and confirms it; the import's page links to the refresh
-it queued; the job page follows it without being reloaded (htmx) while a worker runs it; then
-the school page shows benchmarks of the new indicator. Screenshots at desk and phone widths."""
+it queued; the job page follows it without being reloaded (htmx) while a worker runs it, its
+progress bar seen moving; then the school page shows benchmarks of the new indicator.
+Screenshots at desk and phone widths."""
 
 from __future__ import annotations
 
@@ -10,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db import connection
 from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.jobs.models import Job
+from evenbetter.jobs.services import _JobProgress
 from evenbetter.jobs.worker import jobs_run_pending
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
@@ -24,8 +27,37 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.mark.django_db(transaction=True)
+def _watched_while_it_runs(page: Page, monkeypatch: pytest.MonkeyPatch, seen: list[float]) -> None:
+    """After each report of units the worker writes (outside a step's transaction), wait until the
+    page, polling on its own, shows that bar with the job running, and note how full it is; the
+    worker runs in this thread, so the job cannot go on before the page has shown where it was.
+    Two different fillings are enough: the bar seen moving, without a wait for every report."""
+    write = _JobProgress.__call__
+    progress = page.locator("#job-progress")
+
+    def watched(self: _JobProgress, **report: int | str | None) -> None:
+        write(self, **report)
+        done, total = report.get("done"), report.get("total")
+        if not isinstance(done, int) or not isinstance(total, int) or connection.in_atomic_block:
+            return
+        if len(seen) >= 2 or done / total in seen:
+            return
+        expect(progress).to_have_attribute("data-status", "running")
+        expect(progress.locator("progress")).to_have_attribute("max", str(total))
+        expect(progress.locator("progress")).to_have_attribute("value", str(done))
+        seen.append(done / total)
+
+    monkeypatch.setattr(_JobProgress, "__call__", watched)
+
+
 def test_a_system_lead_follows_the_refresh_of_an_upload_to_the_new_figures(
-    live_server, page: Page, system_lead: User, school_a: School, output_dir: Path, tmp_path: Path
+    live_server,
+    page: Page,
+    system_lead: User,
+    school_a: School,
+    output_dir: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     build_benchmarked(shifts={2018: 0})
     jobs_run_pending()  # the register's own refresh, out of the way
@@ -55,7 +87,11 @@ def test_a_system_lead_follows_the_refresh_of_an_upload_to_the_new_figures(
     page.screenshot(path=str(output_dir / "job-queued.png"), full_page=True)
     page.evaluate("window.notReloaded = true")  # lost if the page were loaded again
 
+    seen: list[float] = []
+    _watched_while_it_runs(page, monkeypatch, seen)
     jobs_run_pending()  # the worker, while the page goes on asking every second
+    # The bar moved: two different points of the refresh, each shown while it was under way.
+    assert len(seen) == 2 and seen[0] < seen[1], seen
     expect(progress).to_have_attribute("data-status", "succeeded", timeout=15_000)
     expect(progress.locator("progress")).to_have_attribute("value", "1")
     expect(progress.get_by_text("Done.")).to_be_visible()
@@ -63,7 +99,7 @@ def test_a_system_lead_follows_the_refresh_of_an_upload_to_the_new_figures(
     expect(progress.get_by_role("link", name="Refresh")).to_have_count(0)
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    page.wait_for_timeout(2500)
+    page.wait_for_timeout(1500)  # longer than it waits between two requests
     assert not [url for url in requests if "/progress/" in url], "a finished job stopped polling"
 
     page.screenshot(path=str(output_dir / "job-progress.png"), full_page=True)

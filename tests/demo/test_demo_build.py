@@ -203,3 +203,19 @@ def test_the_demo_library_has_practice_from_schools_strong_in_its_area(demo: str
         search(PracticeItem.objects.all(), "how do other schools get boys reading?")[0]
         == items.get(title="How our Year 5 boys started reading for pleasure").pk
     )
+
+
+def test_the_demo_leaves_no_refresh_to_do_and_its_figures_fresh(demo: str) -> None:
+    """The demo computes every derived figure itself: the refresh its imports asked for is recorded
+    as done by it (no worker spends a minute doing it again), and the figures are as at then."""
+    from django_tasks_db.models import DBTaskResult
+
+    from evenbetter.indicators.models import ImportRun
+    from evenbetter.jobs.models import Job
+    from evenbetter.jobs.selectors import freshness
+
+    (refresh,) = Job.objects.filter(kind="refresh")
+    assert (refresh.status, refresh.step) == (Job.Status.SUCCEEDED, "done by the demo build")
+    assert refresh.requests == ImportRun.objects.filter(refresh_jobs=refresh).count() > 1  # every import's request
+    assert not DBTaskResult.objects.ready().exists()  # nothing left for a worker
+    assert freshness() == freshness().__class__(as_at=refresh.finished_at, new_data_at=None, updating=False)

@@ -1,14 +1,18 @@
 """How fresh the derived figures are: "as at" the newest refresh, and "being updated" when data
-arrived since or a refresh is under way; one snippet says so on every page of derived figures."""
+arrived since or a refresh is under way; one snippet says so on every page of derived figures
+(the explorer, the family page, the benchmark panel, the watch list, the dashboards and the map),
+and the profile says it too, on the page and in its PDF, in the same words."""
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun
@@ -55,11 +59,18 @@ def test_a_refresh_under_way_is_being_updated(db: None) -> None:
     assert freshness().updating and freshness().is_stale and freshness().as_at == T0
 
 
-def test_the_explorer_family_page_and_benchmark_panel_say_how_fresh_they_are(
+def test_every_page_of_derived_figures_says_how_fresh_they_are(
     client: Client, system_lead: User, school_a: School
 ) -> None:
     client.force_login(system_lead)
-    pages = [reverse("explorer"), reverse("school_family", args=[school_a.pk]), school_a.get_absolute_url()]
+    pages = [
+        reverse("explorer"),
+        reverse("school_family", args=[school_a.pk]),
+        school_a.get_absolute_url(),
+        reverse("dashboard"),
+        reverse("dashboard_map"),
+        reverse("school_profile", args=[school_a.pk]),
+    ]
     refresh = _refresh(T0 - dt.timedelta(hours=1), T0)
     ImportRun.objects.all().update(finished_at=T0 - dt.timedelta(hours=2))
     for url in pages:
@@ -79,3 +90,23 @@ def test_the_watch_list_says_how_fresh_it_is(client: Client, system_lead: User, 
     page = client.get(reverse("watch_list")).content.decode()
     assert "not yet been worked out by a refresh" in page
     assert "Being updated" in page  # the register arrived and no refresh has run
+
+
+def _pdf_text(client: Client, school: School) -> str:
+    response = client.get(reverse("school_profile_pdf", args=[school.pk]))
+    assert response.status_code == 200
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_the_profiles_pdf_says_as_at_and_being_updated(client: Client, school_leader_a: User, school_a: School) -> None:
+    client.force_login(school_leader_a)
+    assert "These figures have not yet been worked out by a refresh. Being updated: new data arrived at" in (
+        _pdf_text(client, school_a)
+    )  # the register arrived; no refresh has run
+    _refresh(T0 - dt.timedelta(hours=1), T0)
+    ImportRun.objects.all().update(finished_at=T0 - dt.timedelta(hours=2))
+    text = _pdf_text(client, school_a)
+    as_at = f"Figures as at {timezone.localtime(T0):%-d %b %Y %H:%M}."
+    assert f"Against similar schools {as_at}" in text and "Being updated" not in text
+    _refresh(T0 + dt.timedelta(minutes=1), None, status=Job.Status.RUNNING)
+    assert f"{as_at} Being updated: a refresh is under way." in _pdf_text(client, school_a)

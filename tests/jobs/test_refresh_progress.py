@@ -77,3 +77,33 @@ def test_a_job_no_longer_running_is_not_written_by_a_late_report() -> None:
     _JobProgress(job)(step="late", done=1, total=2)
     job.refresh_from_db()
     assert (job.step, job.progress_done) == ("", 0)
+
+
+def test_the_real_steps_report_each_phase_outside_their_transactions(
+    register: ImportRun, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen on SQLite too (where a report inside a step's transaction is not written): data quality
+    and each computed indicator say when they measure, write and have written."""
+    written: list[tuple[str | None, int | None, int | None]] = []
+    write = _JobProgress.__call__
+
+    def noted(
+        self: _JobProgress, *, step: str | None = None, done: int | None = None, total: int | None = None
+    ) -> None:
+        if not connection.in_atomic_block:
+            written.append((step, done, total))
+        write(self, step=step, done=done, total=total)
+
+    monkeypatch.setattr(_JobProgress, "__call__", noted)
+    jobs_run_pending()
+    schools = ImportRun.objects.get(source_format="data_quality").records_created
+    assert written[:8] == [
+        ("step 1 of 3: data quality", 0, 3),
+        ("step 1 of 3: data quality — measuring", 0, 2),
+        (f"step 1 of 3: data quality — writing {schools:,} values", 1, 2),
+        (f"step 1 of 3: data quality — {schools:,} values written", 2, 2),
+        ("step 2 of 3: computed indicators (partnership life …)", 1, 3),
+        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: measuring", 0, 2),
+        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: writing 0 values", 1, 2),
+        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: 0 values written", 2, 2),
+    ]

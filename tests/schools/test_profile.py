@@ -250,7 +250,7 @@ def test_those_who_see_the_schools_risk_get_it_with_reasons_and_its_response_and
         "Early warning",
         "Risk score 31% (Raised): the chance that the next inspection is below Good, as at 2018/19.",
         "Ranked 2 of 3 schools; up 10 points since the run before.",
-        f"Pushes it up: {REASON}",
+        f"Raised the chance a lot: {REASON}",
         "Developing isolation (leading trigger): No contact with a peer school.",
         RESPONSE,
     ]

@@ -38,13 +38,18 @@ system could really have had.
 
 - ``logistic``: median imputation with missing-value flags, standardised, logistic
   regression; each feature's contribution is its coefficient times its standardised
-  distance from the training mean, so contributions plus ``base_log_odds`` are exactly
-  the model's log-odds;
+  distance from the training median (a typical school), so contributions plus
+  ``base_log_odds`` (the typical school's log-odds) are exactly the model's log-odds;
 - ``boosting``: gradient-boosted trees; contributions by occlusion (set one feature to
   the training median, see how far the log-odds move). That is an approximation: trees
   interact, so the raw occlusion effects do not add up; the difference is shared out in
   proportion to each effect's size so that the shown contributions do add up to the
   log-odds minus ``base_log_odds`` (the log-odds of a school at every training median).
+
+**Reasons that make sense.** Each input's effect is held to its declared direction
+(monotonic constraints for the trees, a sign-constrained fit for the logistic model; see
+``model.declared_effects``): fewer governor vacancies never raise the risk. A push up by an
+input no worse than typical is set aside with why, never shown as a reason (``scoring``).
 
 ``auto`` (the default) picks the one with the better average precision in a grouped
 cross-validation on the training data, and keeps the logistic model unless the trees

@@ -17,7 +17,7 @@ from evenbetter.analytics.risk.metrics import (
     best_baseline,
     calibration_table,
 )
-from evenbetter.analytics.risk.model import RiskModel, _grouped_splits
+from evenbetter.analytics.risk.model import RiskModel, _grouped_splits, declared_effects
 from evenbetter.analytics.risk.settings import (
     BASELINES,
     CROSS_VALIDATION,
@@ -301,8 +301,9 @@ def backtest(
             training = [_known(examples[earlier]) for earlier in earlier_periods]
             X = pd.concat([features for features, _ in training])
             y = pd.concat([target for _, target in training])
+            effects = declared_effects(pd.concat([examples[p].feature_info for p in earlier_periods]), outcome)
             try:
-                model = RiskModel(kind=kind, random_state=random_state, settings=settings).fit(X, y)
+                model = RiskModel(kind=kind, random_state=random_state, settings=settings).fit(X, y, effects=effects)
             except ValueError as error:
                 skipped.append(f"{period} ({error})")
                 continue
@@ -320,7 +321,7 @@ def backtest(
             fold = f"fold {number}"
             train_rows = known_rows[train]
             model = RiskModel(kind=kind, random_state=random_state, settings=settings).fit(
-                only.X.iloc[train_rows], only.y.iloc[train_rows]
+                only.X.iloc[train_rows], only.y.iloc[train_rows], effects=declared_effects(only.feature_info, outcome)
             )
             parts.append(_fold_rows(fold, only, model, known_rows[test]))
             chosen[fold] = model.chosen_kind

@@ -333,7 +333,10 @@ def _build(
     for name, rows in latest_extra.groupby("feature", sort=True):
         values = np.full(n, np.nan)
         values[schools.get_indexer(pd.Index(rows["school_id"]))] = rows["value"].to_numpy(dtype=float)
-        add(f"extra:{name}", values, str(name), "extra", NEITHER, f"{name}: latest value")
+        # An extra feature runs the way ``directions`` says, when it names it (trigger states:
+        # 1 fired is worse); otherwise neither way.
+        direction = frames.directions.get(str(name), NEITHER)
+        add(f"extra:{name}", values, str(name), "extra", direction, f"{name}: latest value")
 
     X = pd.DataFrame(columns, index=schools, dtype=float)
     if outcome.kind == INDICATOR_FALL:
