@@ -17,8 +17,37 @@ from evenbetter.indicators.models import Indicator, Inspection, Observation
 from evenbetter.ingest.formats.dfe_census import local_authority_regions
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import School
+from evenbetter.schools.selectors import successor_of_each_predecessor
 from evenbetter.vocabulary.directions import LOWER
 from evenbetter.vocabulary.periods import ACADEMIC_YEAR, academic_year_of
+
+
+def inspections_frame() -> pd.DataFrame:
+    """Every graded inspection as ``school_id, period, grade, date``.
+
+    ``period`` is the academic year of the inspection's date (or, for a source with no dates,
+    the period it reports the grade for); ``date`` is the day (``NaT`` when the source gave
+    none). A school's predecessors' inspections (``schools.SchoolLink``: the school it was
+    before an academy conversion) are its own past: they come under its id. The same
+    inspection from two sources (the register's latest and a history) is read once, and an
+    undated grade is dropped where a dated inspection of the school gives the same grade in
+    the same period.
+    """
+    successor = successor_of_each_predecessor()
+    records = [
+        (successor.get(school_id, school_id), academic_year_of(day) if day else as_at, grade, day)
+        for school_id, day, as_at, grade in Inspection.objects.filter(grade__isnull=False).values_list(
+            "school_id", "inspected_on", "as_at", "grade"
+        )
+    ]
+    inspections = pd.DataFrame.from_records(records, columns=["school_id", "period", "grade", "date"])
+    inspections["date"] = pd.to_datetime(inspections["date"])
+    inspections = inspections[inspections["period"].astype(str).str.match(ACADEMIC_YEAR)].drop_duplicates()
+    dated = inspections["date"].notna()
+    keys = ["school_id", "period", "grade"]
+    dated_keys = pd.MultiIndex.from_frame(inspections.loc[dated, keys])
+    echoed = ~dated & pd.MultiIndex.from_frame(inspections[keys]).isin(dated_keys)
+    return inspections[~echoed].sort_values(["school_id", "date", "period"], kind="stable").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -41,16 +70,7 @@ def load_data() -> LoadedData:
     )
     observations = observations[observations["period"].astype(str).str.match(ACADEMIC_YEAR)].reset_index(drop=True)
     observations["value"] = observations["value"].astype(float)
-    inspections = pd.DataFrame.from_records(
-        [
-            (school_id, academic_year_of(day) if day else as_at, grade)
-            for school_id, day, as_at, grade in Inspection.objects.filter(grade__isnull=False).values_list(
-                "school_id", "inspected_on", "as_at", "grade"
-            )
-        ],
-        columns=["school_id", "period", "grade"],
-    )
-    inspections = inspections[inspections["period"].astype(str).str.match(ACADEMIC_YEAR)].drop_duplicates()
+    inspections = inspections_frame()
     directions = {code: i.direction for code, i in indicators.items()}
     domains = {code: i.domain for code, i in indicators.items()}
     headline = frozenset(code for code, i in indicators.items() if i.headline and i.domain == Indicator.Domain.OUTCOMES)

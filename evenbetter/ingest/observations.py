@@ -143,6 +143,13 @@ class ObservationFormat(SourceFormat):
     def read_table(self, content: bytes, file_name: str) -> CsvTable:
         return read_csv(content, file_name, pad_short_rows=self.short_rows_are_blank)
 
+    def unknown_school_is_an_error(self) -> bool:
+        return self.unknown_school_is_error
+
+    def header_names(self, header: list[str], file_name: str) -> list[str]:
+        """The header as this format reads it: the same, unless a mapping names the key columns."""
+        return header
+
     # --- the shared machinery ------------------------------------------------------
     def parse(self, content: bytes, file_name: str) -> Staged:
         table = self.read_table(content, file_name)
@@ -293,7 +300,7 @@ class Stager:
             key = row.values[column].strip()
             school_id = self.schools[key]
             if school_id is None:
-                if source.unknown_school_is_error:
+                if source.unknown_school_is_an_error():
                     self.problems.append(Problem(file_name, row.line, column, f'school "{key}" is not on the register'))
                 else:
                     self.unknown.setdefault(key, row.line)
@@ -340,19 +347,22 @@ class Stager:
                 )
             )
         if self.unknown:
-            n = len(self.unknown)
-            sample = ", ".join(sorted(self.unknown)[:10])
-            more = f" and {n - 10} more" if n > 10 else ""
-            self.problems.append(
-                Problem(
-                    self.file_name,
-                    min(self.unknown.values()),
-                    column,
-                    f"{n} school{'s are' if n != 1 else ' is'} not on the register and "
-                    f"{'were' if n != 1 else 'was'} skipped: {sample}{more}",
-                    "warning",
-                )
-            )
+            self.problems.append(unknown_schools_warning(self.file_name, self.unknown, column))
+
+
+def unknown_schools_warning(file_name: str, unknown: dict[str, int], column: str) -> Problem:
+    """One warning for the schools a file names that the register lacks (by the line each is first on)."""
+    n = len(unknown)
+    sample = ", ".join(sorted(unknown)[:10])
+    more = f" and {n - 10} more" if n > 10 else ""
+    return Problem(
+        file_name,
+        min(unknown.values()),
+        column,
+        f"{n} school{'s are' if n != 1 else ' is'} not on the register and "
+        f"{'were' if n != 1 else 'was'} skipped: {sample}{more}",
+        "warning",
+    )
 
 
 STREAM_CHUNK = 50_000
@@ -372,6 +382,7 @@ class StreamingObservations(ObservationFormat):
         if content.startswith(XLSX_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
             return super().load(content, file_name, run, progress)  # workbooks are read whole
         stream = CsvStream(content, file_name, pad_short_rows=self.short_rows_are_blank)
+        stream.header = self.header_names(stream.header, file_name)
         stager = Stager(self, file_name, CsvTable(file_name, stream.header, []))
         # The cyclic garbage collector would walk every live row again and again while
         # millions are made; nothing here makes reference cycles, so it can rest.

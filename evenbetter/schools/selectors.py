@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to
-from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School, SchoolLink
 from evenbetter.vocabulary.grades import REGISTER_RATINGS
 
 OFSTED_GRADES = REGISTER_RATINGS
@@ -86,3 +87,47 @@ def partnerships_with_counts(*, user: AnyUser) -> QuerySet[Partnership]:
     return partnerships_visible_to(user).annotate(
         current_members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
     )
+
+
+@dataclass(frozen=True)
+class LinkedSchool:
+    """The other school of a link, as one reader sees it: its page linked only if they may open it."""
+
+    school: School
+    linked_on: dt.date | None
+    may_open: bool
+
+
+def school_links_seen_by(*, user: AnyUser, school: School) -> tuple[list[LinkedSchool], list[LinkedSchool]]:
+    """The school's predecessors and successors. The reader may see ``school`` (the page checked
+    that); the names of the schools it was and became are register facts of its own history,
+    but each is a link only for a reader who may open that school's page."""
+    before = list(SchoolLink.objects.filter(successor=school).select_related("predecessor").order_by("linked_on"))
+    after = list(SchoolLink.objects.filter(predecessor=school).select_related("successor").order_by("linked_on"))
+    others = [link.predecessor_id for link in before] + [link.successor_id for link in after]
+    visible = set(schools_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    return (
+        [LinkedSchool(link.predecessor, link.linked_on, link.predecessor_id in visible) for link in before],
+        [LinkedSchool(link.successor, link.linked_on, link.successor_id in visible) for link in after],
+    )
+
+
+def successor_of_each_predecessor() -> dict[int, int]:
+    """Predecessor school id -> the school that carries its history now (following a chain of
+    links to its end). A school that became more than one school (a split) is left as it is:
+    its history cannot be given to one of them."""
+    successors: dict[int, set[int]] = {}
+    for predecessor, successor in SchoolLink.objects.filter(kind=SchoolLink.Kind.PREDECESSOR).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        successors.setdefault(predecessor, set()).add(successor)
+    single = {predecessor: next(iter(found)) for predecessor, found in successors.items() if len(found) == 1}
+    resolved: dict[int, int] = {}
+    for predecessor in single:
+        current, seen = predecessor, {predecessor}
+        while current in single and single[current] not in seen:
+            current = single[current]
+            seen.add(current)
+        if current not in single:  # the end of the chain (a loop of links has none)
+            resolved[predecessor] = current
+    return resolved
