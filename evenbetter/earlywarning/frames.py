@@ -14,6 +14,7 @@ from evenbetter.analytics.risk.settings import RiskData
 from evenbetter.analytics.triggers.evaluation import evaluate_triggers, trigger_states
 from evenbetter.analytics.triggers.framework import TriggerData, all_triggers
 from evenbetter.indicators.models import Indicator, Inspection, Observation
+from evenbetter.ingest.formats.dfe_census import local_authority_regions
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import successor_of_each_predecessor
@@ -83,7 +84,19 @@ def load_data() -> LoadedData:
         dict(School.objects.filter(percent_fsm__isnull=False).values_list("pk", "percent_fsm")), dtype=float
     )
     fsm = fsm.combine_first(register_fsm)
-    context = pd.DataFrame({"school_id": fsm.index.astype(int), "fsm": fsm.to_numpy(dtype=float)})
+    # Phase and region for the fairness report, beside FSM: every school on the register.
+    register = pd.DataFrame.from_records(
+        School.objects.values_list("pk", "phase", "la_code"), columns=["school_id", "phase", "la_code"]
+    )
+    context = pd.DataFrame(
+        {
+            "school_id": register["school_id"].astype(int),
+            "fsm": register["school_id"].map(fsm).to_numpy(dtype=float),
+            "phase": register["phase"].replace("", "unknown").to_numpy(),
+            "region": register["la_code"].map(local_authority_regions()).fillna("unknown").to_numpy(),
+        }
+    )
+
     trigger_data = TriggerData(
         observations=observations,
         directions=directions,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from evenbetter.accounts.models import Role, User
 from evenbetter.analytics.risk.backtest import backtest
 from evenbetter.analytics.risk.scoring import confidence_bands, score
-from evenbetter.analytics.risk.settings import Outcome, RiskSettings
+from evenbetter.analytics.risk.settings import RANKING_NAMES, Outcome, RiskSettings
 from evenbetter.analytics.triggers.evaluation import evaluate_triggers
 from evenbetter.analytics.triggers.framework import all_triggers
 from evenbetter.earlywarning.frames import load_data
@@ -62,12 +62,25 @@ def _plain(value: Any) -> Any:
 def backtest_summary(result: Any) -> dict[str, Any]:
     table = result.table()
     fairness = result.by_fsm_quintile()
+    best = result.best_baseline()
     rows = result.predictions
     bands = confidence_bands(rows["risk"].to_numpy(dtype=float), rows["y"].to_numpy(dtype=float))
     return {
         # How sure a score is: what happened to held-out schools given scores like it.
         "bands": [{str(k): _plain(v) for k, v in band.items()} for band in bands.to_dict("records")],
         "method": result.method,
+        # The model beside the best of the baselines (for a fall, the better of its two directions).
+        "best_baseline": (
+            {
+                "name": best,
+                "words": RANKING_NAMES[best],
+                "roc_auc": _plain(table.loc[best, "roc_auc"]),
+                "model_roc_auc": _plain(table.loc["model", "roc_auc"]),
+                "margin": _plain(table.loc["model", "roc_auc"] - table.loc[best, "roc_auc"]),
+            }
+            if best is not None
+            else None
+        ),
         "table": [{str(k): _plain(v) for k, v in row.items()} for row in table.reset_index().to_dict("records")],
         "by_fsm_quintile": [
             {str(k): _plain(v) for k, v in row.items()} for row in fairness.reset_index().to_dict("records")

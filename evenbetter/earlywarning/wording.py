@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evenbetter.analytics.benchmark import standing_words
+from evenbetter.analytics.risk.examples import INSPECTION_FEATURES
 from evenbetter.analytics.risk.model import FURTHER_TO_FALL
 from evenbetter.analytics.risk.scoring import A_LOT, confidence_band_of, how_much
 from evenbetter.benchmarks.models import Benchmark
@@ -102,6 +103,22 @@ class ReasonWriter:
             return f"latest inspection {GRADE_NAMES.get(grade, str(grade))} (grade {grade})"
         if feature == "inspection:years_since":
             return f"{value:g} years since the latest inspection (a typical school: {typical:g})"
+        if feature in ("inspection:previous_grade", "inspection:worst_10y"):
+            grade = int(value)
+            which = "the inspection before the latest" if feature.endswith("previous_grade") else "the worst inspection"
+            when = "" if feature.endswith("previous_grade") else " in the last ten years"
+            return f"{which}{when}: {GRADE_NAMES.get(grade, str(grade))} (grade {grade})"
+        if feature in INSPECTION_FEATURES:
+            # The other history features: their own plain description, with the value.
+            return f"{INSPECTION_FEATURES[feature][1]}: {value:.3g} (a typical school: {typical:.3g})"
+        if kind == "position":
+            # A percentile among the schools it is ranked with (its group, or all schools), 0 the
+            # lowest: said as "higher than n in 10".
+            subject = "the school's results overall" if source == "results" else name
+            return (
+                f"{subject}: higher than {round(value * 10)} in 10 of the schools it is compared with "
+                f"(a typical school: {round(typical * 10)} in 10)"
+            )
         if source.startswith("trigger_"):
             return f"{name}: {'fired' if value >= 0.5 else 'did not fire'}"
         if kind == "change":

@@ -109,8 +109,20 @@ def test_no_shown_reason_contradicts_its_direction_and_the_planted_one_is_still_
 
 
 def _current_values(data: RiskData, feature: str) -> pd.Series:
-    """A level or change feature as at AS_OF, worked out here from the observations."""
+    """A level, change or position feature as at AS_OF, worked out here from the observations
+    (a position: the level's percentile among all schools, 0 the lowest; ``position:results``:
+    the mean of the positions turned so that 1 is the best)."""
     kind, indicator = feature.split(":", 1)
+    if kind == "position" and indicator == "results":
+        turned = [
+            _current_values(data, f"position:{code}") * (1 if way == "higher" else -1) + (0 if way == "higher" else 1)
+            for code, way in data.directions.items()
+            if way in ("higher", "lower") and code in set(data.observations["indicator"])
+        ]
+        return pd.concat(turned, axis=1).mean(axis=1)
+    if kind == "position":
+        level = _current_values(data, f"level:{indicator}")
+        return (level.rank() - 1) / (level.count() - 1)
     rows = data.observations[data.observations["indicator"] == indicator]
     wide = rows.pivot_table(index="school_id", columns="period", values="value")
     before = SIX_YEARS[SIX_YEARS.index(AS_OF) - 1]

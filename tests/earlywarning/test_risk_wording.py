@@ -101,6 +101,17 @@ def test_other_inputs_in_words(absence: Indicator) -> None:
     grade = _reason(feature="inspection:grade", source="inspection", kind="inspection", value=3.0, typical=2.0)
     assert writer.words(1, grade) == "latest inspection Requires improvement (grade 3)"
     assert writer.words(1, _reason(value=math.nan)) == "no recent value for Pupil absence"
+    # The history features and positions, in words rather than numbers on an unknown scale.
+    before = _reason(feature="inspection:previous_grade", source="inspection", kind="inspection", value=4.0)
+    assert writer.words(1, before) == "the inspection before the latest: Inadequate (grade 4)"
+    due = _reason(feature="inspection:due", source="inspection", kind="inspection", value=1.25, typical=0.8)
+    assert writer.words(1, due).endswith(": 1.25 (a typical school: 0.8)") and "usual interval" in writer.words(1, due)
+    position = _reason(feature="position:overall_absence", kind="position", value=0.83, typical=0.5)
+    assert writer.words(1, position) == (
+        "Pupil absence: higher than 8 in 10 of the schools it is compared with (a typical school: 5 in 10)"
+    )
+    results = _reason(feature="position:results", source="results", kind="position", value=0.21, typical=0.5)
+    assert writer.words(1, results).startswith("the school's results overall: higher than 2 in 10")
 
 
 def test_why_a_push_is_set_aside(absence: Indicator) -> None:

@@ -210,6 +210,17 @@ def local_authorities() -> dict[str, str]:
     return {"835": "Dorset", "836": "Poole", "837": "Bournemouth", **current}
 
 
+@cache
+def local_authority_regions() -> dict[str, str]:
+    """LA code -> the DfE's region name ("North West B"), from the same shipped list."""
+    path = Path(__file__).parent / "reference" / "la_and_region_codes_meta.csv"
+    rows = csv.DictReader(io.StringIO(path.read_text("utf-8-sig")))
+    regions = {row["LEA"].strip(): row["REGION NAME"].strip() for row in rows}
+    # The old Dorset, Poole and Bournemouth codes (see _local_authorities) are all South West.
+    south_west = regions.get("838", "")
+    return {**{code: south_west for code in ("835", "836", "837") if south_west}, **regions}
+
+
 # The census's school types that name a phase. A special school is its own phase in the
 # DfE's census totals (SPE) and is compared with special schools; an independent school
 # or a pupil referral unit may teach any age, so its phase is left for the register.
