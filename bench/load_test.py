@@ -134,6 +134,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def warm_up(port: int, session: str) -> None:
+    """Wait until gunicorn's workers answer: the port is open before they have loaded the application."""
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            conn.request("GET", "/accounts/password/change/", headers={"Cookie": f"sessionid={session}"})
+            if conn.getresponse().status == 200:
+                return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.5)
+    raise SystemExit("gunicorn did not answer within 3 minutes")
+
+
 def browse_phase(
     mix: list[tuple[str, int]],
     users: int,
@@ -240,12 +254,9 @@ def main() -> None:
         cwd=ROOT, env=env,
     )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        warm_up(port, next(iter(sessions.values())))
+        # Every worker and thread answers once, untimed, before the timed phases.
+        browse_phase(LIGHTEST, args.users, 5, port, (urls, family), sessions)
         print(f"{args.users} users, {args.seconds:.0f} s a phase, on {connection.vendor}; "
               f"gunicorn {args.workers} workers × {args.threads} threads")  # fmt: skip
         lightest = browse_phase(LIGHTEST, args.users, args.seconds, port, (urls, family), sessions)
