@@ -4,8 +4,11 @@ for the same rows in the same run.
 
     .venv/bin/python bench/bench_national_scale.py [--schools 25000 --years 10 --indicators 40]
 
-Prints the import's rows per second, the raw insert's, their ratio, and peak memory. The
-data are generated (seeded, reproducible), not real: no public file has this shape.
+Prints the import's rows per second, the raw insert's, their ratio, and peak memory. The raw
+insert (executemany on SQLite, COPY on PostgreSQL) goes into a copy of the observation table
+(same keys, indexes and foreign keys: what the import writes into) and into a bare table with
+only its two lookup indexes (the earlier baseline). The data are generated (seeded,
+reproducible), not real: no public file has this shape.
 """
 
 from __future__ import annotations
