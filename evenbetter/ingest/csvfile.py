@@ -164,7 +164,7 @@ class CsvStream:
                     if len(record) != len(header):
                         self.problems.append(_ragged_row(file_name, start_line, header, record))
                     else:
-                        yield CsvRow(start_line, dict(zip(header, record, strict=True)))
+                        yield CsvRow(start_line, dict(zip(header, record)))  # noqa: B905 (lengths checked)
                 start_line = reader.line_num + 1
         except csv.Error as error:
             unread = "\n".join(self._text.split("\n")[start_line - 1 :])

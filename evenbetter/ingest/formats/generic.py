@@ -118,13 +118,16 @@ class LongFile(GenericObservations):
     required_columns = ["period", "indicator", "value"]
 
     def measures(self, table: CsvTable) -> list[Measure]:
-        self._measures: dict[str, Measure] = {}
+        self._measures: dict[str, list[Measure]] = {}
         return [Measure("value", "")]  # the indicator is named on each row
 
     def row_measures(
         self, row: CsvRow, measures: list[Measure], file_name: str, problems: list[Problem]
     ) -> list[Measure]:
         code = row.values["indicator"].strip()
+        known = self._measures.get(code)
+        if known is not None:  # the common case: an indicator already seen in this file
+            return known
         if code not in self.definitions():
             problems.append(
                 Problem(
@@ -135,10 +138,8 @@ class LongFile(GenericObservations):
                 )
             )
             return []
-        measure = self._measures.get(code)
-        if measure is None:
-            measure = self._measures[code] = Measure("value", code)
-        return [measure]
+        known = self._measures[code] = [Measure("value", code)]
+        return known
 
 
 # What a mapping file may map a column to besides an indicator: the file's key columns.
