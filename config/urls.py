@@ -9,6 +9,7 @@ restrict_admin_to_superusers(admin.site)
 
 urlpatterns = [
     path("", web_views.home_view, name="home"),
+    path("glossary/", web_views.glossary_view, name="glossary"),
     path("", include("evenbetter.schools.urls")),
     path("", include("evenbetter.ingest.urls")),
     path("", include("evenbetter.jobs.urls")),

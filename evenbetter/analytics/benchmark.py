@@ -279,3 +279,33 @@ def benchmark_against(
     target = q3 if direction == HIGHER else q1 if direction == LOWER else None
     percentile = better_share(value, members, direction) if value is not None and not np.isnan(value) else None
     return {"count": count, "q1": q1, "median": median, "q3": q3, "percentile": percentile, "target": target}
+
+
+def standing_words(percentile: float, direction: str) -> str:
+    """A family percentile (the share of similar schools a value does better than, as
+    ``benchmark_indicator`` gives it) in words a headteacher reads, the way the indicator runs.
+
+    >>> standing_words(20.0, LOWER)
+    'higher than most similar schools (worse than 8 in 10)'
+    >>> standing_words(70.0, HIGHER)
+    'higher than most similar schools (better than 7 in 10)'
+    >>> standing_words(2.0, HIGHER)
+    'lower than most similar schools (worse than almost all of them)'
+    >>> standing_words(50.0, HIGHER)
+    'about the middle of similar schools'
+    >>> standing_words(80.0, NEITHER)
+    'higher than 8 in 10 similar schools'
+    """
+    if direction == NEITHER:
+        return f"higher than {int(percentile / 10 + 0.5)} in 10 similar schools"
+    worse_side, better_side = ("higher", "lower") if direction == LOWER else ("lower", "higher")
+    behind = 100.0 - percentile
+    if abs(behind - 50.0) < 5.0:
+        return "about the middle of similar schools"
+    if behind > 50.0:
+        tenths = int(behind / 10 + 0.5)
+        share = "almost all of them" if tenths >= 10 else f"{tenths} in 10"
+        return f"{worse_side} than most similar schools (worse than {share})"
+    tenths = int(percentile / 10 + 0.5)
+    share = "almost all of them" if tenths >= 10 else f"{tenths} in 10"
+    return f"{better_side} than most similar schools (better than {share})"

@@ -33,7 +33,13 @@ from evenbetter.benchmarks.services import (
     comparator_set_delete,
 )
 from evenbetter.indicators.models import Indicator
-from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to, visible_school
+from evenbetter.schools.access import (
+    localities_visible_to,
+    partnerships_visible_to,
+    schools_visible_to,
+    sees_any_school,
+    visible_school,
+)
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import phases_visible_to
 
@@ -118,7 +124,7 @@ def comparator_set_delete_view(request: HttpRequest, pk: int, set_id: int) -> Ht
 
 @login_required
 def explorer_view(request: HttpRequest) -> HttpResponse:
-    if not schools_visible_to(request.user).exists():
+    if not sees_any_school(request.user):
         raise PermissionDenied("Your account does not give you access to any school's data.")
     form = ExplorerForm(request.GET)
     form.is_valid()

@@ -12,11 +12,42 @@ import pandas as pd
 
 from evenbetter.analytics.risk.settings import RiskData
 from evenbetter.analytics.triggers.evaluation import evaluate_triggers, trigger_states
-from evenbetter.analytics.triggers.framework import TriggerData
+from evenbetter.analytics.triggers.framework import TriggerData, all_triggers
 from evenbetter.indicators.models import Indicator, Inspection, Observation
+from evenbetter.ingest.formats.dfe_census import local_authority_regions
 from evenbetter.partnerships.models import Action, BoardMeeting, Contact, Meeting
 from evenbetter.schools.models import School
+from evenbetter.schools.selectors import successor_of_each_predecessor
+from evenbetter.vocabulary.directions import LOWER
 from evenbetter.vocabulary.periods import ACADEMIC_YEAR, academic_year_of
+
+
+def inspections_frame() -> pd.DataFrame:
+    """Every graded inspection as ``school_id, period, grade, date``.
+
+    ``period`` is the academic year of the inspection's date (or, for a source with no dates,
+    the period it reports the grade for); ``date`` is the day (``NaT`` when the source gave
+    none). A school's predecessors' inspections (``schools.SchoolLink``: the school it was
+    before an academy conversion) are its own past: they come under its id. The same
+    inspection from two sources (the register's latest and a history) is read once, and an
+    undated grade is dropped where a dated inspection of the school gives the same grade in
+    the same period.
+    """
+    successor = successor_of_each_predecessor()
+    records = [
+        (successor.get(school_id, school_id), academic_year_of(day) if day else as_at, grade, day)
+        for school_id, day, as_at, grade in Inspection.objects.filter(grade__isnull=False).values_list(
+            "school_id", "inspected_on", "as_at", "grade"
+        )
+    ]
+    inspections = pd.DataFrame.from_records(records, columns=["school_id", "period", "grade", "date"])
+    inspections["date"] = pd.to_datetime(inspections["date"])
+    inspections = inspections[inspections["period"].astype(str).str.match(ACADEMIC_YEAR)].drop_duplicates()
+    dated = inspections["date"].notna()
+    keys = ["school_id", "period", "grade"]
+    dated_keys = pd.MultiIndex.from_frame(inspections.loc[dated, keys])
+    echoed = ~dated & pd.MultiIndex.from_frame(inspections[keys]).isin(dated_keys)
+    return inspections[~echoed].sort_values(["school_id", "date", "period"], kind="stable").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -39,16 +70,7 @@ def load_data() -> LoadedData:
     )
     observations = observations[observations["period"].astype(str).str.match(ACADEMIC_YEAR)].reset_index(drop=True)
     observations["value"] = observations["value"].astype(float)
-    inspections = pd.DataFrame.from_records(
-        [
-            (school_id, academic_year_of(day) if day else as_at, grade)
-            for school_id, day, as_at, grade in Inspection.objects.filter(grade__isnull=False).values_list(
-                "school_id", "inspected_on", "as_at", "grade"
-            )
-        ],
-        columns=["school_id", "period", "grade"],
-    )
-    inspections = inspections[inspections["period"].astype(str).str.match(ACADEMIC_YEAR)].drop_duplicates()
+    inspections = inspections_frame()
     directions = {code: i.direction for code, i in indicators.items()}
     domains = {code: i.domain for code, i in indicators.items()}
     headline = frozenset(code for code, i in indicators.items() if i.headline and i.domain == Indicator.Domain.OUTCOMES)
@@ -62,7 +84,19 @@ def load_data() -> LoadedData:
         dict(School.objects.filter(percent_fsm__isnull=False).values_list("pk", "percent_fsm")), dtype=float
     )
     fsm = fsm.combine_first(register_fsm)
-    context = pd.DataFrame({"school_id": fsm.index.astype(int), "fsm": fsm.to_numpy(dtype=float)})
+    # Phase and region for the fairness report, beside FSM: every school on the register.
+    register = pd.DataFrame.from_records(
+        School.objects.values_list("pk", "phase", "la_code"), columns=["school_id", "phase", "la_code"]
+    )
+    context = pd.DataFrame(
+        {
+            "school_id": register["school_id"].astype(int),
+            "fsm": register["school_id"].map(fsm).to_numpy(dtype=float),
+            "phase": register["phase"].replace("", "unknown").to_numpy(),
+            "region": register["la_code"].map(local_authority_regions()).fillna("unknown").to_numpy(),
+        }
+    )
+
     trigger_data = TriggerData(
         observations=observations,
         directions=directions,
@@ -81,6 +115,9 @@ def load_data() -> LoadedData:
         long["period"] = period
         extra.append(long[["school_id", "period", "feature", "value"]])
     extra_features = pd.concat(extra, ignore_index=True) if extra else None
+    # A trigger state is 1 when the trigger fired: lower is better, so the model may never
+    # read "did not fire" as raising the risk.
+    trigger_directions = {f"trigger_{trigger.code}": LOWER for trigger in all_triggers()}
     digest = hashlib.sha256()
     digest.update(pd.util.hash_pandas_object(observations, index=False).to_numpy().tobytes())
     digest.update(pd.util.hash_pandas_object(inspections, index=False).to_numpy().tobytes())
@@ -91,7 +128,7 @@ def load_data() -> LoadedData:
     return LoadedData(
         risk=RiskData(
             observations=observations,
-            directions=directions,
+            directions={**directions, **trigger_directions},
             inspections=inspections if not inspections.empty else None,
             extra_features=extra_features,
             context=context,

@@ -55,6 +55,16 @@ class RiskScore(models.Model):
     triggers = models.JSONField(
         default=list, help_text="Triggers measured: code, name, kind, fired, severity, explanation"
     )
+    set_aside = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="[feature, contribution, plain words, why] pushes up not shown as reasons, and why",
+    )
+    evidence = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the score rests on: indicators (with a value), indicators_in_model, newest, oldest, inspection",
+    )
 
     class Meta:
         ordering = ["run", "rank"]

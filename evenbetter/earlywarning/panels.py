@@ -1,6 +1,8 @@
 """The early warning's panels, shown only to those who may see the school's risk: the link to
-its risk page on the school page, and the profile's early-warning section (whose read of
-the score is audited by ``risk_read``, as the risk page's is)."""
+its risk page on the school page, the profile's early-warning section (whose read of
+the score is audited by ``risk_read``, as the risk page's is), and on the home page the
+concerns about one's own school with its answer, the answers schools gave, and the schools
+newly on the watch list (each read audited the same way)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,25 @@ from django.utils import timezone
 from reportlab.platypus import KeepTogether
 from reportlab.platypus.flowables import Flowable
 
-from evenbetter.earlywarning.selectors import can_see_risk_of, current_run, risk_read, school_responses
+from evenbetter.accounts.models import User
+from evenbetter.accounts.selectors import scope_of
+from evenbetter.earlywarning.models import RiskScore
+from evenbetter.earlywarning.selectors import (
+    ANSWERS_SHOWN,
+    RAISED_BANDS,
+    can_respond_for,
+    can_see_risk_of,
+    can_see_watch_list,
+    current_run,
+    newly_on_watch_list,
+    recent_answers,
+    risk_read,
+    risk_reads_record,
+    school_responses,
+)
+from evenbetter.earlywarning.wording import reading_of
 from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.access import schools_visible_to
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import ProfileSection, day_words
 from evenbetter.schools.profile_pdf import bullets, para
@@ -40,6 +59,9 @@ class RiskSection:
     standing: str
     reasons: list[str]
     triggers: list[str]
+    how_sure: str
+    evidence: str
+    set_aside: list[str]
     responses: list[tuple[str, str]]  # (date, text), newest first
     generated: bool
 
@@ -77,6 +99,9 @@ class EarlyWarning(ProfileSection):
                 else "The early warning has not been run yet.",
                 reasons=[],
                 triggers=[],
+                how_sure="",
+                evidence="",
+                set_aside=[],
                 responses=responses,
                 generated=bool(run and run.uses_generated_data),
             )
@@ -84,10 +109,7 @@ class EarlyWarning(ProfileSection):
         if score.change is not None:
             moved = "up" if score.change > 0 else "down" if score.change < 0 else "unchanged"
             change = f"; {moved} {abs(score.change) * 100:.0f} points since the run before"
-        reasons = [
-            f"{'Pushes it up' if float(contribution) > 0 else 'Pulls it down'}: {words}"
-            for _, contribution, words in score.reasons
-        ]
+        reading = reading_of(score, (run.backtest or {}).get("bands"))
         triggers = [
             f"{trigger.get('name', '')} ({'leading trigger' if trigger.get('kind') == 'leading' else 'lagging symptom'})"
             + (f": {trigger['explanation']}" if trigger.get("explanation") else "")
@@ -100,8 +122,11 @@ class EarlyWarning(ProfileSection):
             score=f"{score.risk * 100:.0f}%",
             band=score.get_band_display(),
             standing=f"Ranked {score.rank} of {run.schools_scored} schools{change}.",
-            reasons=reasons,
+            reasons=[reason.words for reason in reading.reasons],
             triggers=triggers,
+            how_sure=reading.how_sure,
+            evidence=reading.evidence,
+            set_aside=[f"{words}. {why}" for words, why in reading.set_aside],
             responses=responses,
             generated=run.uses_generated_data,
         )
@@ -126,8 +151,13 @@ class EarlyWarning(ProfileSection):
             )
         else:
             story.append(para(risk.standing, generated=risk.generated))
+        for line in (risk.how_sure, risk.evidence):
+            if line:
+                story.append(para(line))
         if risk.reasons:
-            story += [para("What pushed it up or down", "h3"), bullets(risk.reasons)]
+            story += [para("What raised the chance", "h3"), bullets(risk.reasons)]
+        if risk.set_aside:
+            story += [para("Not shown as reasons, and why", "h3"), bullets(risk.set_aside)]
         if risk.triggers:
             story += [para("Triggers that fired", "h3"), bullets(risk.triggers)]
         story.append(para("The school's response", "h3"))
@@ -178,3 +208,82 @@ class TroubleAhead(Panel):
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         return {"section": _RiskOnTheSchoolPage().section(request, subject)}
+
+
+NEWLY_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class OwnConcern:
+    """One's own school's early warning on the home page: its band, and whether it was answered."""
+
+    school: School
+    score: RiskScore | None
+    raised: bool
+    answered_on: str  # the date of the school's latest answer to this score, in words, or ""
+    may_answer: bool
+
+
+@register
+class ConcernsAndAnswers(Panel):
+    """Home, after the actions due: a concern the early warning raises about one's own school
+    (and whether the school has answered it); for the leads who hold the watch list, the
+    answers schools gave lately."""
+
+    page = "home"
+    order = 30
+    template = "earlywarning/_home_concerns.html"
+    title = "Concerns and answers"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        scope = scope_of(request.user)
+        return bool(scope.school_ids or scope.governed_school_ids) or can_see_watch_list(request.user)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        scope = scope_of(request.user)
+        own = schools_visible_to(request.user).filter(pk__in=scope.school_ids | scope.governed_school_ids)
+        concerns = []
+        for school in own.order_by("name"):
+            if not can_see_risk_of(request.user, school):
+                continue
+            score = risk_read(request=request, school=school, via="home")  # audited, as on the risk page
+            answer = school_responses(user=request.user, school=school).filter(score=score).first() if score else None
+            concerns.append(
+                OwnConcern(
+                    school=school,
+                    score=score,
+                    raised=bool(score and score.band in RAISED_BANDS),
+                    answered_on=day_words(timezone.localtime(answer.created_at)) if answer else "",
+                    may_answer=can_respond_for(request.user, school),
+                )
+            )
+        return {
+            "own_concerns": concerns,
+            "watch_list_answers": list(recent_answers(user=request.user)[:ANSWERS_SHOWN]),
+            "holds_watch_list": can_see_watch_list(request.user),
+            "risk_run": current_run(),
+        }
+
+
+@register
+class NewlyOnTheWatchList(Panel):
+    """Home, after concerns and answers: the schools whose early warning has become high or
+    raised since the run before, for the leads who hold the watch list."""
+
+    page = "home"
+    order = 40
+    template = "earlywarning/_home_newly_watched.html"
+    title = "Newly on the watch list"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return can_see_watch_list(request.user)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        newly = newly_on_watch_list(user=request.user)
+        shown = list(newly[:NEWLY_SHOWN])
+        if shown and isinstance(request.user, User):
+            risk_reads_record(request=request, user=request.user, scores=shown, via="home")
+        return {
+            "newly_watched": shown,
+            "newly_watched_total": newly.count() if len(shown) == NEWLY_SHOWN else len(shown),
+        }

@@ -10,12 +10,14 @@ which write its line of the audit log, with the same details wherever it was rea
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import timezone
 
 from evenbetter.accounts.models import AuditEvent, User
 from evenbetter.accounts.selectors import AnyUser, scope_of
@@ -152,3 +154,38 @@ def school_decisions(*, user: AnyUser, school: School) -> QuerySet[WatchDecision
     if not can_see_risk_of(user, school):
         return WatchDecision.objects.none()
     return WatchDecision.objects.filter(school=school).select_related("decided_by")
+
+
+RAISED_BANDS = (RiskScore.Band.HIGH, RiskScore.Band.RAISED)
+ANSWERS_SHOWN = 5
+ANSWERS_WITHIN_DAYS = 30
+
+
+def previous_run(run: RiskRun) -> RiskRun | None:
+    return RiskRun.objects.filter(created_at__lt=run.created_at).first()
+
+
+def newly_on_watch_list(*, user: AnyUser, run: RiskRun | None = None) -> QuerySet[RiskScore]:
+    """The scores of the current run, among those on the user's watch list, whose band is high or
+    raised and was not in the run before (or that had no score then), riskiest first. Reading
+    them is a view of risk: the caller records it (``risk_reads_record``)."""
+    run = run or current_run()
+    if not can_see_watch_list(user) or run is None:
+        return RiskScore.objects.none()
+    raised = risk_visible_to(user).filter(run=run, band__in=RAISED_BANDS)
+    before = previous_run(run)
+    if before is not None:
+        raised = raised.exclude(
+            school_id__in=RiskScore.objects.filter(run=before, band__in=RAISED_BANDS).values("school_id")
+        )
+    return raised.order_by("rank")
+
+
+def recent_answers(*, user: AnyUser, today: dt.date | None = None) -> QuerySet[RiskResponse]:
+    """What schools on the user's watch list said about their scores in the last 30 days, newest first."""
+    if not can_see_watch_list(user):
+        return RiskResponse.objects.none()
+    since = (today or timezone.localdate()) - dt.timedelta(days=ANSWERS_WITHIN_DAYS)
+    answers = RiskResponse.objects.filter(created_at__date__gte=since).select_related("school", "author")
+    ids = risk_school_ids_visible_to(user)
+    return answers if ids is None else answers.filter(school_id__in=ids)

@@ -8,7 +8,6 @@ come back here to be kept as a versioned ``RiskRun``.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 import numpy as np
@@ -19,12 +18,13 @@ from django.urls import reverse
 
 from evenbetter.accounts.models import Role, User
 from evenbetter.analytics.risk.backtest import backtest
-from evenbetter.analytics.risk.scoring import score
-from evenbetter.analytics.risk.settings import Outcome
+from evenbetter.analytics.risk.scoring import confidence_bands, score
+from evenbetter.analytics.risk.settings import RANKING_NAMES, Outcome, RiskSettings
 from evenbetter.analytics.triggers.evaluation import evaluate_triggers
 from evenbetter.analytics.triggers.framework import all_triggers
 from evenbetter.earlywarning.frames import load_data
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
+from evenbetter.earlywarning.wording import ReasonWriter, reading_of
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import PartnershipMembership, School
 
@@ -51,17 +51,6 @@ def outcome_from_options(*, kind: str, grade: int = 2, indicator: str = "", fall
     raise ValueError(f'unknown outcome "{kind}": use inspection_below or indicator_fall')
 
 
-def reason_words_in_names(words: str, names: dict[str, str], trigger_names: dict[str, str]) -> str:
-    """The model speaks in codes; a headteacher reads names: "staff_turnover is 24" becomes
-    "Staff turnover is 24", and a trigger feature says whether the trigger fired."""
-    fired = re.match(r"^trigger_(\w+) is ([01])\b", words)
-    if fired and fired.group(1) in trigger_names:
-        state = "fired" if fired.group(2) == "1" else "did not fire"
-        return f"{trigger_names[fired.group(1)]}: {state}"
-    words = re.sub(r"\btrigger_(\w+)", lambda m: trigger_names.get(m.group(1), m.group(0)), words)
-    return re.sub(r"\b[a-z][a-z0-9_]*[a-z0-9]\b", lambda m: names.get(m.group(0), m.group(0)), words)
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, (np.floating, float)):
         return None if np.isnan(value) else round(float(value), 4)
@@ -73,8 +62,25 @@ def _plain(value: Any) -> Any:
 def backtest_summary(result: Any) -> dict[str, Any]:
     table = result.table()
     fairness = result.by_fsm_quintile()
+    best = result.best_baseline()
+    rows = result.predictions
+    bands = confidence_bands(rows["risk"].to_numpy(dtype=float), rows["y"].to_numpy(dtype=float))
     return {
+        # How sure a score is: what happened to held-out schools given scores like it.
+        "bands": [{str(k): _plain(v) for k, v in band.items()} for band in bands.to_dict("records")],
         "method": result.method,
+        # The model beside the best of the baselines (for a fall, the better of its two directions).
+        "best_baseline": (
+            {
+                "name": best,
+                "words": RANKING_NAMES[best],
+                "roc_auc": _plain(table.loc[best, "roc_auc"]),
+                "model_roc_auc": _plain(table.loc["model", "roc_auc"]),
+                "margin": _plain(table.loc["model", "roc_auc"] - table.loc[best, "roc_auc"]),
+            }
+            if best is not None
+            else None
+        ),
         "table": [{str(k): _plain(v) for k, v in row.items()} for row in table.reset_index().to_dict("records")],
         "by_fsm_quintile": [
             {str(k): _plain(v) for k, v in row.items()} for row in fairness.reset_index().to_dict("records")
@@ -138,13 +144,23 @@ def risk_run_create(
         uses_generated_data=data.uses_generated_data,
     )
     known = set(School.objects.values_list("pk", flat=True))
-    names = dict(Indicator.objects.values_list("code", "name"))
     trigger_names = {t.code: t.name for t in all_triggers()}
+    # A value may be up to max_staleness periods older than as_of: its family standing is in
+    # the benchmarks of that period.
+    recent = [p for p in data.periods if p <= as_of][-(RiskSettings().max_staleness + 1) :]
+    writer = ReasonWriter.for_run(
+        periods=recent, trigger_names=trigger_names, sources=scores.reasons["source"].unique().tolist()
+    )
+    considered: dict[int, list[dict[Any, Any]]] = {}
+    for reason in scores.reasons.to_dict("records"):
+        considered.setdefault(int(reason["school_id"]), []).append(reason)
+    evidence = scores.evidence.to_dict("index")
     made = []
     for row in scores.table.to_dict("records"):
         school_id = int(row["school_id"])
         if school_id not in known:
             continue
+        pushes = considered.get(school_id, [])
         made.append(
             RiskScore(
                 run=run,
@@ -154,9 +170,21 @@ def risk_run_create(
                 band=str(row["band"]),
                 previous_risk=previous.get(school_id),
                 reasons=[
-                    [str(f), _plain(c), reason_words_in_names(str(words), names, trigger_names)]
-                    for f, c, words in row["top_reasons"]
+                    [str(r["feature"]), _plain(r["contribution"]), writer.sentence(school_id, r)]
+                    for r in pushes
+                    if r["shown"]
                 ],
+                set_aside=[
+                    [
+                        str(r["feature"]),
+                        _plain(r["contribution"]),
+                        writer.words(school_id, r),
+                        writer.why_set_aside(r),
+                    ]
+                    for r in pushes
+                    if not r["shown"]
+                ],
+                evidence={str(k): _plain(v) for k, v in evidence.get(row["school_id"], {}).items()},
                 triggers=by_school.get(school_id, []),
             )
         )
@@ -192,14 +220,14 @@ def risk_alerts_send(*, run: RiskRun) -> int:
         recipients = sorted({u.email for u in [*system_leads, *leads]})
         if not recipients:
             continue
-        reasons = "; ".join(str(r[2]) for r in score_row.reasons[:3])
+        reasons = "\n".join(f"- {reason.words}" for reason in reading_of(score_row, None).reasons[:3])
         url = reverse("school_risk", args=[score_row.school_id])
         send_mail(
             subject=f"Early warning: {score_row.school.name}'s risk has risen to {score_row.risk:.0%}",
             message=(
                 f"{score_row.school.name}'s early-warning risk rose from {score_row.previous_risk:.0%} to "
                 f"{score_row.risk:.0%} ({score_row.get_band_display().lower()}) in the run as at {run.as_of}.\n\n"
-                f"What pushed it up: {reasons or 'see the school risk page'}.\n\n"
+                f"What raised the chance:\n{reasons or '- see the school risk page'}\n\n"
                 f"The school can see its own score and reasons and may have answered already: {url}\n"
                 "A score is a prompt for a conversation, never a judgement."
             ),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.models import AuditEvent
+from evenbetter.accounts.selectors import scope_of
 from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.exports import WatchListTable
 from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
@@ -31,6 +32,7 @@ from evenbetter.earlywarning.selectors import (
 )
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.earlywarning.watchlist import notes_attach, school_actions
+from evenbetter.earlywarning.wording import backtest_words, reading_of
 from evenbetter.schools.models import School
 
 WATCH_LIST_PAGE = 100
@@ -55,7 +57,18 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
     )
     if exporting:
         return table_response(request, WatchListTable(run), scores)
-    return render(request, "earlywarning/watch_list.html", {"run": run, "scores": scores, "page": page})
+    return render(
+        request,
+        "earlywarning/watch_list.html",
+        # The backtest's full report (statistical names and all) is for system leads.
+        {
+            "run": run,
+            "scores": scores,
+            "page": page,
+            "checked": backtest_words(run.backtest if run else None),
+            "show_figures": scope_of(request.user).is_system_lead,
+        },
+    )
 
 
 def _risk_school(request: HttpRequest, pk: int) -> School:
@@ -69,13 +82,17 @@ def _risk_school(request: HttpRequest, pk: int) -> School:
 def school_risk_view(request: HttpRequest, pk: int) -> HttpResponse:
     school = _risk_school(request, pk)
     score = risk_read(request=request, school=school, via="risk page")
+    run = current_run()
     return render(
         request,
         "earlywarning/school_risk.html",
         {
             "school": school,
-            "run": current_run(),
+            "run": run,
             "score": score,
+            "reading": reading_of(score, (run.backtest or {}).get("bands")) if score and run else None,
+            # The exact sizes of the pushes, for system leads (in a details element).
+            "show_figures": scope_of(request.user).is_system_lead,
             "history": school_risk_history(user=request.user, school=school),
             "responses": school_responses(user=request.user, school=school),
             "decisions": school_decisions(user=request.user, school=school),

@@ -177,13 +177,28 @@ class Observation(models.Model):
 
 
 class Inspection(models.Model):
-    """An inspection event: a date (when known) and a grade."""
+    """An inspection event: a date (when known) and a grade.
+
+    A source says at most one thing about one school's inspection on one day; a source with
+    no dates (a list of latest grades) says one thing per school per period. So a school may
+    have any number of dated inspections in one academic year, and one undated grade per
+    source and period.
+    """
 
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="inspections")
     inspected_on = models.DateField(null=True, blank=True)
-    as_at = models.CharField(max_length=20, help_text="The period or date the source reports the grade for")
+    as_at = models.CharField(
+        max_length=20,
+        help_text="The period the source reports the grade for: the academic year of the date when there is one",
+    )
     grade = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 Outstanding … 4 Inadequate")
     grade_label = models.CharField(max_length=40)
+    inspection_type = models.CharField(
+        max_length=60, blank=True, help_text='As the source names it, e.g. "Section 5" or "Full inspection"'
+    )
+    judgements = models.JSONField(
+        default=dict, blank=True, help_text='Sub-judgements by name, as grades 1-4, e.g. {"quality_of_education": 2}'
+    )
     source = models.CharField(max_length=100)
     import_run = models.ForeignKey(
         ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="inspections"
@@ -192,7 +207,16 @@ class Inspection(models.Model):
     class Meta:
         ordering = ["school", "-inspected_on"]
         constraints = [
-            models.UniqueConstraint(fields=["school", "source", "as_at"], name="inspection_unique_source_as_at"),
+            models.UniqueConstraint(
+                fields=["school", "source", "inspected_on"],
+                condition=models.Q(inspected_on__isnull=False),
+                name="inspection_unique_source_date",
+            ),
+            models.UniqueConstraint(
+                fields=["school", "source", "as_at"],
+                condition=models.Q(inspected_on__isnull=True),
+                name="inspection_unique_source_as_at",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,6 +18,17 @@ def can_import_data(user: AnyUser) -> bool:
     return scope_of(user).is_system_lead
 
 
+def can_see_disputes(user: AnyUser) -> bool:
+    """Disputed values are seen by the school concerned (and the leads who see it in full) and system leads."""
+    scope = scope_of(user)
+    return scope.is_system_lead or bool(scope.full_school_ids)
+
+
+def can_see_data_quality(user: AnyUser) -> bool:
+    """The data quality overview (where the evidence is weakest) is for system leads."""
+    return scope_of(user).is_system_lead
+
+
 def import_runs_visible_to(user: AnyUser) -> QuerySet[ImportRun]:
     if not can_import_data(user):
         return ImportRun.objects.none()
@@ -110,7 +121,7 @@ class QualityOverview:
 
 def data_quality_overview(*, user: AnyUser, outlier_limit: int = 200) -> QualityOverview | None:
     """For system leads: where the evidence is weakest, by school and by indicator."""
-    if not scope_of(user).is_system_lead:
+    if not can_see_data_quality(user):
         return None
     from evenbetter.analytics.quality import outliers as find_outliers
     from evenbetter.analytics.quality import quality_report

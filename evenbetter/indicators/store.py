@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import connection, transaction
 
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.indicators.problems import Problem
@@ -204,7 +204,8 @@ def observations_write(
     this_run = run.pk if run is not None else None
     new_rows: list[tuple[StagedObservation, int]] = []
     updates: list[tuple[StagedObservation, int, int, str]] = []
-    for record in records:
+    # None of these keys is in the store yet (a first import): every record is new.
+    for record in records if existing else ():
         indicator_id = indicator_ids[record.indicator]
         current = existing.get((record.school_id, indicator_id, record.period))
         if seen is not None and current is not None:
@@ -235,36 +236,57 @@ def observations_write(
             updates.append((record, indicator_id, current[0], shown_value(current[1], current[2])))
         else:
             counts.unchanged += 1
+    if not existing:
+        new_rows = [(record, indicator_ids[record.indicator]) for record in records]
     if problems is not None and any(p.severity == "error" for p in problems):
         return counts
     _describe_changes(counts, new_rows[:EXAMPLES_KEPT], updates[:EXAMPLES_KEPT], indicator_ids)
     _insert(new_rows, run)
-    Observation.objects.bulk_update(
-        [
-            Observation(pk=pk, value=record.value, status=record.status, provisional=record.provisional, import_run=run)
-            for record, _, pk, _ in updates
-        ],
-        ["value", "status", "provisional", "import_run"],
-        batch_size=BATCH,
-    )
+    _update(updates, run)
     counts.created += len(new_rows)
     counts.updated += len(updates)
     return counts
 
 
+INSERTED_COLUMNS = (
+    "school_id", "indicator_id", "period", "period_start", "value", "status", "provisional", "import_run_id",
+)  # fmt: skip
+
+
 def _insert(new_rows: list[tuple[StagedObservation, int]], run: ImportRun | None) -> None:
-    """Plain INSERTs through the database driver: model instances cost more than the write."""
+    """Write new rows through the database driver: model instances cost more than the write.
+
+    PostgreSQL takes them as one COPY (its bulk load, which the server works through while
+    the next rows are still being read); SQLite as plain INSERTs, many to a call.
+    """
     if not new_rows:
         return
     table = connection.ops.quote_name(Observation._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(name)
-        for name in (
-            "school_id", "indicator_id", "period", "period_start", "value", "status", "provisional", "import_run_id",
-        )
-    )  # fmt: skip
-    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608 (names are ours)
+    columns = ", ".join(connection.ops.quote_name(name) for name in INSERTED_COLUMNS)
     run_id = run.pk if run is not None else None
+    if connection.vendor == "postgresql":
+        # The error wrapper turns a key another import wrote meanwhile into IntegrityError.
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            write = copy.write_row
+            for record, indicator_id in new_rows:
+                write(
+                    (
+                        record.school_id,
+                        indicator_id,
+                        record.period,
+                        record.period_start,
+                        record.value,
+                        record.status,
+                        record.provisional,
+                        run_id,
+                    )
+                )
+        return
+    sql = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"  # noqa: S608 (names are ours)
     adapt = connection.ops.adapt_datefield_value
     starts: dict[dt.date, Any] = {}
     with connection.cursor() as cursor:
@@ -287,6 +309,38 @@ def _insert(new_rows: list[tuple[StagedObservation, int]], run: ImportRun | None
                     for record, indicator_id in new_rows[start : start + BATCH * 5]
                 ],
             )
+
+
+def _update(updates: list[tuple[StagedObservation, int, int, str]], run: ImportRun | None) -> None:
+    """Write changed values by primary key: PostgreSQL copies them into a temporary table and
+    updates from it in one statement; SQLite runs one prepared UPDATE many times."""
+    if not updates:
+        return
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    run_id = run.pk if run is not None else None
+    rows = ((pk, record.value, record.status, record.provisional, run_id) for record, _, pk, _ in updates)
+    if connection.vendor == "postgresql":
+        # In a transaction of its own (a savepoint inside an import's), so that the temporary
+        # table goes with it whatever happens.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE observation_changes (id bigint, value double precision, "
+                "status varchar(10), provisional boolean, import_run_id bigint)"
+            )
+            with connection.wrap_database_errors, cursor.cursor.copy("COPY observation_changes FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"UPDATE {table} AS o SET value = c.value, status = c.status, provisional = c.provisional, "  # noqa: S608 (names are ours)
+                "import_run_id = c.import_run_id FROM observation_changes AS c WHERE o.id = c.id"
+            )
+            cursor.execute("DROP TABLE observation_changes")
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET value = %s, status = %s, provisional = %s, import_run_id = %s WHERE id = %s",  # noqa: S608 (names are ours)
+            [(value, status, provisional, run_id, pk) for pk, value, status, provisional, run_id in rows],
+        )
 
 
 def shown_value(value: float | None, status: str) -> str:

@@ -16,6 +16,7 @@ from evenbetter.indicators.models import Dispute, Observation
 from evenbetter.indicators.selectors import (
     can_dispute,
     can_resolve_disputes,
+    can_see_disputes,
     data_quality_overview,
     disputes_visible_to,
 )
@@ -53,8 +54,7 @@ def dispute_raise_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def dispute_list_view(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not (scope.is_system_lead or scope.full_school_ids):
+    if not can_see_disputes(request.user):
         raise PermissionDenied("Disputed values are seen by the school concerned and by system leads.")
     disputes = disputes_visible_to(request.user)
     status = request.GET.get("status", "open")

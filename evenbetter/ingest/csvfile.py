@@ -1,8 +1,11 @@
 """Reading a CSV file so that every problem can say where it is.
 
-The whole file is decoded first (UTF-8, with or without a byte-order mark), so that a
-wrong encoding is caught before anything is read, with the line and column where the
-first undecodable byte sits. Rows keep the line number they started on.
+The whole file is decoded first: as UTF-8 (with or without a byte-order mark), or, when it
+is not UTF-8, as Windows-1252 (what Excel and older Windows software save as "CSV", and
+what some public files are published in): the import then says so in its notes
+(``encoding_note``). A file that is neither is refused before anything is read, with the
+line and column where the first byte that is neither sits. Rows keep the line number they
+started on.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from evenbetter.indicators.problems import ImportRejected, Problem
+from evenbetter.indicators.problems import ImportRejected, Problem, Severity
 
 
 class CsvRow(NamedTuple):
@@ -29,30 +32,70 @@ class CsvTable:
     rows: list[CsvRow]
 
 
+WINDOWS_1252 = "cp1252"
+
+
 def _decode(content: bytes, file_name: str) -> str:
     try:
         return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        start = content.rfind(b"\n", 0, error.start) + 1
-        line = content.count(b"\n", 0, error.start) + 1
-        prefix = content[start : error.start].decode("utf-8", errors="replace")
-        header_line = content.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    except UnicodeDecodeError as utf8_error:
         try:
-            header = next(csv.reader([header_line.strip()]))
-        except csv.Error:
-            header = []
-        column = _column_at(prefix, header) if line > 1 else None
-        raise ImportRejected(
-            [
-                Problem(
-                    file_name,
-                    line,
-                    column,
-                    f"byte 0x{content[error.start]:02x} at character {error.start - start + 1} of the line "
-                    "is not UTF-8: save the file as UTF-8 (CSV UTF-8) and try again",
-                )
-            ]
-        ) from None
+            return content.decode(WINDOWS_1252)
+        except UnicodeDecodeError as error:
+            # The five bytes Windows-1252 leaves undefined: the file is in some other encoding.
+            first_line = content.count(b"\n", 0, utf8_error.start) + 1
+            raise ImportRejected(
+                [
+                    _undecodable(
+                        content,
+                        file_name,
+                        error.start,
+                        f"is neither UTF-8 nor Windows-1252 (the first byte that is not UTF-8 is on line "
+                        f"{first_line}): save the file as UTF-8 (CSV UTF-8) "
+                        "and try again",
+                    )
+                ]
+            ) from None
+
+
+def encoding_note(content: bytes, file_name: str) -> Problem | None:
+    """A note for the import's summary when a CSV file was read as Windows-1252, not UTF-8."""
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        try:
+            content.decode(WINDOWS_1252)
+        except UnicodeDecodeError:
+            return None  # refused by _decode, with its own message
+        return _undecodable(
+            content,
+            file_name,
+            error.start,
+            "is not UTF-8: the file was read as Windows-1252 (as Excel saves CSV on Windows), "
+            "so é, £ and – read as they were meant; check a few names with accents",
+            "warning",
+        )
+    return None
+
+
+def _undecodable(content: bytes, file_name: str, at: int, what: str, severity: Severity = "error") -> Problem:
+    """A problem about the byte at ``at``, with its line and the column it sits in."""
+    start = content.rfind(b"\n", 0, at) + 1
+    line = content.count(b"\n", 0, at) + 1
+    prefix = content[start:at].decode("utf-8", errors="replace")
+    header_line = content.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    try:
+        header = next(csv.reader([header_line.strip()]))
+    except csv.Error:
+        header = []
+    column = _column_at(prefix, header) if line > 1 else None
+    return Problem(
+        file_name,
+        line,
+        column,
+        f"byte 0x{content[at]:02x} at character {at - start + 1} of the line {what}",
+        severity,
+    )
 
 
 def _column_at(line_prefix: str, header: list[str]) -> str | None:
@@ -121,7 +164,7 @@ class CsvStream:
                     if len(record) != len(header):
                         self.problems.append(_ragged_row(file_name, start_line, header, record))
                     else:
-                        yield CsvRow(start_line, dict(zip(header, record, strict=True)))
+                        yield CsvRow(start_line, dict(zip(header, record)))  # noqa: B905 (lengths checked)
                 start_line = reader.line_num + 1
         except csv.Error as error:
             unread = "\n".join(self._text.split("\n")[start_line - 1 :])

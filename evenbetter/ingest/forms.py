@@ -23,7 +23,12 @@ class ImportUploadForm(forms.Form):
     )
     mapping_file = forms.FileField(required=False, help_text="For wide files: a CSV of column,indicator.")
     add_missing_schools = forms.BooleanField(
-        required=False, help_text="School census only: add schools that are not on the register yet."
+        required=False, help_text="School census and school spine: add schools that are not on the register yet."
+    )
+    skip_unknown_schools = forms.BooleanField(
+        required=False,
+        help_text="Generic long and wide files from a national source: skip (and list) schools not on the register "
+        "instead of refusing the file.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -56,6 +61,8 @@ class ImportUploadForm(forms.Form):
             options["scheme"] = self.cleaned_data["scheme"]
         if self.cleaned_data.get("add_missing_schools"):
             options["add_missing_schools"] = True
+        if self.cleaned_data.get("skip_unknown_schools"):
+            options["skip_unknown_schools"] = True
         if mapping:
             options["mapping"] = mapping
         return options

@@ -143,6 +143,13 @@ class ObservationFormat(SourceFormat):
     def read_table(self, content: bytes, file_name: str) -> CsvTable:
         return read_csv(content, file_name, pad_short_rows=self.short_rows_are_blank)
 
+    def unknown_school_is_an_error(self) -> bool:
+        return self.unknown_school_is_error
+
+    def header_names(self, header: list[str], file_name: str) -> list[str]:
+        """The header as this format reads it: the same, unless a mapping names the key columns."""
+        return header
+
     # --- the shared machinery ------------------------------------------------------
     def parse(self, content: bytes, file_name: str) -> Staged:
         table = self.read_table(content, file_name)
@@ -277,53 +284,61 @@ class Stager:
         source, file_name, column = self.source, self.file_name, self.source.school_column
         if type(source).keep_row is not ObservationFormat.keep_row:
             rows = [row for row in rows if source.keep_row(row)]
-        named = []
+        # Each row's school key, read once. (The loops below run for every row of files of
+        # millions: what they use is looked up once, before them.)
+        named: list[tuple[CsvRow, str]] = []
         for row in rows:
-            if row.values[column].strip():
-                named.append(row)
+            key = row.values[column].strip()
+            if key:
+                named.append((row, key))
             else:
                 # National and local totals and notes carry no school identifier.
                 self.unnamed_rows += 1
                 self.first_unnamed_line = self.first_unnamed_line or row.line
-        new_keys = {row.values[column].strip() for row in named} - self.schools.keys()
+        schools, problems, definitions, measures = self.schools, self.problems, self.definitions, self.measures
+        new_keys = {key for _, key in named} - schools.keys()
         if new_keys:
             found = source.resolve_schools([CsvRow(0, {column: key}) for key in sorted(new_keys)], file_name)
-            self.schools.update({key: found.get(key) for key in new_keys})
-        for row in named:
-            key = row.values[column].strip()
-            school_id = self.schools[key]
+            schools.update({key: found.get(key) for key in new_keys})
+        period_of, row_measures, observation_of = source.period_of, source.row_measures, source._observation
+        periods, accepted = self.periods, 0
+        for row, key in named:
+            school_id = schools[key]
             if school_id is None:
-                if source.unknown_school_is_error:
-                    self.problems.append(Problem(file_name, row.line, column, f'school "{key}" is not on the register'))
+                if source.unknown_school_is_an_error():
+                    problems.append(Problem(file_name, row.line, column, f'school "{key}" is not on the register'))
                 else:
                     self.unknown.setdefault(key, row.line)
                 continue
-            period = self._period(source.period_of(row, file_name))
+            raw_period = period_of(row, file_name)
+            period = periods.get(raw_period) or self._period(raw_period)
             if isinstance(period, str):
-                self.problems.append(Problem(file_name, row.line, None, period))
+                problems.append(Problem(file_name, row.line, None, period))
                 continue
-            self.accepted_rows += 1
-            for measure in source.row_measures(row, self.measures, file_name, self.problems):
-                observation = source._observation(
-                    row, measure, self.definitions, school_id, period[0], period[1], file_name, self.problems
+            accepted += 1
+            period_code, period_start = period
+            for measure in row_measures(row, measures, file_name, problems):
+                observation = observation_of(
+                    row, measure, definitions, school_id, period_code, period_start, file_name, problems
                 )
                 if observation is None:
                     continue
-                identity = (school_id, measure.indicator, period[0])
+                identity = (school_id, measure.indicator, period_code)
                 earlier = staged.get(identity)
                 if earlier is not None and (earlier.value, earlier.status) != (observation.value, observation.status):
-                    self.problems.append(
+                    problems.append(
                         Problem(
                             file_name,
                             row.line,
                             measure.column,
                             f"school {key} already has {shown_value(earlier.value, earlier.status)} for "
-                            f"{measure.indicator} in {period[0]} on line {earlier.line}; this line says "
+                            f"{measure.indicator} in {period_code} on line {earlier.line}; this line says "
                             f"{shown_value(observation.value, observation.status)}",
                         )
                     )
                     continue
                 staged[identity] = observation
+        self.accepted_rows += accepted
 
     def finish(self) -> None:
         column = self.source.school_column
@@ -340,19 +355,22 @@ class Stager:
                 )
             )
         if self.unknown:
-            n = len(self.unknown)
-            sample = ", ".join(sorted(self.unknown)[:10])
-            more = f" and {n - 10} more" if n > 10 else ""
-            self.problems.append(
-                Problem(
-                    self.file_name,
-                    min(self.unknown.values()),
-                    column,
-                    f"{n} school{'s are' if n != 1 else ' is'} not on the register and "
-                    f"{'were' if n != 1 else 'was'} skipped: {sample}{more}",
-                    "warning",
-                )
-            )
+            self.problems.append(unknown_schools_warning(self.file_name, self.unknown, column))
+
+
+def unknown_schools_warning(file_name: str, unknown: dict[str, int], column: str) -> Problem:
+    """One warning for the schools a file names that the register lacks (by the line each is first on)."""
+    n = len(unknown)
+    sample = ", ".join(sorted(unknown)[:10])
+    more = f" and {n - 10} more" if n > 10 else ""
+    return Problem(
+        file_name,
+        min(unknown.values()),
+        column,
+        f"{n} school{'s are' if n != 1 else ' is'} not on the register and "
+        f"{'were' if n != 1 else 'was'} skipped: {sample}{more}",
+        "warning",
+    )
 
 
 STREAM_CHUNK = 50_000
@@ -372,6 +390,7 @@ class StreamingObservations(ObservationFormat):
         if content.startswith(XLSX_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
             return super().load(content, file_name, run, progress)  # workbooks are read whole
         stream = CsvStream(content, file_name, pad_short_rows=self.short_rows_are_blank)
+        stream.header = self.header_names(stream.header, file_name)
         stager = Stager(self, file_name, CsvTable(file_name, stream.header, []))
         # The cyclic garbage collector would walk every live row again and again while
         # millions are made; nothing here makes reference cycles, so it can rest.

@@ -34,7 +34,9 @@ from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.indicators.runs import INTERRUPTED, mark_interrupted_runs, this_process
+from evenbetter.ingest.csvfile import encoding_note
 from evenbetter.ingest.registry import Loaded, Progress, get_format
+from evenbetter.ingest.xlsxfile import XLSX_MAGIC
 from evenbetter.jobs.services import refresh_wanted
 from evenbetter.schools.models import School
 
@@ -163,6 +165,9 @@ def import_file(
         # A bug: rolled back too; recorded as failed, and the error goes on to be seen.
         _record_stop(run, ImportRun.Status.FAILED, UNEXPECTED.format(error=f"{type(error).__name__}: {error}"))
         raise
+    note = None if content.startswith(XLSX_MAGIC) else encoding_note(content, run.file_name)
+    if note is not None:
+        problems = [note, *problems]
     run.problems = [problem.as_dict() for problem in problems]
     run.finished_at = timezone.now()
     run.save()

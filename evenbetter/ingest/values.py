@@ -1,6 +1,6 @@
 """Shared parsing rules for the values in real public files.
 
-Real files mark "no value" in many ways (``NA``, ``SUPP``, ``NE``, ``x``, ``:``, blank),
+Real files mark "no value" in many ways (``NA``, ``SUPP``, ``NE``, ``LOWCOV``, ``x``, ``:``, blank),
 carry ``%``, ``£`` and thousands separators, and write dates day first. Each helper
 returns the parsed value, ``None`` for a missing value, or raises ``ValueError`` with a
 message fit to show a person.
@@ -9,12 +9,19 @@ message fit to show a person.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 
 # The largest whole number the databases' integer columns hold (URNs, pupil numbers).
 LARGEST_INTEGER = 2_147_483_647
-MISSING_MARKERS = frozenset({"", "na", "n/a", "supp", "ne", "x", ":", "..", "-", "ne%", "supp%", "na%"})
+# The DfE's performance tables add LOWCOV (too few pupils covered), NP (not published) and NEW
+# (a new school); its trimmed republications keep them in any column.
+MISSING_MARKERS = frozenset(
+    {"", "na", "n/a", "supp", "ne", "x", ":", "..", "-", "ne%", "supp%", "na%", "lowcov", "np", "new"}
+)
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d")
+DAY_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+COMPACT_DATE = re.compile(r"^\d{8}$")
 
 
 def is_missing(raw: str) -> bool:
@@ -82,3 +89,24 @@ def parse_date(raw: str) -> dt.date | None:
 def parse_text(raw: str, *, not_applicable: frozenset[str] = frozenset()) -> str:
     text = raw.strip()
     return "" if text in not_applicable else text
+
+
+def parse_day(raw: str) -> dt.date:
+    """A day written ``2019-01-17``, ``20190117`` (Ofsted's and the DfE's trimmed files),
+    ``17/01/2019`` or ``17-01-2019``; ValueError saying whether it is no date or no real one."""
+    text = raw.strip()
+    if COMPACT_DATE.match(text):
+        try:
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            raise ValueError(
+                f'"{text}" is not a real date (year {text[:4]}, month {text[4:6]}, day {text[6:]})'
+            ) from None
+    for fmt in DAY_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/-]\d{1,2}[/-]\d{4}", text):
+        raise ValueError(f'"{text}" is not a real date')
+    raise ValueError(f'"{text}" is not a date: write it as 2019-01-17, 20190117 or 17/01/2019')

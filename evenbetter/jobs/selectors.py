@@ -97,3 +97,12 @@ def freshness() -> Freshness:
         new_data_at=new_data_at,
         updating=Job.objects.filter(kind=REFRESH, status__in=UNDER_WAY).exists(),
     )
+
+
+FAILED_WITHIN = dt.timedelta(days=7)
+
+
+def jobs_failed_lately(user: AnyUser, *, now: dt.datetime | None = None) -> QuerySet[Job]:
+    """The jobs that failed for good in the last week, newest first."""
+    since = (now or timezone.now()) - FAILED_WITHIN
+    return jobs_visible_to(user).filter(status=Job.Status.FAILED, finished_at__gte=since)

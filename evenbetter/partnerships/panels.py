@@ -1,4 +1,4 @@
-"""Partnership life as panels: on a locality's page the link to its network picture; on the school page its contacts, the team around it and the
+"""Partnership life as panels: on the home page the actions due; on a locality's page the link to its network picture; on the school page its contacts, the team around it and the
 actions shared with agencies; on a partnership's page its meetings, actions, health and
 who is in touch with whom."""
 
@@ -10,10 +10,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
+from evenbetter.accounts.selectors import scope_of
 from evenbetter.pages.registry import Panel, register
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
     actions_visible_to,
+    actions_due_for,
     can_record_for_school,
     can_record_meeting,
     can_see_network_of_locality,
@@ -111,3 +113,21 @@ class PartnershipLife(Panel):
             "can_record_meeting": can_record_meeting(request.user, partnership),
             "network": network,
         }
+
+
+@register
+class ActionsDueForYou(Panel):
+    """On the home page, after the help waiting: the agreed actions that are yours to do and due."""
+
+    page = "home"
+    order = 20
+    template = "partnerships/_home_actions_due.html"
+    title = "Actions due"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        # Those who may update an action (partnerships.selectors.can_update_action).
+        scope = scope_of(request.user)
+        return scope.is_system_lead or bool(scope.school_ids or scope.led_partnership_ids)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        return {"actions_due": actions_due_for(request.user)}

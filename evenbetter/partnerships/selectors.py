@@ -361,3 +361,32 @@ def school_governance_reviews(*, user: AnyUser, school: School) -> QuerySet[Gove
     if not can_see_school_records(user, school):
         return GovernanceReview.objects.none()
     return GovernanceReview.objects.filter(school=school)
+
+
+ACTIONS_DUE_WITHIN = dt.timedelta(days=14)
+ACTIONS_DUE_SHOWN = 8
+
+
+@dataclass(frozen=True)
+class ActionsDue:
+    """The open actions the user may update that are overdue or due soon, soonest first."""
+
+    actions: list[Action]
+    total: int
+    overdue: int
+    today: dt.date
+
+
+def actions_due_for(user: AnyUser, *, today: dt.date | None = None) -> ActionsDue:
+    today = today or timezone.localdate()
+    open_and_due = actions_visible_to(user).filter(
+        status__in=[Action.Status.AGREED, Action.Status.IN_PROGRESS], due_on__lte=today + ACTIONS_DUE_WITHIN
+    )
+    # Whose they are is can_update_action's rule (the owner school's leaders, the partnership's lead).
+    mine = [action for action in open_and_due.order_by("due_on", "pk") if can_update_action(user, action)]
+    return ActionsDue(
+        actions=mine[:ACTIONS_DUE_SHOWN],
+        total=len(mine),
+        overdue=sum(1 for action in mine if action.is_overdue(today)),
+        today=today,
+    )

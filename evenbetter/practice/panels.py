@@ -28,10 +28,10 @@ class PracticeShared(Panel):
 
 @register
 class FromTheLibrary(Panel):
-    """Celebrate, first on the home page: recent stories and the most-tried ideas."""
+    """Celebrate, on the home page after what needs the reader today: recent stories and the most-tried ideas."""
 
     page = "home"
-    order = 0
+    order = 900
     template = "practice/_home_celebrate.html"
     title = "From the practice library"
 

@@ -90,6 +90,19 @@ def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.none()
 
 
+def sees_any_school(user: AnyUser) -> bool:
+    """Whether the user may open the schools directory (and search it): any school visible."""
+    return schools_visible_to(user).exists()
+
+
+def sees_any_locality(user: AnyUser) -> bool:
+    return localities_visible_to(user).exists()
+
+
+def sees_any_partnership(user: AnyUser) -> bool:
+    return partnerships_visible_to(user).exists()
+
+
 def school_with_access(user: AnyUser, **lookup: Any) -> tuple[School, SchoolAccess]:
     """The school found by ``pk=`` or ``urn=``, with how much of it the user may see: not found
     when there is none, forbidden when the user may not open it. Every page and API endpoint

@@ -11,7 +11,7 @@ from evenbetter.schools.selectors import OFSTED_GRADES, DirectoryFilters, phases
 
 
 class DirectoryFilterForm(forms.Form):
-    q = forms.CharField(label="Name, town, postcode or URN", required=False, max_length=100)
+    q = forms.CharField(label="Name, town, postcode, URN or local number", required=False, max_length=100)
     phase = forms.ChoiceField(required=False)
     locality: forms.ModelChoiceField[Locality] = forms.ModelChoiceField(
         queryset=Locality.objects.none(), required=False, to_field_name="slug", empty_label="Any locality"

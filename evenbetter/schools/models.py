@@ -187,3 +187,32 @@ class SchoolIdentifier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme}:{self.value}"
+
+
+class SchoolLink(models.Model):
+    """Two schools that are one school over time: the predecessor closed and the successor opened
+    in its place (an academy conversion, a re-opening under a new URN). The successor's history
+    starts with the predecessor's: its inspections are read as the successor's past."""
+
+    class Kind(models.TextChoices):
+        PREDECESSOR = "predecessor", "Predecessor"
+
+    predecessor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="successor_links")
+    successor = models.ForeignKey(School, on_delete=models.CASCADE, related_name="predecessor_links")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PREDECESSOR)
+    linked_on = models.DateField(
+        null=True, blank=True, help_text="The day the successor took over, when the source says (it opened)"
+    )
+    source = models.CharField(max_length=100, help_text="Where the link comes from, e.g. the school spine's file")
+
+    class Meta:
+        ordering = ["successor", "linked_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor", "kind"], name="school_link_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(predecessor=models.F("successor")), name="school_link_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()})"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to
-from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School, SchoolIdentifier, SchoolLink
 from evenbetter.vocabulary.grades import REGISTER_RATINGS
 
 OFSTED_GRADES = REGISTER_RATINGS
@@ -24,14 +25,21 @@ class DirectoryFilters:
     status: str = "open"  # "open", "closed" or "all"
 
 
+def school_text_condition(text: str) -> Q:
+    """The schools a few typed words find: part of the name, town or postcode, the URN, or a
+    local number in any scheme (``SchoolIdentifier``), exactly. The directory's filter and the
+    header's search both use it."""
+    local = SchoolIdentifier.objects.filter(value__iexact=text).values("school_id")
+    condition = Q(name__icontains=text) | Q(town__icontains=text) | Q(postcode__icontains=text) | Q(pk__in=local)
+    if text.isdigit():
+        condition |= Q(urn=int(text))
+    return condition
+
+
 def school_directory(*, user: AnyUser, filters: DirectoryFilters) -> QuerySet[School]:
     schools = schools_visible_to(user)
     if filters.query:
-        text = filters.query.strip()
-        condition = Q(name__icontains=text) | Q(town__icontains=text) | Q(postcode__icontains=text)
-        if text.isdigit():
-            condition |= Q(urn=int(text))
-        schools = schools.filter(condition)
+        schools = schools.filter(school_text_condition(filters.query.strip()))
     if filters.phase:
         schools = schools.filter(phase=filters.phase)
     if filters.locality is not None:
@@ -86,3 +94,106 @@ def partnerships_with_counts(*, user: AnyUser) -> QuerySet[Partnership]:
     return partnerships_visible_to(user).annotate(
         current_members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
     )
+
+
+@dataclass(frozen=True)
+class LinkedSchool:
+    """The other school of a link, as one reader sees it: its page linked only if they may open it."""
+
+    school: School
+    linked_on: dt.date | None
+    may_open: bool
+
+
+def school_links_seen_by(*, user: AnyUser, school: School) -> tuple[list[LinkedSchool], list[LinkedSchool]]:
+    """The school's predecessors and successors. The reader may see ``school`` (the page checked
+    that); the names of the schools it was and became are register facts of its own history,
+    but each is a link only for a reader who may open that school's page."""
+    before = list(SchoolLink.objects.filter(successor=school).select_related("predecessor").order_by("linked_on"))
+    after = list(SchoolLink.objects.filter(predecessor=school).select_related("successor").order_by("linked_on"))
+    others = [link.predecessor_id for link in before] + [link.successor_id for link in after]
+    visible = set(schools_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    return (
+        [LinkedSchool(link.predecessor, link.linked_on, link.predecessor_id in visible) for link in before],
+        [LinkedSchool(link.successor, link.linked_on, link.successor_id in visible) for link in after],
+    )
+
+
+def successor_of_each_predecessor() -> dict[int, int]:
+    """Predecessor school id -> the school that carries its history now (following a chain of
+    links to its end). A school that became more than one school (a split) is left as it is:
+    its history cannot be given to one of them."""
+    successors: dict[int, set[int]] = {}
+    for predecessor, successor in SchoolLink.objects.filter(kind=SchoolLink.Kind.PREDECESSOR).values_list(
+        "predecessor_id", "successor_id"
+    ):
+        successors.setdefault(predecessor, set()).add(successor)
+    single = {predecessor: next(iter(found)) for predecessor, found in successors.items() if len(found) == 1}
+    resolved: dict[int, int] = {}
+    for predecessor in single:
+        current, seen = predecessor, {predecessor}
+        while current in single and single[current] not in seen:
+            current = single[current]
+            seen.add(current)
+        if current not in single:  # the end of the chain (a loop of links has none)
+            resolved[predecessor] = current
+    return resolved
+
+
+SEARCH_SHOWN = 50
+SEARCH_LONGEST = 100
+
+
+@dataclass(frozen=True)
+class SchoolSearch:
+    """What a search found among the schools the reader may see; ``problem`` says, in plain
+    words, why nothing was searched (an empty or unusable query)."""
+
+    query: str
+    problem: str
+    schools: list[School]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.schools)
+
+
+def school_search(*, user: AnyUser, query: str) -> SchoolSearch:
+    """Schools by name, town, postcode, URN or local number, best matches first: the exact
+    number, then names that start with the words, then the rest; open schools before closed."""
+    text = " ".join(query.split())
+    if not text:
+        return SchoolSearch(text, "Type part of a school's name, a town, a URN or a local number.", [], 0)
+    if len(text) > SEARCH_LONGEST:
+        return SchoolSearch(
+            text[:SEARCH_LONGEST],
+            f"That search is {len(text)} characters long: use at most {SEARCH_LONGEST}.",
+            [],
+            0,
+        )
+    if len(text) < 2 and not text.isdigit():
+        return SchoolSearch(text, "Type at least two letters of a name or a town.", [], 0)
+    exact = Q(pk__in=SchoolIdentifier.objects.filter(value__iexact=text).values("school_id"))
+    if text.isdigit():
+        exact |= Q(urn=int(text))
+    found = (
+        schools_visible_to(user)
+        .filter(pk__in=School.objects.filter(school_text_condition(text)).values("pk"))
+        .annotate(
+            match=Case(
+                When(exact, then=Value(0)),
+                When(name__istartswith=text, then=Value(1)),
+                When(name__icontains=text, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
+            closed=Case(
+                When(status=School.Status.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+        )
+        .order_by("match", "closed", "name", "urn")
+    )
+    shown: list[School] = list(found.prefetch_related("identifiers")[:SEARCH_SHOWN])
+    total = len(shown) if len(shown) < SEARCH_SHOWN else found.count()
+    return SchoolSearch(text, "", shown, total)

@@ -4,6 +4,7 @@ from evenbetter.schools import views
 
 urlpatterns = [
     path("schools/", views.school_directory_view, name="school_directory"),
+    path("schools/search/", views.school_search_view, name="school_search"),
     path("schools/<int:urn>/", views.school_detail_view, name="school_detail"),
     path("schools/id/<int:pk>/", views.school_detail_by_id_view, name="school_detail_by_id"),
     path("schools/id/<int:pk>/sections/<slug:slug>/", views.school_section_view, name="school_section"),

@@ -17,7 +17,9 @@ from evenbetter.schools.access import (
     localities_visible_to,
     partnerships_visible_to,
     school_with_access,
-    schools_visible_to,
+    sees_any_locality,
+    sees_any_partnership,
+    sees_any_school,
     visible_school,
 )
 from evenbetter.schools.exports import DirectoryTable
@@ -32,14 +34,25 @@ from evenbetter.schools.selectors import (
     partnerships_with_counts,
     school_directory,
     school_partnership_memberships,
+    school_search,
 )
 
 PAGE_SIZE = 50
 
 
 def _forbid_if_nothing_visible(request: HttpRequest) -> None:
-    if not schools_visible_to(request.user).exists():
+    if not sees_any_school(request.user):
         raise PermissionDenied("Your account does not give you access to the schools directory.")
+
+
+@login_required
+def school_search_view(request: HttpRequest) -> HttpResponse:
+    """The header's search: schools by name, town, URN or local number, among those the reader
+    may see. htmx asks for the results alone (``HX-Request``) as the reader types."""
+    _forbid_if_nothing_visible(request)
+    search = school_search(user=request.user, query=request.GET.get("q", ""))
+    template = "schools/_search_results.html" if request.headers.get("HX-Request") else "schools/search.html"
+    return render(request, template, {"search": search})
 
 
 @login_required
@@ -156,9 +169,9 @@ def school_profile_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def locality_list_view(request: HttpRequest) -> HttpResponse:
-    localities = localities_with_counts(user=request.user)
-    if not localities.exists():
+    if not sees_any_locality(request.user):
         raise PermissionDenied("Your account does not give you access to any locality.")
+    localities = localities_with_counts(user=request.user)
     return render(request, "schools/locality_list.html", {"localities": localities})
 
 
@@ -179,7 +192,7 @@ def locality_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def partnership_list_view(request: HttpRequest) -> HttpResponse:
-    if not partnerships_visible_to(request.user).exists():
+    if not sees_any_partnership(request.user):
         raise PermissionDenied("Your account does not give you access to partnerships.")
     partnerships = partnerships_with_counts(user=request.user)
     kind = request.GET.get("kind", "")

@@ -1,5 +1,6 @@
-"""Support's panel in the school improvement profile: the help the school asked for and the
-help it gave, as far as the reader may see each request."""
+"""Support's panels: in the school improvement profile, the help the school asked for and the
+help it gave, as far as the reader may see each request; on the home page, first, the help
+requests with a step that waits for the reader."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.http import HttpRequest
 from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
-from evenbetter.accounts.selectors import AnyUser
+from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import ProfileSection
@@ -24,6 +25,7 @@ from evenbetter.support.selectors import (
     help_request_seen_by,
     help_requests_visible_to,
 )
+from evenbetter.support.workflow import help_requests_waiting_for
 
 
 @dataclass(frozen=True)
@@ -186,3 +188,22 @@ class ReachingOut(Panel):
             "can_ask": can_ask_for(request.user, subject),
             "can_offer": can_offer_for(request.user, subject),
         }
+
+
+@register
+class HelpWaitingForYou(Panel):
+    """The home page's first question: which requests and brokerage steps wait for me?"""
+
+    page = "home"
+    order = 10
+    template = "support/_home_waiting.html"
+    title = "Help waiting for you"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        # Those who take brokerage steps: the brokers and the leaders of schools that ask or help.
+        scope = scope_of(request.user)
+        return scope.is_system_lead or bool(scope.led_partnership_ids or scope.school_ids)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        waiting, total = help_requests_waiting_for(request.user)
+        return {"help_waiting": waiting, "help_waiting_total": total}

@@ -35,6 +35,18 @@ def is_broker_for(user: AnyUser, school: School) -> bool:
     return scope.is_system_lead or school.pk in scope.partnership_school_ids
 
 
+def can_see_help_requests(user: AnyUser) -> bool:
+    """The list of help asked and offered: school, partnership and system leads, and governors."""
+    scope = scope_of(user)
+    return scope.sees_public_data or bool(scope.governed_school_ids)
+
+
+def can_see_help_summary(user: AnyUser) -> bool:
+    """The view of help asked and given in aggregate is for the brokers: system and partnership leads."""
+    scope = scope_of(user)
+    return scope.is_system_lead or bool(scope.led_partnership_ids)
+
+
 def help_requests_visible_to(user: AnyUser) -> QuerySet[HelpRequest]:
     scope = scope_of(user)
     requests = HelpRequest.objects.select_related("school").exclude(status=HelpRequest.Status.WITHDRAWN)

@@ -35,6 +35,8 @@ from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import (
     can_ask_for,
     can_offer_for,
+    can_see_help_requests,
+    can_see_help_summary,
     can_see_suggestions,
     help_request_seen_by,
     help_requests_brokered_by,
@@ -59,8 +61,7 @@ def _school_from_query(request: HttpRequest) -> School:
 
 @login_required
 def help_list_view(request: HttpRequest) -> HttpResponse:
-    scope = scope_of(request.user)
-    if not (scope.sees_public_data or scope.governed_school_ids):
+    if not can_see_help_requests(request.user):
         raise PermissionDenied("Help requests are for school, partnership and system leads.")
     if request.GET.get("format") in ("csv", "xlsx"):
         visible = help_requests_visible_to(request.user).select_related("supporter")
@@ -75,8 +76,8 @@ def help_list_view(request: HttpRequest) -> HttpResponse:
         {
             "requests": requests,
             "offers": offers_visible_to(request.user)[:200],
-            "own_school_ids": scope.school_ids,
-            "brokers": scope.is_system_lead or bool(scope.led_partnership_ids),
+            "own_school_ids": scope_of(request.user).school_ids,
+            "brokers": can_see_help_summary(request.user),
         },
     )
 
@@ -231,8 +232,7 @@ def help_request_step_view(request: HttpRequest, pk: int, step: str) -> HttpResp
 @login_required
 def help_summary_view(request: HttpRequest) -> HttpResponse:
     """The system's view of reaching out, for the brokers: their requests, in aggregate."""
-    scope = scope_of(request.user)
-    if not (scope.is_system_lead or scope.led_partnership_ids):
+    if not can_see_help_summary(request.user):
         raise PermissionDenied("The view of help asked and given is for system and partnership leads.")
     view = system_view(help_requests_brokered_by(request.user))
     return render(request, "support/help_summary.html", view)

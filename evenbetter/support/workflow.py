@@ -27,9 +27,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.support.models import HelpRequest
-from evenbetter.support.selectors import is_broker_for
+from evenbetter.support.selectors import (
+    OPEN,
+    HelpRequestView,
+    help_request_seen_by,
+    help_requests_visible_to,
+    is_broker_for,
+)
 
 Status = HelpRequest.Status
 
@@ -130,3 +138,47 @@ def steps_open_to(user: AnyUser, help_request: HelpRequest) -> list[str]:
             continue
         allowed.append(name)
     return allowed
+
+
+# The steps that wait for someone: withdrawing and declining are choices, never a to-do, and
+# logging time waits only to start the work (once it is under way it is logged as it happens).
+WAITING_STEPS = ("suggest", "agree", "log", "review", "close")
+WAITING_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A help request with the steps that wait for this reader, as the reader may see it."""
+
+    seen: HelpRequestView
+    steps: list[Step]
+
+
+def help_requests_waiting_for(user: AnyUser, *, limit: int = WAITING_LIMIT) -> tuple[list[Waiting], int]:
+    """The open requests with a step that waits for the user (oldest first, at most ``limit``),
+    and how many there are in all."""
+    scope = scope_of(user)
+    involved = Q(school_id__in=scope.school_ids) | Q(supporter_id__in=scope.school_ids)
+    if scope.is_system_lead:
+        involved = Q()
+    elif scope.partnership_school_ids:
+        involved |= Q(school_id__in=scope.partnership_school_ids)
+    candidates = (
+        help_requests_visible_to(user)
+        .filter(involved, status__in=OPEN)
+        .select_related("supporter")
+        .order_by("created_at", "pk")
+    )
+    waiting: list[Waiting] = []
+    total = 0
+    for help_request in candidates:
+        steps = [
+            STEPS[name]
+            for name in steps_open_to(user, help_request)
+            if name in WAITING_STEPS and (name != "log" or help_request.status == Status.AGREED)
+        ]
+        if steps:
+            total += 1
+            if len(waiting) < limit:
+                waiting.append(Waiting(help_request_seen_by(user, help_request), steps))
+    return waiting, total

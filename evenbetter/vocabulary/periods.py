@@ -17,6 +17,12 @@ def academic_year(start_year: int) -> str:
     return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
+def academic_year_ending(end_year: int) -> str:
+    """The academic year that ends in ``end_year``: 2018 is 2017/18 (the DfE's trimmed tables
+    write the year the tests were sat, in May or June)."""
+    return academic_year(end_year - 1)
+
+
 def academic_year_of(day: dt.date) -> str:
     """The academic year a day falls in: 2019-03-01 is in 2018/19, 2019-09-01 in 2019/20."""
     return academic_year(day.year if day.month >= ACADEMIC_YEAR_START_MONTH else day.year - 1)

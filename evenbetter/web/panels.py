@@ -1,6 +1,9 @@
-"""The home page is made of panels (``evenbetter.pages``, page "home"): one per role here, and
-whatever other apps register for it (the practice library's stories and ideas). A new
-role's view is a new class; each is shown to those who hold its role."""
+"""The home page is made of panels (``evenbetter.pages``, page "home"): first what needs the
+reader today, each from the app that knows it (help waiting, support 10; actions due,
+partnerships 20; concerns and answers, earlywarning 30; newly on the watch list,
+earlywarning 40; imports and jobs, jobs 50), then one panel per role here (100–500), then
+the practice library (practice 900). A new role's view is a new class; each is shown to
+those who hold its role."""
 
 from __future__ import annotations
 
@@ -11,7 +14,6 @@ from django.http import HttpRequest
 
 from evenbetter.accounts.models import Role
 from evenbetter.accounts.selectors import AnyUser, UserScope, scope_of
-from evenbetter.indicators.models import ImportRun
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.access import (
     localities_visible_to,
@@ -63,7 +65,6 @@ class SystemLeadPanel(HomePanel):
             .annotate(n=Count("pk"))
             .order_by("kind"),
             "kind_names": dict(Partnership.Kind.choices),
-            "recent_imports": ImportRun.objects.select_related("run_by")[:5],
         }
 
 

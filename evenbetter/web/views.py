@@ -6,6 +6,7 @@ from django.shortcuts import render
 
 from evenbetter.accounts.selectors import memberships_of
 from evenbetter.pages.registry import panels_for
+from evenbetter.vocabulary.glossary import GLOSSARY
 
 
 @login_required
@@ -16,6 +17,11 @@ def home_view(request: HttpRequest) -> HttpResponse:
         "web/home.html",
         {"panels": panels_for("home", request, None), "memberships": memberships_of(request.user)},
     )
+
+
+def glossary_view(request: HttpRequest) -> HttpResponse:
+    """The words the pages use, explained: open to anyone (it holds nothing about a school)."""
+    return render(request, "web/glossary.html", {"terms": GLOSSARY})
 
 
 def forbidden_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -487,12 +487,15 @@ def test_logistic_contributions_sum_exactly_to_the_log_odds() -> None:
     contributions = model.contributions(X)
     assert list(contributions.columns) == ["a", "b", "c"]
     np.testing.assert_allclose(contributions.sum(axis=1) + model.base_log_odds, model.log_odds(X), atol=1e-10)
-    # A feature with no gaps: its coefficient times its standardised distance from the training mean.
+    # A feature with no gaps: its coefficient times its standardised distance from the
+    # training median (the typical school, as for the trees).
     pipeline = model.estimator_
     coefficient = pipeline.named_steps["model"].coef_[0][0]
-    standardised = (X["a"] - X["a"].mean()) / X["a"].std(ddof=0)
+    standardised = (X["a"] - X["a"].median()) / X["a"].std(ddof=0)
     np.testing.assert_allclose(contributions["a"], coefficient * standardised, atol=1e-10)
     assert coefficient > 0
+    typical = pd.DataFrame([model.medians_.to_numpy()], columns=model.feature_names)
+    assert model.log_odds(typical)[0] == pytest.approx(model.base_log_odds)
     probabilities = model.predict_proba(X)
     assert probabilities.shape == (len(X), 2)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)

@@ -72,5 +72,5 @@ def signed_in_page(browser: Browser, base: str, username: str) -> Page:
     """A page of a browser context of its own, signed in: for tests where several people act."""
     page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
     sign_in(page, base, username)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # only when signed in
     return page

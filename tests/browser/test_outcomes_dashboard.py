@@ -33,7 +33,8 @@ def test_open_a_locality_dashboard_and_change_a_filter(
             )  # fmt: skip
     page.on("console", lambda message: message.type == "error" and pytest.fail(message.text))
     sign_in(page, live_server.url, "partnership_lead")
-    page.get_by_role("link", name="Outcomes").click()
+    page.get_by_text("Outcomes", exact=True).click()  # the header's group (a <details> menu)
+    page.get_by_role("link", name="Outcome dashboards").click()
     page.get_by_label("Locality").select_option(east_hampshire.slug)
     page.get_by_role("button", name="Show").click()
     canvas = page.locator("canvas[data-chart='outcome-ks2_ptrwm_exp']")

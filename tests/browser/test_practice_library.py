@@ -45,7 +45,7 @@ def test_share_find_and_comment(
     reader = signed_in_page(browser, base, "school_leader_b")
     reader.goto(f"{base}/practice/")
     reader.get_by_label("Search").fill("getting lads to enjoy stories")
-    reader.get_by_role("button", name="Search").click()
+    reader.get_by_role("button", name="Search", exact=True).click()
     first = reader.locator("#results .practice-card h3 a").first
     expect(first).to_have_text("A book club that got our Year 5 boys reading")
     reader.screenshot(path=str(output_dir / "search.png"), full_page=True)

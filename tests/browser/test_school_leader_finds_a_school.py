@@ -23,9 +23,11 @@ def test_a_school_leader_finds_a_school_and_opens_its_page(
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Your school")).to_be_visible()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Schools").click()
-    page.get_by_label("Name, town, postcode or URN").fill("Ash Grange")
-    page.get_by_role("button", name="Search").click()
+    nav = page.get_by_role("navigation", name="Main")
+    nav.get_by_text("Schools", exact=True).click()  # the group's menu (a <details>)
+    nav.get_by_role("link", name="Find a school").click()
+    page.get_by_label("Name, town, postcode, URN or local number").fill("Ash Grange")
+    page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_text("1 school found")).to_be_visible()
     page.get_by_role("link", name="Ash Grange Nursery and Primary School").click()
 

@@ -31,3 +31,13 @@ def test_real_records_are_not_called_generated_and_generated_ones_are(
     contact.is_generated = True
     contact.save()
     assert load_data().uses_generated_data
+
+
+def test_the_context_carries_fsm_phase_and_region_for_the_fairness_report(school_a: School) -> None:
+    context = load_data().risk.context
+    assert context is not None
+    row = context.set_index("school_id").loc[school_a.pk]
+    assert row["phase"] == school_a.phase
+    # Hampshire (LA 850) is in the DfE's South East region.
+    assert school_a.la_code == "850" and row["region"].startswith("South East")
+    assert set(context["school_id"]) == set(School.objects.values_list("pk", flat=True))

@@ -51,6 +51,7 @@ REAL = {
     "dfe_ks4": "national-2019/england_ks4provisional.csv",
     "dfe_workforce": "national-2019/england_swf.csv",
     "ofsted_ratings": "national-2019/ofsted_ratings.csv",
+    "ofsted_history": "history-2005-2020/ofsted_ratings_2018.csv",
 }
 OWN = {
     "indicator_catalogue": "code,name,unit,direction,domain,comparison,minimum,maximum,description\n"
@@ -63,6 +64,12 @@ OWN = {
     "125116,2017/18,governor_vacancies,2\n115850,2019-03-01,staff_trust,NA\n125116,2018/19,staff_trust,SUPP\n",
     "wide": "school_id,period,staff_trust,governor_vacancies\n115850,2018/19,71,0\n115851,2018/19,64.5,1\n"
     "125116,2018/19,,3\n124935,2017/18,SUPP,x\n",
+    "inspections": "school_id,date,grade,type,quality_of_education\n115850,2019-10-02,2,Section 5,2\n"
+    "115851,20160315,Satisfactory,,\n125116,17/01/2020,Special measures,Section 5,4\n115850,2016-03-15,1,,\n",
+    # The real spine is Windows-1252 (seed reads UTF-8): its layout, on the test register's schools.
+    "school_spine": "URN,Name,Status,Date Opened,Date Closed,Other URN,Type,Primary,Secondary,Post 16,Age From,Age To\n"
+    "115850,Alton Infant School,2,,20171031,115851.0,Maintained School,1,0,0,4,7\n"
+    "115851,Alton Infant Academy,1,20171101,,115850.0,Academy,1,0,0,4,7\n125116,Wood Street,1,,,,,1,0,0,4,11\n",
     "staff_survey": "Timestamp,School URN,I trust my leaders and colleagues,I share the school's values,"
     "I can raise a problem or concern\n"
     + "".join(
@@ -73,7 +80,7 @@ OWN = {
     ),
 }
 OPTIONS: dict[str, dict[str, Any]] = {
-    **{code: {"period": "2018/19"} for code in REAL if code != "gias"},
+    **{code: {"period": "2018/19"} for code in REAL if code not in ("gias", "ofsted_history")},
     "school_list": {"scheme": "hants"},
     "staff_survey": {"period": "2018/19"},
 }

@@ -109,7 +109,7 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
         "partnerships.GlanceLife",
         "indicators.GlanceData",
     ]
-    assert names("school-pupils") == ["indicators.Inspections"]
+    assert names("school-pupils") == ["schools.SchoolHistoryLinks", "indicators.Inspections"]
     assert names("school-links") == ["earlywarning.RiskLink"]
     assert names("locality") == ["partnerships.LocalityNetworkLink"]
     assert names("partnership") == ["benchmarks.SharedOutcomes", "partnerships.PartnershipLife"]

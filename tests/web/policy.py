@@ -301,6 +301,8 @@ HELP_REQUEST = {
 POLICY: dict[str, Entry] = {
     # --- the home page and accounts ----------------------------------------------------------
     "home": Entry("home", _get("home"), SIGNED_IN),
+    # The words the pages use, explained: nothing about any school, so open to anyone.
+    "glossary": Entry("glossary", _get("glossary"), ANYONE),
     "login": Entry("login", _get("login"), answers(REDIRECT, anonymous=OK)),
     # Django 5 signs out by POST only; signing out is recorded in the audit log.
     "logout": Entry("logout", _get("logout"), answers(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
@@ -320,6 +322,8 @@ POLICY: dict[str, Entry] = {
     "admin": Entry("admin:index", _get("admin:index"), answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN)),
     # --- the register ----------------------------------------------------------------------------
     "school_directory": Entry("school_directory", _get("school_directory"), READERS),
+    # The header's search: whoever may open a school; what it finds is scoped (tests/schools/test_school_search.py).
+    "school_search": Entry("school_search", lambda w: reverse("school_search") + "?q=Alton", READERS),
     # At a glance reads the risk for those who may see it (audited): refusals write nothing.
     "school_a": Entry(
         "school_detail", lambda w: reverse("school_detail", args=[115850]), READERS, school="a", writes=True

@@ -151,6 +151,32 @@ def test_headline_indicators_are_charted_and_the_rest_listed_beneath(client_for:
     assert "Girls on roll" in page and "2018/19: 144" in page
 
 
+def test_a_national_wide_file_may_skip_schools_not_on_the_register(client_for: Callable[[str], Client]) -> None:
+    client = client_for("system_lead")
+    table = b"URN,Academic Year,KS2 Pupils\r\n115850,2018,29\r\n999998,2018,12\r\n"
+    mapping = b"column,indicator\nURN,school_id\nAcademic Year,period_end_year\nKS2 Pupils,ks2_telig\n"
+
+    def upload(**fields: object) -> ImportRun:
+        data = {
+            "source_format": "wide",
+            "data_file": SimpleUploadedFile("ks2.csv", table),
+            "mapping_file": SimpleUploadedFile("mapping.csv", mapping),
+            **fields,
+        }
+        client.post(reverse("import_upload"), data)
+        return ImportRun.objects.filter(source_format="wide").latest("pk")
+
+    refused = upload()
+    assert refused.status == ImportRun.Status.FAILED
+    assert "999998" in str(refused.errors[0]["message"])
+    preview = upload(skip_unknown_schools="on")
+    assert preview.status == ImportRun.Status.DRY_RUN, preview.problems
+    assert any("999998" in str(w["message"]) for w in preview.warnings)
+    client.post(reverse("import_confirm", args=[preview.pk]))
+    value = Observation.objects.get(indicator__code="ks2_telig")
+    assert (value.school.urn, value.period, value.value) == (115850, "2017/18", 29.0)
+
+
 def _pk(urn: int) -> int:
     from evenbetter.schools.models import School
 

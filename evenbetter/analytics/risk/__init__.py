@@ -8,10 +8,16 @@ Everything reads the platform's generic **long** format, so the model runs on an
 authority's data, not only England's files:
 
 - ``observations``: ``school_id``, ``indicator``, ``period``, ``value``;
-- ``inspections`` (optional): ``school_id``, ``period``, ``grade`` (1 Outstanding .. 4 Inadequate);
+- ``inspections`` (optional): ``school_id``, ``period``, ``grade`` (1 Outstanding .. 4 Inadequate),
+  optional ``date`` (the day; the history features count time to the day when it is known);
 - ``extra_features`` (optional): ``school_id``, ``period``, ``feature``, ``value`` — trigger
   states, family percentiles or anything else computed elsewhere;
-- ``context`` (optional): ``school_id``, ``fsm``, for the fairness report only.
+- ``context`` (optional): ``school_id``, ``fsm`` and optional categories (``phase``,
+  ``region``), for the fairness report only;
+- ``publication_lags`` (optional): indicator -> periods after its own that a value is
+  published (results of 2016/17 are public in 2017/18: 1); ``groups`` (optional):
+  ``school_id``, ``group`` (and ``period``): the family or band a result's position is
+  taken in.
 
 Periods are labels such as ``"2017/18"`` that sort oldest first as strings.
 
@@ -20,7 +26,11 @@ below a grade, or an indicator getting worse by at least so many units by the ne
 
 **Nothing from the future.** :func:`build_examples` makes one row per school *as at* a
 period: the features read only rows whose period is at or before ``as_of`` (which
-indicators count as covered, too), the outcome only rows after it. A model trained on
+indicators count as covered, too) and, for an indicator with a publication lag, only
+values published by then; the outcome only rows after it. Features: each indicator's
+level, change and position among similar schools; the inspection history (latest and
+previous grade, time since to the day, ten years' worst grade, count below Good and
+trend, and whether an inspection is falling due for its grade); extra features. A model trained on
 examples whose outcome is known and scored on schools as at today is then the model the
 system could really have had.
 
@@ -28,13 +38,18 @@ system could really have had.
 
 - ``logistic``: median imputation with missing-value flags, standardised, logistic
   regression; each feature's contribution is its coefficient times its standardised
-  distance from the training mean, so contributions plus ``base_log_odds`` are exactly
-  the model's log-odds;
+  distance from the training median (a typical school), so contributions plus
+  ``base_log_odds`` (the typical school's log-odds) are exactly the model's log-odds;
 - ``boosting``: gradient-boosted trees; contributions by occlusion (set one feature to
   the training median, see how far the log-odds move). That is an approximation: trees
   interact, so the raw occlusion effects do not add up; the difference is shared out in
   proportion to each effect's size so that the shown contributions do add up to the
   log-odds minus ``base_log_odds`` (the log-odds of a school at every training median).
+
+**Reasons that make sense.** Each input's effect is held to its declared direction
+(monotonic constraints for the trees, a sign-constrained fit for the logistic model; see
+``model.declared_effects``): fewer governor vacancies never raise the risk. A push up by an
+input no worse than typical is set aside with why, never shown as a reason (``scoring``).
 
 ``auto`` (the default) picks the one with the better average precision in a grouped
 cross-validation on the training data, and keeps the logistic model unless the trees
@@ -43,10 +58,14 @@ calibrated (``CalibratedClassifierCV``: sigmoid, or isotonic once there are at l
 200 positives).
 
 **Honest evaluation.** :func:`backtest` trains on earlier outcome periods and tests on
-the next, beside baselines ranked on the same rows (random, worst current value, last
-period's outcome); with only one outcome period it falls back to cross-validation and
-says so. :meth:`Backtest.by_fsm_quintile` shows whether the model just learned
-disadvantage.
+the next, beside baselines ranked on the same rows (random; worst current value first and
+its opposite, so that a fall is never compared only with a backwards ranking; last
+period's outcome; latest grade then the longest since; worst recent results) and a
+perfect ranking (the best recall possible at the prevalence); with only one outcome
+period it falls back to cross-validation and says so. :meth:`Backtest.best_baseline`
+names the baseline the model must beat; :meth:`Backtest.by_fsm_quintile` and
+:meth:`Backtest.by_group` show whether the model just learned disadvantage or a phase
+or region.
 
 Example
 -------

@@ -11,6 +11,7 @@ import pandas as pd
 
 from evenbetter.analytics.risk.settings import (
     _TOLERANCE,
+    BASELINES,
     FEATURE_INFO_COLUMNS,
     INDICATOR_FALL,
     Outcome,
@@ -18,7 +19,7 @@ from evenbetter.analytics.risk.settings import (
     RiskSettings,
 )
 from evenbetter.vocabulary.directions import HIGHER, LOWER, NEITHER
-from evenbetter.vocabulary.periods import start_year
+from evenbetter.vocabulary.periods import academic_year_end, start_year
 
 # --- The inputs, checked once ----------------------------------------------------------
 
@@ -38,6 +39,8 @@ class _Frames:
     extra: pd.DataFrame
     directions: Mapping[str, str]
     periods: list[str]
+    lags: Mapping[str, int]
+    groups: pd.DataFrame | None
 
     @classmethod
     def of(cls, data: RiskData) -> _Frames:
@@ -54,20 +57,32 @@ class _Frames:
         observations = observations.drop_duplicates(["school_id", "indicator", "period"], keep="last")
         if data.inspections is not None:
             _require(data.inspections, ["school_id", "period", "grade"], "inspections")
+            dates = (
+                pd.to_datetime(data.inspections["date"], errors="coerce")
+                if "date" in data.inspections.columns
+                else pd.Series(pd.NaT, index=data.inspections.index, dtype="datetime64[ns]")
+            )
             inspections = pd.DataFrame(
                 {
                     "school_id": data.inspections["school_id"].to_numpy(),
                     "period": data.inspections["period"].astype(str).to_numpy(),
                     "grade": pd.to_numeric(data.inspections["grade"], errors="coerce").to_numpy(dtype=float),
+                    "date": dates.to_numpy(dtype="datetime64[ns]"),
                 }
             )
             inspections = inspections[inspections["grade"].between(1, 4)]
+            # In time order: by period, then by day where known, the worse grade last when two
+            # share a day (or a period without days).
+            inspections = inspections.sort_values(
+                ["period", "date", "grade"], na_position="first", kind="stable"
+            ).reset_index(drop=True)
         else:
             inspections = pd.DataFrame(
                 {
                     "school_id": pd.Series(dtype="int64"),
                     "period": pd.Series(dtype="str"),
                     "grade": pd.Series(dtype="float64"),
+                    "date": pd.Series(dtype="datetime64[ns]"),
                 }
             )
         if data.extra_features is not None:
@@ -93,7 +108,20 @@ class _Frames:
         periods = sorted(
             set(observations["period"].tolist()) | set(inspections["period"].tolist()) | set(extra["period"].tolist())
         )
-        return cls(observations, inspections, extra, dict(data.directions), periods)
+        lags = {str(indicator): int(lag) for indicator, lag in data.publication_lags.items()}
+        if any(lag < 0 for lag in lags.values()):
+            raise ValueError("a publication lag cannot be negative: a value is never published before its period")
+        groups = None
+        if data.groups is not None:
+            _require(data.groups, ["school_id", "group"], "groups")
+            groups = pd.DataFrame(
+                {
+                    "school_id": data.groups["school_id"].to_numpy(),
+                    "group": data.groups["group"].astype(str).to_numpy(),
+                    "period": (data.groups["period"].astype(str).to_numpy() if "period" in data.groups.columns else ""),
+                }
+            )
+        return cls(observations, inspections, extra, dict(data.directions), periods, lags, groups)
 
     def timeline(self, as_of: str) -> list[str]:
         return sorted({*self.periods, as_of})
@@ -113,9 +141,13 @@ class Examples:
     ``kind`` (level, change, inspection, extra), ``direction`` (which way is better for the
     source), ``description`` (plain words).
     ``baselines``: per school, what the simple rankings of :func:`backtest` read, higher =
-    riskier: ``worst_current`` (the outcome indicator's current value, worst first, or the
-    current inspection grade) and ``last_outcome`` (1 when the school already declined by
-    the same definition last period, or its current grade is already below the threshold).
+    riskier (``BASELINES``): ``worst_current`` (the outcome indicator's current value, worst
+    first, or the current inspection grade), ``best_current`` (its opposite: for a fall,
+    the schools with the most room to fall first), ``last_outcome`` (1 when the school
+    already declined by the same definition last period, or its current grade is already
+    below the threshold), ``grade_then_time`` (the latest grade, worst first, then the
+    longest since it) and ``worst_results`` (1 minus the mean position of its results among
+    similar schools).
     """
 
     X: pd.DataFrame
@@ -139,6 +171,8 @@ def _latest_and_change(wide: np.ndarray, end: int, staleness: int) -> tuple[np.n
     rows = wide.shape[0]
     if rows == 0:
         return np.zeros(0), np.zeros(0)
+    if end < 0:
+        return np.full(rows, np.nan), np.full(rows, np.nan)
     low = max(0, end - staleness)
     known = ~np.isnan(wide[:, low : end + 1])
     has = known.any(axis=1)
@@ -178,15 +212,23 @@ def build_examples(
       value's. Only indicators that at least ``min_coverage`` of the schools have, as at
       ``as_of``, become features (the outcome indicator too: its current level and change
       are known at ``as_of``).
-    - ``inspection:grade``, ``inspection:years_since``: the latest inspection by ``as_of``
-      (the worse grade if two fall in one period) and the years since it.
+    - ``position:<indicator>``: for an indicator with a direction, its level's percentile
+      among the schools of the same group (``RiskData.groups``; all schools without one),
+      and ``position:results``, the mean of those positions turned so that 1 is the best.
+      An indicator with a publication lag is read only as far as it was published by
+      ``as_of``.
+    - ``inspection:*`` (:data:`INSPECTION_FEATURES`): the latest inspection by ``as_of`` (by
+      day; the worse grade if two share a period without days), the years since it (to the
+      day, counted to the first day after ``as_of``), the grade before it, ten years' worst
+      grade, count below Good and trend, and the years since the latest as a share of the
+      usual interval for its grade (``RiskSettings.usual_intervals``).
     - ``extra:<feature>``: each extra feature's latest value by ``as_of``.
 
     The outcome: ``indicator_fall`` compares the indicator at ``outcome_period`` (default:
     the first period after ``as_of`` with a value of it) with its latest value at ``as_of``
     (the same value as the level feature); ``inspection_below`` reads the first inspection
-    after ``as_of`` (and not after ``outcome_period`` when given): 1 when its grade is worse
-    than ``outcome.grade``. Schools whose outcome is unknown (no later value, no later
+    after ``as_of`` (and not after ``outcome_period`` when given; the earliest by day when
+    days are known): 1 when its grade is worse than ``outcome.grade``. Schools whose outcome is unknown (no later value, no later
     inspection) have NaN: they are left out of training and evaluation, never counted as 0.
     """
     settings = settings or RiskSettings()
@@ -221,56 +263,68 @@ def _build(
     def covered(values: np.ndarray) -> bool:
         return n > 0 and float((~np.isnan(values)).mean()) >= settings.min_coverage
 
+    def add(feature: str, values: np.ndarray, source: str, kind: str, direction: str, description: str) -> None:
+        columns[feature] = values
+        info.append(
+            {"feature": feature, "source": source, "kind": kind, "direction": direction, "description": description}
+        )
+
+    group = _groups_as_at(frames, schools, as_of)
+    # Each directed result's position among similar schools, oriented so that 1 is the best:
+    # the "worst recent results" baseline reads their mean.
+    oriented: list[np.ndarray] = []
     indicators = sorted(past["indicator"].unique().tolist())
     cube = _cube(past, "indicator", indicators, schools, timeline[: end + 1])
     for i, indicator in enumerate(indicators):
         direction = frames.directions.get(indicator, NEITHER)
-        level, change = _latest_and_change(cube[i], end, settings.max_staleness)
+        # Only what was published by as_of: a value of period p is public from p + lag.
+        lag = frames.lags.get(indicator, 0)
+        level, change = _latest_and_change(cube[i], end - lag, settings.max_staleness)
+        published = "" if lag == 0 else f" (published {lag} period{'s' if lag > 1 else ''} later)"
         if covered(level):
-            columns[f"level:{indicator}"] = level
-            info.append(
-                {
-                    "feature": f"level:{indicator}",
-                    "source": indicator,
-                    "kind": "level",
-                    "direction": direction,
-                    "description": f"{indicator}: latest value",
-                }
-            )
+            add(f"level:{indicator}", level, indicator, "level", direction, f"{indicator}: latest value{published}")
+            if direction in (HIGHER, LOWER):
+                position = _position(level, group)
+                add(
+                    f"position:{indicator}",
+                    position,
+                    indicator,
+                    "position",
+                    direction,
+                    f"{indicator}: position among similar schools (0 lowest, 1 highest)",
+                )
+                oriented.append(position if direction == HIGHER else 1.0 - position)
         if covered(change):
-            columns[f"change:{indicator}"] = change
-            info.append(
-                {
-                    "feature": f"change:{indicator}",
-                    "source": indicator,
-                    "kind": "change",
-                    "direction": direction,
-                    "description": f"{indicator}: change on the period before",
-                }
+            add(
+                f"change:{indicator}",
+                change,
+                indicator,
+                "change",
+                direction,
+                f"{indicator}: change on the period before{published}",
             )
 
-    grade, years_since = _latest_inspection(past_inspections, schools, as_of, timeline)
+    results = np.full(n, np.nan)
+    if oriented:
+        stacked = np.vstack(oriented)
+        counted = (~np.isnan(stacked)).sum(axis=0)
+        results = np.where(counted > 0, np.nansum(stacked, axis=0) / np.maximum(counted, 1), np.nan)
+        if len(oriented) > 1 and covered(results):
+            # One summary of many noisy results: what a reader looks at first.
+            add(
+                "position:results",
+                results,
+                "results",
+                "position",
+                HIGHER,
+                "mean position of the results among similar schools, each turned so that 1 is the best",
+            )
+
+    history = _inspection_history(past_inspections, schools, as_of, timeline, settings)
+    grade = history["inspection:grade"]
     if covered(grade):
-        columns["inspection:grade"] = grade
-        columns["inspection:years_since"] = years_since
-        info.append(
-            {
-                "feature": "inspection:grade",
-                "source": "inspection",
-                "kind": "inspection",
-                "direction": LOWER,
-                "description": "latest inspection grade (1 Outstanding .. 4 Inadequate)",
-            }
-        )
-        info.append(
-            {
-                "feature": "inspection:years_since",
-                "source": "inspection",
-                "kind": "inspection",
-                "direction": NEITHER,
-                "description": "years since the latest inspection",
-            }
-        )
+        for feature, (direction, description) in INSPECTION_FEATURES.items():
+            add(feature, history[feature], "inspection", "inspection", direction, description)
 
     # Extra features were chosen by whoever computed them: kept whatever their coverage.
     latest_extra = past_extra.sort_values("period", kind="stable").drop_duplicates(
@@ -279,16 +333,10 @@ def _build(
     for name, rows in latest_extra.groupby("feature", sort=True):
         values = np.full(n, np.nan)
         values[schools.get_indexer(pd.Index(rows["school_id"]))] = rows["value"].to_numpy(dtype=float)
-        columns[f"extra:{name}"] = values
-        info.append(
-            {
-                "feature": f"extra:{name}",
-                "source": str(name),
-                "kind": "extra",
-                "direction": NEITHER,
-                "description": f"{name}: latest value",
-            }
-        )
+        # An extra feature runs the way ``directions`` says, when it names it (trigger states:
+        # 1 fired is worse); otherwise neither way.
+        direction = frames.directions.get(str(name), NEITHER)
+        add(f"extra:{name}", values, str(name), "extra", direction, f"{name}: latest value")
 
     X = pd.DataFrame(columns, index=schools, dtype=float)
     if outcome.kind == INDICATOR_FALL:
@@ -297,37 +345,128 @@ def _build(
         )
     else:
         y, baselines = _inspection_below(frames, outcome, schools, as_of, outcome_period, grade)
+    # The same simple rankings whatever the outcome, higher = riskier.
+    baselines["best_current"] = -baselines["worst_current"]
+    baselines["grade_then_time"] = grade + np.minimum(history["inspection:years_since"], 99.0) / 100.0
+    baselines["worst_results"] = 1.0 - results
     return Examples(
         X=X,
         y=pd.Series(y, index=schools, name="outcome", dtype=float),
         as_of=as_of,
         outcome_period=outcome_period,
         feature_info=pd.DataFrame(info, columns=FEATURE_INFO_COLUMNS),
-        baselines=baselines,
+        baselines=baselines[BASELINES],
     )
 
 
-def _latest_inspection(
-    inspections: pd.DataFrame, schools: pd.Index, as_of: str, timeline: list[str]
-) -> tuple[np.ndarray, np.ndarray]:
-    grade = np.full(len(schools), np.nan)
-    years = np.full(len(schools), np.nan)
-    if inspections.empty:
-        return grade, years
-    latest = inspections.sort_values(["period", "grade"], kind="stable").drop_duplicates("school_id", keep="last")
-    where = schools.get_indexer(pd.Index(latest["school_id"]))
-    found = where >= 0
-    grade[where[found]] = latest["grade"].to_numpy(dtype=float)[found]
+def _groups_as_at(frames: _Frames, schools: pd.Index, as_of: str) -> np.ndarray:
+    """Each school's group as at ``as_of`` (its latest by then when groups have periods);
+    one group for all when no groups were given, "" for a school without one."""
+    if frames.groups is None:
+        return np.zeros(len(schools), dtype=object)
+    groups = frames.groups
+    if (groups["period"] != "").any():
+        groups = groups[(groups["period"] == "") | (groups["period"] <= as_of)].sort_values("period", kind="stable")
+    latest = groups.drop_duplicates("school_id", keep="last")
+    found = pd.Series(latest["group"].to_numpy(), index=latest["school_id"].to_numpy())
+    return pd.Series(schools).map(found).fillna("").to_numpy(dtype=object)
+
+
+def _position(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Each value's percentile within its group (0 the lowest, 1 the highest, ties sharing
+    the middle); NaN without a value or alone in its group."""
+    frame = pd.DataFrame({"value": values, "group": group})
+    ranks = frame.groupby("group", sort=False)["value"].rank(method="average")
+    counts = frame.groupby("group", sort=False)["value"].transform("count")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        position = (ranks - 1.0) / (counts - 1.0)
+    return np.where(counts.to_numpy() > 1, position.to_numpy(dtype=float), np.nan)
+
+
+# The inspection history as at a period: feature -> (which way is better, plain words).
+INSPECTION_FEATURES: dict[str, tuple[str, str]] = {
+    "inspection:grade": (LOWER, "latest inspection grade (1 Outstanding .. 4 Inadequate)"),
+    "inspection:years_since": (NEITHER, "years since the latest inspection"),
+    "inspection:previous_grade": (LOWER, "the grade of the inspection before the latest"),
+    "inspection:grade_change": (LOWER, "the latest grade minus the one before (positive: worse)"),
+    "inspection:worst_10y": (LOWER, "the worst grade in the last ten years"),
+    "inspection:below_good_10y": (LOWER, "inspections below Good in the last ten years"),
+    "inspection:count_10y": (NEITHER, "inspections in the last ten years"),
+    "inspection:trend_10y": (LOWER, "the latest grade minus the earliest in the last ten years (positive: worse)"),
+    "inspection:due": (
+        NEITHER,
+        "years since the latest inspection as a share of the usual interval for its grade (1: due)",
+    ),
+}
+
+
+def _reference_day(as_of: str) -> pd.Timestamp | None:
+    """The day features are read as at: the first day after ``as_of`` (None when ``as_of``
+    is not an academic year or a date)."""
+    try:
+        return pd.Timestamp(academic_year_end(as_of)) + pd.Timedelta(days=1)
+    except ValueError:
+        return None
+
+
+def _inspection_history(
+    inspections: pd.DataFrame, schools: pd.Index, as_of: str, timeline: list[str], settings: RiskSettings
+) -> dict[str, np.ndarray]:
+    """Every feature of :data:`INSPECTION_FEATURES` per school, from inspections by ``as_of``
+    (in time order, see ``_Frames``). Time is counted to the day where the day is known,
+    to the first day after ``as_of``; in whole periods otherwise, as before."""
+    n = len(schools)
+    history = {feature: np.full(n, np.nan) for feature in INSPECTION_FEATURES}
+    if inspections.empty or n == 0:
+        return history
+    rows = inspections.assign(where=schools.get_indexer(pd.Index(inspections["school_id"])))
+    rows = rows[rows["where"] >= 0]
+    if rows.empty:
+        return history
+    reference = _reference_day(as_of)
     now = _start_year(as_of)
-    periods = latest["period"].to_numpy(dtype=object)[found]
-    starts = [_start_year(str(period)) for period in periods]
-    if now is not None and all(start is not None for start in starts):
-        years[where[found]] = [now - int(start) for start in starts if start is not None]
+    start_of = {period: _start_year(str(period)) for period in rows["period"].unique().tolist()}
+    if now is not None and all(start is not None for start in start_of.values()):
+        periods_ago = now - rows["period"].map(start_of).to_numpy(dtype=float)
     else:
         # Labels that are not academic years: count periods on the data's own timeline.
         position = {period: i for i, period in enumerate(timeline)}
-        years[where[found]] = [position[as_of] - position[str(period)] for period in periods]
-    return grade, years
+        periods_ago = np.asarray([position[as_of] - position[str(p)] for p in rows["period"]], dtype=float)
+    years_ago = periods_ago
+    if reference is not None:
+        days = (reference - rows["date"]).dt.days.to_numpy(dtype=float)
+        years_ago = np.where(np.isnan(days), periods_ago, days / 365.25)
+    rows = rows.assign(years_ago=years_ago)
+    by_school = rows.groupby("where", sort=False)
+    latest = by_school.tail(1)
+    at = latest["where"].to_numpy()
+    history["inspection:grade"][at] = latest["grade"].to_numpy(dtype=float)
+    history["inspection:years_since"][at] = latest["years_ago"].to_numpy(dtype=float)
+    before = by_school.nth(-2)
+    history["inspection:previous_grade"][before["where"].to_numpy()] = before["grade"].to_numpy(dtype=float)
+    history["inspection:grade_change"] = history["inspection:grade"] - history["inspection:previous_grade"]
+    recent = rows[rows["years_ago"] < settings.history_years]
+    if len(recent):
+        window = recent.groupby("where", sort=False)["grade"]
+        worst = window.max()
+        history["inspection:worst_10y"][worst.index.to_numpy()] = worst.to_numpy(dtype=float)
+        below = (recent["grade"] > 2).groupby(recent["where"], sort=False).sum()
+        history["inspection:below_good_10y"][below.index.to_numpy()] = below.to_numpy(dtype=float)
+        count = window.size()
+        history["inspection:count_10y"][count.index.to_numpy()] = count.to_numpy(dtype=float)
+        first = window.first()
+        history["inspection:trend_10y"][first.index.to_numpy()] = history["inspection:grade"][
+            first.index.to_numpy()
+        ] - first.to_numpy(dtype=float)
+    # A school inspected in the window has counts; one whose last inspection is older has none.
+    known = ~np.isnan(history["inspection:grade"])
+    for feature in ("inspection:below_good_10y", "inspection:count_10y"):
+        history[feature] = np.where(known & np.isnan(history[feature]), 0.0, history[feature])
+    intervals = dict(settings.usual_intervals)
+    usual = np.array([intervals.get(int(g), np.nan) if g == g else np.nan for g in history["inspection:grade"]])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        history["inspection:due"] = history["inspection:years_since"] / usual
+    return history
 
 
 def _indicator_fall(
@@ -380,10 +519,11 @@ def _inspection_below(
     later = frames.inspections[frames.inspections["period"] > as_of]
     if outcome_period is not None:
         later = later[later["period"] <= outcome_period]
-    # The first inspection after as_of; two in one period (no dates to order them): the worse.
-    first = later.sort_values(["period", "grade"], ascending=[True, False], kind="stable").drop_duplicates(
-        "school_id", keep="first"
-    )
+    # The first inspection after as_of, by day where days are known; two in one period with
+    # no days to order them: the worse.
+    first = later.sort_values(
+        ["period", "date", "grade"], ascending=[True, True, False], na_position="last", kind="stable"
+    ).drop_duplicates("school_id", keep="first")
     y = np.full(len(schools), np.nan)
     where = schools.get_indexer(pd.Index(first["school_id"]))
     found = where >= 0
@@ -397,12 +537,17 @@ def _inspection_below(
 
 def _candidate_periods(frames: _Frames, outcome: Outcome) -> list[str]:
     """Periods an outcome can be read in, with an earlier period to stand at, and not before
-    the first period with any indicator or extra feature (there would be nothing to learn from)."""
+    the first period with any indicator or extra feature, or inspection for an inspection
+    outcome (there would be nothing to learn from)."""
     if outcome.kind == INDICATOR_FALL:
         periods = frames.observations.loc[frames.observations["indicator"] == outcome.indicator, "period"]
     else:
         periods = frames.inspections["period"]
-    firsts = [frame["period"].min() for frame in (frames.observations, frames.extra) if len(frame)]
+    sources = [frames.observations, frames.extra]
+    if outcome.kind != INDICATOR_FALL:
+        # The inspection history is itself something to learn from.
+        sources.append(frames.inspections)
+    firsts = [frame["period"].min() for frame in sources if len(frame)]
     first = min(firsts) if firsts else None
     chosen = []
     for period in sorted(set(periods.tolist())):

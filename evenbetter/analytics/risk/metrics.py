@@ -10,7 +10,14 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from evenbetter.analytics.risk.settings import _TOLERANCE, METRICS, RANKINGS
+from evenbetter.analytics.risk.settings import (
+    _TOLERANCE,
+    BASELINES,
+    CALIBRATION_COLUMNS,
+    METRICS,
+    NOT_BASELINES,
+    RANKINGS,
+)
 
 
 def _top_weights(score: np.ndarray, share: float) -> tuple[np.ndarray, int]:
@@ -95,21 +102,65 @@ def _model_ranking(risk: np.ndarray, log_odds: np.ndarray) -> np.ndarray:
     return np.asarray(risk_rank * (len(log_odds) + 1) + odds_rank, dtype=float)
 
 
+def best_recall_at(y: Sequence[float] | np.ndarray, share: float) -> float:
+    """The most a ranking could find in the riskiest ``share`` of rows: every place holds a
+    positive until they run out, so ``min(1, places / positives)`` — below 1 whenever the
+    positives outnumber the places (at a prevalence of 40%, the riskiest 10% can hold at
+    most a quarter of them)."""
+    target = np.asarray(y, dtype=float)
+    positives = target.sum()
+    if positives == 0:
+        return float("nan")
+    _, places = _top_weights(np.zeros(len(target)), share)
+    return float(min(1.0, places / positives))
+
+
+def calibration_table(
+    y: Sequence[float] | np.ndarray, risk: Sequence[float] | np.ndarray, bins: int = 10
+) -> pd.DataFrame:
+    """Rows grouped by their predicted risk into ``bins`` groups of (nearly) equal size, the
+    least risky first (decile 1): rows, the mean predicted risk and the share that declined.
+    Calibrated probabilities put the two side by side."""
+    target = np.asarray(y, dtype=float)
+    predicted = np.asarray(risk, dtype=float)
+    if len(target) == 0:
+        return pd.DataFrame(columns=CALIBRATION_COLUMNS).set_index("decile")
+    # Ties broken by position so that equal risks still fill equal-sized groups.
+    order = np.argsort(predicted, kind="stable")
+    decile = np.empty(len(target), dtype=np.int64)
+    decile[order] = np.arange(len(target)) * bins // len(target) + 1
+    frame = pd.DataFrame({"decile": decile, "risk": predicted, "y": target})
+    table = frame.groupby("decile").agg(
+        n=("y", "size"), mean_risk=("risk", "mean"), observed=("y", "mean"), positives=("y", "sum")
+    )
+    table["positives"] = table["positives"].astype("int64")
+    return table.reset_index()[CALIBRATION_COLUMNS].set_index("decile")
+
+
+def best_baseline(table: pd.DataFrame, metric: str = "roc_auc") -> str | None:
+    """The baseline of a backtest table (rows ``RANKINGS``) with the highest ``metric``; the
+    model must beat the best of them, not the weakest (None when none has a value)."""
+    baselines = table.drop(index=[name for name in NOT_BASELINES if name in table.index])[metric].dropna()
+    return str(baselines.idxmax()) if len(baselines) else None
+
+
 def _rows_metrics(rows: pd.DataFrame) -> pd.DataFrame:
     y = rows["y"].to_numpy(dtype=float)
-    current = rows["worst_current"].to_numpy(dtype=float)
-    if np.isnan(current).all():
-        current = np.zeros(len(current))
-    else:
-        # A school with no current value ranks as a middling one.
-        current = np.where(np.isnan(current), np.nanmedian(current), current)
     table = {
         "model": ranking_metrics(y, rows["ranking"].to_numpy(dtype=float), rows["risk"].to_numpy(dtype=float)),
         "random": random_expectation(y),
         "random_shuffle": ranking_metrics(y, rows["random_shuffle"].to_numpy(dtype=float)),
-        "worst_current": ranking_metrics(y, current),
-        "last_outcome": ranking_metrics(y, rows["last_outcome"].fillna(0).to_numpy(dtype=float)),
     }
+    for name in BASELINES:
+        score = rows[name].to_numpy(dtype=float) if name in rows else np.full(len(y), np.nan)
+        if np.isnan(score).all():
+            # A baseline with nothing to rank by (no inspections, no results) is not shown.
+            table[name] = dict.fromkeys(METRICS, float("nan")) | {"positives": float(y.sum()), "n": float(len(y))}
+            continue
+        # A school with no value ranks as a middling one.
+        table[name] = ranking_metrics(y, np.where(np.isnan(score), np.nanmedian(score), score))
+    # A perfect ranking: the outcome itself. Its recall is the best possible at this prevalence.
+    table["best_possible"] = ranking_metrics(y, y)
     frame = pd.DataFrame.from_dict(table, orient="index").reindex(index=RANKINGS, columns=METRICS)
     frame = frame.astype({"positives": "int64", "n": "int64"})
     frame.index.name = "ranking"

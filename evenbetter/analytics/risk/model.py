@@ -1,14 +1,18 @@
 """The early-warning model, scikit-learn style: fit, calibrated probabilities, log-odds and
-per-school contributions that add up to them."""
+per-school contributions that add up to them, with each input's effect kept to the way its
+declared direction says (fewer governor vacancies never raise the risk)."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, clone
+from scipy.optimize import minimize  # type: ignore[import-untyped]  # installed with scikit-learn
+from scipy.special import expit  # type: ignore[import-untyped]
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
@@ -17,9 +21,127 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils.class_weight import compute_sample_weight
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # installed with scikit-learn
 
-from evenbetter.analytics.risk.settings import MODEL_KINDS, RiskSettings
+from evenbetter.analytics.risk.settings import INDICATOR_FALL, MODEL_KINDS, Outcome, RiskSettings
+from evenbetter.vocabulary.directions import HIGHER, LOWER
+
+# How a higher value of an input may move the risk: up, down, or either way (no constraint).
+RAISES, LOWERS, EITHER = 1, -1, 0
+# Why an input with a declared direction is left free: a school high on the very indicator
+# whose fall is the outcome has further to fall, so there a good value may raise the risk.
+FURTHER_TO_FALL = "further_to_fall"
+
+
+def direction_effect(direction: str) -> int:
+    """How a higher value moves the risk when ``direction`` says which way is better."""
+    return LOWERS if direction == HIGHER else RAISES if direction == LOWER else EITHER
+
+
+def exempt_from_direction(source: str, outcome: Outcome | None) -> str:
+    """Why an input's declared direction is not imposed on the model ("" when it is): the
+    outcome indicator's own level and change under an indicator fall (regression to the mean
+    is real, and the model may use it)."""
+    if outcome is not None and outcome.kind == INDICATOR_FALL and source == outcome.indicator:
+        return FURTHER_TO_FALL
+    return ""
+
+
+def declared_effects(feature_info: pd.DataFrame, outcome: Outcome | None = None) -> dict[str, int]:
+    """Per feature, the effect its declared direction allows (``RAISES``, ``LOWERS`` or
+    ``EITHER``), from ``feature_info`` (columns ``feature``, ``source``, ``direction``): the
+    constraints :meth:`RiskModel.fit` takes.
+
+    >>> info = pd.DataFrame({"feature": ["level:vacancies", "level:trust", "level:size"],
+    ...                      "source": ["vacancies", "trust", "size"],
+    ...                      "direction": ["lower", "higher", "neither"]})
+    >>> declared_effects(info)
+    {'level:vacancies': 1, 'level:trust': -1, 'level:size': 0}
+    """
+    effects = {}
+    for row in feature_info.to_dict("records"):
+        exempt = exempt_from_direction(str(row["source"]), outcome)
+        effects[str(row["feature"])] = EITHER if exempt else direction_effect(str(row["direction"]))
+    return effects
+
+
+class SignedLogisticRegression(ClassifierMixin, BaseEstimator):
+    """L2-penalised logistic regression whose coefficients keep the signs asked for.
+
+    The same objective as scikit-learn's ``LogisticRegression`` (``C`` times the weighted log
+    loss plus half the squared coefficients; the intercept is not penalised), minimised by
+    L-BFGS-B with each coefficient bounded at 0 on the side its sign forbids: a sign-
+    constrained fit, not a fit whose wrong signs are cut afterwards. ``signs`` gives the first
+    columns' signs (1 at least 0, -1 at most 0, 0 free); later columns (missing-value flags)
+    are free.
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        class_weight: str | None = None,
+        signs: tuple[int, ...] = (),
+        max_iter: int = 5000,
+    ) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.signs = signs
+        self.max_iter = max_iter
+
+    def fit(self, X: np.ndarray, y: np.ndarray, sample_weight: np.ndarray | None = None) -> SignedLogisticRegression:
+        matrix = np.asarray(X, dtype=float)
+        labels = np.asarray(y)
+        self.classes_ = np.unique(labels)
+        if len(self.classes_) != 2:
+            raise ValueError("the signed logistic regression needs exactly two classes")
+        target = (labels == self.classes_[1]).astype(float)
+        weights = np.ones(len(target)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if self.class_weight == "balanced":
+            weights = weights * compute_sample_weight("balanced", labels)
+        width = matrix.shape[1]
+        signs = np.zeros(width, dtype=np.int64)
+        given = np.asarray(self.signs, dtype=np.int64)[:width]
+        signs[: len(given)] = given
+        bounds = [(0.0, None) if s > 0 else (None, 0.0) if s < 0 else (None, None) for s in signs]
+        bounds.append((None, None))  # the intercept
+        C = float(self.C)
+
+        def objective(params: np.ndarray) -> tuple[float, np.ndarray]:
+            coef, intercept = params[:-1], params[-1]
+            z = matrix @ coef + intercept
+            loss = float(weights @ (np.logaddexp(0.0, z) - target * z))
+            residual = weights * (expit(z) - target)
+            gradient = np.empty_like(params)
+            gradient[:-1] = C * (matrix.T @ residual) + coef
+            gradient[-1] = C * residual.sum()
+            return C * loss + 0.5 * float(coef @ coef), gradient
+
+        found = minimize(
+            objective,
+            np.zeros(width + 1),
+            jac=True,
+            method="L-BFGS-B",
+            bounds=bounds,
+            options={"maxiter": self.max_iter},
+        )
+        # Bounded at exactly 0: L-BFGS-B may stop a hair outside, which would flip a sign.
+        coef = np.where(signs > 0, np.maximum(found.x[:-1], 0.0), found.x[:-1])
+        coef = np.where(signs < 0, np.minimum(coef, 0.0), coef)
+        self.coef_ = coef[None, :]
+        self.intercept_ = found.x[-1:].copy()
+        self.n_features_in_ = width
+        return self
+
+    def decision_function(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(np.asarray(X, dtype=float) @ self.coef_[0] + self.intercept_[0], dtype=float)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        chance = expit(self.decision_function(X))
+        return np.column_stack([1.0 - chance, chance])
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return np.asarray(self.classes_[(self.decision_function(X) > 0).astype(np.int64)])
 
 
 def _usable_columns(features: pd.DataFrame) -> list[str]:
@@ -73,17 +195,27 @@ def _sample_schools(groups: np.ndarray, rows: int, random_state: int) -> np.ndar
     return np.flatnonzero(chosen[codes])
 
 
-def _estimator(kind: str, settings: RiskSettings, random_state: int) -> Any:
+def _estimator(kind: str, settings: RiskSettings, random_state: int, signs: tuple[int, ...] = ()) -> Any:
+    """The estimator of a kind; ``signs`` per feature (``RAISES``, ``LOWERS``, ``EITHER``)."""
     weight = "balanced" if settings.balanced else None
+    constrained = any(signs)
     if kind == "logistic":
+        # Scaling by a positive factor keeps each column's sign, so the signs hold on the
+        # standardised columns too; the missing-value flags come after them and are free.
+        model: Any = (
+            SignedLogisticRegression(C=settings.C, class_weight=weight, signs=signs)
+            if constrained
+            else LogisticRegression(C=settings.C, class_weight=weight, max_iter=5000)
+        )
         return Pipeline(
             [
                 ("impute", SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True)),
                 ("scale", StandardScaler()),
-                ("model", LogisticRegression(C=settings.C, class_weight=weight, max_iter=5000)),
+                ("model", model),
             ]
         )
     return HistGradientBoostingClassifier(
+        monotonic_cst=list(signs) if constrained else None,
         learning_rate=settings.boosting_learning_rate,
         max_iter=settings.boosting_max_iter,
         max_leaf_nodes=settings.boosting_max_leaf_nodes,
@@ -106,6 +238,9 @@ class RiskModel(BaseEstimator):
         ``settings.prefer_logistic_margin``).
     random_state : seeds the folds and the trees; the same seed gives the same model.
     settings : :class:`RiskSettings`.
+    constrain : keep each feature's effect to the way ``fit``'s ``effects`` say (monotonic
+        constraints for the trees, a sign-constrained fit for the logistic model); False
+        fits freely whatever ``effects`` says (to measure what the constraints cost).
 
     ``X`` is a frame of features (one row per school and period, the index the school, so
     that a school's rows from several periods stay in one fold); ``y`` 0/1, a Series with
@@ -114,7 +249,14 @@ class RiskModel(BaseEstimator):
 
     Attributes after fit: ``chosen_kind``, ``feature_names``, ``base_log_odds``,
     ``medians_`` (each feature's training median: "a typical school"), ``calibration_``,
-    ``cv_average_precision_`` (per kind tried), ``n_positives_``.
+    ``cv_average_precision_`` (per kind tried), ``n_positives_``, ``effects_`` (per feature,
+    the effect the model was held to: ``RAISES``, ``LOWERS`` or ``EITHER``).
+
+    Contributions are measured from "a typical school" for both kinds: every feature at its
+    training median, with a value (no missing-value flag); ``base_log_odds`` is that school's
+    log-odds. So a feature held to ``RAISES`` pushes the risk up only when its value is above
+    the median, and a logistic contribution is exactly its coefficient times its standardised
+    distance from the median (plus its missing-value flag's term when the value is missing).
     """
 
     chosen_kind: str
@@ -124,21 +266,27 @@ class RiskModel(BaseEstimator):
     calibration_: str
     cv_average_precision_: dict[str, float]
     n_positives_: int
+    effects_: dict[str, int]
 
-    def __init__(self, kind: str = "auto", random_state: int = 0, settings: RiskSettings | None = None) -> None:
+    def __init__(
+        self, kind: str = "auto", random_state: int = 0, settings: RiskSettings | None = None, constrain: bool = True
+    ) -> None:
         self.kind = kind
         self.random_state = random_state
         self.settings = settings
+        self.constrain = constrain
 
     def _threads(self) -> Any:
         threads = (self.settings or RiskSettings()).threads
         return threadpool_limits(limits=threads) if threads is not None else contextlib.nullcontext()
 
-    def fit(self, X: pd.DataFrame, y: pd.Series | np.ndarray) -> RiskModel:
+    def fit(self, X: pd.DataFrame, y: pd.Series | np.ndarray, *, effects: Mapping[str, int] | None = None) -> RiskModel:
+        """Fit; ``effects`` (per feature name, from :func:`declared_effects`) holds each
+        feature's effect to its declared direction; features not named are free."""
         with self._threads():
-            return self._fit(X, y)
+            return self._fit(X, y, effects or {})
 
-    def _fit(self, X: pd.DataFrame, y: pd.Series | np.ndarray) -> RiskModel:
+    def _fit(self, X: pd.DataFrame, y: pd.Series | np.ndarray, effects: Mapping[str, int]) -> RiskModel:
         settings = self.settings or RiskSettings()
         if self.kind not in MODEL_KINDS:
             raise ValueError(f"unknown model kind {self.kind!r}: use one of {', '.join(MODEL_KINDS)}")
@@ -169,6 +317,10 @@ class RiskModel(BaseEstimator):
         if not self.feature_names:
             raise ValueError("no feature has values that differ between schools")
         matrix = features[self.feature_names].to_numpy(dtype=float)
+        self.effects_ = {
+            name: int(effects.get(name, EITHER)) if self.constrain else EITHER for name in self.feature_names
+        }
+        signs = tuple(self.effects_[name] for name in self.feature_names)
         self.medians_ = pd.Series(np.nanmedian(matrix, axis=0), index=self.feature_names)
         splits = _grouped_splits(labels, features.index.to_numpy(), settings.cv_folds, self.random_state)
 
@@ -187,7 +339,7 @@ class RiskModel(BaseEstimator):
             for kind in ("logistic", "boosting"):
                 out_of_fold = np.zeros(len(sample))
                 for train, test in chooser:
-                    fitted = clone(_estimator(kind, settings, self.random_state)).fit(
+                    fitted = clone(_estimator(kind, settings, self.random_state, signs)).fit(
                         matrix[sample][train], labels[sample][train]
                     )
                     out_of_fold[test] = fitted.decision_function(matrix[sample][test])
@@ -205,16 +357,15 @@ class RiskModel(BaseEstimator):
         # ensemble=False: the calibrator learns from out-of-fold scores, and one estimator fitted
         # on all the rows gives the log-odds that the contributions explain.
         self.calibrated_ = CalibratedClassifierCV(
-            _estimator(self.chosen_kind, settings, self.random_state),
+            _estimator(self.chosen_kind, settings, self.random_state, signs),
             method=self.calibration_,
             cv=splits,
             ensemble=False,
         ).fit(matrix, labels)
         self.estimator_ = self.calibrated_.calibrated_classifiers_[0].estimator
-        if self.chosen_kind == "logistic":
-            self.base_log_odds = float(self.estimator_.named_steps["model"].intercept_[0])
-        else:
-            self.base_log_odds = float(self.estimator_.decision_function(self.medians_.to_numpy()[None, :])[0])
+        # Both kinds: the log-odds of a school at every training median (for the logistic
+        # model the missing-value flags are 0 there: the typical school has its values).
+        self.base_log_odds = float(self.estimator_.decision_function(self.medians_.to_numpy()[None, :])[0])
         return self
 
     def _matrix(self, X: pd.DataFrame) -> np.ndarray:
@@ -250,7 +401,8 @@ class RiskModel(BaseEstimator):
         scaler = self.estimator_.named_steps["scale"]
         model = self.estimator_.named_steps["model"]
         standardised = scaler.transform(imputer.transform(matrix))
-        terms = standardised * model.coef_[0]
+        typical = scaler.transform(imputer.transform(self.medians_.to_numpy()[None, :]))
+        terms = (standardised - typical) * model.coef_[0]
         width = len(self.feature_names)
         parts = terms[:, :width].copy()
         # A missing-value flag counts towards the feature it flags.

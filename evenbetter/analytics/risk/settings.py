@@ -4,7 +4,7 @@ and how it is tuned (:class:`RiskSettings`); the names every part of ``risk`` sh
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -18,8 +18,27 @@ MODEL_KINDS = ("auto", "logistic", "boosting")
 TEMPORAL = "temporal"
 CROSS_VALIDATION = "cross-validation: only one outcome period"
 METRICS = ["roc_auc", "average_precision", "brier", "recall_at_10", "recall_at_20", "positives", "n"]
-# The rows of a backtest table: the model, then the baselines ranked on the same test rows.
-RANKINGS = ["model", "random", "random_shuffle", "worst_current", "last_outcome"]
+# The simple rankings a backtest sets beside the model, each a column of ``Examples.baselines``
+# (higher = riskier), in the order a report lists them.
+BASELINES = ["worst_current", "best_current", "last_outcome", "grade_then_time", "worst_results"]
+# The rows of a backtest table: the model, then the baselines ranked on the same test rows,
+# then a perfect ranking (the outcome itself): the best any ranking could do at that prevalence.
+RANKINGS = ["model", "random", "random_shuffle", *BASELINES, "best_possible"]
+# What each row of a backtest table is, in plain words.
+RANKING_NAMES: dict[str, str] = {
+    "model": "the model",
+    "random": "a random order (what it scores on average)",
+    "random_shuffle": "one random order",
+    "worst_current": "worst current value first (for inspections: the latest grade, worst first)",
+    "best_current": "highest current value first (for a fall: the schools with the most room to fall)",
+    "last_outcome": "last time's outcome repeated",
+    "grade_then_time": "the latest inspection grade, worst first, then the longest since it",
+    "worst_results": "worst recent results first (position among similar schools)",
+    "best_possible": "a perfect ranking: the best possible at this prevalence",
+}
+# Rankings that are not baselines a model must beat.
+NOT_BASELINES = ("model", "random", "random_shuffle", "best_possible")
+CALIBRATION_COLUMNS = ["decile", "n", "mean_risk", "observed", "positives"]
 FAIRNESS_COLUMNS = [
     "fsm_quintile",
     "fsm_range",
@@ -30,6 +49,8 @@ FAIRNESS_COLUMNS = [
     "recall_at_20",
     "share_of_riskiest_20",
 ]
+# The same report for a context column of categories (phase, region): one row per category.
+GROUP_COLUMNS = ["n", "positives", "prevalence", "mean_risk", "recall_at_20", "share_of_riskiest_20"]
 FEATURE_INFO_COLUMNS = ["feature", "source", "kind", "direction", "description"]
 SCORE_COLUMNS = ["school_id", "risk", "rank", "band", "top_reasons"]
 # What a reader can compare a backtest with (different data and outcome: a reference point,
@@ -93,9 +114,18 @@ class Outcome:
 class RiskData:
     observations: pd.DataFrame  # school_id, indicator, period, value
     directions: Mapping[str, str]  # indicator -> "higher" | "lower" | "neither"
-    inspections: pd.DataFrame | None = None  # school_id, period, grade (1..4)
+    # school_id, period, grade (1..4), optional date (the day it was inspected; NaT unknown)
+    inspections: pd.DataFrame | None = None
     extra_features: pd.DataFrame | None = None  # school_id, period, feature, value
-    context: pd.DataFrame | None = None  # school_id, fsm
+    # school_id, fsm; optional categories for the fairness report (phase, region)
+    context: pd.DataFrame | None = None
+    # indicator -> how many periods after its own a value is published (0: known by the end
+    # of its period). Key stage results of 2016/17 are published in the autumn of 2017/18:
+    # 1. A feature as at a period reads only values published by then.
+    publication_lags: Mapping[str, int] = field(default_factory=dict)
+    # school_id, group, optional period: the school's family or band; a result's position
+    # is its percentile within the group. Without it: among every school with a value.
+    groups: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +163,15 @@ class RiskSettings:
     raised_share: float = 0.1
     # Reasons shown per school.
     reasons: int = 3
+    # Inspection history: the window of the history features, in years before as_of.
+    history_years: int = 10
+    # The usual years between routine inspections after each grade (England, 2012-2020):
+    # Good about every 4 years, Requires improvement within 30 months, Inadequate sooner
+    # (monitoring, then a full inspection within about 2 years). Outstanding schools were
+    # exempt from routine inspection (September 2012 to 2020), so they have no interval.
+    usual_intervals: tuple[tuple[int, float], ...] = ((2, 4.0), (3, 2.5), (4, 2.0))
+    # Backtest: train on at most this many outcome periods before the one tested (None: all).
+    max_train_periods: int | None = None
     # Threads for the numerical libraries while fitting and predicting (None: their default).
     # On a small shared machine two OpenMP threads can spin against other work and make the
     # trees ten times slower; one thread is steady, and fast enough for a few thousand schools.

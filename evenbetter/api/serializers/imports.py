@@ -75,7 +75,7 @@ class ImportUploadSerializer(serializers.Serializer):
     )
     mapping = serializers.FileField(required=False, help_text="Wide files: a CSV of column,indicator")
     add_missing_schools = serializers.BooleanField(
-        required=False, default=False, help_text="School census only: add schools not on the register"
+        required=False, default=False, help_text="School census and school spine: add schools not on the register"
     )
     dry_run = serializers.BooleanField(
         required=False, default=False, help_text="Check and count what would change; write nothing"

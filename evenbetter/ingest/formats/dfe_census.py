@@ -176,7 +176,7 @@ class DfeCensus(PeriodOption):
         records = staged.records
         new_schools = staged.new_schools if isinstance(staged, CensusStaged) else {}
         if new_schools:
-            ids = _schools_create(list(new_schools.values()))
+            ids = schools_create(list(new_schools.values()))
             stand_ins = {stand_in: ids[school.urn] for stand_in, school in new_schools.items() if school.urn}
             records = [r._replace(school_id=stand_ins[r.school_id]) if r.school_id < 0 else r for r in records]
             n = len(new_schools)
@@ -199,7 +199,7 @@ def unread_columns(file_name: str, columns: tuple[str, ...]) -> Problem:
 
 
 @cache
-def _local_authorities() -> dict[str, str]:
+def local_authorities() -> dict[str, str]:
     """LA code -> name, from the DfE's list shipped in ``reference/``, and the authorities it no longer lists."""
     path = Path(__file__).parent / "reference" / "la_and_region_codes_meta.csv"
     current = {
@@ -208,6 +208,17 @@ def _local_authorities() -> dict[str, str]:
     # Merged in April 2019 into Dorset (838) and Bournemouth, Christchurch and Poole (839);
     # the 2018/19 census still uses the old codes for 291 schools.
     return {"835": "Dorset", "836": "Poole", "837": "Bournemouth", **current}
+
+
+@cache
+def local_authority_regions() -> dict[str, str]:
+    """LA code -> the DfE's region name ("North West B"), from the same shipped list."""
+    path = Path(__file__).parent / "reference" / "la_and_region_codes_meta.csv"
+    rows = csv.DictReader(io.StringIO(path.read_text("utf-8-sig")))
+    regions = {row["LEA"].strip(): row["REGION NAME"].strip() for row in rows}
+    # The old Dorset, Poole and Bournemouth codes (see _local_authorities) are all South West.
+    south_west = regions.get("838", "")
+    return {**{code: south_west for code in ("835", "836", "837") if south_west}, **regions}
 
 
 # The census's school types that name a phase. A special school is its own phase in the
@@ -230,7 +241,7 @@ def _school_from_census(row: CsvRow) -> School:
         urn=int(urn),
         name=f"URN {urn} (name not in the census)",
         la_code=la,
-        la_name=_local_authorities().get(la, ""),
+        la_name=local_authorities().get(la, ""),
         establishment_number=row.values.get("ESTAB", "").strip(),
         type_name=school_type,
         phase=PHASES.get(school_type, ""),
@@ -239,7 +250,7 @@ def _school_from_census(row: CsvRow) -> School:
     )
 
 
-def _schools_create(schools: list[School]) -> dict[int, int]:
+def schools_create(schools: list[School]) -> dict[int, int]:
     """Create the schools; return URN -> id (read back: not every database returns ids)."""
     School.objects.bulk_create(schools, batch_size=BATCH)
     urns = [school.urn for school in schools if school.urn is not None]

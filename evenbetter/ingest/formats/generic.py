@@ -10,7 +10,12 @@
 
 Each reads CSV or Excel (.xlsx). Schools are identified by URN, or by the authority's
 own identifiers when the import is given ``scheme``. In these files an unknown school or
-an unknown indicator is an error, not a skip: a local file should match the register.
+an unknown indicator is an error, not a skip: a local file should match the register
+(unless the import is told ``skip_unknown_schools``, for a national file read through
+``wide``: then they are skipped and named). A wide file's mapping may name indicators the
+platform's own formats ship (the DfE's key stage 2 and 4 measures) before any file of that
+format was imported; ``reference/history_ks*_perf*.csv`` are such mappings, for the trimmed
+tables of ``history-2005-2020/``.
 """
 
 from __future__ import annotations
@@ -22,13 +27,15 @@ from django.utils.text import slugify
 
 from evenbetter.indicators.models import ImportRun, Indicator
 from evenbetter.indicators.problems import ImportRejected, Problem
-from evenbetter.indicators.store import CommitCounts, IndicatorDefinition, observations_write
+from evenbetter.indicators.store import CommitCounts, IndicatorDefinition, catalogue_sync, observations_write
 from evenbetter.ingest.csvfile import CsvRow, CsvTable, read_csv
+from evenbetter.ingest.formats.dfe_census import unread_columns
 from evenbetter.ingest.observations import Measure, StreamingObservations
-from evenbetter.ingest.registry import Loaded, Progress, SourceFormat, Staged, register
+from evenbetter.ingest.registry import Loaded, Progress, SourceFormat, Staged, all_formats, register
 from evenbetter.ingest.values import as_urn, parse_decimal, parse_int
 from evenbetter.ingest.xlsxfile import read_table
 from evenbetter.schools.models import School, SchoolIdentifier
+from evenbetter.vocabulary.periods import academic_year_ending
 
 URN_SCHEME = "urn"
 
@@ -71,6 +78,11 @@ class GenericObservations(StreamingObservations):
         self.scheme = _scheme(self.options, file_name)
         return read_table(content, file_name)
 
+    def unknown_school_is_an_error(self) -> bool:
+        # A national file read through a generic format (the DfE's trimmed tables through
+        # ``wide``) names schools a local register lacks: asked, they are skipped and named.
+        return not self.options.get("skip_unknown_schools")
+
     def definitions(self) -> dict[str, IndicatorDefinition]:
         if self._catalogue is None:
             self._catalogue = {i.code: _definition_of(i) for i in Indicator.objects.all()}
@@ -106,13 +118,16 @@ class LongFile(GenericObservations):
     required_columns = ["period", "indicator", "value"]
 
     def measures(self, table: CsvTable) -> list[Measure]:
-        self._measures: dict[str, Measure] = {}
+        self._measures: dict[str, list[Measure]] = {}
         return [Measure("value", "")]  # the indicator is named on each row
 
     def row_measures(
         self, row: CsvRow, measures: list[Measure], file_name: str, problems: list[Problem]
     ) -> list[Measure]:
         code = row.values["indicator"].strip()
+        known = self._measures.get(code)
+        if known is not None:  # the common case: an indicator already seen in this file
+            return known
         if code not in self.definitions():
             problems.append(
                 Problem(
@@ -123,27 +138,100 @@ class LongFile(GenericObservations):
                 )
             )
             return []
-        measure = self._measures.get(code)
-        if measure is None:
-            measure = self._measures[code] = Measure("value", code)
-        return [measure]
+        known = self._measures[code] = [Measure("value", code)]
+        return known
+
+
+# What a mapping file may map a column to besides an indicator: the file's key columns.
+SCHOOL_KEY, PERIOD_KEY = "school_id", "period"
+# A column of years written as the year an academic year ends (the DfE's "Academic Year" 2018
+# is 2017/18, the year its tests were sat).
+PERIOD_END_YEAR = "period_end_year"
+KEY_TARGETS = {SCHOOL_KEY: SCHOOL_KEY, PERIOD_KEY: PERIOD_KEY, PERIOD_END_YEAR: PERIOD_KEY}
+
+
+def shipped_definitions() -> dict[str, IndicatorDefinition]:
+    """Every indicator a registered format ships (the DfE's key stage 2 and 4 measures …), by code:
+    a wide file may carry them before any file of that format has been imported."""
+    shipped: dict[str, IndicatorDefinition] = {}
+    for source in all_formats():
+        for definition in getattr(source, "indicators", []):
+            shipped.setdefault(definition.code, definition)
+    return shipped
 
 
 @register
 class WideFile(GenericObservations):
     code = "wide"
     name = "Generic wide file: one row per school and period, a column per indicator (CSV or Excel)"
-    description = "Columns are indicator codes, or are named in a mapping file (column,indicator)."
+    description = (
+        "Columns are indicator codes, or are named in a mapping file (column,indicator), which may also name "
+        "the school_id and period columns (or period_end_year: 2018 means 2017/18)."
+    )
     required_columns = ["period"]
+
+    _parsed_mapping: dict[str, str] | None = None
+    _period_end_year = False
+    _shipped_used: tuple[IndicatorDefinition, ...] = ()
+    _unread: tuple[str, ...] = ()
+
+    def header_names(self, header: list[str], file_name: str) -> list[str]:
+        mapping = self._mapping(file_name) or {}
+        renamed = []
+        for column in header:
+            target = KEY_TARGETS.get(mapping.get(column, ""))
+            if target is not None:
+                self._period_end_year = self._period_end_year or mapping[column] == PERIOD_END_YEAR
+                if target in header and target != column:
+                    raise ImportRejected(
+                        [
+                            Problem(
+                                file_name,
+                                1,
+                                column,
+                                f"the mapping makes this the {target} column, but the file has one",
+                            )
+                        ]
+                    )
+            renamed.append(target or column)
+        return renamed
+
+    def read_table(self, content: bytes, file_name: str) -> CsvTable:
+        table = super().read_table(content, file_name)
+        header = self.header_names(table.header, file_name)
+        if header == table.header:
+            return table
+        renames = dict(zip(table.header, header, strict=True))
+        rows = [CsvRow(row.line, {renames[k]: v for k, v in row.values.items()}) for row in table.rows]
+        return CsvTable(table.file_name, header, rows)
+
+    def period_of(self, row: CsvRow, file_name: str) -> str:
+        raw = row.values["period"]
+        if self._period_end_year and raw.strip().isdigit() and len(raw.strip()) == 4:
+            return academic_year_ending(int(raw))
+        return raw
+
+    def definitions(self) -> dict[str, IndicatorDefinition]:
+        return shipped_definitions() | super().definitions()
+
+    def indicator_ids(self) -> dict[str, int]:
+        # Shipped indicators the file carries join the catalogue as their format defines them.
+        if self._shipped_used:
+            catalogue_sync(self._shipped_used)
+        return super().indicator_ids()
 
     def measures(self, table: CsvTable) -> list[Measure]:
         mapping = self._mapping(table.file_name)
         catalogue = self.definitions()
-        value_columns = [c for c in table.header if c not in (self.school_column, "period")]
+        in_store = super().definitions()
+        keys = (self.school_column, "period")
+        value_columns = [c for c in table.header if c not in keys]
         problems: list[Problem] = []
         measures: list[Measure] = []
         if mapping is not None:
             for column, code in mapping.items():
+                if code in KEY_TARGETS:
+                    continue
                 if column not in table.header:
                     problems.append(
                         Problem(table.file_name, 1, column, "the mapping names a column the file does not have")
@@ -154,6 +242,7 @@ class WideFile(GenericObservations):
                     )
                 else:
                     measures.append(Measure(column, code))
+            self._unread = tuple(c for c in value_columns if c not in mapping)
         else:
             for column in value_columns:
                 if column in catalogue:
@@ -169,9 +258,18 @@ class WideFile(GenericObservations):
                     )
         if problems:
             raise ImportRejected(problems)
+        self._shipped_used = tuple(catalogue[m.indicator] for m in measures if m.indicator not in in_store)
         return measures
 
+    def load(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None = None) -> Loaded:
+        loaded = super().load(content, file_name, run, progress)
+        if self._unread:
+            loaded.problems.append(unread_columns(file_name, self._unread))
+        return loaded
+
     def _mapping(self, file_name: str) -> dict[str, str] | None:
+        if self._parsed_mapping is not None:
+            return self._parsed_mapping
         mapping = self.options.get("mapping")
         if not mapping:
             return None
@@ -187,6 +285,16 @@ class WideFile(GenericObservations):
             if column in result:
                 raise ImportRejected([Problem(mapping_name, row.line, "column", f'"{column}" is mapped twice')])
             result[column] = code
+        periods = [c for c, code in result.items() if KEY_TARGETS.get(code) == PERIOD_KEY]
+        if len(periods) > 1:
+            raise ImportRejected(
+                [
+                    Problem(
+                        mapping_name, None, "indicator", f"two columns are mapped to the period: {', '.join(periods)}"
+                    )
+                ]
+            )
+        self._parsed_mapping = result
         return result
 
 

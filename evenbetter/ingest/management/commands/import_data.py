@@ -26,7 +26,14 @@ class Command(BaseCommand):
         )
         parser.add_argument("--mapping", type=Path, help="For wide files: a CSV of column,indicator")
         parser.add_argument(
-            "--add-missing-schools", action="store_true", help="School census: add schools not yet on the register"
+            "--add-missing-schools",
+            action="store_true",
+            help="School census and school spine: add schools not yet on the register",
+        )
+        parser.add_argument(
+            "--skip-unknown-schools",
+            action="store_true",
+            help="Generic long and wide files: skip (and name) schools not on the register instead of refusing the file",
         )
 
     def handle(
@@ -39,6 +46,7 @@ class Command(BaseCommand):
         scheme: str | None,
         mapping: Path | None,
         add_missing_schools: bool,
+        skip_unknown_schools: bool,
         **options: Any,
     ) -> None:
         for given in (path, mapping):
@@ -51,6 +59,7 @@ class Command(BaseCommand):
                 ("scheme", scheme),
                 ("mapping", mapping),
                 ("add_missing_schools", add_missing_schools),
+                ("skip_unknown_schools", skip_unknown_schools),
             )
             if value
         }
