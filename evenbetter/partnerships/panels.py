@@ -14,8 +14,8 @@ from evenbetter.accounts.selectors import scope_of
 from evenbetter.pages.registry import Panel, register
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
-    actions_visible_to,
     actions_due_for,
+    actions_visible_to,
     can_record_for_school,
     can_record_meeting,
     can_see_network_of_locality,
