@@ -19,8 +19,8 @@ from evenbetter.indicators.computed import ComputedIndicators, Measured, compute
 from evenbetter.indicators.figures_cache import figures_cached, figures_store
 from evenbetter.indicators.frames import quality_frames
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
-from evenbetter.schools.models import School
 from evenbetter.indicators.store import IndicatorDefinition, StagedObservation
+from evenbetter.schools.models import School
 from evenbetter.vocabulary.periods import parse_period
 
 SOURCE = "Computed by Even Better from every value it holds"
