@@ -426,6 +426,8 @@ def explorer_distribution(
             indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
         )
         .select_related("school")
+        # Only what the table, the chart and the export show: all of England is 20,000 rows.
+        .only("value", "school__urn", "school__name", "school__phase", "school__la_name")
         .order_by("value", "school__name")
     )
     entries = [(o.school, float(o.value)) for o in observations if o.value is not None]
