@@ -86,17 +86,19 @@ def build(watch: Stopwatch) -> None:
     from evenbetter.indicators.models import ImportRun
     from evenbetter.ingest.runner import import_path
     from evenbetter.jobs.worker import jobs_run_pending
+    from evenbetter.schools.models import School
 
-    started = time.perf_counter()
-    demo_import_register()
-    watch.step("the Hampshire and Surrey register", started)
-    started = time.perf_counter()
-    folder = Path(settings.EVENBETTER_DATA_DIR)
-    ks2 = [(name, fmt, opts) for name, fmt, opts in DEMO_INDICATOR_FILES if fmt == "dfe_ks2"]
-    for name, source_format, options in [*NATIONAL_FILES, *ks2]:
-        run = import_path(path=folder / name, source_format=source_format, **{"period": "2018/19", **options})
-        assert run.status == ImportRun.Status.SUCCEEDED, (name, run.problems[:3])
-    watch.step("all of national-2019 and the demo's key stage 2 imported", started)
+    if School.objects.count() < 20_000:  # else imported by an earlier, interrupted build (--keep)
+        started = time.perf_counter()
+        demo_import_register()
+        watch.step("the Hampshire and Surrey register", started)
+        started = time.perf_counter()
+        folder = Path(settings.EVENBETTER_DATA_DIR)
+        ks2 = [(name, fmt, opts) for name, fmt, opts in DEMO_INDICATOR_FILES if fmt == "dfe_ks2"]
+        for name, source_format, options in [*NATIONAL_FILES, *ks2]:
+            run = import_path(path=folder / name, source_format=source_format, **{"period": "2018/19", **options})
+            assert run.status == ImportRun.Status.SUCCEEDED, (name, run.problems[:3])
+        watch.step("all of national-2019 and the demo's key stage 2 imported", started)
     started = time.perf_counter()
     clusters = demo_make_clusters()
     demo_generate_local_records()
@@ -357,9 +359,10 @@ def main() -> None:
     watch.step("migrate", started)
     from django.db import connection
 
+    from evenbetter.practice.models import PracticeItem
     from evenbetter.schools.models import School
 
-    if existing:
+    if existing and PracticeItem.objects.exists():  # the last step of the build is done
         print(f"opened {args.keep}: {School.objects.count():,} schools, built before (not rebuilt)")
     else:
         build(watch)

@@ -80,7 +80,7 @@ def figures_cached(name: str, compute: Callable[[], T], *, scope: object = None,
     if value is _MISSING:
         value = compute()
         cache.set(key, value, timeout=FIGURES_KEPT_SECONDS)
-    return value  # type: ignore[return-value]
+    return value
 
 
 def figures_store(name: str, value: object, *, scope: object = None, version: object) -> None:
