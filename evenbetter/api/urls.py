@@ -1,7 +1,6 @@
 """/api/v1/: the REST API, its OpenAPI description and its docs page."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from evenbetter.api import views
@@ -16,7 +15,7 @@ router.register("imports", views.ImportViewSet, basename="api-import")
 router.register("tokens", views.ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", views.SchemaView.as_view(), name="api-schema"),
     path("docs/", views.DocsView.as_view(), name="api-docs"),
     path("", include(router.urls)),
 ]

@@ -3,6 +3,8 @@ serialize. Who may read what is the web's rule in every case (see ``selectors.py
 
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,9 +13,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import escape
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -447,3 +450,21 @@ class DocsView(SpectacularSwaggerSplitView):
             response["WWW-Authenticate"] = 'Bearer realm="api"'
             return response
         return super().get(request, *args, **kwargs)
+
+
+@lru_cache(maxsize=8)
+def _schema(version: str | None) -> dict[str, Any]:
+    """The OpenAPI description of this code: the same for every reader (``SERVE_PUBLIC``) and
+    every request until the code changes, so worked out once per process (about half a second)."""
+    return SchemaGenerator(api_version=version).get_schema(request=None, public=True)
+
+
+class SchemaView(SpectacularAPIView):
+    """``SpectacularAPIView`` (the same permission check first), with the description kept."""
+
+    def _get_schema_response(self, request: Request) -> Response:
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        return Response(
+            data=copy.deepcopy(_schema(version)),
+            headers={"Content-Disposition": f'inline; filename="{self._get_filename(request, version)}"'},
+        )

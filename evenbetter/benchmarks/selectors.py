@@ -28,6 +28,7 @@ from evenbetter.analytics.strengths import (
 )
 from evenbetter.benchmarks.frames import FAMILY_CONTEXT
 from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import sees_local_records
 from evenbetter.schools.access import SchoolAccess, school_access, schools_visible_to
@@ -268,13 +269,24 @@ def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
     access = school_access(user, school)
     if access == SchoolAccess.NONE:
         return StrengthsAndAreas([], [])
+    with_local = sees_local_records(access)
+    # Kept in the figures cache per school and per what the reader may see of it (published
+    # benchmarks only, or local records too): the same for every reader of that kind.
+    return figures_cached(
+        "school-strengths",
+        lambda: _school_strengths(school=school, with_local=with_local),
+        scope=(school.pk, with_local),
+    )
+
+
+def _school_strengths(*, school: School, with_local: bool) -> StrengthsAndAreas:
     # Confidence in the evidence describes the data, not the school's work: not a strength.
     rows = (
         Benchmark.objects.filter(school=school, family_percentile__isnull=False)
         .exclude(indicator__domain=Indicator.Domain.DATA_QUALITY)
         .select_related("indicator")
     )
-    if not sees_local_records(access):
+    if not with_local:
         rows = rows.filter(indicator__is_public=True)
     indicators = {}
     records = []
@@ -426,6 +438,8 @@ def explorer_distribution(
             indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
         )
         .select_related("school")
+        # Only what the table, the chart and the export show: all of England is 20,000 rows.
+        .only("value", "school__urn", "school__name", "school__phase", "school__la_name")
         .order_by("value", "school__name")
     )
     entries = [(o.school, float(o.value)) for o in observations if o.value is not None]

@@ -18,6 +18,7 @@ from evenbetter.analytics.benchmark import BENCHMARK_COLUMNS, BenchmarkSettings,
 from evenbetter.analytics.families import Families, FamilySettings, build_families
 from evenbetter.benchmarks.frames import FAMILY_CONTEXT, cohorts_frame, context_frame, values_frame
 from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
+from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import School
 
@@ -68,6 +69,7 @@ def benchmarks_refresh(
         _write_members(families)
         say(f"{len(families.members):,} family members written ({time.perf_counter() - started:.1f} s)")
         Benchmark.objects.all().delete()
+        figures_changed()  # the families and benchmarks cached are out of date once this commits
         written = _write_benchmarks(context, matrix, say, indicators_done or (lambda done, total: None))
         say(f"benchmarks written ({time.perf_counter() - started:.1f} s)")
         run = FamilyRun.objects.create(

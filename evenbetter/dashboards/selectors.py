@@ -21,6 +21,7 @@ from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.dashboard import count_by, gap_by_period, spread_by_period
 from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.earlywarning.selectors import can_see_watch_list, risk_visible_to
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.access import schools_in_full_view_of, schools_visible_to
 from evenbetter.schools.models import School
@@ -100,26 +101,50 @@ class Dashboard:
     health: list[OutcomeSeries] | None = None
 
 
-def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
-    ids = list(schools.values_list("pk", flat=True))
-    board = Dashboard(schools=len(ids))
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=OUTCOMES + HEALTH)}
+def _outcomes(ids: list[int]) -> tuple[list[OutcomeSeries], list[tuple[str, pd.DataFrame]]]:
+    """Outcomes over time and the disadvantaged gaps of these schools: published data only."""
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=OUTCOMES)}
     public = [code for code in OUTCOMES if code in indicators and indicators[code].is_public]
     cohort_codes = sorted({indicators[c].cohort_indicator for c in public if indicators[c].cohort_indicator})
     values = _values(public + cohort_codes, ids)
+    outcomes = []
     for code in public:
         own = values[values["code"] == code]
         if own.empty:
             continue
         cohort_code = indicators[code].cohort_indicator
         cohorts = values[values["code"] == cohort_code] if cohort_code else None
-        board.outcomes.append(OutcomeSeries(indicators[code], spread_by_period(own, cohorts)))
+        outcomes.append(OutcomeSeries(indicators[code], spread_by_period(own, cohorts)))
+    gaps = []
     for d_code, d_n, o_code, o_n, label in GAPS:
         gap_values = _values([d_code, d_n, o_code, o_n], ids)
         parts = [gap_values[gap_values["code"] == c] for c in (d_code, d_n, o_code, o_n)]
         table = gap_by_period(*parts)
         if not table.empty:
-            board.gaps.append((label, table))
+            gaps.append((label, table))
+    return outcomes, gaps
+
+
+def _health(full: list[int]) -> list[OutcomeSeries]:
+    """Partnerships' health (local records) over schools the reader sees in full."""
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=HEALTH)}
+    health_values = _values([c for c in HEALTH if c in indicators], full)
+    return [
+        OutcomeSeries(indicators[code], spread_by_period(health_values[health_values["code"] == code]))
+        for code in HEALTH
+        if code in indicators and not health_values[health_values["code"] == code].empty
+    ]
+
+
+def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
+    """The dashboard over ``schools`` (already those the user may see).
+
+    The costly figures (outcomes, gaps, partnerships' health) are kept in the figures cache
+    keyed by the very schools they are over, so readers who see the same schools share them
+    and nobody gets figures over schools they may not see; risk and help are read per reader."""
+    ids = sorted(schools.values_list("pk", flat=True))
+    board = Dashboard(schools=len(ids))
+    board.outcomes, board.gaps = figures_cached("dashboard-outcomes", lambda: _outcomes(ids), scope=ids)
     board.grades = count_by(pd.Series(list(schools.values_list("ofsted_rating", flat=True)), dtype="object"), GRADES)
     if can_see_watch_list(user):
         board.risk_run = RiskRun.objects.first()
@@ -131,14 +156,9 @@ def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
     scope = scope_of(user)
     if scope.is_system_lead or scope.led_partnership_ids:
         board.help = system_view(help_requests_brokered_by(user).filter(school_id__in=ids))["summary"]  # type: ignore[assignment]
-    full = set(schools_in_full_view_of(user).filter(pk__in=ids).values_list("pk", flat=True))
+    full = sorted(set(schools_in_full_view_of(user).filter(pk__in=ids).values_list("pk", flat=True)))
     if full:
-        health_values = _values([c for c in HEALTH if c in indicators], sorted(full))
-        board.health = [
-            OutcomeSeries(indicators[code], spread_by_period(health_values[health_values["code"] == code]))
-            for code in HEALTH
-            if code in indicators and not health_values[health_values["code"] == code].empty
-        ]
+        board.health = figures_cached("dashboard-health", lambda: _health(full), scope=full)
     return board
 
 

@@ -341,6 +341,8 @@ def _write_returns(records: LocalRecords, *, seed: int) -> None:
     turnover = churn(
         workforce[["school_id", "period", "headcount_start", "headcount_end", "leavers", "leadership_changes"]]
     ).set_index(["school_id", "period"])
+    # One dictionary, not a MultiIndex lookup per row: 25 minutes at national scale otherwise.
+    turnover_of = turnover["turnover_percent"].to_dict()
     staged = []
     for row in workforce.to_dict("records"):
         period_text, period_start = parse_period(str(row["period"]))
@@ -352,7 +354,7 @@ def _write_returns(records: LocalRecords, *, seed: int) -> None:
             "teacher_vacancies": row["teacher_vacancies"],
             "support_vacancies": row["support_vacancies"],
             "sickness_days_per_fte": round(float(row["sickness_days_per_fte"]), 1),
-            "staff_turnover": round(float(turnover.loc[key, "turnover_percent"]), 1),
+            "staff_turnover": round(float(turnover_of[key]), 1),
             "leadership_changes": row["leadership_changes"],
         }
         for code, value in values.items():

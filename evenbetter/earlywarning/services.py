@@ -25,6 +25,7 @@ from evenbetter.analytics.triggers.framework import all_triggers
 from evenbetter.earlywarning.frames import load_data
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
 from evenbetter.earlywarning.wording import ReasonWriter, reading_of
+from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import PartnershipMembership, School
 
@@ -128,6 +129,7 @@ def risk_run_create(
     previous_run = RiskRun.objects.first()
     previous = dict(RiskScore.objects.filter(run=previous_run).values_list("school_id", "risk")) if previous_run else {}
     model = scores.model
+    figures_changed()  # the watch list and the dashboards' risk bands read the newest run
     run = RiskRun.objects.create(
         created_by=created_by,
         outcome={k: _plain(v) for k, v in outcome.__dict__.items()},

@@ -119,14 +119,15 @@ class QualityOverview:
     computed_at: object
 
 
-def data_quality_overview(*, user: AnyUser, outlier_limit: int = 200) -> QualityOverview | None:
-    """For system leads: where the evidence is weakest, by school and by indicator."""
+def data_quality_overview(*, user: AnyUser) -> QualityOverview | None:
+    """For system leads: where the evidence is weakest, by school and by indicator.
+
+    The coverage and the values to check are the latest data-quality run's (worked out by the
+    refresh and kept in the figures cache under that run; ``quality_summary_of``), not the
+    whole store read again for each request."""
     if not can_see_data_quality(user):
         return None
-    from evenbetter.analytics.quality import outliers as find_outliers
-    from evenbetter.analytics.quality import quality_report
-    from evenbetter.indicators.frames import quality_frames
-    from evenbetter.indicators.quality import QUALITY_CODES
+    from evenbetter.indicators.quality import quality_summary_of
 
     latest_run = ImportRun.objects.filter(source_format="data_quality", status=ImportRun.Status.SUCCEEDED).first()
     period = latest_run.options.get("period") if latest_run else None
@@ -135,26 +136,10 @@ def data_quality_overview(*, user: AnyUser, outlier_limit: int = 200) -> Quality
         .select_related("school", "indicator")
         .order_by("value", "school__name")[:25]
     )
-    observations, schools, disputed = quality_frames(exclude=QUALITY_CODES)
-    report = quality_report(observations, schools, disputed) if not observations.empty else None
-    names = dict(Indicator.objects.values_list("code", "name"))
-    school_names = dict(School.objects.filter(pk__in=schools["school_id"].tolist()).values_list("pk", "name"))
-    indicators = []
-    if report is not None:
-        for row in report.per_indicator.sort_values("schools_with_value").to_dict("records"):
-            indicators.append(row | {"name": names.get(str(row["indicator"]), row["indicator"])})
-    found = find_outliers(observations, schools) if not observations.empty else None
-    outlier_rows = []
-    if found is not None:
-        for row in found.head(outlier_limit).to_dict("records"):
-            outlier_rows.append(
-                row
-                | {
-                    "name": names.get(str(row["indicator"]), row["indicator"]),
-                    "school": school_names.get(int(row["school_id"]), ""),
-                }
-            )
-    return QualityOverview(period, lowest, indicators, outlier_rows, latest_run.finished_at if latest_run else None)
+    summary = quality_summary_of(latest_run)
+    return QualityOverview(
+        period, lowest, summary.indicators, summary.outliers, latest_run.finished_at if latest_run else None
+    )
 
 
 def inspections_of_school_visible_to(user: AnyUser, school: School) -> QuerySet[Inspection]:

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
+from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Dispute, Observation
 
 
@@ -49,6 +50,7 @@ def dispute_resolve(
         Observation.objects.filter(pk=dispute.observation_id).update(
             value=corrected_value, status=Observation.Status.VALUE
         )
+        figures_changed()  # a value changed outside the store's writer
     elif outcome != Dispute.Status.UPHELD:
         raise DisputeRefused("Choose whether the value is corrected or upheld.")
     dispute.status = outcome

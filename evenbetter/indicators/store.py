@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 
+from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.indicators.problems import Problem
 from evenbetter.schools.models import School
@@ -245,6 +246,8 @@ def observations_write(
     _update(updates, run)
     counts.created += len(new_rows)
     counts.updated += len(updates)
+    if new_rows or updates:
+        figures_changed()  # every figure cached from the values held is out of date once this commits
     return counts
 
 

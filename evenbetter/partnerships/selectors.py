@@ -28,6 +28,7 @@ from django.utils import timezone
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.partnerships.models import Action, AgencyLink, BoardMeeting, Contact, GovernanceReview, Meeting
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
@@ -232,6 +233,16 @@ class NetworkPicture:
     isolated: list[NetworkNode]
     as_of: dt.date
     size: int = 640
+
+
+def locality_network_picture(locality: Locality) -> NetworkPicture:
+    """A locality's network picture, as at today, kept in the figures cache (its layout takes
+    seconds for a few hundred schools); for whoever may see it at all (system leads), so it
+    is the same for every reader. Renewed by any new contact or refresh."""
+    today = timezone.localdate()
+    return figures_cached(
+        "locality-network", lambda: network_picture(locality.schools.all(), today=today), scope=(locality.pk, today)
+    )
 
 
 def network_picture(schools: QuerySet[School], *, today: dt.date | None = None, size: int = 640) -> NetworkPicture:

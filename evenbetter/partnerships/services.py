@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from evenbetter.accounts.models import User
 from evenbetter.indicators.computed import computed_observations_record
+from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.store import StagedObservation
 from evenbetter.partnerships.indicators import RETURN_INDICATORS
@@ -78,6 +79,7 @@ def action_update(*, action: Action, status: str, done_on: dt.date | None, evide
 def contact_record(
     *, school: School, other_school: School, kind: str, happened_on: dt.date, about: str, recorded_by: User | None
 ) -> Contact:
+    figures_changed()  # the network pictures kept in the figures cache count contacts
     return Contact.objects.create(
         school=school,
         other_school=other_school,

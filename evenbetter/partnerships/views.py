@@ -24,7 +24,7 @@ from evenbetter.partnerships.selectors import (
     can_see_network_of_locality,
     can_see_school_records,
     can_update_action,
-    network_picture,
+    locality_network_picture,
     school_board_meetings,
     school_governance_reviews,
 )
@@ -177,5 +177,5 @@ def locality_network_view(request: HttpRequest, slug: str) -> HttpResponse:
     locality = get_object_or_404(Locality, slug=slug)
     if not can_see_network_of_locality(request.user, locality):
         raise PermissionDenied("The network picture of a locality is for system leads: isolation is a warning sign.")
-    picture = network_picture(locality.schools.all())
+    picture = locality_network_picture(locality)
     return render(request, "partnerships/network.html", {"place": locality, "picture": picture})

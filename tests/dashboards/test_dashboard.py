@@ -114,3 +114,41 @@ def test_the_map_places_and_colours_the_schools(
     assert all(0 <= p.x <= school_map.width and 0 <= p.y <= school_map.height for p in school_map.points)
     assert f"{school_a.name}: 50.0%".encode() in page.content
     assert b"<image" not in page.content  # no tiles unless configured
+
+
+def test_cached_figures_never_cross_from_one_reader_to_another(
+    client_for: Callable[[str], Client], outcomes: Indicator, school_a: School, school_c: School
+) -> None:
+    # The system lead sees all three schools and the partner agency only East Hampshire's
+    # (A and C); whoever comes first, each gets the figures over their own schools.
+    system = client_for("system_lead").get(reverse("dashboard")).context["board"]
+    agency = client_for("partner_agency").get(reverse("dashboard")).context["board"]
+    assert system.outcomes[0].latest["schools"] == 3
+    assert agency.outcomes[0].latest["schools"] == 2
+    assert agency.outcomes[0].latest["overall"] == pytest.approx(5900 / 70)  # A and C only
+    # Partnerships' health (local records): the partnership lead sees A and C in full, the
+    # system lead A and B; the lead's cached figure is not the system lead's, nor the reverse.
+    lead = client_for("partnership_lead").get(reverse("dashboard")).context["board"]
+    assert lead.health[0].latest["median"] == pytest.approx(80.0)  # school A's alone
+    again = client_for("system_lead").get(reverse("dashboard")).context["board"]
+    assert again.health[0].latest["median"] == pytest.approx(50.0)  # A's 80 and B's 20
+
+
+def test_a_cached_dashboard_figure_is_replaced_after_new_data_commits(
+    client_for: Callable[[str], Client], outcomes: Indicator, school_a: School, django_capture_on_commit_callbacks
+) -> None:
+    from evenbetter.indicators.models import ImportRun
+    from evenbetter.ingest.runner import import_file
+
+    lead = client_for("system_lead")
+    absence = lambda: lead.get(reverse("dashboard")).context["board"].outcomes  # noqa: E731
+    assert [s.indicator.code for s in absence()] == ["ks2_ptrwm_exp"]  # cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        run = import_file(
+            content=b"LA,ESTAB,URN,PERCTOT,PPERSABS10\n850,1,115850,3.9,8.1\n",
+            file_name="absence.csv",
+            source_format="dfe_absence",
+            period="2018/19",
+        )
+    assert run.status == ImportRun.Status.SUCCEEDED, run.problems
+    assert "absence_overall" in [s.indicator.code for s in absence()]

@@ -1,0 +1,100 @@
+"""Costly figures kept in the cache: replaced when the data changes, never by time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from evenbetter.indicators.figures_cache import figures_cached, figures_changed, figures_generation
+from evenbetter.indicators.models import ImportRun
+from evenbetter.indicators.quality import data_quality_refresh
+from evenbetter.ingest.runner import import_file
+
+pytestmark = pytest.mark.django_db
+
+ABSENCE = b"LA,ESTAB,URN,PERCTOT,PPERSABS10\n850,1,115850,3.9,8.1\n850,2,115851,4.1,9.1\n"
+# The same year again with Ash Grange's values: a third school with a value.
+ABSENCE_WITH_ASH_GRANGE = ABSENCE + b"936,3,125116,4.4,7.0\n"
+
+
+def _import(content: bytes, name: str) -> None:
+    run = import_file(content=content, file_name=name, source_format="dfe_absence", period="2018/19")
+    assert run.status == ImportRun.Status.SUCCEEDED, run.problems
+
+
+def _counter() -> Callable[[], int]:
+    calls = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    return compute
+
+
+def test_a_figure_is_worked_out_once_per_generation(django_capture_on_commit_callbacks) -> None:
+    compute = _counter()
+    assert figures_cached("answer", compute) == 1
+    assert figures_cached("answer", compute) == 1  # kept
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_changed()
+    assert figures_cached("answer", compute) == 2  # a new generation: worked out again
+
+
+def test_the_new_generation_comes_only_when_the_change_commits(django_capture_on_commit_callbacks) -> None:
+    before = figures_generation()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        figures_changed()
+    assert figures_generation() == before  # not committed yet: the old figures still hold
+    callbacks[0]()
+    assert figures_generation() != before
+
+
+def test_an_import_that_writes_values_starts_a_new_generation(register: ImportRun, django_capture_on_commit_callbacks):
+    compute = _counter()
+    figures_cached("answer", compute)
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(ABSENCE, "absence.csv")
+    assert figures_cached("answer", compute) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(ABSENCE, "absence-again.csv")  # nothing changes: the figures still hold
+    assert figures_cached("answer", compute) == 2
+
+
+def test_a_scope_has_its_own_entry() -> None:
+    assert figures_cached("schools", lambda: "A and C", scope=(1, 3)) == "A and C"
+    assert figures_cached("schools", lambda: "B", scope=(2,)) == "B"
+    assert figures_cached("schools", lambda: "not asked", scope=(1, 3)) == "A and C"
+
+
+def test_losing_the_cache_only_works_the_figures_out_again() -> None:
+    compute = _counter()
+    figures_cached("answer", compute)
+    cache.clear()
+    assert figures_cached("answer", compute) == 2
+
+
+def _coverage(client: Client) -> str:
+    page = client.get(reverse("data_quality")).content.decode()
+    row = page.split("Persistent absence", 1)[1].split("</tr>", 1)[0]
+    return row.split('<td class="num">')[1].split("<")[0]
+
+
+def test_the_data_quality_summary_is_replaced_by_the_next_refresh(
+    client_for: Callable[[str], Client], django_capture_on_commit_callbacks
+) -> None:
+    lead = client_for("system_lead")
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(ABSENCE, "absence.csv")
+        data_quality_refresh()
+    assert _coverage(lead) == "2"  # schools with a value, as the refresh found them
+    with django_capture_on_commit_callbacks(execute=True):
+        _import(ABSENCE_WITH_ASH_GRANGE, "absence-revised.csv")
+    assert _coverage(lead) == "2"  # as at the last refresh until the next one
+    with django_capture_on_commit_callbacks(execute=True):
+        data_quality_refresh()
+    assert _coverage(lead) == "3"
