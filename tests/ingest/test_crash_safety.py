@@ -147,7 +147,9 @@ class Scratch:
 
     def start_import(self, path: Path, *, chunk: int | None = None) -> subprocess.Popen[str]:
         arguments = ["import_data", str(path), "--format", "long"]
-        command = [sys.executable, "-c", IMPORT_IN_CHUNKS, str(chunk), *arguments] if chunk else self.command(*arguments)
+        command = (
+            [sys.executable, "-c", IMPORT_IN_CHUNKS, str(chunk), *arguments] if chunk else self.command(*arguments)
+        )
         return subprocess.Popen(
             command,
             cwd=ROOT,
