@@ -348,9 +348,9 @@ def test_two_imports_of_overlapping_files_at_once_end_as_one_clean_import(
     make_scratch: Callable[..., Scratch],
 ) -> None:
     scratch = make_scratch()
-    first = long_file(scratch.folder / "first.csv", range(600))
-    second = long_file(scratch.folder / "second.csv", range(300, 900))
-    assert len(first.keys() & second.keys()) == 300 * ROWS_PER_DAY
+    first = long_file(scratch.folder / "first.csv", range(1200))
+    second = long_file(scratch.folder / "second.csv", range(600, 1800))
+    assert len(first.keys() & second.keys()) == 600 * ROWS_PER_DAY
     processes = {name: scratch.start_import(scratch.folder / f"{name}.csv") for name in ("first", "second")}
     outcomes: dict[str, tuple[int, str, str]] = {}
     try:
@@ -397,4 +397,4 @@ def test_two_imports_of_overlapping_files_at_once_end_as_one_clean_import(
         assert done.returncode == 0, done.stderr
     final = scratch.snapshot(fingerprint=False)
     assert final["content"] == content_of(first | second)
-    assert final["observations"] == 900 * ROWS_PER_DAY
+    assert final["observations"] == 1800 * ROWS_PER_DAY
