@@ -4,6 +4,8 @@ Each test runs `manage.py import_data` in separate processes against a database 
 own (a SQLite file under tmp_path, or a fresh PostgreSQL database on the server that
 DATABASE_URL names), migrated and loaded with the register by a subprocess first, and
 reads the database back through another subprocess (the fingerprint of evenbetter.ops).
+The import that is killed runs the same command with a smaller streaming chunk (see
+IMPORT_IN_CHUNKS), so that it is killed with most of its file still to come.
 """
 
 from __future__ import annotations
