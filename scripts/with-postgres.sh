@@ -11,6 +11,9 @@ if [[ -z "$PORT" ]]; then
   while ! port_is_free "$PORT"; do PORT=$((PORT + 1)); done
 fi
 # PG_TEST_OPTIONS: more server settings, e.g. "-c jit=off".
+# PG_TEST_SOCKET=1: the command reaches the server through its Unix socket rather than TCP on
+# the loopback (less work for every query on both sides; `make test-postgres` sets it; the
+# benches keep TCP, as a server on another machine would be reached).
 SUDO=""
 [[ $(id -u) -ne 0 ]] && SUDO="sudo"
 
@@ -41,7 +44,12 @@ trap cleanup EXIT
 as_pg "$bindir/initdb" -D "$datadir/data" -U evenbetter --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$bindir/pg_ctl" -D "$datadir/data" -l "$datadir/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PORT -k $datadir -c fsync=off -c synchronous_commit=off -c full_page_writes=off ${PG_TEST_OPTIONS:-}" start >/dev/null
-echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT"
-export DATABASE_URL="postgres://evenbetter@127.0.0.1:$PORT/postgres"
+echo "PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$PORT${PG_TEST_SOCKET:+ (and its socket in $datadir)}"
+if [[ -n "${PG_TEST_SOCKET:-}" ]]; then
+  # The socket's folder as the host, its slashes written %2F (libpq and dj-database-url read it so).
+  export DATABASE_URL="postgres://evenbetter@${datadir//\//%2F}:$PORT/postgres"
+else
+  export DATABASE_URL="postgres://evenbetter@127.0.0.1:$PORT/postgres"
+fi
 # pytest-xdist workers each make a test database of their own on this server (test_postgres_gw0 …).
 "$@"

@@ -4,6 +4,8 @@ Each test runs `manage.py import_data` in separate processes against a database 
 own (a SQLite file under tmp_path, or a fresh PostgreSQL database on the server that
 DATABASE_URL names), migrated and loaded with the register by a subprocess first, and
 reads the database back through another subprocess (the fingerprint of evenbetter.ops).
+The import that is killed runs the same command with a smaller streaming chunk (see
+IMPORT_IN_CHUNKS), so that it is killed with most of its file still to come.
 """
 
 from __future__ import annotations
@@ -47,6 +49,20 @@ call_command("import_data", sys.argv[1], "--format", "gias")
 call_command("import_data", sys.argv[2], "--format", "indicator_catalogue")
 for path in sys.argv[3:]:
     call_command("import_data", path, "--format", "long")
+"""
+
+# `manage.py import_data …` with the streaming import's chunk set smaller (its first argument),
+# as tests/ingest/test_streaming_import.py sets it in-process: the kill test needs a progress
+# line (one comes after each chunk is written) long before the end of its file, and a small
+# chunk gives one without a file of hundreds of thousands of rows.
+IMPORT_IN_CHUNKS = """
+import sys
+import django
+django.setup()
+from django.core.management import execute_from_command_line
+from evenbetter.ingest import observations
+observations.STREAM_CHUNK = int(sys.argv[1])
+execute_from_command_line(["manage.py", *sys.argv[2:]])
 """
 
 # What the database holds, read by a process of its own: the fingerprint of every table,
@@ -131,9 +147,13 @@ class Scratch:
             self.command(*args), cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
         )
 
-    def start_import(self, path: Path) -> subprocess.Popen[str]:
+    def start_import(self, path: Path, *, chunk: int | None = None) -> subprocess.Popen[str]:
+        arguments = ["import_data", str(path), "--format", "long"]
+        command = (
+            [sys.executable, "-c", IMPORT_IN_CHUNKS, str(chunk), *arguments] if chunk else self.command(*arguments)
+        )
         return subprocess.Popen(
-            self.command("import_data", str(path), "--format", "long"),
+            command,
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.PIPE,
@@ -256,14 +276,14 @@ def test_an_import_killed_part_way_writes_nothing_and_the_same_import_then_succe
     assert before["content"] == content_of(there) and before["observations"] == len(there) == 13013
 
     big = scratch.folder / "big.csv"
-    wanted = long_file(big, range(2400))
-    assert len(wanted) == 312_000
+    wanted = long_file(big, range(400))
+    assert len(wanted) == 52_000
     started = time.monotonic()
-    process = scratch.start_import(big)
+    process = scratch.start_import(big, chunk=4_000)
     try:
-        # A progress line comes after each chunk of 50,000 rows is written (in the open
-        # transaction): by the first, 50,000 rows are in, and 262,000 still to come.
-        _wait_for_line(process, "50,000 rows read so far", seconds=60)
+        # A progress line comes after each chunk of 4,000 rows is written (in the open
+        # transaction): by the first, 4,000 rows are in, and 48,000 (twelve chunks) still to come.
+        _wait_for_line(process, "4,000 rows read so far", seconds=60)
         process.send_signal(signal.SIGKILL)
         assert process.wait(timeout=30) == -signal.SIGKILL
     finally:
@@ -289,12 +309,12 @@ def test_an_import_killed_part_way_writes_nothing_and_the_same_import_then_succe
 
     done = scratch.run("import_data", str(big), "--format", "long")
     assert done.returncode == 0, done.stderr
-    assert "Succeeded: 312000 rows read, 312000 accepted, 0 rejected" in done.stdout
+    assert "Succeeded: 52000 rows read, 52000 accepted, 0 rejected" in done.stdout
     # 13,000 rows were there already (6,500 with other values); the rest are new.
-    assert "299000 created, 6500 updated, 6500 unchanged" in done.stdout
+    assert "39000 created, 6500 updated, 6500 unchanged" in done.stdout
     final = scratch.snapshot(fingerprint=False)
     assert final["content"] == content_of(there | wanted)
-    assert final["observations"] == 312_000 + 13
+    assert final["observations"] == 52_000 + 13
     # The earlier runs stay as they were (their values the big file changed are now its own) …
     assert [_record(run) for run in final["runs"][:-2]] == [_record(run) for run in before["runs"]]
     assert final["runs"][-1]["status"] == "succeeded"

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -29,7 +30,8 @@ def _shared_database(tmp_path: Path) -> str:
     test database itself, or (SQLite's test database lives in memory) a copy in a file."""
     if connection.vendor == "postgresql":
         s = connection.settings_dict
-        return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+        # HOST may be a Unix socket's folder (make test-postgres): its slashes written %2F.
+        return f"postgres://{s['USER']}:{s['PASSWORD']}@{quote(s['HOST'], safe='')}:{s['PORT']}/{s['NAME']}"
     path = tmp_path / "shared.sqlite3"
     connection.ensure_connection()
     with sqlite3.connect(path) as copy:
