@@ -10,7 +10,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from evenbetter.accounts.selectors import scope_of
 from evenbetter.pages.registry import Panel, register
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
@@ -20,6 +19,7 @@ from evenbetter.partnerships.selectors import (
     can_record_meeting,
     can_see_network_of_locality,
     can_see_network_of_partnership,
+    may_update_some_action,
     network_picture,
     partnership_actions,
     partnership_health,
@@ -125,9 +125,7 @@ class ActionsDueForYou(Panel):
     title = "Actions due"
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
-        # Those who may update an action (partnerships.selectors.can_update_action).
-        scope = scope_of(request.user)
-        return scope.is_system_lead or bool(scope.school_ids or scope.led_partnership_ids)
+        return may_update_some_action(request.user)
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         return {"actions_due": actions_due_for(request.user)}

@@ -76,6 +76,13 @@ def can_update_action(user: AnyUser, action: Action) -> bool:
     )
 
 
+def may_update_some_action(user: AnyUser) -> bool:
+    """Whether ``can_update_action`` can say yes to any action at all: a system lead, a
+    school's leader or a partnership's lead (the home page asks before listing actions due)."""
+    scope = scope_of(user)
+    return scope.is_system_lead or bool(scope.school_ids or scope.led_partnership_ids)
+
+
 def can_see_school_records(user: AnyUser, school: School) -> bool:
     """Contacts, governance and workforce returns: the school's own people."""
     return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
