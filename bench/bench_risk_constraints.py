@@ -27,16 +27,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _setup import django_with_fresh_database
 
+from evenbetter.analytics.risk.model import RiskModel  # pure Python: no Django set-up needed
+
+
+class Free(RiskModel):
+    """The same model left free of the declared directions (``constrain=False``)."""
+
+    def __init__(self, kind: str = "auto", random_state: int = 0, settings: object = None) -> None:
+        super().__init__(kind=kind, random_state=random_state, settings=settings, constrain=False)  # type: ignore[arg-type]
+
 
 def _compare(data: object, outcome: object, learned: list[str] | None, kinds: tuple[str, ...]) -> None:
     """Backtest held and free in this run; print the figures and the ratio held / free."""
-    from evenbetter.analytics.risk.model import RiskModel
-
     module = sys.modules["evenbetter.analytics.risk.backtest"]
-
-    class Free(RiskModel):
-        def __init__(self, kind: str = "auto", random_state: int = 0, settings: object = None) -> None:
-            super().__init__(kind=kind, random_state=random_state, settings=settings, constrain=False)  # type: ignore[arg-type]
 
     print(f"{'kind':<9} {'figure':<26} {'held':>7} {'free':>7} {'held/free':>10}")
     for kind in kinds:
@@ -82,7 +85,6 @@ def real() -> None:
 def main(n: int) -> None:
     django_with_fresh_database("risk-constraints")
     import evenbetter.analytics.risk.backtest  # noqa: F401  (the module, for the free run below)
-    from evenbetter.analytics.risk.model import RiskModel
     from evenbetter.analytics.risk.scoring import NO_WORSE_THAN_TYPICAL, score
     from evenbetter.analytics.risk.settings import INDICATOR_FALL, Outcome
     from evenbetter.demo.local_records import (
@@ -105,10 +107,6 @@ def main(n: int) -> None:
     planted_outcome_record(records=records, seed=8)
     data = load_data().risk
     learned = ["2018/19", "2019/20"]  # the periods whose models were trained on planted falls
-
-    class Free(RiskModel):
-        def __init__(self, kind: str = "auto", random_state: int = 0, settings: object = None) -> None:
-            super().__init__(kind=kind, random_state=random_state, settings=settings, constrain=False)  # type: ignore[arg-type]
 
     print(f"Planted signal through the product's path: {n} schools, {len(records.drift)} drifting, six years.")
     print(f"{'kind':<9} {'figure':<26} {'held':>7} {'free':>7} {'held/free':>10}")
