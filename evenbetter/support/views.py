@@ -237,11 +237,10 @@ def help_request_step_view(request: HttpRequest, pk: int, step: str) -> HttpResp
         else:
             services.help_request_withdraw(help_request=help_request, by=user, note=data["note"])
     except StepRefused as refused:
-        if htmx_wants_part(request):
-            context = _detail_context(request, help_request) | {
-                "as_part": True,
-                "step_error": f"Nothing was changed: {refused}",
-            }
+        if htmx_wants_part(request):  # the step's form as it was sent, and why it was refused
+            help_request.refresh_from_db()
+            context = _detail_context(request, help_request, bound=(step, form))
+            context |= {"as_part": True, "step_error": f"Nothing was changed: {refused}"}
             return render_part(request, BROKERAGE_PART, context, status=UNPROCESSABLE)
         messages.error(request, f"Nothing was changed: {refused}")
         return redirect("help_request_detail", pk=help_request.pk)
