@@ -55,12 +55,37 @@
     }
   });
 
+  // A filter asks once for each state of its form: a change sends it, and pressing Show (or
+  // Enter) just after asks for the same again, which would cut the first short (hx-sync
+  // replace) for nothing. A different state always goes, and replaces one still on its way.
+  var lastAsked = {};
+  function filtersOf(form) {
+    return new URLSearchParams(new FormData(form)).toString();
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail && event.detail.elt;
+    if (!form || !form.getAttribute) return;
+    var key = form.getAttribute("hx-target") || "";
+    if (form.tagName !== "FORM" || !form.hasAttribute("data-filters")) {
+      delete lastAsked[key];  // another page of the results: the form may ask again
+      return;
+    }
+    var state = form.getAttribute("hx-get") + "?" + filtersOf(form);
+    if (lastAsked[key] === state) {
+      event.preventDefault();
+      return;
+    }
+    lastAsked[key] = state;
+  });
+
   // Back and forward: htmx put an earlier <main> back; its canvases are blank until drawn.
   document.addEventListener("htmx:historyRestore", function () {
+    lastAsked = {};
     drawCharts(document);
   });
 
   function submitTheOrdinaryWay(event) {
+    lastAsked = {};
     var form = event.detail && event.detail.elt;
     if (!form || form.tagName !== "FORM") return;
     if (!form.hasAttribute("data-filters") && !form.hasAttribute("data-inline")) return;
