@@ -37,7 +37,9 @@ def htmx_wants_part(request: HttpRequest) -> bool:
     return bool(details) and not (details is not None and details.history_restore_request)
 
 
-def _varied(response: HttpResponse) -> HttpResponse:
+def varied(response: HttpResponse) -> HttpResponse:
+    """The response, marked as depending on whether htmx asked (for a view that draws its part
+    and its page from different contexts)."""
     patch_vary_headers(response, VARY)
     return response
 
@@ -47,12 +49,12 @@ def render_page_or_part(
 ) -> HttpResponse:
     """The whole page, or only its part when htmx asks for it; the page includes the part."""
     template = part if htmx_wants_part(request) else page
-    return _varied(render(request, template, dict(context), status=status))
+    return varied(render(request, template, dict(context), status=status))
 
 
 def render_part(request: HttpRequest, part: str, context: Mapping[str, Any], status: int = 200) -> HttpResponse:
     """A part of a page on its own, for htmx to put in place."""
-    return _varied(render(request, part, dict(context), status=status))
+    return varied(render(request, part, dict(context), status=status))
 
 
 def step_done(request: HttpRequest, *, message: str, part: str, context: Mapping[str, Any], then: str) -> HttpResponse:
@@ -61,4 +63,4 @@ def step_done(request: HttpRequest, *, message: str, part: str, context: Mapping
     if htmx_wants_part(request):
         return render_part(request, part, {**context, "step_message": message})
     messages.success(request, message)
-    return _varied(redirect(then))
+    return varied(redirect(then))

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from evenbetter.accounts.exports import table_response
-from evenbetter.pages.htmx import render_page_or_part
+from evenbetter.pages.htmx import htmx_wants_part, render_page_or_part, render_part, varied
 from evenbetter.pages.registry import panels_for, scripts_of, section_for, sections_for
 from evenbetter.schools.access import (
     SchoolAccess,
@@ -131,17 +131,19 @@ def school_section_view(request: HttpRequest, pk: int, slug: str) -> HttpRespons
     shown = section_for("school", slug, request, school)
     if shown is None:
         raise Http404("This school's page has no such section for you.")
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "schools/_school_section.html", {"school": school, "shown": shown})
-    return render(
-        request,
-        "schools/school_section.html",
-        _register_context(request, school, access)
-        | {
-            "shown": shown,
-            "sections": sections_for("school", request, school),
-            "panel_scripts": scripts_of([shown]),
-        },
+    if htmx_wants_part(request):
+        return render_part(request, "schools/_school_section.html", {"school": school, "shown": shown})
+    return varied(
+        render(
+            request,
+            "schools/school_section.html",
+            _register_context(request, school, access)
+            | {
+                "shown": shown,
+                "sections": sections_for("school", request, school),
+                "panel_scripts": scripts_of([shown]),
+            },
+        )
     )
 
 

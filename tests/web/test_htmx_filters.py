@@ -123,3 +123,14 @@ def test_the_charts_data_arrives_as_text_that_htmx_keeps(
         assert "<canvas data-chart=" in text
         assert "<script" not in text
         assert '<div hidden id="' in text
+
+
+def test_a_school_pages_section_varies_on_htmx_too(client_for: Callable[[str], Client], school_a: School) -> None:
+    """A section of the school page is its part for htmx and a page of its own otherwise: the
+    same URL, so it varies as the filtered pages do."""
+    client = client_for("school_leader_a")
+    url = reverse("school_section", args=[school_a.pk, "practice"])
+    part, page = client.get(url, headers=HTMX), client.get(url)
+    assert "<html" not in part.content.decode() and "<html" in page.content.decode()
+    for response in (part, page):
+        assert {"HX-Request", "HX-History-Restore-Request"} <= _vary(response)
