@@ -141,6 +141,13 @@ def test_filters_swap_the_results_and_back_and_forward_restore_them(
     expect(page.get_by_label("Band")).to_have_value("")
     assert problems == [] and page.evaluate("window.__cspViolations") == []
 
+    # Signing out clears what htmx kept of the pages (the directory's and dashboard's states).
+    assert "alton-cluster" in page.evaluate("sessionStorage.getItem('htmx-history-cache') || ''")
+    page.get_by_text("Account", exact=True).click()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
+    assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
+
 
 @pytest.mark.django_db(transaction=True)
 def test_inline_steps_are_taken_without_the_page_loading_again(
