@@ -1,0 +1,105 @@
+"""What changed at a school on an area's indicators, against its family of similar schools
+over the same years: the one home of that measurement, read by support (what changed after
+a support) and practice (what changed after a school tried an item).
+
+"Before" is given by the caller (the academic year finished before the event); "after" is
+the first (support: the year it closed in) or the latest (practice: the longest time under
+it) academic year from ``after_from`` on with a published value at the school. The family
+is the school's family of similar schools without ``leave_out`` (schools whose results may
+have moved with the same event). The arithmetic is ``analytics.impact.support_impact``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+import pandas as pd
+
+from evenbetter.analytics.impact import ImpactEstimate, support_impact
+from evenbetter.benchmarks.models import FamilyMember
+from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.vocabulary.areas import AREA_INDICATORS
+from evenbetter.vocabulary.directions import HIGHER, LOWER
+from evenbetter.vocabulary.periods import ACADEMIC_YEAR
+
+
+@dataclass(frozen=True)
+class IndicatorImpact:
+    indicator: Indicator
+    before_period: str
+    after_period: str | None
+    estimate: ImpactEstimate | None
+    words: str
+
+
+def unit_words(indicator: Indicator) -> str:
+    return "percentage points" if indicator.unit == "%" else ("" if indicator.unit in ("score", "") else indicator.unit)
+
+
+def area_indicators(area: str) -> list[Indicator]:
+    """The area's indicators that have a better direction, in the area's own order: its first
+    (the progress measure, mostly) is the headline."""
+    codes = AREA_INDICATORS.get(area, ())
+    return sorted(
+        Indicator.objects.filter(
+            code__in=codes, direction__in=[Indicator.Direction.HIGHER_IS_BETTER, Indicator.Direction.LOWER_IS_BETTER]
+        ),
+        key=lambda indicator: codes.index(indicator.code),
+    )
+
+
+def _values(indicator: Indicator, period: str, school_ids: list[int]) -> pd.Series:
+    rows = Observation.objects.filter(
+        indicator=indicator, period=period, school_id__in=school_ids, status=Observation.Status.VALUE
+    ).values_list("school_id", "value")
+    return pd.Series(dict(rows), dtype=float)
+
+
+def change_against_family(
+    *,
+    school_id: int,
+    indicators: list[Indicator],
+    before: str,
+    after_from: str,
+    leave_out: Collection[int] = (),
+    latest: bool = False,
+    event: str = "the support",
+) -> list[IndicatorImpact]:
+    """One line per indicator: the school's change from ``before`` to the first (or
+    ``latest``) academic year from ``after_from`` on, against its family's, with the words;
+    ``event`` names what happened in between ("the support", "it started")."""
+    family = list(
+        FamilyMember.objects.filter(school_id=school_id)
+        .exclude(member_id__in=list(leave_out))
+        .values_list("member_id", flat=True)
+    )
+    lines = []
+    for indicator in indicators:
+        own = Observation.objects.filter(indicator=indicator, school_id=school_id, status=Observation.Status.VALUE)
+        school_before = own.filter(period=before).values_list("value", flat=True).first()
+        after_row = (
+            own.filter(period__gte=after_from, period__regex=ACADEMIC_YEAR.pattern, value__isnull=False)
+            .order_by("-period_start" if latest else "period_start")
+            .values_list("period", "value")
+            .first()
+        )
+        if school_before is None:
+            words = f"{indicator.name}: no value for {before}, the year before {event}, so nothing to compare."
+            lines.append(IndicatorImpact(indicator, before, None, None, words))
+            continue
+        if after_row is None or after_row[1] is None:
+            words = f"{indicator.name}: not measured yet — the results of {after_from} or later are not in."
+            lines.append(IndicatorImpact(indicator, before, None, None, words))
+            continue
+        after, school_after = after_row[0], float(after_row[1])
+        estimate = support_impact(
+            float(school_before),
+            school_after,
+            _values(indicator, before, family),
+            _values(indicator, after, family),
+            direction=HIGHER if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else LOWER,
+        )
+        words = f"{before} to {after}: " + estimate.describe(indicator.name, unit_words(indicator))
+        lines.append(IndicatorImpact(indicator, before, after, estimate, words))
+    return lines
