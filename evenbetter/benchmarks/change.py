@@ -31,6 +31,9 @@ class IndicatorImpact:
     after_period: str | None
     estimate: ImpactEstimate | None
     words: str
+    # The school had a value before, and the results after are not in yet (rather than
+    # nothing before to compare with).
+    not_yet: bool = False
 
 
 def unit_words(indicator: Indicator) -> str:
@@ -90,7 +93,7 @@ def change_against_family(
             continue
         if after_row is None or after_row[1] is None:
             words = f"{indicator.name}: not measured yet — the results of {after_from} or later are not in."
-            lines.append(IndicatorImpact(indicator, before, None, None, words))
+            lines.append(IndicatorImpact(indicator, before, None, None, words, not_yet=True))
             continue
         after, school_after = after_row[0], float(after_row[1])
         estimate = support_impact(

@@ -11,14 +11,18 @@
 
 A withdrawn or hidden item or comment is seen only by its author and system leads (with
 what happened to it); everyone else gets "not found".
+
+What the tries achieved (``measured.py``) is read with the item: every reader of an item
+sees all its tries, and the measurements rest on published results, so the same rows serve
+every reader and the pooled figures are over every try of the item.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.practice.models import Comment, PracticeItem, Visible
+from evenbetter.practice.models import Comment, PooledResult, PracticeItem, Tried, Visible
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
@@ -81,3 +85,19 @@ def most_tried(user: AnyUser, limit: int = 5) -> QuerySet[PracticeItem]:
         .filter(tried__gt=0)
         .order_by("-tried", "-created_at")[:limit]
     )
+
+
+def by_evidence(items: QuerySet[PracticeItem]) -> QuerySet[PracticeItem]:
+    """The strongest measured effect with a clear verdict first, then no clear difference, then
+    worse, then what could not be judged; items not measured at all last; newest first within."""
+    return items.order_by(
+        F("evidence__rank").asc(nulls_last=True), F("evidence__strength").desc(nulls_last=True), "-created_at", "-pk"
+    )
+
+
+def tries_with_results(item: PracticeItem) -> QuerySet[Tried]:
+    return item.tries.select_related("school").prefetch_related("results")
+
+
+def pooled_results(item: PracticeItem) -> QuerySet[PooledResult]:
+    return item.pooled_results.all()
