@@ -789,7 +789,12 @@ POLICY: dict[str, Entry] = {
         _item("tried"),
         answers(REFUSED, outsider=FORBIDDEN, school_leader_a=DONE),
         method="POST",
-        data=lambda w: {"school": w.school_a.pk, "outcome": "worked", "note": "Reading ages up.", "started_on": _yesterday()},
+        data=lambda w: {
+            "school": w.school_a.pk,
+            "outcome": "worked",
+            "note": "Reading ages up.",
+            "started_on": _yesterday(),
+        },
         school="a",
     ),
     "practice_tried_b_post": Entry(
