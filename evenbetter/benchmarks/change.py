@@ -52,11 +52,77 @@ def area_indicators(area: str) -> list[Indicator]:
     )
 
 
-def _values(indicator: Indicator, period: str, school_ids: list[int]) -> pd.Series:
-    rows = Observation.objects.filter(
-        indicator=indicator, period=period, school_id__in=school_ids, status=Observation.Status.VALUE
-    ).values_list("school_id", "value")
-    return pd.Series(dict(rows), dtype=float)
+class Values:
+    """Published values as the measurement reads them, one school at a time (a few queries for
+    one support or one item)."""
+
+    def value(self, indicator: Indicator, period: str, school_id: int) -> float | None:
+        return (
+            Observation.objects.filter(
+                indicator=indicator, school_id=school_id, period=period, status=Observation.Status.VALUE
+            )
+            .values_list("value", flat=True)
+            .first()
+        )
+
+    def after(self, indicator: Indicator, school_id: int, after_from: str, *, latest: bool) -> tuple[str, float] | None:
+        """The first (or latest) academic year from ``after_from`` on with a value at the school."""
+        row = (
+            Observation.objects.filter(
+                indicator=indicator, school_id=school_id, status=Observation.Status.VALUE,
+                period__gte=after_from, period__regex=ACADEMIC_YEAR.pattern, value__isnull=False,
+            )
+            .order_by("-period_start" if latest else "period_start")
+            .values_list("period", "value")
+            .first()
+        )  # fmt: skip
+        return (str(row[0]), float(row[1])) if row and row[1] is not None else None
+
+    def family(self, indicator: Indicator, period: str, school_ids: list[int]) -> pd.Series:
+        rows = Observation.objects.filter(
+            indicator=indicator, period=period, school_id__in=school_ids, status=Observation.Status.VALUE
+        ).values_list("school_id", "value")
+        return pd.Series(dict(rows), dtype=float)
+
+
+class ValuesByPeriod(Values):
+    """The same values read a whole period of an indicator at a time and kept: for measuring
+    many schools in one go (a refresh), where one query a school would be thousands."""
+
+    def __init__(self) -> None:
+        self._columns: dict[tuple[int, str], dict[int, float]] = {}
+        self._periods: dict[int, list[str]] = {}
+
+    def _column(self, indicator: Indicator, period: str) -> dict[int, float]:
+        key = (indicator.pk, period)
+        if key not in self._columns:
+            rows = Observation.objects.filter(
+                indicator=indicator, period=period, status=Observation.Status.VALUE, value__isnull=False
+            ).values_list("school_id", "value")
+            self._columns[key] = {int(school_id): float(value) for school_id, value in rows if value is not None}
+        return self._columns[key]
+
+    def value(self, indicator: Indicator, period: str, school_id: int) -> float | None:
+        return self._column(indicator, period).get(school_id)
+
+    def after(self, indicator: Indicator, school_id: int, after_from: str, *, latest: bool) -> tuple[str, float] | None:
+        if indicator.pk not in self._periods:
+            periods = (
+                Observation.objects.filter(indicator=indicator, period__regex=ACADEMIC_YEAR.pattern)
+                .values_list("period", "period_start")
+                .distinct()
+            )
+            self._periods[indicator.pk] = [period for period, _ in sorted(set(periods), key=lambda p: p[1])]
+        candidates = [period for period in self._periods[indicator.pk] if period >= after_from]
+        for period in reversed(candidates) if latest else candidates:
+            value = self._column(indicator, period).get(school_id)
+            if value is not None:
+                return period, value
+        return None
+
+    def family(self, indicator: Indicator, period: str, school_ids: list[int]) -> pd.Series:
+        column = self._column(indicator, period)
+        return pd.Series({pk: column[pk] for pk in school_ids if pk in column}, dtype=float)
 
 
 def change_against_family(
@@ -68,10 +134,13 @@ def change_against_family(
     leave_out: Collection[int] = (),
     latest: bool = False,
     event: str = "the support",
+    values: Values | None = None,
 ) -> list[IndicatorImpact]:
     """One line per indicator: the school's change from ``before`` to the first (or
     ``latest``) academic year from ``after_from`` on, against its family's, with the words;
-    ``event`` names what happened in between ("the support", "it started")."""
+    ``event`` names what happened in between ("the support", "it started"); ``values``: how
+    the values are read (``ValuesByPeriod`` when measuring many schools at once)."""
+    values = values or Values()
     family = list(
         FamilyMember.objects.filter(school_id=school_id)
         .exclude(member_id__in=list(leave_out))
@@ -79,19 +148,13 @@ def change_against_family(
     )
     lines = []
     for indicator in indicators:
-        own = Observation.objects.filter(indicator=indicator, school_id=school_id, status=Observation.Status.VALUE)
-        school_before = own.filter(period=before).values_list("value", flat=True).first()
-        after_row = (
-            own.filter(period__gte=after_from, period__regex=ACADEMIC_YEAR.pattern, value__isnull=False)
-            .order_by("-period_start" if latest else "period_start")
-            .values_list("period", "value")
-            .first()
-        )
+        school_before = values.value(indicator, before, school_id)
+        after_row = values.after(indicator, school_id, after_from, latest=latest)
         if school_before is None:
             words = f"{indicator.name}: no value for {before}, the year before {event}, so nothing to compare."
             lines.append(IndicatorImpact(indicator, before, None, None, words))
             continue
-        if after_row is None or after_row[1] is None:
+        if after_row is None:
             words = f"{indicator.name}: not measured yet — the results of {after_from} or later are not in."
             lines.append(IndicatorImpact(indicator, before, None, None, words, not_yet=True))
             continue
@@ -99,8 +162,8 @@ def change_against_family(
         estimate = support_impact(
             float(school_before),
             school_after,
-            _values(indicator, before, family),
-            _values(indicator, after, family),
+            values.family(indicator, before, family),
+            values.family(indicator, after, family),
             direction=HIGHER if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else LOWER,
         )
         words = f"{before} to {after}: " + estimate.describe(indicator.name, unit_words(indicator))

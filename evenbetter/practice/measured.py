@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from evenbetter.analytics.impact import BETTER, TOO_FEW, UNCLEAR, WORSE, ImpactEstimate, pooled_impact
-from evenbetter.benchmarks.change import IndicatorImpact, area_indicators, change_against_family, unit_words
+from evenbetter.benchmarks.change import IndicatorImpact, Values, area_indicators, change_against_family, unit_words
 from evenbetter.indicators.models import Indicator
 from evenbetter.practice.models import EVIDENCE_RANK, PracticeItem, Tried, Verdict
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, start_year
@@ -52,7 +52,9 @@ def item_indicators(item: PracticeItem, known: dict[str, list[Indicator]] | None
     return list(found.values())
 
 
-def try_lines(tried: Tried, indicators: list[Indicator], leave_out: set[int]) -> list[IndicatorImpact]:
+def try_lines(
+    tried: Tried, indicators: list[Indicator], leave_out: set[int], values: Values | None = None
+) -> list[IndicatorImpact]:
     before, after_from = years_of(tried.started_on)
     return change_against_family(
         school_id=tried.school_id,
@@ -62,6 +64,7 @@ def try_lines(tried: Tried, indicators: list[Indicator], leave_out: set[int]) ->
         leave_out=leave_out - {tried.school_id},
         latest=True,
         event="it started",
+        values=values,
     )
 
 
@@ -126,7 +129,9 @@ class ItemMeasure:
         return EVIDENCE_RANK[self.verdict]
 
 
-def measure_item(item: PracticeItem, known: dict[str, list[Indicator]] | None = None) -> ItemMeasure:
+def measure_item(
+    item: PracticeItem, known: dict[str, list[Indicator]] | None = None, values: Values | None = None
+) -> ItemMeasure:
     indicators = item_indicators(item, known)
     if not indicators:
         return ItemMeasure(verdict=Verdict.NO_INDICATOR, words="No published result measures its areas.")
@@ -134,7 +139,7 @@ def measure_item(item: PracticeItem, known: dict[str, list[Indicator]] | None = 
     if not tries:
         return ItemMeasure(verdict=Verdict.NOT_YET, words="Not measured yet: no school has said it tried it.")
     leave_out = {tried.school_id for tried in tries} | {school.pk for school in item.schools.all()}
-    measure = ItemMeasure(lines={tried.pk: try_lines(tried, indicators, leave_out) for tried in tries})
+    measure = ItemMeasure(lines={tried.pk: try_lines(tried, indicators, leave_out, values) for tried in tries})
     for position, indicator in enumerate(indicators):
         measure.pooled.append(pool(indicator, [lines[position] for lines in measure.lines.values()]))
     # The headline: the first indicator that could be judged, as for a support; otherwise the

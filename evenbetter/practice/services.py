@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
+from evenbetter.benchmarks.change import Values, ValuesByPeriod
 from evenbetter.indicators.models import Indicator
 from evenbetter.practice.measured import line_verdict, measure_item
 from evenbetter.practice.models import (
@@ -245,6 +246,8 @@ def measures_refresh(*, items: Iterable[PracticeItem] | None = None) -> int:
     chosen = chosen.prefetch_related("areas", "schools", "tries").order_by("pk")
     now = timezone.now()
     known: dict[str, list[Indicator]] = {}
+    # Every item: read each indicator's years whole, once; a few: a few queries a school.
+    values = ValuesByPeriod() if items is None else Values()
     measured = 0
     for start in range(0, chosen.count(), 200):  # a few hundred items at a time: memory stays flat
         batch = list(chosen[start : start + 200])
@@ -254,7 +257,7 @@ def measures_refresh(*, items: Iterable[PracticeItem] | None = None) -> int:
         ItemEvidence.objects.filter(item_id__in=ids).delete()
         tried_rows, pooled_rows, evidence_rows = [], [], []
         for item in batch:
-            measure = measure_item(item, known)
+            measure = measure_item(item, known, values)
             for tried_id, lines in measure.lines.items():
                 for position, line in enumerate(lines):
                     estimate = line.estimate

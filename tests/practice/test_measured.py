@@ -212,3 +212,16 @@ def test_the_refresh_step_measures_again_when_the_results_change(
     PracticeMeasuresStep().run()
     assert TriedResult.objects.get(tried__school=school_b).effect == pytest.approx(-8.0)
     assert PooledResult.objects.get(item=item).effect < 194 / 59  # type: ignore[operator]
+
+
+@pytest.mark.usefixtures("two_schools_tried")
+def test_reading_a_whole_year_at_once_measures_the_same_as_one_school_at_a_time(item: PracticeItem) -> None:
+    from evenbetter.benchmarks.change import Values, ValuesByPeriod
+    from evenbetter.practice.measured import measure_item
+
+    one_at_a_time = measure_item(item, values=Values())
+    whole_years = measure_item(item, values=ValuesByPeriod())
+    assert [[line.words for line in lines] for lines in one_at_a_time.lines.values()] == [
+        [line.words for line in lines] for lines in whole_years.lines.values()
+    ]
+    assert [p.words for p in one_at_a_time.pooled] == [p.words for p in whole_years.pooled]
