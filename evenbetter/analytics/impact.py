@@ -110,8 +110,11 @@ class ImpactEstimate:
     # whichever method made the interval (NaN with fewer than two comparison schools).
     noise_sd: float = float("nan")
 
-    def describe(self, indicator_name: str, unit: str = "", *, decimals: int = 1) -> str:
-        """The plain words, which say what was measured and never more."""
+    def describe(
+        self, indicator_name: str, unit: str = "", *, decimals: int = 1, alongside: str = "the support"
+    ) -> str:
+        """The plain words, which say what was measured and never more; ``alongside``: what
+        happened in between ("the support", "the practice")."""
 
         def change(value: float) -> str:
             if round(abs(value), decimals) == 0:
@@ -147,8 +150,8 @@ class ImpactEstimate:
         if self.verdict == UNCLEAR:
             return text + interval + ", so it cannot be told from no effect."
         return (
-            text + interval + f": {self.verdict}. This is what changed alongside the support, "
-            "not proof that the support caused it."
+            text + interval + f": {self.verdict}. This is what changed alongside {alongside}, "
+            f"not proof that {alongside} caused it."
         )
 
 

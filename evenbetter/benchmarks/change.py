@@ -134,12 +134,14 @@ def change_against_family(
     leave_out: Collection[int] = (),
     latest: bool = False,
     event: str = "the support",
+    alongside: str = "the support",
     values: Values | None = None,
 ) -> list[IndicatorImpact]:
     """One line per indicator: the school's change from ``before`` to the first (or
-    ``latest``) academic year from ``after_from`` on, against its family's, with the words;
-    ``event`` names what happened in between ("the support", "it started"); ``values``: how
-    the values are read (``ValuesByPeriod`` when measuring many schools at once)."""
+        ``latest``) academic year from ``after_from`` on, against its family's, with the words;
+        ``event`` names when it began ("the support", "it started") and ``alongside`` what
+    happened in between ("the support", "the practice"); ``values``: how
+        the values are read (``ValuesByPeriod`` when measuring many schools at once)."""
     values = values or Values()
     family = list(
         FamilyMember.objects.filter(school_id=school_id)
@@ -166,6 +168,6 @@ def change_against_family(
             values.family(indicator, after, family),
             direction=HIGHER if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else LOWER,
         )
-        words = f"{before} to {after}: " + estimate.describe(indicator.name, unit_words(indicator))
+        words = f"{before} to {after}: " + estimate.describe(indicator.name, unit_words(indicator), alongside=alongside)
         lines.append(IndicatorImpact(indicator, before, after, estimate, words))
     return lines

@@ -64,6 +64,7 @@ def try_lines(
         leave_out=leave_out - {tried.school_id},
         latest=True,
         event="it started",
+        alongside="the practice",
         values=values,
     )
 

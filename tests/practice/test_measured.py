@@ -97,6 +97,7 @@ def test_pooled_practice_impact_against_a_hand_calculation(
     c = TriedResult.objects.get(tried__school=school_c)
     # B: 2016/17 to 2017/18, rose 6 against 2 (A left out): effect 4 from 6 schools.
     assert (b.before_period, b.after_period, b.comparison_schools) == ("2016/17", "2017/18", 6)
+    assert "alongside the practice, not proof that the practice caused it" in b.words
     assert b.effect == pytest.approx(4.0) and b.noise_sd**2 == pytest.approx(14 / 15)  # type: ignore[operator]
     # C: rose 3 against 2 (B left out): effect 1 from 5 schools, chance variance 3.
     assert c.comparison_schools == 5 and c.effect == pytest.approx(1.0) and c.noise_sd**2 == pytest.approx(3.0)  # type: ignore[operator]
