@@ -226,3 +226,21 @@ def test_reading_a_whole_year_at_once_measures_the_same_as_one_school_at_a_time(
         [line.words for line in lines] for lines in whole_years.lines.values()
     ]
     assert [p.words for p in one_at_a_time.pooled] == [p.words for p in whole_years.pooled]
+
+
+READERS = ["system_lead", "partnership_lead", "school_leader_a", "school_leader_b", "governor", "partner_agency"]
+
+
+@pytest.mark.usefixtures("two_schools_tried")
+def test_every_reader_sees_what_the_tries_achieved_and_no_one_else(
+    item: PracticeItem, client_for: Callable[[str], Client]
+) -> None:
+    # Every reader sees every try (the library's rule) and the figures rest on published
+    # results: the pooled figure is the same for all of them, over every try. One set-up,
+    # every persona.
+    for persona in [*READERS, "outsider"]:
+        response = client_for(persona).get(reverse("practice_detail", args=[item.pk]))
+        if persona in READERS:
+            assert "across 2 schools (each weighed" in response.content.decode(), persona
+        else:
+            assert response.status_code == 403 and b"weighed" not in response.content
