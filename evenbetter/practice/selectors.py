@@ -19,10 +19,12 @@ every reader and the pooled figures are over every try of the item.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, F, Q, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.practice.models import Comment, PooledResult, PracticeItem, Tried, Visible
+from evenbetter.practice.models import Comment, PooledResult, PracticeItem, Tried, TriedResult, Verdict, Visible
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
@@ -101,3 +103,27 @@ def tries_with_results(item: PracticeItem) -> QuerySet[Tried]:
 
 def pooled_results(item: PracticeItem) -> QuerySet[PooledResult]:
     return item.pooled_results.all()
+
+
+@dataclass(frozen=True)
+class SchoolTry:
+    tried: Tried
+    headline: TriedResult | None  # its first indicator that could be judged, else its first
+
+
+def tried_by(user: AnyUser, school: School, limit: int = 10) -> list[SchoolTry]:
+    """What a school tried from the items the reader may see, newest first, each with the
+    line that heads what changed there."""
+    tries = (
+        Tried.objects.filter(school=school, item__in=published_items(user))
+        .select_related("item")
+        .prefetch_related("results")
+        .order_by("-started_on", "-pk")[:limit]
+    )
+    judged = (Verdict.BETTER, Verdict.UNCLEAR, Verdict.WORSE)
+    found = []
+    for tried in tries:
+        results = list(tried.results.all())
+        headline = next((r for r in results if r.verdict in judged), results[0] if results else None)
+        found.append(SchoolTry(tried, headline))
+    return found

@@ -244,3 +244,14 @@ def test_every_reader_sees_what_the_tries_achieved_and_no_one_else(
             assert "across 2 schools (each weighed" in response.content.decode(), persona
         else:
             assert response.status_code == 403 and b"weighed" not in response.content
+
+
+def test_the_school_page_shows_what_it_tried_with_what_changed_there(
+    two_schools_tried: tuple[School, School], client_for: Callable[[str], Client]
+) -> None:
+    school_b, _ = two_schools_tried
+    # Another school's leader, who sees school B's page and every try in the library.
+    section = client_for("school_leader_a").get(reverse("school_section", args=[school_b.pk, "practice"]))
+    page = section.content.decode()
+    assert "Practice it tried" in page and "Phonics catch-up" in page and "started 2 Oct 2017" in page
+    assert "Reading progress rose by 6.0 at the school" in page and "4.0 better than theirs" in page
