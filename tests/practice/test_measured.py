@@ -255,3 +255,17 @@ def test_the_school_page_shows_what_it_tried_with_what_changed_there(
     page = section.content.decode()
     assert "Practice it tried" in page and "Phonics catch-up" in page and "started 2 Oct 2017" in page
     assert "Reading progress rose by 6.0 at the school" in page and "4.0 better than theirs" in page
+
+
+@pytest.mark.usefixtures("two_schools_tried")
+def test_the_command_measures_every_item_again(item: PracticeItem) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    TriedResult.objects.all().delete()
+    PooledResult.objects.all().delete()
+    out = io.StringIO()
+    call_command("practice_measure", stdout=out)
+    assert out.getvalue().strip() == "Measured the tries of 1 item."
+    assert PooledResult.objects.get(item=item).effect == pytest.approx(194 / 59)
