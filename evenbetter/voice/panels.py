@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.models import School
 from evenbetter.voice.selectors import (
-    can_run_surveys,
     can_see_results,
+    follows_surveys_at_home,
     may_run_survey_for,
     open_surveys_of,
     school_survey_results,
@@ -41,7 +41,8 @@ class SchoolVoice(Panel):
 
 @register
 class OpenSurveys(Panel):
-    """On the home page, for whoever runs surveys: the open ones, and how many have answered."""
+    """On the home page, for a school's leaders (and a system lead while any is open): the open
+    surveys they run, and how many have answered."""
 
     page = "home"
     order = 60
@@ -49,7 +50,8 @@ class OpenSurveys(Panel):
     title = "Pulse surveys open"
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
-        return can_run_surveys(request.user)
+        # A school's leaders always (where they start one); a system lead only while some are open.
+        return follows_surveys_at_home(request.user)
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         surveys = open_surveys_of(request.user)

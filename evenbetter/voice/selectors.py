@@ -121,6 +121,15 @@ def open_surveys_of(user: AnyUser) -> QuerySet[PulseSurvey]:
     return surveys_run_by(user).filter(open_surveys_condition())
 
 
+def follows_surveys_at_home(user: AnyUser) -> bool:
+    """Whether the home page lists the open surveys: a school's leaders always; a system lead, who
+    runs every school's, only while some are open."""
+    scope = scope_of(user)
+    if scope.school_ids:
+        return True
+    return scope.is_system_lead and open_surveys_of(user).exists()
+
+
 def survey_by_token(token: str) -> PulseSurvey | None:
     """The survey a public link names; None when there is none (the link is wrong or withdrawn)."""
     return PulseSurvey.objects.select_related("school").filter(token=token).first()

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
 from evenbetter.accounts.client_ip import client_ip_address
@@ -42,6 +43,7 @@ def answer_allowed(request: HttpRequest, survey: PulseSurvey) -> tuple[bool, int
     """Whether one more answer from this address to this survey is allowed (and counts it when it
     is), with the seconds to wait when it is not."""
     throttle = AnswerRateThrottle(survey)
-    if throttle.allow_request(request, None):
+    # A rate throttle reads the request's address and never the view: the answer page has none.
+    if throttle.allow_request(Request(request), None):  # type: ignore[arg-type]
         return True, 0
     return False, int(throttle.wait() or 0) + 1

@@ -187,3 +187,8 @@ def test_the_home_page_lists_open_surveys_with_their_answers_so_far(
     other = client_for("school_leader_b").get(reverse("home")).content.decode()
     assert "No pulse survey of yours is open" in other and "Alton Infant School" not in other
     assert "Pulse surveys open" not in client_for("governor").get(reverse("home")).content.decode()
+    # A system lead, who runs every school's surveys, is shown them while some are open.
+    assert "Staff at Alton Infant School" in client_for("system_lead").get(reverse("home")).content.decode()
+    survey.closed_at = timezone.now()
+    survey.save()
+    assert "Pulse surveys open" not in client_for("system_lead").get(reverse("home")).content.decode()
