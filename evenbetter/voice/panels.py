@@ -41,7 +41,7 @@ class SchoolVoice(Panel):
 
 @register
 class OpenSurveys(Panel):
-    """On the home page, for a school's leaders (and a system lead while any is open): the open
+    """On the home page, for a school's leaders (and a system or locality lead while any is open): the open
     surveys they run, and how many have answered."""
 
     page = "home"
@@ -50,7 +50,7 @@ class OpenSurveys(Panel):
     title = "Pulse surveys open"
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
-        # A school's leaders always (where they start one); a system lead only while some are open.
+        # A school's leaders always (where they start one); a system or locality lead only while some are open.
         return follows_surveys_at_home(request.user)
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:

@@ -1,10 +1,11 @@
 """Every read of the pulse surveys, and the one home of who may do what with them.
 
 - opening, closing and following a survey (its link, its QR code, its answer count): a
-  school's own leaders for their school; a system lead for any school, many at once;
+  school's own leaders for their school; a locality lead for the schools of the localities
+  it leads, and a system lead for any school, many at once;
 - its results (share agreeing per question, at least ten answers): whoever sees the school's
-  local records (``indicators.selectors.sees_local_records``: its leaders, its governors and
-  the leads who see it in full), as the indicators they are kept as;
+  local records (``indicators.selectors.sees_local_records``: its leaders, staff and
+  governors, and the leads who see it in full), as the indicators they are kept as;
 - the words respondents wrote: the school's own leaders only, never anyone else.
 """
 
@@ -31,13 +32,13 @@ def schools_surveyed_by(user: AnyUser) -> QuerySet[School]:
     scope = scope_of(user)
     if scope.is_system_lead:
         return School.objects.all()
-    return School.objects.filter(pk__in=scope.school_ids)
+    return School.objects.filter(pk__in=scope.school_ids | scope.locality_school_ids)
 
 
 def can_run_surveys(user: AnyUser) -> bool:
     """Whether the user may open a pulse survey for some school (the header's link, the list)."""
     scope = scope_of(user)
-    return scope.is_system_lead or bool(scope.school_ids)
+    return scope.is_system_lead or bool(scope.school_ids or scope.locality_school_ids)
 
 
 def may_run_survey_for(user: AnyUser, school: School) -> bool:
@@ -122,12 +123,12 @@ def open_surveys_of(user: AnyUser) -> QuerySet[PulseSurvey]:
 
 
 def follows_surveys_at_home(user: AnyUser) -> bool:
-    """Whether the home page lists the open surveys: a school's leaders always; a system lead, who
-    runs every school's, only while some are open."""
+    """Whether the home page lists the open surveys: a school's leaders always; a system or locality
+    lead, who runs many schools', only while some are open."""
     scope = scope_of(user)
     if scope.school_ids:
         return True
-    return scope.is_system_lead and open_surveys_of(user).exists()
+    return can_run_surveys(user) and open_surveys_of(user).exists()
 
 
 def survey_by_token(token: str) -> PulseSurvey | None:

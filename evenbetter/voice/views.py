@@ -59,7 +59,7 @@ def _answered_here(request: HttpRequest, survey: PulseSurvey) -> bool:
 def _run_survey(request: HttpRequest, pk: int) -> PulseSurvey:
     survey = get_object_or_404(PulseSurvey.objects.select_related("school"), pk=pk)
     if not may_run_survey_for(request.user, survey.school):
-        raise PermissionDenied("Only the school's leaders, and system leads, follow its pulse surveys.")
+        raise PermissionDenied("Only the school's leaders, and locality and system leads, follow its pulse surveys.")
     return survey
 
 
@@ -70,7 +70,7 @@ def _public_link(request: HttpRequest, survey: PulseSurvey) -> str:
 @login_required
 def survey_list_view(request: HttpRequest) -> HttpResponse:
     if not can_run_surveys(request.user):
-        raise PermissionDenied("Pulse surveys are run by a school's leaders and by system leads.")
+        raise PermissionDenied("Pulse surveys are run by a school's leaders and by locality and system leads.")
     surveys = list(surveys_run_by(request.user)[:200])
     return render(request, "voice/survey_list.html", {"surveys": surveys})
 
@@ -78,7 +78,7 @@ def survey_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def survey_create_view(request: HttpRequest) -> HttpResponse:
     if not can_run_surveys(request.user):
-        raise PermissionDenied("Pulse surveys are opened by a school's leaders and by system leads.")
+        raise PermissionDenied("Pulse surveys are opened by a school's leaders and by locality and system leads.")
     schools = schools_surveyed_by(request.user)
     chosen = None
     school_id = request.GET.get("school", "")

@@ -13,10 +13,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from evenbetter.accounts.models import User
+from evenbetter.accounts.models import Role, User
 from evenbetter.jobs.models import Job
-from evenbetter.schools.models import School
+from evenbetter.schools.models import Locality, School
 from evenbetter.voice.models import PulseAnswer, PulseSurvey
+from tests.conftest import make_user
 
 from .conftest import answer, open_survey
 
@@ -192,3 +193,39 @@ def test_the_home_page_lists_open_surveys_with_their_answers_so_far(
     survey.closed_at = timezone.now()
     survey.save()
     assert "Pulse surveys open" not in client_for("system_lead").get(reverse("home")).content.decode()
+
+
+def test_a_locality_lead_runs_surveys_for_the_schools_of_its_locality_and_no_others(
+    school_a: School, school_b: School, school_leader_b: User, east_hampshire: Locality
+) -> None:
+    make_user("locality_lead", Role.LOCALITY_LEAD, locality=east_hampshire)
+    client = Client()
+    client.force_login(User.objects.get(username="locality_lead"))
+    assert school_a.localities.filter(pk=east_hampshire.pk).exists()
+    assert not school_b.localities.filter(pk=east_hampshire.pk).exists()
+    assert client.get(reverse("survey_list")).status_code == 200
+    refused = client.post(reverse("survey_create"), {"audience": "staff", "schools": [school_b.pk]})
+    assert refused.status_code == 400 and not PulseSurvey.objects.exists()
+    opened = client.post(reverse("survey_create"), {"audience": "staff", "schools": [school_a.pk]})
+    assert opened.status_code == 302
+    survey = PulseSurvey.objects.get()
+    assert client.get(reverse("survey_detail", args=[survey.pk])).status_code == 200
+    other = open_survey(school_leader_b, school_b)
+    assert client.get(reverse("survey_detail", args=[other.pk])).status_code == 403
+    assert client.post(reverse("survey_close", args=[other.pk])).status_code == 403
+
+
+def test_a_staff_member_sees_their_school_results_but_runs_no_survey_and_reads_no_words(
+    client_for: Callable[[str], Client], school_leader_a: User, school_a: School
+) -> None:
+    survey = open_survey(school_leader_a, school_a, audience="staff")
+    answer(survey, agreeing=6, total=10, comment="Too many meetings.")
+    make_user("staff_member", Role.STAFF_MEMBER, school=school_a)
+    client = Client()
+    client.force_login(User.objects.get(username="staff_member"))
+    section = client.get(reverse("school_section", args=[school_a.pk, "voice"])).content.decode()
+    assert "60.0%" in section and "Too many meetings." not in section and "Run a pulse survey" not in section
+    assert client.get(reverse("survey_list")).status_code == 403
+    assert client.get(reverse("survey_detail", args=[survey.pk])).status_code == 403
+    leader = client_for("school_leader_a").get(reverse("school_section", args=[school_a.pk, "voice"]))
+    assert "Too many meetings." in leader.content.decode()
