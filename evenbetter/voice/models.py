@@ -7,6 +7,7 @@ survey's dates place it). Its choices and optional words are all it holds.
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from django.conf import settings
@@ -48,12 +49,12 @@ class PulseSurvey(models.Model):
     def audience_info(self) -> Audience:
         return AUDIENCE_BY_CODE[self.audience]
 
-    def is_open(self, today: object = None) -> bool:
+    def is_open(self, today: dt.date | None = None) -> bool:
         """Taking answers: not closed, and not past its last day."""
         if self.closed_at is not None:
             return False
         day = today or timezone.localdate()
-        return self.closes_on is None or day <= self.closes_on  # type: ignore[operator]
+        return self.closes_on is None or day <= self.closes_on
 
 
 class PulseAnswer(models.Model):

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -64,7 +65,8 @@ def can_read_comments(user: AnyUser, school: School) -> bool:
     return school.pk in scope_of(user).school_ids
 
 
-def open_surveys_condition(today: object = None) -> Q:
+def open_surveys_condition(today: dt.date | None = None) -> Q:
+    """Taking answers, as ``PulseSurvey.is_open`` says, for a query."""
     day = today or timezone.localdate()
     return Q(closed_at__isnull=True) & (Q(closes_on__isnull=True) | Q(closes_on__gte=day))
 

@@ -49,9 +49,13 @@ def _answer(phone: Page, link: str, *, agrees: bool, output_dir: Path | None = N
     expect(phone.get_by_role("heading", name="Thank you")).to_be_visible()
 
 
+def _axe_clean(page: Page, where: str) -> None:
+    result = Axe().run(page)
+    assert result.violations_count == 0, f"{where}:\n{result.generate_report()}"
+
+
 def _check_the_page(phone: Page, output_dir: Path) -> None:
-    result = Axe().run(phone)
-    assert result.violations_count == 0, result.generate_report()
+    _axe_clean(phone, "the answer page at 360 px")
     for box in (phone.locator(".pulse-choice").nth(i).bounding_box() for i in range(4)):
         assert box is not None and box["height"] >= 44 and box["width"] >= 280  # large touch targets
     width = phone.evaluate("document.documentElement.scrollWidth")
@@ -68,11 +72,13 @@ def test_a_survey_answered_on_phones_shows_its_results_once_ten_have_answered(
     leader.get_by_role("link", name="Open voice of pupils, families and staff").click()
     expect(leader.get_by_text("No pulse survey has been run yet.")).to_be_visible()
     leader.get_by_role("link", name="Run a pulse survey").click()
+    _axe_clean(leader, "the form that opens a survey")
     leader.get_by_label("Pupils (primary)").check()
     expect(leader.get_by_label("Alton Infant School")).to_be_checked()  # the school it came from
     leader.get_by_role("button", name="Open the survey").click()
     expect(leader.get_by_text("Survey opened: share its link or QR code.")).to_be_visible()
     expect(leader.locator("figure.pulse-qr svg")).to_be_visible()
+    _axe_clean(leader, "the survey's page, with its link and QR code")
     link = leader.get_by_role("link", name="/s/").get_attribute("href")
     assert link and "/s/" in link
 
@@ -96,6 +102,7 @@ def test_a_survey_answered_on_phones_shows_its_results_once_ten_have_answered(
     results = leader.locator("table.pulse-results")
     expect(results).to_be_visible()
     expect(results.get_by_role("row", name="I feel happy at school. 66.7% 12")).to_be_visible()
+    _axe_clean(leader, "the school page's voice section with results")
     leader.screenshot(path=str(output_dir / "school-voice-1280.png"), full_page=True)
 
     # The results as indicators, where the goals (and benchmarks, trends, the trigger) read them.
