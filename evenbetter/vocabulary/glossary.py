@@ -147,8 +147,8 @@ GLOSSARY: tuple[Term, ...] = (
         "share-agreeing",
         "Share agreeing",
         "Of everyone who answered a pulse-survey question, the share who chose one of the two most positive "
-        "answers (such as \"strongly agree\" or \"agree\").",
-        "If 12 pupils answer and 8 say \"Yes, a lot\" or \"Yes, a bit\", the share agreeing is 66.7%.",
+        'answers (such as "strongly agree" or "agree").',
+        'If 12 pupils answer and 8 say "Yes, a lot" or "Yes, a bit", the share agreeing is 66.7%.',
     ),
 )
 
