@@ -103,7 +103,13 @@ def test_the_real_steps_report_each_phase_outside_their_transactions(
         (f"step 1 of 3: data quality — writing {schools:,} values", 1, 2),
         (f"step 1 of 3: data quality — {schools:,} values written", 2, 2),
         ("step 2 of 3: computed indicators (partnership life …)", 1, 3),
-        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: measuring", 0, 2),
-        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: writing 0 values", 1, 2),
-        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: 0 values written", 2, 2),
+        # Two units (measuring, writing) for each computed kind: partnership life, then pulse surveys.
+        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: measuring", 0, 4),
+        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: writing 0 values", 1, 4),
+        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: 0 values written", 2, 4),
+    ]
+    assert written[8:11] == [
+        ("step 2 of 3: computed indicators (partnership life …) — Pulse surveys: measuring", 2, 4),
+        ("step 2 of 3: computed indicators (partnership life …) — Pulse surveys: writing 0 values", 3, 4),
+        ("step 2 of 3: computed indicators (partnership life …) — Pulse surveys: 0 values written", 4, 4),
     ]
