@@ -230,7 +230,12 @@ class Entry:
 
 
 def answers(default: Answer, anonymous: Answer = LOGIN, **personas: Answer) -> dict[str, Answer]:
-    """Anonymous visitors are sent to sign in unless said otherwise."""
+    """Anonymous visitors are sent to sign in unless said otherwise. The locality lead (of East
+    Hampshire, school A's locality) answers as the partnership lead (of the Alton cluster,
+    school A's partnership) unless said otherwise: a locality lead is a partnership lead for a
+    place, seeing the schools it leads in full and brokering their help."""
+    if "partnership_lead" in personas and "locality_lead" not in personas:
+        personas["locality_lead"] = personas["partnership_lead"]
     return {"default": default, "anonymous": anonymous, **personas}
 
 
@@ -247,9 +252,10 @@ FULL_B = answers(FORBIDDEN, system_lead=OK, school_leader_b=OK)
 OWN_A = {**FULL_A, "governor": OK}
 DONE_FULL_A = answers(FORBIDDEN, system_lead=DONE, partnership_lead=DONE, school_leader_a=DONE)
 DONE_FULL_B = answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE)
-# Pulse surveys are run by a school's own leaders and by system leads (voice/selectors.py).
-SURVEYORS = answers(FORBIDDEN, system_lead=OK, school_leader_a=OK, school_leader_b=OK)
-RUNS_A = answers(FORBIDDEN, system_lead=OK, school_leader_a=OK)
+# Pulse surveys are run by a school's own leaders, by the lead of its locality and by system leads
+# (voice/selectors.py); never by its partnership lead, staff or governors.
+SURVEYORS = answers(FORBIDDEN, system_lead=OK, locality_lead=OK, school_leader_a=OK, school_leader_b=OK)
+RUNS_A = answers(FORBIDDEN, system_lead=OK, locality_lead=OK, school_leader_a=OK)
 RUNS_B = answers(FORBIDDEN, system_lead=OK, school_leader_b=OK)
 
 
@@ -380,11 +386,20 @@ POLICY: dict[str, Entry] = {
         for school in ("a", "b")
         for slug in ("even-better", "reaching-out", "partnership-life", "practice", "data")
     },
-    # Pulse-survey results are the school's local records: its own people and those who see it in full.
+    # Pulse-survey results are the school's local records: its own people (leaders, staff, governors)
+    # and those who see it in full.
     "school_a_section_voice": Entry(
         "school_section",
         _section("a", "voice"),
-        answers(NOT_FOUND, outsider=FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, governor=OK),
+        answers(
+            NOT_FOUND,
+            outsider=FORBIDDEN,
+            system_lead=OK,
+            partnership_lead=OK,
+            school_leader_a=OK,
+            staff_member=OK,
+            governor=OK,
+        ),
         school="a",
     ),
     "school_b_section_voice": Entry(
@@ -475,7 +490,7 @@ POLICY: dict[str, Entry] = {
     "dispute_list": Entry(
         "dispute_list",
         _get("dispute_list"),
-        answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN),
+        answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN, staff_member=FORBIDDEN),
     ),
     # Only a school's own leaders flag its values; for anyone else the value is not found.
     "dispute_raise_a": Entry(
@@ -566,11 +581,14 @@ POLICY: dict[str, Entry] = {
     ),
     "explorer": Entry("explorer", _get("explorer"), READERS),
     # --- partnership life: a partnership's meetings are its lead's and its schools' leaders' ----
-    "alton_meeting_new": Entry("meeting_create", _get("meeting_create", "alton-cluster"), FULL_A),
+    # A partnership's own meetings are its lead's to record, not the locality lead's.
+    "alton_meeting_new": Entry(
+        "meeting_create", _get("meeting_create", "alton-cluster"), {**FULL_A, "locality_lead": FORBIDDEN}
+    ),
     "alton_meeting_new_post": Entry(
         "meeting_create",
         _get("meeting_create", "alton-cluster"),
-        DONE_FULL_A,
+        {**DONE_FULL_A, "locality_lead": FORBIDDEN},
         method="POST",
         data=lambda w: {"held_on": _yesterday(), "title": "Autumn heads' meeting"},
     ),
@@ -592,7 +610,10 @@ POLICY: dict[str, Entry] = {
         data=lambda w: {"other_urn": w.school_c.urn, "kind": "visit", "happened_on": _yesterday()},
         school="a",
     ),
-    "school_a_governance": Entry("school_governance", _school_url("school_governance", "a"), OWN_A, school="a"),
+    # Its staff read the school's governance records too (governing boards publish their minutes).
+    "school_a_governance": Entry(
+        "school_governance", _school_url("school_governance", "a"), {**OWN_A, "staff_member": OK}, school="a"
+    ),
     "school_b_governance": Entry("school_governance", _school_url("school_governance", "b"), FULL_B, school="b"),
     "school_a_board_meeting_new": Entry(
         "board_meeting_create", _school_url("board_meeting_create", "a"), OWN_A, school="a"
@@ -618,7 +639,13 @@ POLICY: dict[str, Entry] = {
         data=_workforce_return,
         school="a",
     ),
-    "east_hampshire_network": Entry("locality_network", _get("locality_network", "east-hampshire"), SYSTEM_LEADS),
+    # A locality's network picture: system leads and the locality's own lead (not Guildford's).
+    "east_hampshire_network": Entry(
+        "locality_network",
+        _get("locality_network", "east-hampshire"),
+        answers(FORBIDDEN, system_lead=OK, locality_lead=OK),
+    ),
+    "guildford_network": Entry("locality_network", _get("locality_network", "guildford"), SYSTEM_LEADS),
     # --- pulse surveys: run by a school's own leaders and by system leads; answered by anyone ------
     "surveys": Entry("survey_list", _get("survey_list"), SURVEYORS),
     **{
@@ -634,7 +661,7 @@ POLICY: dict[str, Entry] = {
     "survey_create_a_post": Entry(
         "survey_create",
         _get("survey_create"),
-        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, school_leader_b=INVALID),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE, school_leader_a=DONE, school_leader_b=INVALID),
         method="POST",
         data=lambda w: {"audience": "staff", "schools": [w.school_a.pk]},
         school="a",
@@ -642,7 +669,7 @@ POLICY: dict[str, Entry] = {
     "survey_create_b_post": Entry(
         "survey_create",
         _get("survey_create"),
-        answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE, school_leader_a=INVALID),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE, school_leader_a=INVALID, locality_lead=INVALID),
         method="POST",
         data=lambda w: {"audience": "parents-carers", "schools": [w.school_b.pk]},
         school="b",
@@ -661,7 +688,7 @@ POLICY: dict[str, Entry] = {
     "survey_close_a_post": Entry(
         "survey_close",
         _survey("survey_close", "a"),
-        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE, school_leader_a=DONE),
         method="POST",
         school="a",
     ),
@@ -772,7 +799,7 @@ POLICY: dict[str, Entry] = {
     "help_broker_only": Entry(
         "help_request_detail",
         lambda w: reverse("help_request_detail", args=[w.help_broker_only.pk]),
-        answers(OK, outsider=NOT_FOUND, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND),
+        answers(OK, outsider=NOT_FOUND, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND),
     ),
     "help_step": Entry(
         "help_request_step",
@@ -791,6 +818,7 @@ POLICY: dict[str, Entry] = {
             school_leader_a=DONE,
             school_leader_b=FORBIDDEN,
             governor=REFUSED,
+            staff_member=FORBIDDEN,
         ),
         method="POST",
         data=lambda w: {"withdraw-note": "No longer needed."},
@@ -806,6 +834,7 @@ POLICY: dict[str, Entry] = {
             school_leader_a=REFUSED,
             school_leader_b=FORBIDDEN,
             governor=REFUSED,
+            staff_member=FORBIDDEN,
         ),
         method="POST",
         data=lambda w: {"suggest-urn": w.school_b.urn, "suggest-note": "Ash Grange is strong in phonics."},
@@ -830,7 +859,7 @@ POLICY: dict[str, Entry] = {
     "practice_create_b_post": Entry(
         "practice_create",
         _get("practice_create"),
-        {**DONE_FULL_B, "school_leader_a": INVALID, "partnership_lead": INVALID},
+        {**DONE_FULL_B, "school_leader_a": INVALID, "partnership_lead": INVALID, "locality_lead": INVALID},
         method="POST",
         data=_practice_item("b"),
         school="b",
@@ -999,7 +1028,7 @@ POLICY: dict[str, Entry] = {
     "api_risk_scores": Entry(
         "api-risk-score-list",
         _get("api-risk-score-list"),
-        api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN)),
+        api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN, staff_member=FORBIDDEN)),
         writes=True,
     ),
     "api_help_requests": Entry(
@@ -1015,7 +1044,9 @@ POLICY: dict[str, Entry] = {
     "api_help_request_broker_only": Entry(
         "api-help-request-detail",
         lambda w: reverse("api-help-request-detail", args=[w.help_broker_only.pk]),
-        api(answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND)),
+        api(
+            answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND)
+        ),
     ),
     "api_imports": Entry("api-import-list", _get("api-import-list"), api(SYSTEM_LEADS)),
     "api_import": Entry(
