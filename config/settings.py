@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "evenbetter.ingest",
     "evenbetter.benchmarks",
     "evenbetter.partnerships",
+    "evenbetter.voice",
     "evenbetter.earlywarning",
     "evenbetter.support",
     "evenbetter.practice",
@@ -244,6 +245,9 @@ CONTENT_SECURITY_POLICY = {
 # Every request of a signed-in user counts against EVENBETTER_API_RATE (DRF's throttling, kept in
 # the shared cache, CACHES below: every web server and worker process counts together).
 EVENBETTER_API_RATE = env_str("EVENBETTER_API_RATE", "1000/hour")
+# Pulse surveys (evenbetter/voice): answers one address may give one survey, in the shared cache
+# like the API's rate. Pupils in a school often share one address, so it allows a class or two.
+EVENBETTER_PULSE_ANSWER_RATE = env_str("EVENBETTER_PULSE_ANSWER_RATE", "120/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a request without credentials is answered 401 with WWW-Authenticate.
