@@ -40,9 +40,10 @@ class GlanceConcerns(Panel):
 
 @register
 class RaiseConcernLink(Panel):
-    """Beside the school's other links: raise a concern, for whoever works with the school."""
+    """In the school page's head, beside its other links: raise a concern, for whoever works
+    with the school."""
 
-    page = "school-links"
+    page = "school-head-links"
     order = 150
     template = "concerns/_school_link.html"
 

@@ -22,7 +22,7 @@ from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.concerns.models import Concern
 from evenbetter.partnerships.models import Contact
 from evenbetter.schools.access import SchoolAccess, school_access
-from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.schools.models import Locality, PartnershipMembership, School
 
 # A contact this recent makes two schools ones that work together.
 WORKED_WITH_DAYS = 730
@@ -41,7 +41,10 @@ def works_with(school_ids: frozenset[int], school: School, *, today: dt.date | N
         partnership__memberships__school=school,
         partnership__memberships__left_on__isnull=True,
     ).exists()
-    if shared_partnership or school.localities.filter(schools__in=others).exists():
+    # Two filters, two joins: a locality of this school that also holds one of the others (the
+    # related manager ``school.localities`` would reuse its own join and find none).
+    shared_locality = Locality.objects.filter(schools=school).filter(schools__in=others).exists()
+    if shared_partnership or shared_locality:
         return True
     since = (today or timezone.localdate()) - dt.timedelta(days=WORKED_WITH_DAYS)
     return Contact.objects.filter(
