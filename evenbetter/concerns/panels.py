@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 
 from evenbetter.accounts.selectors import scope_of
@@ -62,7 +63,19 @@ class HomeConcerns(Panel):
     title = "Concerns raised by people"
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
-        return selectors.may_raise_any(request.user)
+        # Only when something is there: a concern waiting, raised, or in the lead's schools.
+        return selectors.may_raise_any(request.user) and self._in_view(request).exists()
+
+    @staticmethod
+    def _in_view(request: HttpRequest) -> Any:
+        user = request.user
+        scope = scope_of(user)
+        concerns = selectors.concerns_visible_to(user).filter(status__in=selectors.LIVE)
+        if scope.is_system_lead:
+            return concerns
+        return concerns.filter(
+            Q(raised_by_id=user.pk) | Q(school_id__in=scope.school_ids | scope.led_group_school_ids)
+        )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         user = request.user
