@@ -73,9 +73,7 @@ class HomeConcerns(Panel):
         concerns = selectors.concerns_visible_to(user).filter(status__in=selectors.LIVE)
         if scope.is_system_lead:
             return concerns
-        return concerns.filter(
-            Q(raised_by_id=user.pk) | Q(school_id__in=scope.school_ids | scope.led_group_school_ids)
-        )
+        return concerns.filter(Q(raised_by_id=user.pk) | Q(school_id__in=scope.school_ids | scope.led_group_school_ids))
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         user = request.user

@@ -189,3 +189,16 @@ def test_concerns_from_several_people_fire_the_leading_trigger(
     row = results.set_index("school_id").loc[school_a.pk]
     assert row["fired"] and "raised 2 concerns in the last term" in row["explanation"]
     assert not results.set_index("school_id").loc[school_c.pk]["fired"]  # measured 0 for its neighbour
+
+
+def test_the_watch_list_shows_the_concerns_and_whether_the_school_answered(
+    partner_agency: User, system_lead: User, school_a: School, school_b: School
+) -> None:
+    from tests.earlywarning.conftest import make_risk_run
+
+    make_risk_run([(school_a, 0.5, 0.2, "raised"), (school_b, 0.3, 0.2, "typical")])
+    _raise(_client(partner_agency), school_a)
+    page = _client(system_lead).get(reverse("watch_list")).content.decode()
+    assert "1 concern</a>" in page and "Governance: not answered yet" in page
+    export = _client(system_lead).get(reverse("watch_list") + "?format=csv").content.decode()
+    assert "concerns raised" in export and "has not met since the summer" in export

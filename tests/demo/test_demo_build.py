@@ -113,9 +113,9 @@ def test_each_demo_user_signs_in_and_sees_the_home_page_for_their_role(demo: str
 
 
 def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
+    from evenbetter.concerns.models import Concern
     from evenbetter.partnerships.models import Action, Contact, Meeting
     from evenbetter.practice.models import PracticeItem, Tried
-    from evenbetter.concerns.models import Concern
     from evenbetter.support.models import Engagement, HelpRequest, SupportOffer
 
     def counts() -> tuple[int, ...]:
