@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "evenbetter.voice",
     "evenbetter.earlywarning",
     "evenbetter.support",
+    "evenbetter.concerns",
     "evenbetter.practice",
     "evenbetter.dashboards",
     "evenbetter.ops",
@@ -192,6 +193,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "evenbetter.accounts.client_ip.client_ip_address"
 EVENBETTER_TRUSTED_PROXIES = env_int("EVENBETTER_TRUSTED_PROXIES", 0)
+# Collective concerns: the most one person may raise in 24 hours (a flood is refused, saying so).
+EVENBETTER_CONCERNS_PER_DAY = env_int("EVENBETTER_CONCERNS_PER_DAY", 5)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("evenbetter.partnerships.urls")),
     path("", include("evenbetter.earlywarning.urls")),
     path("", include("evenbetter.support.urls")),
+    path("", include("evenbetter.concerns.urls")),
     path("", include("evenbetter.practice.urls")),
     path("", include("evenbetter.dashboards.urls")),
     path("", include("evenbetter.voice.urls")),

@@ -53,6 +53,7 @@ from evenbetter.accounts.models import User
 from evenbetter.api.models import ApiToken
 from evenbetter.api.services import token_create
 from evenbetter.benchmarks.models import ComparatorSet
+from evenbetter.concerns.models import Concern
 from evenbetter.indicators.models import Dispute, ImportRun, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
@@ -208,6 +209,14 @@ class World:
     @cached_property
     def indicator_code(self) -> str:
         return self.observation_a.indicator.code
+
+    @cached_property
+    def concern_a(self) -> Concern:
+        """Raised about school A by the partner agency that works with it, not named to the school."""
+        return Concern.objects.create(
+            school=self.school_a, area="governance", text="The board has not met since the summer.",
+            raised_by=self.users["partner_agency"], raised_as="Partner agency of East Hampshire",
+        )  # fmt: skip
 
     @cached_property
     def token(self) -> ApiToken:
@@ -1081,6 +1090,82 @@ POLICY: dict[str, Entry] = {
         lambda w: reverse("api-token-detail", args=[w.token.pk]),
         api(answers(NOT_FOUND, school_leader_a=DONE, system_lead=DONE)),
         method="DELETE",
+    ),
+    # --- collective concerns -------------------------------------------------------------------
+    # Raised by anyone who works with the school (its people, its leads, an agency with it, a
+    # peer sharing a partnership, a locality or a recent contact); read by its leaders and
+    # governors and the leads who see it in full, and by whoever raised it.
+    "concern_list": Entry("concern_list", _get("concern_list"), answers(OK, outsider=FORBIDDEN)),
+    "school_a_concerns": Entry("school_concerns", _school_url("school_concerns", "a"), OWN_A, school="a", writes=True),
+    "school_b_concerns": Entry("school_concerns", _school_url("school_concerns", "b"), FULL_B, school="b", writes=True),
+    "school_a_concern_raise": Entry(
+        "concern_raise",
+        _school_url("concern_raise", "a"),
+        answers(OK, outsider=FORBIDDEN, school_leader_b=FORBIDDEN),
+        school="a",
+    ),
+    "school_b_concern_raise": Entry("concern_raise", _school_url("concern_raise", "b"), FULL_B, school="b"),
+    "school_a_concern_raise_post": Entry(
+        "concern_raise",
+        _school_url("concern_raise", "a"),
+        answers(DONE, outsider=FORBIDDEN, school_leader_b=FORBIDDEN),
+        method="POST",
+        data=lambda w: {"area": "staffing", "text": "Three teachers left this half term."},
+        school="a",
+    ),
+    "school_b_concern_raise_post": Entry(
+        "concern_raise",
+        _school_url("concern_raise", "b"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE),
+        method="POST",
+        data=lambda w: {"area": "staffing", "text": "Three teachers left this half term."},
+        school="b",
+    ),
+    "concern_action": Entry(
+        "concern_action", lambda w: reverse("concern_action", args=[w.concern_a.pk, "answer"]), POST_ONLY
+    ),
+    # The school's leaders answer; whoever raised it withdraws; the leads who hold the watch
+    # list close; those who may not read it are told it is not there.
+    "concern_answer_post": Entry(
+        "concern_action",
+        lambda w: reverse("concern_action", args=[w.concern_a.pk, "answer"]),
+        answers(
+            NOT_FOUND,
+            school_leader_a=DONE,
+            system_lead=FORBIDDEN,
+            partnership_lead=FORBIDDEN,
+            governor=FORBIDDEN,
+            partner_agency=FORBIDDEN,
+        ),
+        method="POST",
+        data=lambda w: {"answer": "The board met in October; the minutes are late."},
+    ),
+    "concern_withdraw_post": Entry(
+        "concern_action",
+        lambda w: reverse("concern_action", args=[w.concern_a.pk, "withdraw"]),
+        answers(
+            NOT_FOUND,
+            partner_agency=DONE,
+            system_lead=FORBIDDEN,
+            partnership_lead=FORBIDDEN,
+            school_leader_a=FORBIDDEN,
+            governor=FORBIDDEN,
+        ),
+        method="POST",
+    ),
+    "concern_close_post": Entry(
+        "concern_action",
+        lambda w: reverse("concern_action", args=[w.concern_a.pk, "close"]),
+        answers(
+            NOT_FOUND,
+            system_lead=DONE,
+            partnership_lead=DONE,
+            school_leader_a=FORBIDDEN,
+            governor=FORBIDDEN,
+            partner_agency=FORBIDDEN,
+        ),
+        method="POST",
+        data=lambda w: {"note": "Talked with the chair: the board meets next week."},
     ),
 }
 

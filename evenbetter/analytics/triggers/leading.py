@@ -352,6 +352,31 @@ class LowWellbeing(ThresholdTrigger):
 
 
 @register_trigger
+class CollectiveConcerns(ThresholdTrigger):
+    """People who work with a school — its peers, governors, agencies, leads and its own staff —
+    often see trouble before any figure does: several of them raising a concern in one term
+    is a pattern worth a conversation."""
+
+    code = "collective_concerns"
+    name = "Concerns raised by people who work with the school"
+    kind = LEADING
+    indicators = ("concerns_term",)
+    conditions = (
+        _simple(
+            Check(
+                "concerns_term",
+                "concerns raised in the last term",
+                ">=",
+                "concerns_at_least",
+                scale=3,  # three past the threshold (five concerns) is fully severe
+                nouns=("concern", "concerns"),
+            ),
+            "People who work with the school raised {concerns_term} in the last term.",
+        ),
+    )
+
+
+@register_trigger
 class DataConfidence(ThresholdTrigger):
     """When the evidence about a school is incomplete or implausible, every other
     judgement about it is weaker, and missing returns are themselves a sign of strain."""
