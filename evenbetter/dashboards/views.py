@@ -56,7 +56,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dashboards/dashboard.html",
-        {"form": form, "board": board, "charts": charts, "scope": scope, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "board": board,
+            "charts": charts,
+            "scope": scope,
+            "query": request.GET.urlencode(),
+            "filters": filters,
+        },
     )
 
 
