@@ -25,19 +25,23 @@ class User(AbstractUser):
 
 class Role(models.TextChoices):
     SYSTEM_LEAD = "system_lead", "System lead"
+    LOCALITY_LEAD = "locality_lead", "Locality lead"
     PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
     SCHOOL_LEADER = "school_leader", "School leader"
+    STAFF_MEMBER = "staff_member", "Staff member"
     GOVERNOR = "governor", "Governor"
     PARTNER_AGENCY = "partner_agency", "Partner agency"
 
 
-# What each role must be tied to: a system lead to nothing (the whole system), a
-# partnership lead to a partnership, school leaders and governors to a school, a partner
-# agency to a locality or a school.
+# What each role must be tied to: a system lead to nothing (the whole system), a locality
+# lead to a locality (one membership each), a partnership lead to a partnership, school
+# leaders, staff members and governors to a school, a partner agency to a locality or a school.
 ROLE_SCOPES: dict[str, set[str]] = {
     Role.SYSTEM_LEAD: set(),
+    Role.LOCALITY_LEAD: {"locality"},
     Role.PARTNERSHIP_LEAD: {"partnership"},
     Role.SCHOOL_LEADER: {"school"},
+    Role.STAFF_MEMBER: {"school"},
     Role.GOVERNOR: {"school"},
     Role.PARTNER_AGENCY: {"locality", "school"},
 }

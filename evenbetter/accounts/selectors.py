@@ -22,11 +22,14 @@ class UserScope:
 
     roles: frozenset[str] = frozenset()
     school_ids: frozenset[int] = frozenset()  # school leader of
+    staff_school_ids: frozenset[int] = frozenset()  # staff member of
     governed_school_ids: frozenset[int] = frozenset()
     led_partnership_ids: frozenset[int] = frozenset()
+    led_locality_ids: frozenset[int] = frozenset()
     agency_locality_ids: frozenset[int] = frozenset()
     agency_school_ids: frozenset[int] = frozenset()
     partnership_school_ids: frozenset[int] = field(default_factory=frozenset)
+    locality_school_ids: frozenset[int] = field(default_factory=frozenset)  # in the localities led
 
     @property
     def is_system_lead(self) -> bool:
@@ -34,12 +37,19 @@ class UserScope:
 
     @property
     def sees_public_data(self) -> bool:
-        """System, partnership and school leaders see every school's public data."""
-        return bool(self.roles & {Role.SYSTEM_LEAD, Role.PARTNERSHIP_LEAD, Role.SCHOOL_LEADER})
+        """System, locality and partnership leads, school leaders and staff members see every
+        school's public data."""
+        return bool(self.roles & _PUBLIC_DATA_ROLES)
 
     @property
     def full_school_ids(self) -> frozenset[int]:
-        return self.school_ids | self.partnership_school_ids
+        """The schools seen in full, their risk included: led, in a partnership or a locality led."""
+        return self.school_ids | self.partnership_school_ids | self.locality_school_ids
+
+
+_PUBLIC_DATA_ROLES = frozenset(
+    {Role.SYSTEM_LEAD, Role.LOCALITY_LEAD, Role.PARTNERSHIP_LEAD, Role.SCHOOL_LEADER, Role.STAFF_MEMBER}
+)
 
 
 _EMPTY_SCOPE = UserScope()
@@ -69,14 +79,27 @@ def scope_of(user: AnyUser) -> UserScope:
             partnership__memberships__school__isnull=False,
         ).values_list("partnership__memberships__school_id", flat=True)
     )
+    led_localities = ids(Role.LOCALITY_LEAD, "locality_id")
+    locality_schools = (
+        frozenset(
+            Membership.objects.filter(user=user, role=Role.LOCALITY_LEAD, locality__schools__isnull=False).values_list(
+                "locality__schools__id", flat=True
+            )
+        )
+        if led_localities
+        else frozenset()
+    )
     scope = UserScope(
         roles=frozenset(m.role for m in memberships),
         school_ids=ids(Role.SCHOOL_LEADER, "school_id"),
+        staff_school_ids=ids(Role.STAFF_MEMBER, "school_id"),
         governed_school_ids=ids(Role.GOVERNOR, "school_id"),
         led_partnership_ids=led_partnerships,
+        led_locality_ids=led_localities,
         agency_locality_ids=ids(Role.PARTNER_AGENCY, "locality_id"),
         agency_school_ids=ids(Role.PARTNER_AGENCY, "school_id"),
         partnership_school_ids=partnership_schools,
+        locality_school_ids=locality_schools,
     )
     # Kept on the user object, which lives as long as the request.
     setattr(user, "_evenbetter_scope", scope)  # noqa: B010

@@ -26,8 +26,8 @@ def may_read_register(user: AnyUser) -> bool:
 
 def local_record_school_ids(scope: UserScope) -> frozenset[int]:
     """The schools whose local records the user sees, besides a system lead's all: those it
-    sees in full or governs (``indicators.selectors.sees_local_records``)."""
-    return scope.full_school_ids | scope.governed_school_ids
+    sees in full, governs or works in (``indicators.selectors.sees_local_records``)."""
+    return scope.full_school_ids | scope.governed_school_ids | scope.staff_school_ids
 
 
 def sees_any_local_records(user: AnyUser) -> bool:

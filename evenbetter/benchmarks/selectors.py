@@ -42,7 +42,7 @@ def can_manage_comparator_sets(user: AnyUser, school: School) -> bool:
 
 
 def comparator_sets_visible_to(user: AnyUser, school: School) -> QuerySet[ComparatorSet]:
-    if school_access(user, school) not in (SchoolAccess.FULL, SchoolAccess.GOVERNOR):
+    if school_access(user, school) not in (SchoolAccess.FULL, SchoolAccess.GOVERNOR, SchoolAccess.STAFF):
         return ComparatorSet.objects.none()
     return ComparatorSet.objects.filter(school=school).prefetch_related("members")
 

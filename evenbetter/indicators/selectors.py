@@ -83,9 +83,9 @@ def school_indicator_series(*, user: AnyUser, school: School) -> list[IndicatorS
 
 def sees_local_records(access: SchoolAccess) -> bool:
     """Local records (partnership life, workforce returns, staff surveys) are not published:
-    the school's own people and those who see it in full see them; other schools and
-    partner agencies do not."""
-    return access in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
+    the school's own people (its governors and staff) and those who see it in full see them;
+    other schools and partner agencies do not."""
+    return access in (SchoolAccess.FULL, SchoolAccess.GOVERNOR, SchoolAccess.STAFF)
 
 
 def disputes_visible_to(user: AnyUser) -> QuerySet[Dispute]:

@@ -84,8 +84,8 @@ def may_update_some_action(user: AnyUser) -> bool:
 
 
 def can_see_school_records(user: AnyUser, school: School) -> bool:
-    """Contacts, governance and workforce returns: the school's own people."""
-    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
+    """Contacts, governance and workforce returns: the school's own people (governors and staff too)."""
+    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR, SchoolAccess.STAFF)
 
 
 def can_record_for_school(user: AnyUser, school: School) -> bool:
@@ -98,7 +98,12 @@ def can_record_board_meeting(user: AnyUser, school: School) -> bool:
 
 
 def can_see_team_around(user: AnyUser, school: School) -> bool:
-    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR, SchoolAccess.AGENCY)
+    return school_access(user, school) in (
+        SchoolAccess.FULL,
+        SchoolAccess.GOVERNOR,
+        SchoolAccess.STAFF,
+        SchoolAccess.AGENCY,
+    )
 
 
 def actions_visible_to(user: AnyUser) -> QuerySet[Action]:

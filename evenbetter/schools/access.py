@@ -2,8 +2,11 @@
 home of the rules in DESIGN.md's table "Users and what they may see".
 
 - a system lead sees everything;
+- a locality lead sees the schools of the localities it leads in full, the rest as a school
+  leader does;
 - a partnership lead sees its member schools in full, the rest as a school leader does;
 - a school leader sees its own school in full, other schools' public data;
+- a staff member sees its own school without its risk (``STAFF``), other schools' public data;
 - a governor sees its own school, read-only, and nothing else;
 - a partner agency sees the localities and schools it works with;
 - anyone else (anonymous, or a user with no membership) sees nothing.
@@ -32,8 +35,9 @@ class SchoolAccess(enum.IntEnum):
     NONE = 0
     PUBLIC = 1  # register facts, public data, benchmarks and shared practice
     AGENCY = 2  # a partner agency that works with the school
-    GOVERNOR = 3  # its own school, read-only
-    FULL = 4  # everything the system holds about the school, its risk included
+    STAFF = 3  # a staff member's own school: its local records and partnership life, never its risk
+    GOVERNOR = 4  # its own school, read-only
+    FULL = 5  # everything the system holds about the school, its risk included
 
 
 def _agency_school_filter(scope: UserScope) -> Q:
@@ -65,6 +69,8 @@ def school_access(user: AnyUser, school: School) -> SchoolAccess:
         return SchoolAccess.FULL
     if school.pk in scope.governed_school_ids:
         return SchoolAccess.GOVERNOR
+    if school.pk in scope.staff_school_ids:
+        return SchoolAccess.STAFF
     if school.pk in scope.agency_school_ids or (
         scope.agency_locality_ids and school.localities.filter(pk__in=scope.agency_locality_ids).exists()
     ):

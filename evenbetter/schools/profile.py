@@ -37,6 +37,7 @@ DASH = "—"
 READER_SEES = {
     SchoolAccess.FULL: "the school in full: its local records and its early-warning score included",
     SchoolAccess.GOVERNOR: "the school as its governors do: its local records and its early-warning score included",
+    SchoolAccess.STAFF: "the school as its staff do: its local records, not its early-warning score",
     SchoolAccess.AGENCY: "what a partner agency working with the school sees: its public data",
     SchoolAccess.PUBLIC: "the school's public data, as any school leader does",
 }

@@ -1,7 +1,8 @@
 """The home page is made of panels (``evenbetter.pages``, page "home"): first what needs the
 reader today, each from the app that knows it (help waiting, support 10; actions due,
 partnerships 20; concerns and answers, earlywarning 30; newly on the watch list,
-earlywarning 40; imports and jobs, jobs 50), then one panel per role here (100–500), then
+earlywarning 40; imports and jobs, jobs 50), then one panel per role here (100–500: system lead, locality lead 150, partnership lead,
+school leader, staff member 350, governor, partner agency), then
 the practice library (practice 900). A new role's view is a new class; each is shown to
 those who hold its role."""
 
@@ -69,6 +70,21 @@ class SystemLeadPanel(HomePanel):
 
 
 @register
+class LocalityLeadPanel(HomePanel):
+    role = Role.LOCALITY_LEAD
+    order = 150
+    template = "web/home/locality_lead.html"
+
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        localities = localities_visible_to(user).filter(pk__in=scope.led_locality_ids)
+        return {
+            "led_localities": localities.annotate(
+                open_schools=Count("schools", filter=~Q(schools__status=School.Status.CLOSED))
+            )
+        }
+
+
+@register
 class PartnershipLeadPanel(HomePanel):
     role = Role.PARTNERSHIP_LEAD
     order = 200
@@ -99,6 +115,17 @@ class SchoolLeaderPanel(HomePanel):
     def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         own = schools_visible_to(user).filter(pk__in=scope.school_ids).prefetch_related("localities")
         return {"own_schools": own}
+
+
+@register
+class StaffMemberPanel(HomePanel):
+    role = Role.STAFF_MEMBER
+    order = 350
+    template = "web/home/staff_member.html"
+
+    def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
+        own = schools_visible_to(user).filter(pk__in=scope.staff_school_ids).prefetch_related("localities")
+        return {"staff_schools": own}
 
 
 @register
