@@ -50,10 +50,10 @@ from evenbetter.support.selectors import help_requests_visible_to, sees_brokerag
 Owner = School | Partnership | Locality
 
 
-def led_locality_ids(scope: UserScope) -> frozenset[int]:
-    """The localities a user leads. ``Role.LOCALITY_LEAD`` and ``UserScope.led_locality_ids``
-    are being added to accounts; until they are, nobody leads a locality."""
-    return frozenset(getattr(scope, "led_locality_ids", frozenset()))
+def _own_school_ids(scope: UserScope) -> frozenset[int]:
+    """The schools whose local records the reader sees (``indicators.selectors.sees_local_records``:
+    seen in full, governed, or a staff member's own)."""
+    return scope.full_school_ids | scope.governed_school_ids | scope.staff_school_ids
 
 
 def can_set_goals_for(user: AnyUser, owner: Owner) -> bool:
@@ -64,7 +64,7 @@ def can_set_goals_for(user: AnyUser, owner: Owner) -> bool:
         return owner.pk in scope.school_ids
     if isinstance(owner, Partnership):
         return owner.pk in scope.led_partnership_ids
-    return owner.pk in led_locality_ids(scope)
+    return owner.pk in scope.led_locality_ids
 
 
 def can_change_goal(user: AnyUser, goal: Goal) -> bool:
@@ -78,7 +78,7 @@ def _set_by_reader(scope: UserScope, prefix: str = "") -> Q:
     return (
         Q(**{f"{prefix}school_id__in": scope.school_ids})
         | Q(**{f"{prefix}partnership_id__in": scope.led_partnership_ids})
-        | Q(**{f"{prefix}locality_id__in": led_locality_ids(scope)})
+        | Q(**{f"{prefix}locality_id__in": scope.led_locality_ids})
     )
 
 
@@ -95,7 +95,7 @@ def goals_visible_to(user: AnyUser) -> QuerySet[Goal]:
         | Q(partnership__in=partnerships_visible_to(user))
         | Q(locality__in=localities_visible_to(user))
     )
-    local_record_seen = Q(school_id__in=scope.full_school_ids | scope.governed_school_ids) | _set_by_reader(scope)
+    local_record_seen = Q(school_id__in=_own_school_ids(scope)) | _set_by_reader(scope)
     return goals.filter(seen_owner).filter(Q(indicator__is_public=True) | local_record_seen)
 
 
@@ -272,9 +272,9 @@ def _near(user: AnyUser, scope: UserScope) -> Q:
     """Near the reader: their own schools (led, governed, in their partnerships, worked with)
     and the schools of those schools' localities, their partnerships and localities. The
     library's practice is everyone's."""
-    own = scope.school_ids | scope.governed_school_ids | scope.partnership_school_ids | scope.agency_school_ids
+    own = _own_school_ids(scope) | scope.agency_school_ids
     localities = set(Locality.objects.filter(schools__in=own).values_list("pk", flat=True))
-    localities |= scope.agency_locality_ids | led_locality_ids(scope)
+    localities |= scope.agency_locality_ids | scope.led_locality_ids
     partnerships = set(
         Partnership.objects.filter(memberships__school_id__in=own, memberships__left_on=None).values_list(
             "pk", flat=True
@@ -312,7 +312,7 @@ def celebrations_visible_to(
     if pk is not None:
         rows = rows.filter(pk=pk)
     if not scope.is_system_lead:
-        local_record_seen = Q(school_id__in=scope.full_school_ids | scope.governed_school_ids)
+        local_record_seen = Q(school_id__in=_own_school_ids(scope))
         rows = rows.filter(
             Q(kind=Celebration.Kind.GOAL_MET, goal__in=goals_visible_to(user))
             | (
