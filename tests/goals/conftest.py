@@ -20,7 +20,9 @@ def year(offset: int = 0) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
-def indicator(code: str, *, direction: str = "higher", public: bool = True, cohort: str = "", unit: str = "%") -> Indicator:
+def indicator(
+    code: str, *, direction: str = "higher", public: bool = True, cohort: str = "", unit: str = "%"
+) -> Indicator:
     return Indicator.objects.create(
         code=code, name=code.replace("_", " ").capitalize(), unit=unit, direction=direction, domain="outcomes",
         comparison="percent", is_public=public, cohort_indicator=cohort, minimum=0, maximum=100 if unit == "%" else None,

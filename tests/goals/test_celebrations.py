@@ -123,7 +123,10 @@ def test_a_few_words_from_the_school_only(
 
 
 def test_support_that_clearly_worked_is_seen_as_its_brokerage_is(
-    users: dict[str, User], reading_family: object, school_a: School, school_b: School  # noqa: F811
+    users: dict[str, User],
+    reading_family: object,
+    school_a: School,
+    school_b: School,  # noqa: F811
 ) -> None:
     help_request = _closed(
         school_a, school_b, dt.datetime(2018, 10, 15, 12, tzinfo=LONDON), dt.datetime(2019, 6, 30, 12, tzinfo=LONDON)
