@@ -122,11 +122,9 @@ def test_a_few_words_from_the_school_only(
     assert "Celebrating" in home and "Well done all." in home
 
 
+@pytest.mark.usefixtures("reading_family")
 def test_support_that_clearly_worked_is_seen_as_its_brokerage_is(
-    users: dict[str, User],
-    reading_family: object,
-    school_a: School,
-    school_b: School,  # noqa: F811
+    users: dict[str, User], school_a: School, school_b: School
 ) -> None:
     help_request = _closed(
         school_a, school_b, dt.datetime(2018, 10, 15, 12, tzinfo=LONDON), dt.datetime(2019, 6, 30, 12, tzinfo=LONDON)
