@@ -38,6 +38,7 @@ class Goal(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    is_generated = models.BooleanField(default=False, help_text="Made up for the demo")
 
     class Meta:
         ordering = ["due_on", "pk"]
