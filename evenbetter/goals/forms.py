@@ -21,7 +21,7 @@ class IndicatorChoice(forms.Form):
 class GoalForm(forms.Form):
     target = forms.FloatField(help_text="In the indicator's own unit.")
     due_on = forms.DateField(
-        label="By", widget=forms.DateInput(attrs={"type": "date"}), help_text="The date to reach it by."
+        label="Reach it by", widget=forms.DateInput(attrs={"type": "date"}), help_text="The date to reach it by."
     )
     why = forms.CharField(
         label="Why", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
