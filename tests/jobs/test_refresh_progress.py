@@ -35,7 +35,7 @@ def test_a_step_reports_its_units_and_the_row_says_so_while_it_runs(register: Im
         jobs_run_pending()
     refresh = Job.objects.get(kind="refresh")
     assert refresh.status == Job.Status.SUCCEEDED
-    steps = 4  # this one, data quality, computed indicators, families and benchmarks
+    steps = 5  # this one, data quality, computed indicators, families and benchmarks, celebrations
     assert seen == [(f"step 1 of {steps}: three units — unit {n}", n - 1, 3) for n in (1, 2, 3)]
     assert (refresh.progress_done, refresh.progress_total, refresh.step) == (steps, steps, "")
 
@@ -98,12 +98,12 @@ def test_the_real_steps_report_each_phase_outside_their_transactions(
     jobs_run_pending()
     schools = ImportRun.objects.get(source_format="data_quality").records_created
     assert written[:8] == [
-        ("step 1 of 3: data quality", 0, 3),
-        ("step 1 of 3: data quality — measuring", 0, 2),
-        (f"step 1 of 3: data quality — writing {schools:,} values", 1, 2),
-        (f"step 1 of 3: data quality — {schools:,} values written", 2, 2),
-        ("step 2 of 3: computed indicators (partnership life …)", 1, 3),
-        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: measuring", 0, 2),
-        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: writing 0 values", 1, 2),
-        ("step 2 of 3: computed indicators (partnership life …) — Partnership life: 0 values written", 2, 2),
+        ("step 1 of 4: data quality", 0, 4),
+        ("step 1 of 4: data quality — measuring", 0, 2),
+        (f"step 1 of 4: data quality — writing {schools:,} values", 1, 2),
+        (f"step 1 of 4: data quality — {schools:,} values written", 2, 2),
+        ("step 2 of 4: computed indicators (partnership life …)", 1, 4),
+        ("step 2 of 4: computed indicators (partnership life …) — Partnership life: measuring", 0, 2),
+        ("step 2 of 4: computed indicators (partnership life …) — Partnership life: writing 0 values", 1, 2),
+        ("step 2 of 4: computed indicators (partnership life …) — Partnership life: 0 values written", 2, 2),
     ]
