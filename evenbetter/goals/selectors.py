@@ -25,7 +25,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 
 from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import AnyUser, UserScope, scope_of
@@ -268,6 +269,14 @@ def can_speak_for(user: AnyUser, celebration: Celebration) -> bool:
     return owner is not None and can_set_goals_for(user, owner)
 
 
+FEED_ORDER = [
+    Celebration.Kind.GOAL_MET,
+    Celebration.Kind.SUPPORT_WORKED,
+    Celebration.Kind.PRACTICE_TRIED,
+    Celebration.Kind.IMPROVEMENT,
+]
+
+
 def _near(user: AnyUser, scope: UserScope) -> Q:
     """Near the reader: their own schools (led, governed, in their partnerships, worked with)
     and the schools of those schools' localities, their partnerships and localities. The
@@ -304,9 +313,12 @@ def celebrations_visible_to(
     scope = scope_of(user)
     if not scope.roles:
         return []
+    # Newest day first; within a day (a refresh finds many at once) what people did themselves
+    # (a goal met, a support) before what the figures show (a rise), then the newest.
+    rank = Case(*(When(kind=kind, then=Value(n)) for n, kind in enumerate(FEED_ORDER)), default=Value(len(FEED_ORDER)))
     rows = Celebration.objects.select_related(
         "school", "partnership", "locality", "goal", "indicator", "help_request", "practice_item"
-    )
+    ).order_by(TruncDate("found_at").desc(), rank, "-found_at", "-pk")
     if since is not None:
         rows = rows.filter(found_at__gt=since)
     if pk is not None:

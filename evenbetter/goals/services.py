@@ -10,7 +10,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
@@ -185,15 +185,24 @@ def _supports_that_worked() -> list[Found]:
     return found
 
 
+# Where a rise against similar schools is worth celebrating: the headline measures of what
+# children achieve and how they attend (not every breakdown by group), and every wellbeing and
+# trust result (a pulse survey's too); not staffing counts or the quality of the data.
+IMPROVEMENT_INDICATORS = Q(domain__in=[Indicator.Domain.OUTCOMES, Indicator.Domain.ATTENDANCE], headline=True) | Q(
+    domain=Indicator.Domain.WELLBEING
+)
+# Fewer similar schools with a value than this, and a percentile moves by too much per school.
+IMPROVEMENT_MIN_FAMILY = 10
+
+
 def _large_improvements() -> list[Found]:
-    """Between an indicator's two latest periods, a school that rose against its family by at
-    least ``EVENBETTER_CELEBRATE_IMPROVEMENT_POINTS`` percentile points (a value on a small
-    cohort is left out: it moves by chance)."""
+    """Between an indicator's two latest periods, a school whose own value got better and whose
+    place among similar schools rose by at least ``EVENBETTER_CELEBRATE_IMPROVEMENT_POINTS``
+    percentile points (``IMPROVEMENT_INDICATORS``; a value on a small cohort, or among fewer than
+    ten similar schools, is left out: it moves by chance)."""
     points = settings.EVENBETTER_CELEBRATE_IMPROVEMENT_POINTS
     found = []
-    indicators = Indicator.objects.exclude(direction=Indicator.Direction.NEITHER).exclude(
-        domain=Indicator.Domain.DATA_QUALITY
-    )
+    indicators = Indicator.objects.filter(IMPROVEMENT_INDICATORS).exclude(direction=Indicator.Direction.NEITHER)
     for indicator in indicators:
         periods = list(
             Benchmark.objects.filter(indicator=indicator)
@@ -205,16 +214,22 @@ def _large_improvements() -> list[Found]:
             continue
         latest, before = periods
         rows = Benchmark.objects.filter(
-            indicator=indicator, period__in=periods, family_percentile__isnull=False, small_cohort=False
+            indicator=indicator,
+            period__in=periods,
+            family_percentile__isnull=False,
+            small_cohort=False,
+            family_count__gte=IMPROVEMENT_MIN_FAMILY,
         ).values_list("school_id", "period", "family_percentile", "value")
         frame = pd.DataFrame.from_records(list(rows), columns=["school_id", "period", "percentile", "value"])
         if frame.empty:
             continue
         wide = frame.pivot_table(index="school_id", columns="period", values=["percentile", "value"]).dropna()
-        if wide.empty:
+        if wide.empty or ("percentile", latest) not in wide or ("percentile", before) not in wide:
             continue
         rise = wide[("percentile", latest)] - wide[("percentile", before)]
-        risen = wide[rise >= points]
+        change = wide[("value", latest)] - wide[("value", before)]
+        better = change > 0 if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else change < 0
+        risen = wide[(rise >= points) & better]
         schools = School.objects.in_bulk(list(risen.index))
         for school_id, row in risen.iterrows():
             school = schools[int(str(school_id))]

@@ -21,10 +21,11 @@ def year(offset: int = 0) -> str:
 
 
 def indicator(
-    code: str, *, direction: str = "higher", public: bool = True, cohort: str = "", unit: str = "%"
-) -> Indicator:
+    code: str, *, direction: str = "higher", public: bool = True, cohort: str = "", unit: str = "%",
+    domain: str = "outcomes",
+) -> Indicator:  # fmt: skip
     return Indicator.objects.create(
-        code=code, name=code.replace("_", " ").capitalize(), unit=unit, direction=direction, domain="outcomes",
+        code=code, name=code.replace("_", " ").capitalize(), unit=unit, direction=direction, domain=domain,
         comparison="percent", is_public=public, cohort_indicator=cohort, minimum=0, maximum=100 if unit == "%" else None,
     )  # fmt: skip
 
@@ -55,4 +56,4 @@ def pupils(register: object) -> Indicator:
 @pytest.fixture
 def staff_survey(register: object) -> Indicator:
     """A local record (not published): like a pulse survey's share agreeing."""
-    return indicator("staff_trust", public=False)
+    return indicator("staff_trust", public=False, domain="wellbeing")

@@ -138,14 +138,21 @@ def test_support_that_clearly_worked_is_seen_as_its_brokerage_is(
 
 
 def test_a_large_rise_against_similar_schools(
-    users: dict[str, User], school_a: School, school_b: School, school_c: School, reading: Indicator
-) -> None:
-    benchmark(school_a, reading, year(-1), 55, family_percentile=30)
-    benchmark(school_a, reading, year(0), 68, family_percentile=55)  # up 25 points: celebrated
-    benchmark(school_c, reading, year(-1), 55, family_percentile=30)
-    benchmark(school_c, reading, year(0), 60, family_percentile=54)  # up 24: not
-    benchmark(school_b, reading, year(-1), 40, family_percentile=10)
-    benchmark(school_b, reading, year(0), 80, family_percentile=90, small_cohort=True)  # by chance: not
+    users: dict[str, User], school_a: School, school_b: School, school_c: School, reading: Indicator,
+    staff_survey: Indicator,
+) -> None:  # fmt: skip
+    reading.headline = True
+    reading.save()
+    family = {"family_count": 30}
+
+    def rise(school: School, measure: Indicator, values: tuple[float, float], places: tuple[float, float],
+             **fields: object) -> None:  # fmt: skip
+        benchmark(school, measure, year(-1), values[0], family_percentile=places[0], **family)
+        benchmark(school, measure, year(0), values[1], family_percentile=places[1], **{**family, **fields})
+
+    rise(school_a, reading, (55, 68), (30, 55))  # up 25 points: celebrated
+    rise(school_c, reading, (55, 60), (30, 54))  # up 24: not
+    rise(school_b, reading, (40, 80), (10, 90), small_cohort=True)  # on a small cohort, by chance: not
     celebrations_refresh()
     [celebration] = Celebration.objects.all()
     assert celebration.school == school_a and celebration.kind == Celebration.Kind.IMPROVEMENT
@@ -154,6 +161,28 @@ def test_a_large_rise_against_similar_schools(
         celebrations_refresh()
     assert set(Celebration.objects.values_list("school__urn", flat=True)) == {school_a.urn, school_c.urn}
     assert "partner_agency" in _who_sees(users) and "outsider" not in _who_sees(users)
+
+
+def test_only_a_real_rise_in_what_matters_is_celebrated(
+    users: dict[str, User], school_a: School, school_b: School, reading: Indicator, staff_survey: Indicator
+) -> None:
+    breakdown = Indicator.objects.create(
+        code="ks2_reading_boys", name="Reading, boys", unit="%", direction="higher", domain="outcomes",
+        comparison="percent",
+    )  # fmt: skip
+    for measure, school, values, count in (
+        (reading, school_a, (60, 58), 30),  # its place rose, but its value fell: not
+        (reading, school_b, (40, 50), 9),  # among too few similar schools: not
+        (breakdown, school_a, (40, 60), 30),  # a breakdown, not a headline measure: not
+        (staff_survey, school_a, (50, 70), 30),  # wellbeing and trust, a local record: celebrated
+    ):
+        benchmark(school, measure, year(-1), values[0], family_percentile=20, family_count=count)
+        benchmark(school, measure, year(0), values[1], family_percentile=60, family_count=count)
+    celebrations_refresh()
+    [celebration] = Celebration.objects.all()
+    assert celebration.indicator == staff_survey
+    # A local record: seen as the value is, by school A's own people and those who see it in full.
+    assert _who_sees(users) == {"system_lead", "partnership_lead", "school_leader_a", "governor"}
 
 
 @override_settings(EVENBETTER_CELEBRATE_PRACTICE_TRIED=2)
