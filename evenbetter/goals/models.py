@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from evenbetter.schools.models import Locality, Partnership, School
+
 
 class Goal(models.Model):
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="goals")
@@ -57,7 +59,7 @@ class Goal(models.Model):
         return f"{self.indicator_id} to {self.target} by {self.due_on} ({self.owner_name})"
 
     @property
-    def owner(self) -> models.Model:
+    def owner(self) -> School | Partnership | Locality:
         owner = self.school or self.partnership or self.locality
         if owner is None:  # the check constraint makes sure it never is
             raise ValueError("A goal has an owner.")

@@ -69,7 +69,7 @@ def can_set_goals_for(user: AnyUser, owner: Owner) -> bool:
 
 
 def can_change_goal(user: AnyUser, goal: Goal) -> bool:
-    return not goal.is_withdrawn and can_set_goals_for(user, goal.owner)  # type: ignore[arg-type]
+    return not goal.is_withdrawn and can_set_goals_for(user, goal.owner)
 
 
 def _set_by_reader(scope: UserScope, prefix: str = "") -> Q:
@@ -243,7 +243,7 @@ class GoalProgress:
 
 
 def goal_progress(goal: Goal) -> GoalProgress:
-    figures = owner_figures(goal.owner, goal.indicator)  # type: ignore[arg-type]
+    figures = owner_figures(goal.owner, goal.indicator)
     baseline = figure(goal.baseline_period, goal.baseline_value) if goal.baseline_value is not None else None
     status = goal_status(
         direction=goal.indicator.direction, target=goal.target, due=goal.due_on, baseline=baseline, figures=figures

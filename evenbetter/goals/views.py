@@ -101,7 +101,7 @@ def _goal(request: HttpRequest, pk: int) -> Goal:
 def goal_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk)
     progress = goal_progress(goal)
-    evidence = goal_evidence(request.user, goal.owner, goal.indicator)  # type: ignore[arg-type]
+    evidence = goal_evidence(request.user, goal.owner, goal.indicator)
     return render(
         request,
         "goals/goal_detail.html",
@@ -133,7 +133,7 @@ def goal_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Goal changed.")
                 return redirect("goal_detail", goal.pk)
         status = 400
-    evidence = goal_evidence(request.user, goal.owner, goal.indicator)  # type: ignore[arg-type]
+    evidence = goal_evidence(request.user, goal.owner, goal.indicator)
     return render(
         request,
         "goals/goal_form.html",
@@ -148,7 +148,7 @@ def goal_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal(request, pk)
     goal_withdraw(goal=goal, by=signed_in_user(request))
     messages.success(request, f"Goal withdrawn: {goal.indicator.name}.")
-    return redirect(goal.owner.get_absolute_url())  # type: ignore[attr-defined]
+    return redirect(goal.owner.get_absolute_url())
 
 
 def _celebration(request: HttpRequest, pk: int) -> Celebration:
