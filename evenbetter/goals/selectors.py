@@ -8,8 +8,9 @@ owner's celebrations, or keep them quiet.
 Who may **see** a goal: whoever may open its owner's page (``schools_visible_to``,
 ``partnerships_visible_to``, ``localities_visible_to``): governors their own school's. A goal
 on a local record (an indicator that is not published) is seen only by those who see that
-record: a school's own people and those who see it in full, and for a shared goal only those
-who may set it.
+record (``indicators.selectors.sees_local_records``): a school's own people (its governors and
+staff) and those who see it in full (its partnership's and locality's leads), and for a shared
+goal only those who may set it.
 
 Who may see a **celebration** is who may see what it is about: a met goal as the goal; a large
 improvement as the school's values of that indicator; a practice item as the item

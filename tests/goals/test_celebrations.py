@@ -25,7 +25,12 @@ from tests.support.test_impact import LONDON, _closed, reading_family  # noqa: F
 pytestmark = pytest.mark.django_db
 
 DUE = dt.date(THIS_YEAR + 2, 7, 15)
-PERSONAS = ["system_lead", "partnership_lead", "school_leader_a", "school_leader_b", "governor", "partner_agency"]
+PERSONAS = [
+    "system_lead", "partnership_lead", "locality_lead", "school_leader_a", "school_leader_b", "governor",
+    "partner_agency", "staff_member",
+]  # fmt: skip
+# School A's own people (its governor and staff) and those who see it in full: who sees its local records.
+SCHOOL_A_OWN = {"system_lead", "partnership_lead", "locality_lead", "school_leader_a", "governor", "staff_member"}
 
 
 def _met_goal(school: School, measure: Indicator, by: User) -> Goal:
@@ -82,7 +87,7 @@ def test_a_met_goal_is_seen_by_those_who_see_the_goal(
     _met_goal(school_a, staff_survey, users["school_leader_a"])
     celebrations_refresh()
     # A local record: school A's own people and those who see it in full; not school B, not the agency.
-    assert _who_sees(users) == {"system_lead", "partnership_lead", "school_leader_a", "governor"}
+    assert _who_sees(users) == SCHOOL_A_OWN
 
 
 def test_kept_quiet_it_is_seen_only_by_those_who_may_change_that(
@@ -93,7 +98,14 @@ def test_kept_quiet_it_is_seen_only_by_those_who_may_change_that(
     celebration = Celebration.objects.get()
     url = reverse("celebration_quiet", args=[celebration.pk])
     # Those who see it but do not speak for school A may not keep it quiet.
-    for persona in ("school_leader_b", "governor", "partnership_lead", "partner_agency"):
+    for persona in (
+        "school_leader_b",
+        "governor",
+        "partnership_lead",
+        "locality_lead",
+        "partner_agency",
+        "staff_member",
+    ):
         assert client_for(persona).post(url, {"quiet": "on"}).status_code == 403
     assert not Celebration.objects.get().quiet
     assert client_for("school_leader_a").post(url, {"quiet": "on"}).status_code == 302
@@ -133,8 +145,11 @@ def test_support_that_clearly_worked_is_seen_as_its_brokerage_is(
     celebration = Celebration.objects.get(kind=Celebration.Kind.SUPPORT_WORKED)
     assert celebration.help_request == help_request
     assert "with help from Ash Grange" in celebration.headline
-    # The two schools' people and the brokers (support.selectors.sees_brokerage); not the agency.
-    assert _who_sees(users) == {"system_lead", "partnership_lead", "school_leader_a", "school_leader_b", "governor"}
+    # The two schools' people and the brokers (support.selectors.sees_brokerage: school A's partnership
+    # and locality leads among them); not the agency, not school A's staff.
+    assert _who_sees(users) == {
+        "system_lead", "partnership_lead", "locality_lead", "school_leader_a", "school_leader_b", "governor",
+    }  # fmt: skip
 
 
 def test_a_large_rise_against_similar_schools(
@@ -182,7 +197,7 @@ def test_only_a_real_rise_in_what_matters_is_celebrated(
     [celebration] = Celebration.objects.all()
     assert celebration.indicator == staff_survey
     # A local record: seen as the value is, by school A's own people and those who see it in full.
-    assert _who_sees(users) == {"system_lead", "partnership_lead", "school_leader_a", "governor"}
+    assert _who_sees(users) == SCHOOL_A_OWN
 
 
 @override_settings(EVENBETTER_CELEBRATE_PRACTICE_TRIED=2)
@@ -219,5 +234,5 @@ def test_the_home_feed_and_the_digest_tell_only_those_who_may_see(
     assert headline not in client_for("school_leader_b").get(reverse("home")).content.decode()
     digest_send()
     told = {message.to[0].split("@")[0] for message in mail.outbox if headline in message.body}
-    assert told == {"system_lead", "partnership_lead", "school_leader_a", "governor"}
+    assert told == SCHOOL_A_OWN
     assert all("Celebrating:" in message.body for message in mail.outbox if headline in message.body)

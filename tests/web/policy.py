@@ -919,7 +919,8 @@ POLICY: dict[str, Entry] = {
     # Dashboards: system, partnership and school leaders, and partner agencies; not governors.
     "dashboard": Entry("dashboard", _get("dashboard"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
     # --- goals and celebrations ------------------------------------------------------------------
-    # A school's goals are set by its leaders (and system leads); shared goals by their leads.
+    # A school's goals are set by its leaders (and system leads); shared goals by their leads:
+    # the Alton cluster's by its partnership lead, East Hampshire's by its locality lead.
     "school_goal_create_a": Entry(
         "school_goal_create",
         _school_url("school_goal_create", "a"),
@@ -943,22 +944,24 @@ POLICY: dict[str, Entry] = {
     "partnership_goal_create": Entry(
         "partnership_goal_create",
         _get("partnership_goal_create", "alton-cluster"),
-        answers(FORBIDDEN, system_lead=OK, partnership_lead=OK),
+        answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, locality_lead=FORBIDDEN),
     ),
     "partnership_goal_create_post": Entry(
         "partnership_goal_create",
         _get("partnership_goal_create", "alton-cluster"),
-        answers(FORBIDDEN, system_lead=DONE, partnership_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, partnership_lead=DONE, locality_lead=FORBIDDEN),
         method="POST",
         data=_goal_data,
     ),
     "locality_goal_create": Entry(
-        "locality_goal_create", _get("locality_goal_create", "east-hampshire"), answers(FORBIDDEN, system_lead=OK)
+        "locality_goal_create",
+        _get("locality_goal_create", "east-hampshire"),
+        answers(FORBIDDEN, system_lead=OK, locality_lead=OK),
     ),
     "locality_goal_create_post": Entry(
         "locality_goal_create",
         _get("locality_goal_create", "east-hampshire"),
-        answers(FORBIDDEN, system_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
         method="POST",
         data=_goal_data,
     ),
@@ -969,11 +972,11 @@ POLICY: dict[str, Entry] = {
         answers(OK, outsider=NOT_FOUND),
         school="a",
     ),
-    # On a local record: school A's own people and those who see it in full.
+    # On a local record: school A's own people (its governors and staff) and those who see it in full.
     "goal_detail_local": Entry(
         "goal_detail",
         lambda w: reverse("goal_detail", args=[w.goal_local_a.pk]),
-        answers(NOT_FOUND, system_lead=OK, partnership_lead=OK, school_leader_a=OK, governor=OK),
+        answers(NOT_FOUND, system_lead=OK, partnership_lead=OK, school_leader_a=OK, governor=OK, staff_member=OK),
         school="a",
     ),
     "goal_edit": Entry(
