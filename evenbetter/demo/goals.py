@@ -18,7 +18,7 @@ from evenbetter.benchmarks.models import Benchmark
 from evenbetter.goals.models import Goal
 from evenbetter.goals.selectors import Owner, owner_figures
 from evenbetter.indicators.models import Indicator
-from evenbetter.schools.models import Locality, Partnership, School
+from evenbetter.schools.models import Partnership, School
 
 SET_AT = dt.datetime(2017, 10, 2, 9, 0, tzinfo=dt.UTC)
 BASELINE = "2016/17"
@@ -33,26 +33,21 @@ GOALS = [
      "Maths progress up by one and a half points, with the lesson study we are starting with a partner school."),
     ("partnership-lead", "ks2_ptrwm_exp", 5.0, dt.date(2020, 7, 17),
      "Five points more of our pupils at the expected standard, across the cluster, by sharing what works."),
-    ("system-lead", "ks2_writprog", 1.0, dt.date(2020, 7, 17),
+    ("locality-lead", "ks2_writprog", 1.0, dt.date(2020, 7, 17),
      "Writing progress a point higher across the locality: moderation together every term."),
 ]  # fmt: skip
 
 
 def _owner(username: str) -> tuple[User, Owner] | None:
-    membership = Membership.objects.filter(user__username=username).select_related(
-        "user", "school", "partnership", "locality"
-    )
-    found = membership.first()
-    if found is None:
-        return None
-    if found.role == Role.SYSTEM_LEAD:
-        # The system lead sets a goal for the locality of the demo's own school.
-        school_leader = Membership.objects.filter(user__username="school-leader").select_related("school").first()
-        school = school_leader.school if school_leader else None
-        locality: Locality | None = school.localities.order_by("name").first() if school else None
-        return (found.user, locality) if locality else None
-    owner: School | Partnership | None = found.school or found.partnership
-    return (found.user, owner) if owner else None
+    """The demo user and what they set goals for: their school, partnership or locality."""
+    found = (
+        Membership.objects.filter(user__username=username, role__in=[Role.SCHOOL_LEADER, Role.PARTNERSHIP_LEAD,
+                                                                      Role.LOCALITY_LEAD])
+        .select_related("user", "school", "partnership", "locality")
+        .first()
+    )  # fmt: skip
+    owner: Owner | None = (found.school or found.partnership or found.locality) if found else None
+    return (found.user, owner) if found is not None and owner is not None else None
 
 
 def _target(owner: Owner, indicator: Indicator, baseline: float, step: float | None) -> float:
