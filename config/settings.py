@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "evenbetter.concerns",
     "evenbetter.practice",
     "evenbetter.dashboards",
+    "evenbetter.goals",
     "evenbetter.ops",
     "evenbetter.web",
     "evenbetter.demo",
@@ -469,3 +470,9 @@ EVENBETTER_SCHEDULES: list[dict[str, Any]] = [
     {"job": "jobs_prune", "every": "daily", "at": "04:00"},
 ]
 EVENBETTER_SCHEDULE_GRACE_HOURS = env_int("EVENBETTER_SCHEDULE_GRACE_HOURS", 6)
+
+# Celebrate (evenbetter/goals): a "large improvement against the family" is a rise of at least
+# this many percentile points among similar schools between an indicator's two latest periods;
+# a practice item "many schools tried" is one tried by at least this many schools.
+EVENBETTER_CELEBRATE_IMPROVEMENT_POINTS = env_int("EVENBETTER_CELEBRATE_IMPROVEMENT_POINTS", 25)
+EVENBETTER_CELEBRATE_PRACTICE_TRIED = env_int("EVENBETTER_CELEBRATE_PRACTICE_TRIED", 5)

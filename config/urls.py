@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("evenbetter.practice.urls")),
     path("", include("evenbetter.dashboards.urls")),
     path("", include("evenbetter.voice.urls")),
+    path("", include("evenbetter.goals.urls")),
     path("api/v1/", include("evenbetter.api.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("", include(audit_urlpatterns)),

@@ -125,6 +125,17 @@ def _outcomes(ids: list[int]) -> tuple[list[OutcomeSeries], list[tuple[str, pd.D
     return outcomes, gaps
 
 
+def group_figures(indicator: Indicator, school_ids: list[int]) -> pd.DataFrame:
+    """One indicator over a group of schools, period by period, as the dashboards compute it
+    (``spread_by_period``: the overall figure weighted by each school's cohort where known).
+    The caller decides which schools (a shared goal: the partnership's or locality's members)."""
+    codes = [indicator.code, *([indicator.cohort_indicator] if indicator.cohort_indicator else [])]
+    values = _values(codes, school_ids)
+    own = values[values["code"] == indicator.code]
+    cohorts = values[values["code"] == indicator.cohort_indicator] if indicator.cohort_indicator else None
+    return spread_by_period(own, cohorts)
+
+
 def _health(full: list[int]) -> list[OutcomeSeries]:
     """Partnerships' health (local records) over schools the reader sees in full."""
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=HEALTH)}

@@ -57,7 +57,14 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         request,
         page="dashboards/dashboard.html",
         part="dashboards/_dashboard_results.html",
-        context={"form": form, "board": board, "charts": charts, "scope": scope, "query": request.GET.urlencode()},
+        context={
+            "form": form,
+            "board": board,
+            "charts": charts,
+            "scope": scope,
+            "query": request.GET.urlencode(),
+            "filters": filters,
+        },
     )
 
 

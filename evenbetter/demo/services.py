@@ -15,9 +15,11 @@ from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.services import benchmarks_refresh
 from evenbetter.demo.clusters import Place, nearest_neighbour_groups
 from evenbetter.demo.concerns import demo_generate_concerns
+from evenbetter.demo.goals import demo_generate_goals
 from evenbetter.demo.local_records import demo_generate_local_records
 from evenbetter.demo.practice import demo_generate_practice
 from evenbetter.demo.supports import demo_generate_supports
+from evenbetter.goals.services import celebrations_refresh
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
 from evenbetter.ingest.registry import all_formats
@@ -241,6 +243,9 @@ def demo_build(*, with_backtest: bool = True) -> list[DemoLogin]:
     demo_early_warning(with_backtest=with_backtest)
     demo_supports()
     demo_generate_practice()
+    demo_generate_goals()
+    # What the refresh's last step would find now that supports, practice and goals are in.
+    celebrations_refresh()
     return logins
 
 

@@ -16,12 +16,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
 from evenbetter.benchmarks.change import Values, ValuesByPeriod
 from evenbetter.indicators.models import Indicator
+from evenbetter.practice.digest import digest_parts
 from evenbetter.practice.measured import line_verdict, measure_item
 from evenbetter.practice.models import (
     Attachment,
@@ -345,12 +347,17 @@ class DigestResult:
 
 def digest_send(*, now: dt.datetime | None = None, days: int = 7) -> DigestResult:
     """E-mail each follower what is new in the areas and items they follow since their last
-    digest (at most ``days`` back); nobody gets two digests within a day, so a re-run sends
-    nothing twice."""
+    digest (at most ``days`` back), and each reader of a registered part (``practice.digest``:
+    celebrations) what that part has for them; nobody gets two digests within a day, so a
+    re-run sends nothing twice."""
     now = now or timezone.now()
     sent = skipped = 0
     area_names = dict(AREAS)
-    followers = User.objects.filter(practice_follows__isnull=False, is_active=True).exclude(email="").distinct()
+    parts = digest_parts()
+    wanted = Q(practice_follows__isnull=False)
+    for part in parts:
+        wanted |= Q(pk__in=part.readers().values("pk"))
+    followers = User.objects.filter(wanted, is_active=True).exclude(email="").distinct().order_by("pk")
     for user in followers:
         last = DigestSent.objects.filter(user=user).values_list("sent_at", flat=True).first()
         if last is not None and now - last < dt.timedelta(days=1):
@@ -376,10 +383,12 @@ def digest_send(*, now: dt.datetime | None = None, days: int = 7) -> DigestResul
         new_tries = Tried.objects.filter(item_id__in=items, created_at__gt=since, created_at__lte=now).select_related(
             "item", "school"
         )
-        if not (new_items or new_comments or new_tries):
+        extra = [(part.heading, part.lines(user, since=since, until=now)) for part in parts]
+        extra = [(heading, lines) for heading, lines in extra if lines]
+        if not (new_items or new_comments or new_tries or extra):
             skipped += 1
             continue
-        lines = ["What is new in the practice library for you:\n"]
+        lines = ["What is new in the practice library for you:\n"] if new_items or new_comments or new_tries else []
         for item in new_items:
             area_words = ", ".join(area_names.get(a, a) for a in item.area_codes)
             lines.append(
@@ -389,9 +398,14 @@ def digest_send(*, now: dt.datetime | None = None, days: int = 7) -> DigestResul
             lines.append(f"- A comment on {comment.item.title}: {comment.body[:140]}")
         for tried in new_tries:
             lines.append(f"- {tried.school.name} tried {tried.item.title}: {tried.get_outcome_display().lower()}")
-        lines.append("\nYou get this because you follow these areas or items; unfollow on the library's pages.")
+        for heading, part_lines in extra:
+            lines += [f"\n{heading}:\n", *part_lines]
+        if new_items or new_comments or new_tries:
+            lines.append("\nYou get this because you follow these areas or items; unfollow on the library's pages.")
         send_mail(
-            subject="Even Better: new practice in the areas you follow",
+            subject="Even Better: new practice in the areas you follow"
+            if new_items or new_comments or new_tries
+            else "Even Better: your weekly digest",
             message="\n".join(lines),
             from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[user.email],

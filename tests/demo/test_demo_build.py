@@ -114,6 +114,7 @@ def test_each_demo_user_signs_in_and_sees_the_home_page_for_their_role(demo: str
 
 def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
     from evenbetter.concerns.models import Concern
+    from evenbetter.goals.models import Celebration, Goal
     from evenbetter.partnerships.models import Action, Contact, Meeting
     from evenbetter.practice.models import PracticeItem, Tried
     from evenbetter.support.models import Engagement, HelpRequest, SupportOffer
@@ -133,6 +134,8 @@ def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
             Engagement.objects.count(),
             PracticeItem.objects.count(),
             Tried.objects.count(),
+            Goal.objects.count(),
+            Celebration.objects.count(),
         )
 
     before = counts()
@@ -207,6 +210,24 @@ def test_the_demo_library_has_practice_from_schools_strong_in_its_area(demo: str
         search(PracticeItem.objects.all(), "how do other schools get boys reading?")[0]
         == items.get(title="How our Year 5 boys started reading for pleasure").pk
     )
+
+
+def test_the_demo_has_goals_judged_on_real_results_and_celebrates(demo: str) -> None:
+    from evenbetter.goals.models import Celebration, Goal
+    from evenbetter.goals.selectors import celebrations_visible_to, goal_progress
+
+    goals = list(Goal.objects.select_related("indicator", "school", "partnership", "locality"))
+    assert len(goals) >= 4 and all(goal.is_generated for goal in goals)
+    assert {goal.school_id is not None for goal in goals} == {True, False}  # a school's and shared ones
+    statuses = {goal_progress(goal).status.status for goal in goals}
+    assert {"met", "behind"} <= statuses, statuses  # judged on the real KS2 results since 2016/17
+    met = {goal.pk for goal in goals if goal_progress(goal).status.status == "met"}
+    assert set(Celebration.objects.filter(kind="goal_met").values_list("goal_id", flat=True)) == met
+    leader = User.objects.get(username="school-leader")
+    assert any(c.kind == "goal_met" for c in celebrations_visible_to(leader, near=True))
+    client = Client()
+    client.force_login(leader)
+    assert "Celebrating" in client.get(reverse("home")).content.decode()
 
 
 def test_the_demo_leaves_no_refresh_to_do_and_its_figures_fresh(demo: str) -> None:

@@ -84,11 +84,12 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
     def names(page: str) -> list[str]:
         return [f"{cls.__module__.split('.')[1]}.{cls.__name__}" for cls in registered_panels(page)]
 
-    # The school page's sections, in the order of issue 20: Even better, Trouble ahead,
-    # Reaching out, Partnership life, then the voice of pupils, families and staff (issue 18),
+    # The school page's sections, in the order of issue 20: Even better, Goals (issue 18), Trouble
+    # ahead, Reaching out, Partnership life, then the voice of pupils, families and staff (issue 18),
     # Practice, Data; and At a glance above them.
     assert names("school") == [
         "benchmarks.EvenBetter",
+        "goals.SchoolGoals",
         "earlywarning.TroubleAhead",
         "support.ReachingOut",
         "partnerships.SchoolLife",
@@ -98,6 +99,7 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
     ]
     assert [cls.slug for cls in registered_panels("school")] == [
         "even-better",
+        "goals",
         "trouble-ahead",
         "reaching-out",
         "partnership-life",
@@ -107,6 +109,7 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
     ]
     assert names("glance") == [
         "benchmarks.GlanceStrengths",
+        "goals.GlanceGoals",
         "earlywarning.GlanceRisk",
         "support.GlanceHelp",
         "partnerships.GlanceLife",
@@ -114,8 +117,13 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
     ]
     assert names("school-pupils") == ["schools.SchoolHistoryLinks", "indicators.Inspections"]
     assert names("school-links") == ["earlywarning.RiskLink"]
-    assert names("locality") == ["partnerships.LocalityNetworkLink"]
-    assert names("partnership") == ["benchmarks.SharedOutcomes", "partnerships.PartnershipLife"]
+    assert names("locality") == ["partnerships.LocalityNetworkLink", "goals.LocalityGoals"]
+    assert names("partnership") == [
+        "benchmarks.SharedOutcomes",
+        "goals.PartnershipGoals",
+        "partnerships.PartnershipLife",
+    ]
+    assert names("dashboard") == ["goals.DashboardGoals"]
     # The profile follows the school page's order (its facts first, then strengths as at a glance).
     assert names("profile") == [
         "indicators.SchoolFacts",

@@ -54,7 +54,8 @@ from evenbetter.api.models import ApiToken
 from evenbetter.api.services import token_create
 from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.concerns.models import Concern
-from evenbetter.indicators.models import Dispute, ImportRun, Observation
+from evenbetter.goals.models import Celebration, Goal
+from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
 from evenbetter.jobs.models import Job
@@ -219,6 +220,34 @@ class World:
         )  # fmt: skip
 
     @cached_property
+    def goal_a(self) -> Goal:
+        """School A's goal on a published value (its absence), set by school_leader_a."""
+        return Goal.objects.create(
+            school=self.school_a, indicator=self.observation_a.indicator, target=3.0, due_on=_next_year(),
+            why="Every day counts.", set_by=self.users["school_leader_a"],
+        )  # fmt: skip
+
+    @cached_property
+    def goal_local_a(self) -> Goal:
+        """School A's goal on a local record (partnership life: not published)."""
+        indicator = Indicator.objects.create(
+            code="staff_trust", name="Staff trust", unit="%", direction="higher", domain="wellbeing",
+            comparison="percent", is_public=False,
+        )  # fmt: skip
+        return Goal.objects.create(
+            school=self.school_a, indicator=indicator, target=80, due_on=_next_year(), why="Trust.",
+            set_by=self.users["school_leader_a"],
+        )  # fmt: skip
+
+    @cached_property
+    def celebration_a(self) -> Celebration:
+        """School A's goal, met."""
+        return Celebration.objects.create(
+            key=f"goal:{self.goal_a.pk}", kind=Celebration.Kind.GOAL_MET, headline="Alton Infant met its goal.",
+            school=self.school_a, goal=self.goal_a, indicator=self.goal_a.indicator,
+        )  # fmt: skip
+
+    @cached_property
     def token(self) -> ApiToken:
         """school_leader_a's API token."""
         return token_create(user=self.users["school_leader_a"], name="Spreadsheet")[0]
@@ -292,6 +321,16 @@ def _item(action: str, which: str = "item") -> Callable[[World], str]:
 
 def _comment(action: str) -> Callable[[World], str]:
     return lambda world: reverse("practice_comment_action", args=[world.comment.pk, action])
+
+
+def _next_year() -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=365)
+
+
+def _goal_data(world: World) -> dict[str, Any]:
+    """A goal for school A's absence (3.9% now): 3% by next year."""
+    return {"indicator": world.observation_a.indicator.pk, "target": "3", "due_on": _next_year().isoformat(),
+            "why": "Every day counts."}  # fmt: skip
 
 
 def _yesterday() -> str:
@@ -393,7 +432,7 @@ POLICY: dict[str, Entry] = {
             "school_section", _section(school, slug), READERS if school == "a" else PUBLIC_DATA, school=school
         )
         for school in ("a", "b")
-        for slug in ("even-better", "reaching-out", "partnership-life", "practice", "data")
+        for slug in ("even-better", "goals", "reaching-out", "partnership-life", "practice", "data")
     },
     # Pulse-survey results are the school's local records: its own people (leaders, staff, governors)
     # and those who see it in full.
@@ -1008,6 +1047,112 @@ POLICY: dict[str, Entry] = {
     ),
     # Dashboards: system, partnership and school leaders, and partner agencies; not governors.
     "dashboard": Entry("dashboard", _get("dashboard"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
+    # --- goals and celebrations ------------------------------------------------------------------
+    # A school's goals are set by its leaders (and system leads); shared goals by their leads:
+    # the Alton cluster's by its partnership lead, East Hampshire's by its locality lead.
+    "school_goal_create_a": Entry(
+        "school_goal_create",
+        _school_url("school_goal_create", "a"),
+        answers(FORBIDDEN, system_lead=OK, school_leader_a=OK),
+        school="a",
+    ),
+    "school_goal_create_b": Entry(
+        "school_goal_create",
+        _school_url("school_goal_create", "b"),
+        answers(FORBIDDEN, system_lead=OK, school_leader_b=OK),
+        school="b",
+    ),
+    "school_goal_create_a_post": Entry(
+        "school_goal_create",
+        _school_url("school_goal_create", "a"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE),
+        method="POST",
+        data=_goal_data,
+        school="a",
+    ),
+    "partnership_goal_create": Entry(
+        "partnership_goal_create",
+        _get("partnership_goal_create", "alton-cluster"),
+        answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, locality_lead=FORBIDDEN),
+    ),
+    "partnership_goal_create_post": Entry(
+        "partnership_goal_create",
+        _get("partnership_goal_create", "alton-cluster"),
+        answers(FORBIDDEN, system_lead=DONE, partnership_lead=DONE, locality_lead=FORBIDDEN),
+        method="POST",
+        data=_goal_data,
+    ),
+    "locality_goal_create": Entry(
+        "locality_goal_create",
+        _get("locality_goal_create", "east-hampshire"),
+        answers(FORBIDDEN, system_lead=OK, locality_lead=OK),
+    ),
+    "locality_goal_create_post": Entry(
+        "locality_goal_create",
+        _get("locality_goal_create", "east-hampshire"),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=_goal_data,
+    ),
+    # A goal is read by whoever may open its owner's page; not found for anyone else.
+    "goal_detail": Entry(
+        "goal_detail",
+        lambda w: reverse("goal_detail", args=[w.goal_a.pk]),
+        answers(OK, outsider=NOT_FOUND),
+        school="a",
+    ),
+    # On a local record: school A's own people (its governors and staff) and those who see it in full.
+    "goal_detail_local": Entry(
+        "goal_detail",
+        lambda w: reverse("goal_detail", args=[w.goal_local_a.pk]),
+        answers(NOT_FOUND, system_lead=OK, partnership_lead=OK, school_leader_a=OK, governor=OK, staff_member=OK),
+        school="a",
+    ),
+    "goal_edit": Entry(
+        "goal_edit",
+        lambda w: reverse("goal_edit", args=[w.goal_a.pk]),
+        answers(FORBIDDEN, outsider=NOT_FOUND, system_lead=OK, school_leader_a=OK),
+        school="a",
+    ),
+    "goal_edit_post": Entry(
+        "goal_edit",
+        lambda w: reverse("goal_edit", args=[w.goal_a.pk]),
+        answers(FORBIDDEN, outsider=NOT_FOUND, system_lead=DONE, school_leader_a=DONE),
+        method="POST",
+        data=lambda w: {"target": "2.5", "due_on": _next_year().isoformat(), "why": "Higher still."},
+        school="a",
+    ),
+    "goal_withdraw": Entry("goal_withdraw", lambda w: reverse("goal_withdraw", args=[w.goal_a.pk]), POST_ONLY),
+    "goal_withdraw_post": Entry(
+        "goal_withdraw",
+        lambda w: reverse("goal_withdraw", args=[w.goal_a.pk]),
+        answers(FORBIDDEN, outsider=NOT_FOUND, system_lead=DONE, school_leader_a=DONE),
+        method="POST",
+        school="a",
+    ),
+    # A few words on a celebration, or keeping it quiet: those who speak for the school.
+    "celebration_words": Entry(
+        "celebration_words", lambda w: reverse("celebration_words", args=[w.celebration_a.pk]), POST_ONLY
+    ),
+    "celebration_words_post": Entry(
+        "celebration_words",
+        lambda w: reverse("celebration_words", args=[w.celebration_a.pk]),
+        answers(FORBIDDEN, outsider=NOT_FOUND, system_lead=DONE, school_leader_a=DONE),
+        method="POST",
+        data=lambda w: {"words": "Thank you, everyone."},
+        school="a",
+    ),
+    "celebration_quiet": Entry(
+        "celebration_quiet", lambda w: reverse("celebration_quiet", args=[w.celebration_a.pk]), POST_ONLY
+    ),
+    "celebration_quiet_post": Entry(
+        "celebration_quiet",
+        lambda w: reverse("celebration_quiet", args=[w.celebration_a.pk]),
+        answers(FORBIDDEN, outsider=NOT_FOUND, system_lead=DONE, school_leader_a=DONE),
+        method="POST",
+        data=lambda w: {"quiet": "on"},
+        school="a",
+    ),
     "dashboard_map": Entry("dashboard_map", _get("dashboard_map"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
     # --- the REST API (/api/v1/): the web's rules, in JSON; 401 to whoever is not signed in ------
     # The OpenAPI description and its docs page: anyone signed in (the docs page answers a

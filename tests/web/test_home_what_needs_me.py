@@ -29,6 +29,7 @@ ORDER = [
     "NewlyOnTheWatchList",
     "ImportsAndJobs",
     "SystemLeadPanel",
+    "Celebrating",
     "FromTheLibrary",
 ]
 
@@ -71,7 +72,7 @@ def test_a_system_lead_sees_what_needs_them_in_order_before_the_library(client_f
 def test_each_role_has_the_questions_that_are_its_own(
     persona: str, panels: list[str], client_for: Callable[[str], Client]
 ) -> None:
-    assert _panels(client_for(persona)) == [*panels, "FromTheLibrary"]
+    assert _panels(client_for(persona)) == [*panels, "Celebrating", "FromTheLibrary"]
 
 
 def _help_request(school: School, **fields: object) -> HelpRequest:
