@@ -17,8 +17,8 @@ from tests.conftest import PERSONAS
 
 pytestmark = pytest.mark.django_db
 
-ANON, OUT, SL, PL, SLA, SLB, GOV, AG = PERSONAS
-SIGNED_IN = [OUT, SL, PL, SLA, SLB, GOV, AG]
+ANON, OUT, SL, PL, SLA, SLB, GOV, AG, LL, ST = PERSONAS
+SIGNED_IN = [OUT, SL, PL, SLA, SLB, GOV, AG, LL, ST]
 
 
 def expect(ok: set[str], refused: int = 403, **others: int) -> dict[str, int]:
@@ -28,11 +28,14 @@ def expect(ok: set[str], refused: int = 403, **others: int) -> dict[str, int]:
     return {ANON: 401, **found}
 
 
-EVERYONE = {SL, PL, SLA, SLB, GOV, AG}
-LEADERS_AND_GOVERNORS = {SL, PL, SLA, SLB, GOV}
+EVERYONE = {SL, PL, SLA, SLB, GOV, AG, LL, ST}
+# Every role but the partner agency: school A's staff member included (local records, help asked
+# and offered), though never any risk.
+LEADERS_AND_GOVERNORS = {SL, PL, SLA, SLB, GOV, LL, ST}
+RISK_READERS = LEADERS_AND_GOVERNORS - {ST}
 SEES_A = EVERYONE
-SEES_B = {SL, PL, SLA, SLB}
-RISK_OF_A = {SL, PL, SLA, GOV}
+SEES_B = {SL, PL, SLA, SLB, LL, ST}
+RISK_OF_A = {SL, PL, SLA, GOV, LL}  # East Hampshire's locality lead sees its schools in full
 RISK_OF_B = {SL, SLB}
 
 # name -> (path, given the world; expected status per persona)
@@ -53,13 +56,13 @@ ENDPOINTS: dict[str, tuple[Callable[[World], str], dict[str, int]]] = {
         expect(LEADERS_AND_GOVERNORS, **{AG: 404}),
     ),
     "observations": (lambda w: "/api/v1/observations/", expect(EVERYONE)),
-    "risk scores": (lambda w: "/api/v1/risk-scores/", expect(LEADERS_AND_GOVERNORS)),
+    "risk scores": (lambda w: "/api/v1/risk-scores/", expect(RISK_READERS)),
     "help requests": (lambda w: "/api/v1/help-requests/", expect(LEADERS_AND_GOVERNORS)),
     "a named request": (lambda w: f"/api/v1/help-requests/{w.named.pk}/", expect(LEADERS_AND_GOVERNORS)),
     "an anonymous request": (lambda w: f"/api/v1/help-requests/{w.anonymous.pk}/", expect(LEADERS_AND_GOVERNORS)),
     "a broker-only request": (
         lambda w: f"/api/v1/help-requests/{w.broker_only.pk}/",
-        expect({SL, PL, SLA, GOV}, **{SLB: 404}),
+        expect({SL, PL, SLA, GOV, LL}, **{SLB: 404, ST: 404}),
     ),
     "imports": (lambda w: "/api/v1/imports/", expect({SL})),
     "tokens": (lambda w: "/api/v1/tokens/", expect({OUT, *EVERYONE})),
