@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -18,6 +19,7 @@ from evenbetter.partnerships.forms import (
 )
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
+    can_assign_action,
     can_record_board_meeting,
     can_record_for_school,
     can_record_meeting,
@@ -25,10 +27,12 @@ from evenbetter.partnerships.selectors import (
     can_see_school_records,
     can_update_action,
     locality_network_picture,
+    people_to_give_action,
     school_board_meetings,
     school_governance_reviews,
 )
 from evenbetter.partnerships.services import (
+    action_give,
     action_update,
     board_meeting_record,
     contact_record,
@@ -68,25 +72,43 @@ def meeting_create_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(Action.objects.select_related("owner_school", "partnership"), pk=pk)
+    action = get_object_or_404(Action.objects.select_related("owner_school", "partnership", "agency"), pk=pk)
     if not can_update_action(request.user, action):
-        raise PermissionDenied("Only the owner school's leaders and the partnership's lead update this action.")
+        raise PermissionDenied(
+            "Only the owner school's leaders, the partnership's lead and whoever the action is given to update it."
+        )
+    answers_for = can_assign_action(request.user, action)
     form = ActionUpdateForm(
         request.POST or None,
         action=action,
-        initial={"status": action.status, "done_on": action.done_on, "evidence": action.evidence},
+        people=people_to_give_action(action) if answers_for else None,
+        initial={
+            "status": action.status,
+            "done_on": action.done_on,
+            "evidence": action.evidence,
+            "given_to": ActionUpdateForm.given_to_of(action),
+        },
     )
     if request.method == "POST" and form.is_valid():
-        action_update(
-            action=action,
-            status=form.cleaned_data["status"],
-            done_on=form.cleaned_data["done_on"],
-            evidence=form.cleaned_data["evidence"],
-        )
+        with transaction.atomic():
+            action_update(
+                action=action,
+                status=form.cleaned_data["status"],
+                done_on=form.cleaned_data["done_on"],
+                evidence=form.cleaned_data["evidence"],
+            )
+            if answers_for:
+                action_give(
+                    action=action, assignee=form.cleaned_data["assignee"], to_agency=form.cleaned_data["to_agency"]
+                )
         messages.success(request, f'"{action.title}" is now {action.get_status_display().lower()}.')
+        if not answers_for:
+            return redirect("home")  # whoever it is given to may not see the partnership's page
         target = action.partnership.get_absolute_url() if action.partnership else action.owner_school.get_absolute_url()
         return redirect(target)
-    return render(request, "partnerships/action_form.html", {"action": action, "form": form})
+    return render(
+        request, "partnerships/action_form.html", {"action": action, "form": form, "answers_for": answers_for}
+    )
 
 
 @login_required
