@@ -136,7 +136,9 @@ class ActionUpdateForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if "given_to" in self.fields:
+        # Who it is given to changes only when the form says (a status posted alone keeps it).
+        cleaned["give"] = "given_to" in self.fields and self.add_prefix("given_to") in self.data
+        if cleaned["give"]:
             value = str(cleaned.get("given_to") or "")
             cleaned["assignee"] = None
             cleaned["to_agency"] = value == "agency"

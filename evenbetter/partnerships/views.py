@@ -97,7 +97,7 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
                 done_on=form.cleaned_data["done_on"],
                 evidence=form.cleaned_data["evidence"],
             )
-            if answers_for:
+            if form.cleaned_data.get("give"):
                 action_give(
                     action=action, assignee=form.cleaned_data["assignee"], to_agency=form.cleaned_data["to_agency"]
                 )
