@@ -135,7 +135,7 @@ def demo_make_users(clusters: list[Partnership]) -> list[DemoLogin]:
         grant(_demo_user("school-leader-b", "Jo", "Bennett"), Role.SCHOOL_LEADER, school=other_school),
         grant(_demo_user("governor", "Chris", "Lowe"), Role.GOVERNOR, school=own_school),
         grant(
-            _demo_user("partner-agency", "Dana", "Reid", "Safer Schools police team"),
+            _demo_user("partner-agency", "Dana", "Reid", "Early help hub"),
             Role.PARTNER_AGENCY,
             locality=locality,
         ),
