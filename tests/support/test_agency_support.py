@@ -280,3 +280,42 @@ def test_a_request_addressed_to_an_agency_emails_its_users(
     [sent] = mail.outbox
     assert partner_agency.email in sent.to and school_leader_a.email not in sent.to
     assert "asked an agency or service to help" in sent.body
+
+
+def test_a_request_can_be_addressed_only_to_an_agency_that_offers_help_or_works_with_the_school(
+    client_for: Callable[[str], Client], school_a: School, early_help: Agency
+) -> None:
+    create_url = f"{reverse('help_request_create')}?school={school_a.pk}"
+    # No agency offers help or works with school A yet: the form does not offer the choice.
+    assert 'name="agency"' not in client_for("school_leader_a").get(create_url).content.decode()
+    SupportOffer.objects.create(agency=early_help, area="attendance", description="Visits.", days_per_term=2)
+    elsewhere = Agency.objects.create(name="A service elsewhere", kind="send")
+    page = client_for("school_leader_a").get(create_url).content.decode()
+    assert early_help.name in page and elsewhere.name not in page
+    data = {
+        "area": "send", "title": "SEND", "description": ".", "urgency": "this_term", "kind": "advice",
+        "visibility": "named", "agency": elsewhere.pk,
+    }  # fmt: skip
+    refused = client_for("school_leader_a").post(create_url, data)
+    assert refused.status_code == 200 and "valid choice" in refused.content.decode()
+    assert not HelpRequest.objects.exists()
+
+
+def test_a_broker_suggests_an_agency_from_the_suggestions(
+    client_for: Callable[[str], Client], school_a: School, early_help: Agency, partner_agency: User
+) -> None:
+    SupportOffer.objects.create(agency=early_help, area="attendance", description="Visits.", days_per_term=2)
+    help_request = HelpRequest.objects.create(school=school_a, area="attendance", title="Absence", description=".")
+    broker = client_for("system_lead")
+    page = broker.get(reverse("help_request_detail", args=[help_request.pk])).content.decode()
+    assert "Schools and services that could help" in page
+    assert f'value="agency:{early_help.pk}"' in page
+    assert "not measured by school results" in page
+    _step(broker, help_request, "suggest", {"suggest-supporter": f"agency:{early_help.pk}"})
+    help_request.refresh_from_db()
+    assert (help_request.status, help_request.supporter_agency, help_request.supporter) == (
+        Status.SUGGESTED,
+        early_help,
+        None,
+    )
+    assert client_for("partner_agency").get(reverse("help_request_detail", args=[help_request.pk])).status_code == 200
