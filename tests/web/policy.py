@@ -570,7 +570,9 @@ POLICY: dict[str, Entry] = {
         method="POST",
         data=lambda w: {"status": "done", "done_on": _yesterday(), "evidence": "Audit report to heads"},
     ),
-    # An action given to the agency it is shared with: that agency's users update it too.
+    # An action given to the agency it is shared with: that agency's users update it too (and
+    # those who answer for it: school A's leader, the partnership's and the locality's leads);
+    # school A's staff member only updates actions given to them.
     "action_given_to_agency": Entry(
         "action_update",
         lambda w: reverse("action_update", args=[w.action_given_to_agency.pk]),
@@ -730,8 +732,9 @@ POLICY: dict[str, Entry] = {
         lambda w: reverse("help_request_detail", args=[w.help_to_agency.pk]),
         answers(OK, outsider=NOT_FOUND),
     ),
-    # Agree it: the agency's users (as the supporter) and the school that asked; the broker
-    # and the governor follow it but this step is not theirs; another school may not.
+    # Agree it: the agency's users (as the supporter) and the school that asked; the brokers
+    # (system, partnership and locality leads) and the governor follow it but this step is not
+    # theirs; another school's leader and school A's staff member may not take its steps.
     "help_to_agency_agree_post": Entry(
         "help_request_step",
         lambda w: reverse("help_request_step", args=[w.help_to_agency.pk, "agree"]),
@@ -741,6 +744,8 @@ POLICY: dict[str, Entry] = {
             school_leader_a=DONE,
             partner_agency=DONE,
             school_leader_b=FORBIDDEN,
+            staff_member=FORBIDDEN,
+            locality_lead=REFUSED,
         ),
         method="POST",
         data=lambda w: {"agree-objectives": "A plan for each family by half term"},
@@ -987,21 +992,27 @@ POLICY: dict[str, Entry] = {
         api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN, staff_member=FORBIDDEN)),
         writes=True,
     ),
+    # As the web: an agency's people list the requests addressed to their agency; others are not found.
     "api_help_requests": Entry(
         "api-help-request-list",
         _get("api-help-request-list"),
-        api(answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN)),
+        api(answers(OK, outsider=FORBIDDEN)),
     ),
     "api_help_request": Entry(
         "api-help-request-detail",
         lambda w: reverse("api-help-request-detail", args=[w.help_named.pk]),
-        api(answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN)),
+        api(answers(OK, outsider=FORBIDDEN, partner_agency=NOT_FOUND)),
+    ),
+    "api_help_request_to_agency": Entry(
+        "api-help-request-detail",
+        lambda w: reverse("api-help-request-detail", args=[w.help_to_agency.pk]),
+        api(answers(OK, outsider=FORBIDDEN)),
     ),
     "api_help_request_broker_only": Entry(
         "api-help-request-detail",
         lambda w: reverse("api-help-request-detail", args=[w.help_broker_only.pk]),
         api(
-            answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND)
+            answers(OK, outsider=FORBIDDEN, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND)
         ),
     ),
     "api_imports": Entry("api-import-list", _get("api-import-list"), api(SYSTEM_LEADS)),
