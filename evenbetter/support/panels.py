@@ -87,13 +87,15 @@ def _support_row(seen: HelpRequestView, other_name: str) -> SupportRow:
 
 def _support(user: AnyUser, school: School) -> tuple[list[SupportRow], list[SupportRow]]:
     visible = (
-        help_requests_visible_to(user).select_related("school", "supporter").prefetch_related("engagements", "reviews")
+        help_requests_visible_to(user)
+        .select_related("school", "supporter", "supporter_agency")
+        .prefetch_related("engagements", "reviews")
     )
     # Each request as this reader may see it (support.selectors.help_request_seen_by, the one
     # redaction the pages, the export and the API use too). A request it made is listed only
     # where the reader may know who asked: listing an anonymous one would name the school.
     asked = [
-        _support_row(seen, seen.supporter.name if seen.supporter else "Nobody yet")
+        _support_row(seen, seen.supporter_name or "Nobody yet")
         for seen in (help_request_seen_by(user, r) for r in visible.filter(school=school))
         if seen.named
     ]

@@ -319,3 +319,22 @@ def test_a_broker_suggests_an_agency_from_the_suggestions(
         None,
     )
     assert client_for("partner_agency").get(reverse("help_request_detail", args=[help_request.pk])).status_code == 200
+
+
+def test_the_school_page_names_the_agency_helping_to_those_who_follow_the_support(
+    client_for: Callable[[str], Client], school_a: School, early_help: Agency
+) -> None:
+    HelpRequest.objects.create(
+        school=school_a, area="send", title="SEND plans", description=".", status=Status.AGREED,
+        supporter_agency=early_help,
+    )  # fmt: skip
+    profile = reverse("school_profile", args=[school_a.pk])
+    assert (
+        f"helped by {early_help.name}"
+        in client_for("school_leader_a").get(school_a.get_absolute_url()).content.decode()
+    )
+    assert early_help.name in client_for("school_leader_a").get(profile).content.decode()
+    # Another school sees the named request, not who helps.
+    other = client_for("school_leader_b").get(profile)
+    assert other.status_code == 200 and "SEND plans" in other.content.decode()
+    assert early_help.name not in other.content.decode()
