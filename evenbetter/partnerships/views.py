@@ -8,14 +8,19 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from evenbetter.accounts.access import signed_in_user
+from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_part, step_done
 from evenbetter.partnerships.forms import (
     ActionUpdateForm,
     BoardMeetingForm,
     ContactForm,
     MeetingForm,
     WorkforceReturnForm,
+    action_done_form,
 )
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
@@ -78,17 +83,23 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             "Only the owner school's leaders, the partnership's lead and whoever the action is given to update it."
         )
     answers_for = can_assign_action(request.user, action)
-    form = ActionUpdateForm(
-        request.POST or None,
-        action=action,
-        people=people_to_give_action(action) if answers_for else None,
-        initial={
-            "status": action.status,
-            "done_on": action.done_on,
-            "evidence": action.evidence,
-            "given_to": ActionUpdateForm.given_to_of(action),
-        },
-    )
+    today = timezone.localdate()
+    # htmx posts the home page's "mark it done" form (its own ids, status fixed) and gets that item back.
+    in_place = request.method == "POST" and htmx_wants_part(request)
+    if in_place:
+        form = action_done_form(action, request.POST, today=today)
+    else:
+        form = ActionUpdateForm(
+            request.POST or None,
+            action=action,
+            people=people_to_give_action(action) if answers_for else None,
+            initial={
+                "status": action.status,
+                "done_on": action.done_on,
+                "evidence": action.evidence,
+                "given_to": ActionUpdateForm.given_to_of(action),
+            },
+        )
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             action_update(
@@ -101,14 +112,34 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
                 action_give(
                     action=action, assignee=form.cleaned_data["assignee"], to_agency=form.cleaned_data["to_agency"]
                 )
-        messages.success(request, f'"{action.title}" is now {action.get_status_display().lower()}.')
-        if not answers_for:
-            return redirect("home")  # whoever it is given to may not see the partnership's page
-        target = action.partnership.get_absolute_url() if action.partnership else action.owner_school.get_absolute_url()
-        return redirect(target)
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            if not answers_for:
+                back = reverse("home")  # whoever it is given to may not see the partnership's page
+            elif action.partnership:
+                back = action.partnership.get_absolute_url()
+            else:
+                back = action.owner_school.get_absolute_url()
+        return step_done(
+            request,
+            message=f'"{action.title}" is now {action.get_status_display().lower()}.',
+            part=ACTION_DUE_PART,
+            context={"action": action, "today": today},
+            then=back,
+        )
+    if in_place:  # the form again, with what to correct in place
+        return render_part(
+            request, ACTION_DUE_PART, {"action": action, "form": form, "today": today}, status=UNPROCESSABLE
+        )
+    next_page = request.POST.get("next") or request.GET.get("next") or ""
     return render(
-        request, "partnerships/action_form.html", {"action": action, "form": form, "answers_for": answers_for}
+        request,
+        "partnerships/action_form.html",
+        {"action": action, "form": form, "next": next_page, "answers_for": answers_for},
     )
+
+
+ACTION_DUE_PART = "partnerships/_action_due_item.html"
 
 
 @login_required
