@@ -8,7 +8,8 @@ real importer:
 - ``school_c``: Anstey Junior School, also East Hampshire and in the Alton cluster;
 - ``school_b``: Ash Grange Nursery and Primary School (Guildford), led by
   ``school_leader_b``, in no partnership;
-- ``partner_agency`` works with the East Hampshire locality, which ``locality_lead`` leads;
+- ``partner_agency`` works for ``early_help`` (East Hampshire early help, an agency) with
+  the East Hampshire locality, which ``locality_lead`` leads;
 - ``staff_member`` teaches at school A;
 - ``system_lead`` sees everything; ``outsider`` has an account and no role.
 """
@@ -28,6 +29,7 @@ from hypothesis import settings as hypothesis_settings
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.indicators.models import ImportRun
 from evenbetter.ingest.runner import import_path
+from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -173,8 +175,15 @@ def governor(school_a: School) -> User:
 
 
 @pytest.fixture
-def partner_agency(east_hampshire: Locality) -> User:
-    return make_user("partner_agency", Role.PARTNER_AGENCY, locality=east_hampshire)
+def early_help(db: None) -> Agency:
+    return Agency.objects.create(name="East Hampshire early help", kind="early_help")
+
+
+@pytest.fixture
+def partner_agency(east_hampshire: Locality, early_help: Agency) -> User:
+    user = make_user("partner_agency", Role.PARTNER_AGENCY, locality=east_hampshire)
+    AgencyMember.objects.create(user=user, agency=early_help)
+    return user
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ class UserScope:
     led_locality_ids: frozenset[int] = frozenset()
     agency_locality_ids: frozenset[int] = frozenset()
     agency_school_ids: frozenset[int] = frozenset()
+    agency_ids: frozenset[int] = frozenset()  # the agencies a partner-agency user works for
     partnership_school_ids: frozenset[int] = field(default_factory=frozenset)
     locality_school_ids: frozenset[int] = field(default_factory=frozenset)  # in the localities led
 
@@ -99,8 +100,20 @@ def scope_of(user: AnyUser) -> UserScope:
         if led_localities
         else frozenset()
     )
+    roles = frozenset(m.role for m in memberships)
+    # The agencies the user works for (partnerships.AgencyMember, read through the relation:
+    # accounts stands below partnerships). They count only with a partner-agency role.
+    agencies = (
+        frozenset(
+            User.objects.filter(pk=user.pk, agency_memberships__isnull=False).values_list(
+                "agency_memberships__agency_id", flat=True
+            )
+        )
+        if Role.PARTNER_AGENCY in roles
+        else frozenset()
+    )
     scope = UserScope(
-        roles=frozenset(m.role for m in memberships),
+        roles=roles,
         school_ids=ids(Role.SCHOOL_LEADER, "school_id"),
         staff_school_ids=ids(Role.STAFF_MEMBER, "school_id"),
         governed_school_ids=ids(Role.GOVERNOR, "school_id"),
@@ -108,6 +121,7 @@ def scope_of(user: AnyUser) -> UserScope:
         led_locality_ids=led_localities,
         agency_locality_ids=ids(Role.PARTNER_AGENCY, "locality_id"),
         agency_school_ids=ids(Role.PARTNER_AGENCY, "school_id"),
+        agency_ids=agencies,
         partnership_school_ids=partnership_schools,
         locality_school_ids=locality_schools,
     )

@@ -28,6 +28,15 @@ contributions add up to the score) and a sentence for each, strongest first.
   towards a neutral 0.5 as if ``track_record_prior`` more supports had been rated 0.5, so
   one glowing (or poor) review does not outweigh a record of many.
 
+**A partner agency or local-authority service** is a candidate like a school (a row with
+``agency_id`` and no ``school_id``). It is not measured by school results, so its
+strength is its **declared area**: an agency that offers help in the area (``declared_area``)
+counts ``declared_area_strength`` (0.75, as strong as a school better than three in four
+of its family), one that does not is never suggested. Likeness to a school does not apply
+to it (``unknown``), and its distance is 1 when it already works with the school or its
+locality (``works_with_requester``), ``unknown`` otherwise; capacity, load and track
+record are read as for a school. Its reasons say all of this in words.
+
 What is not known (no offer of time recorded, no context distance, no location) counts
 ``unknown`` (0.3): a little below the middle, so it neither rules a school out nor lets
 it beat one whose value is known to be fair. A school of **another phase** is still
@@ -76,6 +85,7 @@ CANDIDATE_COLUMNS = [
 SUGGESTION_COLUMNS = [
     "rank",
     "school_id",
+    "agency_id",
     "name",
     "score",
     *COMPONENTS,
@@ -93,7 +103,11 @@ SUGGESTION_COLUMNS = [
     "reasons",
 ]
 
-EXCLUDED_COLUMNS = ["school_id", "name", "reason"]
+# Optional: an agency's rows carry its id (and no school_id), whether it offers help in the
+# area, and whether it already works with the requester's school or locality.
+AGENCY_COLUMNS = ["agency_id", "declared_area", "works_with_requester"]
+
+EXCLUDED_COLUMNS = ["school_id", "agency_id", "name", "reason"]
 
 # Scores this close count as a tie (then the lower school_id goes first): a weighted mean
 # taken in a different order can differ in the last bits.
@@ -129,6 +143,8 @@ class MatchSettings:
     unknown: float = 0.3
     # A school of another phase has its similarity multiplied by this.
     other_phase_factor: float = 0.5
+    # An agency's strength component when it offers help in the area (its declared area).
+    declared_area_strength: float = 0.75
 
     def weights(self) -> dict[str, float]:
         return {name: float(getattr(self, name)) for name in COMPONENTS}
@@ -168,13 +184,37 @@ def _check(settings: MatchSettings) -> None:
         raise ValueError("max_km, similarity_scale and full_capacity_days must be above zero")
     if settings.full_load < 1 or settings.track_record_prior < 0:
         raise ValueError("full_load must be at least 1 and track_record_prior zero or more")
+    if not 0 <= settings.declared_area_strength <= 1:
+        raise ValueError("declared_area_strength must be between 0 and 1")
+
+
+def _with_agency_columns(candidates: pd.DataFrame) -> pd.DataFrame:
+    """Candidates with the agency columns filled in: none of them an agency when absent."""
+    candidates = candidates.copy()
+    if "agency_id" not in candidates.columns:
+        candidates["agency_id"] = None
+    for column in ("declared_area", "works_with_requester"):
+        if column not in candidates.columns:
+            candidates[column] = False
+    return candidates
+
+
+def _is_agency(candidates: pd.DataFrame) -> np.ndarray:
+    return candidates["agency_id"].notna().to_numpy(dtype=bool)
+
+
+def _ids(column: pd.Series, keep: np.ndarray) -> list[int | None]:
+    """Whole-number ids where ``keep``, None elsewhere (a school has no agency id, and back)."""
+    return [int(value) if kept else None for value, kept in zip(column.to_numpy(), keep, strict=True)]
 
 
 def _exclusions(
     candidates: pd.DataFrame, requester_id: Any, area: str, settings: MatchSettings
 ) -> tuple[np.ndarray, list[str]]:
     """Which candidates are never suggested, and why in plain words (every rule that applies)."""
-    is_self = (candidates["school_id"] == requester_id).to_numpy(dtype=bool)
+    agency = _is_agency(candidates)
+    declared = _flags(candidates["declared_area"])
+    is_self = (candidates["school_id"] == requester_id).to_numpy(dtype=bool) & ~agency
     watched = _flags(candidates["on_watch_list_for_area"])
     percentile = _numbers(candidates["strength_percentile"])
     strong = _flags(candidates["strong_in_area"])
@@ -185,15 +225,20 @@ def _exclusions(
             reasons.append("the school asking for help")
             continue
         found = []
-        if watched[row]:
-            found.append(f"itself on the watch list for {area}")
-        if np.isnan(percentile[row]):
-            found.append(f"no measure of its strength in {area}")
-        elif percentile[row] < settings.min_strength_percentile and not strong[row]:
-            found.append(
-                f"not strong enough in {area}: better than {_percent(percentile[row])}% of its family, "
-                f"below the {settings.min_strength_percentile:g}% asked for"
-            )
+        if agency[row]:
+            # An agency's strength is the area it declares, not a percentile.
+            if not declared[row]:
+                found.append(f"an agency that does not offer help in {area}")
+        else:
+            if watched[row]:
+                found.append(f"itself on the watch list for {area}")
+            if np.isnan(percentile[row]):
+                found.append(f"no measure of its strength in {area}")
+            elif percentile[row] < settings.min_strength_percentile and not strong[row]:
+                found.append(
+                    f"not strong enough in {area}: better than {_percent(percentile[row])}% of its family, "
+                    f"below the {settings.min_strength_percentile:g}% asked for"
+                )
         if not np.isnan(days[row]) and days[row] <= 0:
             found.append("its offer of time is used up: no days left to give this term")
         reasons.append("; ".join(found))
@@ -205,11 +250,15 @@ def _components(
     candidates: pd.DataFrame, request: pd.Series | Mapping[str, Any], settings: MatchSettings
 ) -> pd.DataFrame:
     """The six components (0..1) and the inputs they came from, one row per candidate."""
+    agency = _is_agency(candidates)
     percentile = _numbers(candidates["strength_percentile"])
-    strength = np.clip(percentile / 100.0, 0.0, 1.0)
+    # An agency is not measured by school results: its declared area is its strength.
+    strength = np.where(agency, settings.declared_area_strength, np.clip(percentile / 100.0, 0.0, 1.0))
 
     context = _numbers(candidates["context_distance"])
-    alike = np.where(np.isnan(context), settings.unknown, 1.0 / (1.0 + (context / settings.similarity_scale) ** 2))
+    alike = np.where(
+        np.isnan(context) | agency, settings.unknown, 1.0 / (1.0 + (context / settings.similarity_scale) ** 2)
+    )
     requester_phase = _phase(_request_value(request, "phase"))
     phases = np.array([_phase(value) for value in candidates["phase"]], dtype=object)
     # An unknown phase on either side is not held against a school.
@@ -224,6 +273,8 @@ def _components(
         _numbers(candidates["longitude"]),
     )
     distance = np.where(np.isnan(km), settings.unknown, np.clip(1.0 - km / settings.max_km, 0.0, 1.0))
+    works_here = _flags(candidates["works_with_requester"])
+    distance = np.where(agency, np.where(works_here, 1.0, settings.unknown), distance)
 
     days = _numbers(candidates["capacity_days_left"])
     capacity = np.where(np.isnan(days), settings.unknown, np.clip(days / settings.full_capacity_days, 0.0, 1.0))
@@ -259,6 +310,8 @@ def _components(
             "past_supports": past.astype(np.int64),
             "past_benefit": np.where(rated, benefit, np.nan),
             "phase": phases,
+            "is_agency": agency,
+            "works_with_requester": works_here,
         },
         index=candidates.index,
     )
@@ -276,6 +329,8 @@ def _days(days: float) -> str:
 
 def _component_reasons(row: pd.Series, area: str, requester_phase: str, settings: MatchSettings) -> dict[str, str]:
     """One sentence per component, in the words a headteacher would use."""
+    if row["is_agency"]:
+        return _agency_reasons(row, area, settings)
     percentile = float(row["strength_percentile"])
     # "Strong" only by the one rule (analytics.strengths), with its evidence in its words.
     if row["strong_in_area"]:
@@ -304,6 +359,40 @@ def _component_reasons(row: pd.Series, area: str, requester_phase: str, settings
     else:
         distance = f"{km:.0f} km away"
 
+    capacity, load, track_record = _record_reasons(row)
+    return {
+        "strength": strength,
+        "similarity": similarity,
+        "distance": distance,
+        "capacity": capacity,
+        "load": load,
+        "track_record": track_record,
+    }
+
+
+def _agency_reasons(row: pd.Series, area: str, settings: MatchSettings) -> dict[str, str]:
+    """An agency's sentences: its declared area for strength, and what does not apply to it."""
+    capacity, load, track_record = _record_reasons(row)
+    return {
+        "strength": (
+            f"A partner agency or service that offers help in {area}: it is not measured by school results, "
+            f"so the area it declares counts as a strength ({settings.declared_area_strength * 100:.0f} in 100, "
+            "as for a school in the top quarter of its family)"
+        ),
+        "similarity": "Not a school, so how alike it is to yours does not apply",
+        "distance": (
+            "Already works with your school or its locality"
+            if row["works_with_requester"]
+            else "Not yet linked to your school or its locality"
+        ),
+        "capacity": capacity,
+        "load": load,
+        "track_record": track_record,
+    }
+
+
+def _record_reasons(row: pd.Series) -> tuple[str, str, str]:
+    """Capacity, load and track record in words: the same for a school and an agency."""
     days = float(row["capacity_days_left"])
     capacity = "No offer of time recorded yet" if np.isnan(days) else f"{_days(days)} a term still to give"
 
@@ -322,14 +411,7 @@ def _component_reasons(row: pd.Series, area: str, requester_phase: str, settings
             f"Past support rated {1 + 4 * row['past_benefit']:.1f} of 5 by the schools it helped "
             f"({past} support{'' if past == 1 else 's'})"
         )
-    return {
-        "strength": strength,
-        "similarity": similarity,
-        "distance": distance,
-        "capacity": capacity,
-        "load": load,
-        "track_record": track_record,
-    }
+    return capacity, load, track_record
 
 
 def _reasons(row: pd.Series, area: str, requester_phase: str, settings: MatchSettings) -> list[str]:
@@ -351,9 +433,10 @@ def match_supporters(
 
     ``request``: ``school_id``, ``phase``, ``latitude``, ``longitude`` (may be NaN) and
     ``area`` (plain words, e.g. "early reading"; underscores read as spaces).
-    ``candidates``: one row per possible supporter, columns ``CANDIDATE_COLUMNS`` (other
-    columns, raw results among them, are ignored). Returns the top ``settings.top``
-    suggestions and every school never suggested with the reason.
+    ``candidates``: one row per possible supporter, columns ``CANDIDATE_COLUMNS`` and, for
+    agencies, ``AGENCY_COLUMNS`` (other columns, raw results among them, are ignored).
+    Returns the top ``settings.top`` suggestions and every candidate never suggested with
+    the reason; ``school_id`` is None for an agency, ``agency_id`` None for a school.
     """
     settings = settings or MatchSettings()
     _check(settings)
@@ -363,12 +446,21 @@ def match_supporters(
     area = str(request["area"]).replace("_", " ").strip()
     requester_id = request["school_id"]
     requester_phase = _phase(_request_value(request, "phase"))
-    candidates = candidates.sort_values("school_id", kind="stable").reset_index(drop=True)
+    candidates = _with_agency_columns(candidates)
+    agency = _is_agency(candidates)
+    # Schools first, then agencies, each by id: the same data always gives the same order.
+    candidates["_agency"] = agency
+    candidates["_id"] = np.where(agency, _numbers(candidates["agency_id"]), _numbers(candidates["school_id"]))
+    candidates = candidates.sort_values(["_agency", "_id"], kind="stable").reset_index(drop=True)
+    agency = _is_agency(candidates)
+    school_ids = _ids(candidates["school_id"], ~agency)
+    agency_ids = _ids(candidates["agency_id"], agency)
 
     excluded, why = _exclusions(candidates, requester_id, area, settings)
     left_out = pd.DataFrame(
         {
-            "school_id": candidates["school_id"].to_numpy()[excluded],
+            "school_id": pd.Series(school_ids, dtype=object)[excluded].to_numpy(),
+            "agency_id": pd.Series(agency_ids, dtype=object)[excluded].to_numpy(),
             "name": candidates["name"].to_numpy()[excluded],
             "reason": np.array(why, dtype=object)[excluded],
         },
@@ -382,10 +474,13 @@ def match_supporters(
     for name in COMPONENTS:
         scored[f"{name}_contribution"] = scored[name] * weights[name] / total
     scored["score"] = scored[[f"{name}_contribution" for name in COMPONENTS]].sum(axis=1)
-    scored["school_id"] = eligible["school_id"].to_numpy()
+    scored["school_id"] = pd.Series(school_ids, dtype=object)[~excluded].to_numpy()
+    scored["agency_id"] = pd.Series(agency_ids, dtype=object)[~excluded].to_numpy()
     scored["name"] = eligible["name"].to_numpy()
     scored["_order"] = scored["score"].round(_TIE_DECIMALS)
-    scored = scored.sort_values(["_order", "school_id"], ascending=[False, True], kind="stable")
+    scored["_agency"] = eligible["_agency"].to_numpy()
+    scored["_id"] = eligible["_id"].to_numpy()
+    scored = scored.sort_values(["_order", "_agency", "_id"], ascending=[False, True, True], kind="stable")
     scored = scored.head(max(settings.top, 0)).reset_index(drop=True)
     scored["rank"] = np.arange(1, len(scored) + 1)
     scored["reasons"] = pd.Series(

@@ -16,7 +16,7 @@ from evenbetter.earlywarning.selectors import current_run, risk_school_ids_visib
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.access import schools_visible_to
 from evenbetter.support.models import HelpRequest
-from evenbetter.support.selectors import help_requests_visible_to
+from evenbetter.support.selectors import can_see_help_requests, help_requests_visible_to
 
 
 def may_read_register(user: AnyUser) -> bool:
@@ -77,12 +77,17 @@ def current_risk_visible_to(user: AnyUser) -> QuerySet[RiskScore]:
 
 
 def may_read_help_requests(user: AnyUser) -> bool:
-    """As the web's list of requests: school, partnership and system leads, and governors."""
-    scope = scope_of(user)
-    return scope.sees_public_data or bool(scope.governed_school_ids)
+    """As the web's list of requests (the one rule, ``support.selectors.can_see_help_requests``):
+    school, partnership and system leads, governors, and an agency's users (the requests
+    addressed to their agency)."""
+    return can_see_help_requests(user)
 
 
 def help_requests_readable_by(user: AnyUser) -> QuerySet[HelpRequest]:
     if not may_read_help_requests(user):
         return HelpRequest.objects.none()
-    return help_requests_visible_to(user).select_related("school", "supporter").order_by("-created_at", "-pk")
+    return (
+        help_requests_visible_to(user)
+        .select_related("school", "supporter", "supporter_agency")
+        .order_by("-created_at", "-pk")
+    )

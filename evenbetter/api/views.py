@@ -287,7 +287,7 @@ class RiskScoreViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         summary="Help requests",
         description="As the web shows them: named requests to every leader; anonymous ones without the "
         "school (except to its own people, its brokers and the school suggested to help); broker-only "
-        "ones to the brokers and the school. For leaders and governors; refused to everyone else.",
+        "ones to the brokers and the school; to a partner agency's people, only the requests addressed to their agency. For leaders, governors and agencies; refused to everyone else.",
         parameters=[api.HelpRequestFilterSerializer],
         responses={200: api.HelpRequestSerializer(many=True), 400: INVALID, **REFUSALS},
     ),
@@ -301,7 +301,9 @@ class HelpRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     def get_queryset(self) -> QuerySet[HelpRequest]:
         if not may_read_help_requests(self.request.user):
-            raise PermissionDenied("Help requests are for school, partnership and system leads, and governors.")
+            raise PermissionDenied(
+                "Help requests are for school, partnership and system leads, governors and the agencies asked to help."
+            )
         requests = help_requests_readable_by(self.request.user)
         if self.action == "list":
             filters = _filters(api.HelpRequestFilterSerializer, self.request)

@@ -403,11 +403,11 @@ def _write_returns(records: LocalRecords, *, seed: int) -> None:
 
 
 AGENCIES = [
-    ("Safer Schools police team", Agency.Kind.POLICE, "PC Jordan Hale", "Safer schools officer"),
-    ("School nursing service", Agency.Kind.HEALTH, "Amira Patel", "School nurse lead"),
-    ("Children's social care, locality team", Agency.Kind.SOCIAL_CARE, "Tom Reeves", "Team manager"),
-    ("Early help hub", Agency.Kind.EARLY_HELP, "Grace Owusu", "Early help coordinator"),
-    ("Young carers project", Agency.Kind.VOLUNTARY, "Sam Lee", "Project worker"),
+    ("Safer Schools police team", "police_liaison", "PC Jordan Hale", "Safer schools officer"),
+    ("School nursing service", "school_nursing", "Amira Patel", "School nurse lead"),
+    ("Children's social care, locality team", "social_care", "Tom Reeves", "Team manager"),
+    ("Early help hub", "early_help", "Grace Owusu", "Early help coordinator"),
+    ("Young carers project", "voluntary", "Sam Lee", "Project worker"),
 ]
 
 

@@ -140,7 +140,7 @@ def demo_make_users(clusters: list[Partnership]) -> list[DemoLogin]:
         grant(_demo_user("staff-member", "Kim", "Hughes"), Role.STAFF_MEMBER, school=own_school),
         grant(_demo_user("locality-lead", "Morgan", "Ellis", "Locality team"), Role.LOCALITY_LEAD, locality=locality),
         grant(
-            _demo_user("partner-agency", "Dana", "Reid", "Safer Schools police team"),
+            _demo_user("partner-agency", "Dana", "Reid", "Early help hub"),
             Role.PARTNER_AGENCY,
             locality=locality,
         ),

@@ -6,6 +6,10 @@ can measure them: past supports in reading, writing and maths were agreed in the
 of 2017/18 or 2018/19 and closed that summer, so the KS2 results of the year before and
 of that year give a before and an after. The supporter of each is the one the platform's
 own matching puts first. Some are left under way for the demo's people to act on.
+
+Two partner agencies of the demo's team around the school (``local_records``) offer help
+too, and the demo's own school has addressed a request to the early help hub, for whom the
+demo's partner-agency user works: it waits for them on their home page.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.utils import timezone
 from evenbetter.accounts.models import User
 from evenbetter.demo.practice import strong_schools
 from evenbetter.indicators.models import Observation
+from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import School
 from evenbetter.support.models import (
     Engagement,
@@ -46,6 +51,13 @@ OFFERS = {
     "maths": "Lesson study in maths: visit a lesson, plan one together, watch it taught.",
     "attendance": "How our family support worker turned round persistent absence.",
 }
+# Offers by the demo's agencies (made by local_records): name, area, what, days a term.
+AGENCY_OFFERS = [
+    ("Early help hub", "attendance", "Family support workers: home visits and an attendance plan with each family.", 6),
+    ("School nursing service", "wellbeing", "Drop-in clinics for pupils and training on health needs for staff.", 3),
+]
+# The agency the demo's partner-agency user works for, and the request the demo's school addressed to it.
+DEMO_AGENCY = "Early help hub"
 WHAT_CHANGED = [
     "Teachers now plan phonics catch-up daily instead of weekly.",
     "Our leaders see strong practice for themselves and have a clear next step.",
@@ -146,6 +158,13 @@ def demo_generate_supports(*, own_school: School, other_school: School, seed: in
     people = {"broker": leaders.get("partnership-lead"), "supporter": None}
 
     offers = 0
+    agencies = {agency.name: agency for agency in Agency.objects.filter(name__in=[a[0] for a in AGENCY_OFFERS])}
+    for name, area, words, days in AGENCY_OFFERS:
+        if name in agencies:
+            SupportOffer.objects.create(
+                agency=agencies[name], area=area, description=words, days_per_term=Decimal(days), is_generated=True
+            )
+            offers += 1
     for area, words in OFFERS.items():
         # Offered by schools that really are strong in the area (the one rule).
         for school_id in strong_schools(area, "any", 8):
@@ -210,4 +229,29 @@ def demo_generate_supports(*, own_school: School, other_school: School, seed: in
             until=until, supporter=chosen or other_school, people=people,
         )  # fmt: skip
         made += 1
+    made += _addressed_to_the_demo_agency(own_school)
     return SupportsSummary(offers=offers, past=past, under_way=made)
+
+
+def _addressed_to_the_demo_agency(own_school: School) -> int:
+    """The demo's partner-agency user works for the early help hub, to which the demo's own
+    school has addressed a request: it waits for the agency to agree."""
+    agency = Agency.objects.filter(name=DEMO_AGENCY).first()
+    leader = User.objects.filter(username="school-leader").first()
+    if agency is None or leader is None:
+        return 0
+    for user in User.objects.filter(username="partner-agency"):
+        AgencyMember.objects.get_or_create(user=user, agency=agency)
+    # Written as help_request_create(agency=…) writes it, without its e-mail to the agency.
+    help_request = HelpRequest.objects.create(
+        school=own_school, created_by=leader, area="attendance", title="Early help for families of pupils often absent",
+        description="Generated for the demo: five families in Years 3 and 4 where absence is rising; we would "
+        "like the early help hub to work with them and with us.",
+        urgency="this_term", kind="advice", visibility="broker_only", is_generated=True,
+        status=Status.SUGGESTED, supporter_agency=agency, suggested_at=timezone.now(),
+    )  # fmt: skip
+    SupportEvent.objects.create(
+        help_request=help_request, step="address", from_status=Status.REQUESTED, to_status=Status.SUGGESTED,
+        by=leader, note=f"Asked {agency.name}.",
+    )  # fmt: skip
+    return 1

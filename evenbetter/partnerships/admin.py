@@ -5,6 +5,7 @@ from evenbetter.partnerships.models import (
     Agency,
     AgencyContact,
     AgencyLink,
+    AgencyMember,
     BoardMeeting,
     Challenge,
     Contact,
@@ -18,12 +19,20 @@ class AgencyContactInline(admin.TabularInline):
     extra = 1
 
 
+class AgencyMemberInline(admin.TabularInline):
+    """The users who act for the agency (with a partner-agency role, given as a membership)."""
+
+    model = AgencyMember
+    extra = 1
+    raw_id_fields = ["user"]
+
+
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "is_generated"]
     list_filter = ["kind", "is_generated"]
     search_fields = ["name"]
-    inlines = [AgencyContactInline]
+    inlines = [AgencyContactInline, AgencyMemberInline]
 
 
 @admin.register(AgencyLink)
@@ -35,9 +44,12 @@ class AgencyLinkAdmin(admin.ModelAdmin):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ["title", "owner_school", "partnership", "agency", "due_on", "status", "is_generated"]
+    list_display = [
+        "title", "owner_school", "partnership", "agency", "assignee", "assigned_to_agency", "due_on", "status",
+        "is_generated",
+    ]  # fmt: skip
     list_filter = ["status", "is_generated"]
-    raw_id_fields = ["owner_school", "meeting"]
+    raw_id_fields = ["owner_school", "meeting", "assignee"]
 
 
 for model in (Meeting, Contact, BoardMeeting, Challenge, GovernanceReview):

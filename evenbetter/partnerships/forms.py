@@ -104,12 +104,46 @@ class ActionUpdateForm(forms.Form):
         label="Evidence", widget=forms.Textarea(attrs={"rows": 2}), required=False, help_text="What shows it was done"
     )
 
-    def __init__(self, *args: Any, action: Action, **kwargs: Any):
+    given_to = forms.ChoiceField(
+        label="Given to",
+        required=False,
+        help_text="Who does it: the owner school's leaders, or a person or agency it is given to (they can update it).",
+    )
+
+    def __init__(self, *args: Any, action: Action, people: Any = None, **kwargs: Any):
+        """``people``: who the action may be given to, for those who answer for it; without
+        it the form has no "Given to" (an assignee updates progress only)."""
         super().__init__(*args, **kwargs)
         self.action = action
+        given_to = self.fields["given_to"]
+        assert isinstance(given_to, forms.ChoiceField)
+        if people is None:
+            del self.fields["given_to"]
+            return
+        choices = [("", f"Nobody in particular: {action.owner_school.name}'s leaders")]
+        if action.agency_id is not None and action.agency is not None:
+            choices.append(("agency", f"{action.agency.name} (the agency it is shared with)"))
+        choices += [(f"user:{person.pk}", person.get_full_name() or person.username) for person in people]
+        given_to.choices = choices
+        self.people = {person.pk: person for person in people}
+
+    @staticmethod
+    def given_to_of(action: Action) -> str:
+        """The form's value for whom the action is given to now."""
+        if action.assigned_to_agency:
+            return "agency"
+        return f"user:{action.assignee_id}" if action.assignee_id is not None else ""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        # Who it is given to changes only when the form says (a status posted alone keeps it).
+        cleaned["give"] = "given_to" in self.fields and self.add_prefix("given_to") in self.data
+        if cleaned["give"]:
+            value = str(cleaned.get("given_to") or "")
+            cleaned["assignee"] = None
+            cleaned["to_agency"] = value == "agency"
+            if value.startswith("user:"):
+                cleaned["assignee"] = self.people.get(int(value.removeprefix("user:")))
         done_on = cleaned.get("done_on")
         if cleaned.get("status") == Action.Status.DONE:
             if not (cleaned.get("evidence") or "").strip():

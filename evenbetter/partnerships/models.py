@@ -15,6 +15,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 
+from evenbetter.vocabulary.agencies import AGENCY_KINDS
 from evenbetter.vocabulary.areas import AREAS
 
 
@@ -38,18 +39,11 @@ class Meeting(models.Model):
 
 
 class Agency(models.Model):
-    """A partner agency that works with schools: police, health, social care, …"""
-
-    class Kind(models.TextChoices):
-        POLICE = "police", "Police"
-        HEALTH = "health", "Health"
-        SOCIAL_CARE = "social_care", "Social care"
-        EARLY_HELP = "early_help", "Early help"
-        VOLUNTARY = "voluntary", "Voluntary sector"
-        OTHER = "other", "Other"
+    """A partner agency or local-authority service that works with schools: police, health,
+    social care, early help, educational psychology, … (the kinds: ``vocabulary/agencies.py``)."""
 
     name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=30, choices=AGENCY_KINDS)
     is_generated = models.BooleanField(default=False)
 
     class Meta:
@@ -75,6 +69,23 @@ class AgencyContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency})"
+
+
+class AgencyMember(models.Model):
+    """A user who works for an agency: what they see and do for it follows from this
+    (``accounts.selectors.scope_of`` reads it as ``agency_ids``), beside their partner-agency
+    membership, which says which localities or schools they work with."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_memberships")
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="members")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["agency__name", "user__username"]
+        constraints = [models.UniqueConstraint(fields=["user", "agency"], name="agency_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} of {self.agency}"
 
 
 class AgencyLink(models.Model):
@@ -105,7 +116,11 @@ class AgencyLink(models.Model):
 
 
 class Action(models.Model):
-    """An action agreed: at a partnership's meeting, or between a school and an agency."""
+    """An action agreed: at a partnership's meeting, or between a school and an agency.
+
+    Who does it: the owner school (its leaders answer for it), and, when it is given to
+    someone, its assignee — a person (a staff member's "actions given to them") or the
+    agency it is shared with (``assigned_to_agency``: that agency's users update it)."""
 
     class Status(models.TextChoices):
         AGREED = "agreed", "Agreed"
@@ -125,6 +140,17 @@ class Action(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.AGREED)
     done_on = models.DateField(null=True, blank=True)
     evidence = models.TextField(blank=True, help_text="What shows it was done")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions_assigned",
+        help_text="The person it is given to",
+    )
+    assigned_to_agency = models.BooleanField(
+        default=False, help_text="Given to the agency it is shared with: that agency's users update it"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -132,6 +158,12 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(assigned_to_agency=False) | models.Q(agency__isnull=False),
+                name="action_given_to_its_agency",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title

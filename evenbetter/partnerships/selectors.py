@@ -4,7 +4,9 @@ The rules (DESIGN.md, "Users and what they may see"):
 
 - a partnership's meetings and actions: its lead, the leaders of its current member
   schools, and system leads; they may also record them;
-- an action's progress: the owner school's leaders, the partnership's lead, system leads;
+- an action's progress: the owner school's leaders, the partnership's lead, system leads
+  (who may also give it to someone), and whoever it is given to: a person (a staff member's
+  "actions given to them") or the agency it is shared with (that agency's users);
 - a school's contacts, governance and workforce returns: whoever sees the school in full
   (its leaders, its partnership lead, system leads) and its governors; they record them,
   and a governor records their own board's meetings;
@@ -25,6 +27,7 @@ import pandas as pd
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from evenbetter.accounts.models import Role, User
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
@@ -69,7 +72,9 @@ def can_see_network_of_locality(user: AnyUser, locality: Locality) -> bool:
     return scope.is_system_lead or locality.pk in scope.led_locality_ids
 
 
-def can_update_action(user: AnyUser, action: Action) -> bool:
+def can_assign_action(user: AnyUser, action: Action) -> bool:
+    """Who answers for an action and may give it to someone: the owner school's leaders, the
+    partnership's lead, system leads."""
     scope = scope_of(user)
     return (
         scope.is_system_lead
@@ -79,12 +84,41 @@ def can_update_action(user: AnyUser, action: Action) -> bool:
     )
 
 
+def is_given_to(user: AnyUser, action: Action) -> bool:
+    """The action is given to this user, or to the agency they work for (and it shares it)."""
+    if not user.is_authenticated:
+        return False
+    if action.assignee_id is not None and action.assignee_id == user.pk:
+        return True
+    return action.assigned_to_agency and action.agency_id in scope_of(user).agency_ids
+
+
+def can_update_action(user: AnyUser, action: Action) -> bool:
+    """Its progress (status, done with evidence): whoever answers for it, and whoever it is given to."""
+    return can_assign_action(user, action) or is_given_to(user, action)
+
+
 def may_update_some_action(user: AnyUser) -> bool:
     """Whether ``can_update_action`` can say yes to any action at all: a system lead, a
-    school's leader, a partnership's or a locality's lead (the home page asks before listing
-    actions due)."""
+    school's leader, a partnership's or a locality's lead, an agency's user, or someone given
+    an action (the home page asks before listing actions due)."""
     scope = scope_of(user)
-    return scope.is_system_lead or scope.leads_a_group or bool(scope.school_ids)
+    if scope.is_system_lead or scope.leads_a_group or scope.school_ids or scope.agency_ids:
+        return True
+    return user.is_authenticated and Action.objects.filter(assignee_id=user.pk).exists()
+
+
+def people_to_give_action(action: Action) -> QuerySet[User]:
+    """Who an action may be given to: the owner school's leaders and staff members."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__school_id=action.owner_school_id,
+            memberships__role__in=[Role.SCHOOL_LEADER, Role.STAFF_MEMBER],
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
 
 
 def can_see_school_records(user: AnyUser, school: School) -> bool:
@@ -127,6 +161,11 @@ def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
         condition |= Q(agency__isnull=False) & (
             Q(owner_school_id__in=scope.agency_school_ids) | Q(owner_school__localities__in=scope.agency_locality_ids)
         )
+    # What is given to the user, or to their agency.
+    if user.is_authenticated:
+        condition |= Q(assignee_id=user.pk)
+    if scope.agency_ids:
+        condition |= Q(assigned_to_agency=True, agency_id__in=scope.agency_ids)
     return actions.filter(pk__in=Action.objects.filter(condition).values("pk"))
 
 

@@ -76,6 +76,20 @@ def action_update(*, action: Action, status: str, done_on: dt.date | None, evide
     return action
 
 
+@transaction.atomic
+def action_give(*, action: Action, assignee: User | None, to_agency: bool) -> Action:
+    """Give an action to a person, or to the agency it is shared with, or back to its owner
+    school (neither). One of the two at most; an action shared with no agency cannot be given to one."""
+    if assignee is not None and to_agency:
+        raise ValueError("an action is given to a person or to its agency, not both")
+    if to_agency and action.agency_id is None:
+        raise ValueError("this action is shared with no agency")
+    action.assignee = assignee
+    action.assigned_to_agency = to_agency
+    action.save(update_fields=["assignee", "assigned_to_agency"])
+    return action
+
+
 def contact_record(
     *, school: School, other_school: School, kind: str, happened_on: dt.date, about: str, recorded_by: User | None
 ) -> Contact:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -22,6 +24,7 @@ from evenbetter.partnerships.forms import (
 )
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
+    can_assign_action,
     can_record_board_meeting,
     can_record_for_school,
     can_record_meeting,
@@ -29,10 +32,12 @@ from evenbetter.partnerships.selectors import (
     can_see_school_records,
     can_update_action,
     locality_network_picture,
+    people_to_give_action,
     school_board_meetings,
     school_governance_reviews,
 )
 from evenbetter.partnerships.services import (
+    action_give,
     action_update,
     board_meeting_record,
     contact_record,
@@ -72,9 +77,12 @@ def meeting_create_view(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(Action.objects.select_related("owner_school", "partnership"), pk=pk)
+    action = get_object_or_404(Action.objects.select_related("owner_school", "partnership", "agency"), pk=pk)
     if not can_update_action(request.user, action):
-        raise PermissionDenied("Only the owner school's leaders and the partnership's lead update this action.")
+        raise PermissionDenied(
+            "Only the owner school's leaders, the partnership's lead and whoever the action is given to update it."
+        )
+    answers_for = can_assign_action(request.user, action)
     today = timezone.localdate()
     # htmx posts the home page's "mark it done" form (its own ids, status fixed) and gets that item back.
     in_place = request.method == "POST" and htmx_wants_part(request)
@@ -84,20 +92,34 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         form = ActionUpdateForm(
             request.POST or None,
             action=action,
-            initial={"status": action.status, "done_on": action.done_on, "evidence": action.evidence},
+            people=people_to_give_action(action) if answers_for else None,
+            initial={
+                "status": action.status,
+                "done_on": action.done_on,
+                "evidence": action.evidence,
+                "given_to": ActionUpdateForm.given_to_of(action),
+            },
         )
     if request.method == "POST" and form.is_valid():
-        action_update(
-            action=action,
-            status=form.cleaned_data["status"],
-            done_on=form.cleaned_data["done_on"],
-            evidence=form.cleaned_data["evidence"],
-        )
+        with transaction.atomic():
+            action_update(
+                action=action,
+                status=form.cleaned_data["status"],
+                done_on=form.cleaned_data["done_on"],
+                evidence=form.cleaned_data["evidence"],
+            )
+            if form.cleaned_data.get("give"):
+                action_give(
+                    action=action, assignee=form.cleaned_data["assignee"], to_agency=form.cleaned_data["to_agency"]
+                )
         back = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-            back = (
-                action.partnership.get_absolute_url() if action.partnership else action.owner_school.get_absolute_url()
-            )
+            if not answers_for:
+                back = reverse("home")  # whoever it is given to may not see the partnership's page
+            elif action.partnership:
+                back = action.partnership.get_absolute_url()
+            else:
+                back = action.owner_school.get_absolute_url()
         return step_done(
             request,
             message=f'"{action.title}" is now {action.get_status_display().lower()}.',
@@ -110,7 +132,11 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, ACTION_DUE_PART, {"action": action, "form": form, "today": today}, status=UNPROCESSABLE
         )
     next_page = request.POST.get("next") or request.GET.get("next") or ""
-    return render(request, "partnerships/action_form.html", {"action": action, "form": form, "next": next_page})
+    return render(
+        request,
+        "partnerships/action_form.html",
+        {"action": action, "form": form, "next": next_page, "answers_for": answers_for},
+    )
 
 
 ACTION_DUE_PART = "partnerships/_action_due_item.html"

@@ -25,5 +25,5 @@ class HelpRequestsTable(ExportTable):
         for r in data:
             seen = help_request_seen_by(self.user, r)
             yield [r.title, r.get_area_display(), seen.school_label, r.get_kind_display(), r.get_urgency_display(),
-                   r.get_visibility_display(), r.get_status_display(), seen.supporter.name if seen.supporter else "",
+                   r.get_visibility_display(), r.get_status_display(), seen.supporter_name,
                    r.created_at.date()]  # fmt: skip

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from evenbetter.partnerships.models import Agency
 from evenbetter.schools.models import School
 from evenbetter.support.models import Engagement, HelpRequest, SupportReview
 from evenbetter.vocabulary.areas import AREAS
@@ -21,15 +22,29 @@ class HelpRequestForm(forms.Form):
     visibility = forms.ChoiceField(
         label="Who may see it", choices=HelpRequest.Visibility.choices, widget=forms.RadioSelect, initial="named"
     )
+    agency = forms.ModelChoiceField(
+        label="Ask an agency or service directly (optional)",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="No: a broker finds a school or service to help",
+        help_text="Early help, educational psychology, attendance, SEND, school nursing, police liaison and the "
+        "other agencies that offer help or already work with the school.",
+    )
     school_agreed = forms.BooleanField(
         label="The school has agreed to this request being made on its behalf", required=False
     )
 
-    def __init__(self, *args: Any, on_behalf: bool, **kwargs: Any):
+    def __init__(self, *args: Any, on_behalf: bool, agencies: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.on_behalf = on_behalf
         if not on_behalf:
             del self.fields["school_agreed"]
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        if agencies is None or not agencies.exists():
+            del self.fields["agency"]
+        else:
+            agency.queryset = agencies
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -50,28 +65,35 @@ class SupportOfferForm(forms.Form):
 
 
 class SuggestForm(forms.Form):
-    supporter = forms.ChoiceField(label="School to suggest", widget=forms.RadioSelect, required=False)
+    """The choice is "school:<id>" or "agency:<id>" (from the suggestions), or another school by URN."""
+
+    supporter = forms.ChoiceField(label="School or service to suggest", widget=forms.RadioSelect, required=False)
     urn = forms.IntegerField(label="…or another school, by URN", required=False, min_value=1)
     note = forms.CharField(label="Note to both schools", widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args: Any, suggestions: list[tuple[int, str]], **kwargs: Any):
+    def __init__(self, *args: Any, suggestions: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         supporter = self.fields["supporter"]
         assert isinstance(supporter, forms.ChoiceField)
-        supporter.choices = [(str(pk), name) for pk, name in suggestions]
+        supporter.choices = list(suggestions)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         urn, picked = cleaned.get("urn"), cleaned.get("supporter")
+        cleaned["school"] = cleaned["agency"] = None
         if urn:
             school = School.objects.filter(urn=urn).first()
             if school is None:
                 self.add_error("urn", f"No school has URN {urn}.")
             cleaned["school"] = school
         elif picked:
-            cleaned["school"] = School.objects.get(pk=int(picked))
+            kind, _, pk = str(picked).partition(":")
+            if kind == "agency":
+                cleaned["agency"] = Agency.objects.get(pk=int(pk))
+            else:
+                cleaned["school"] = School.objects.get(pk=int(pk))
         elif not self.errors:
-            self.add_error("supporter", "Pick a school, or give another school's URN.")
+            self.add_error("supporter", "Pick a school or service, or give another school's URN.")
         return cleaned
 
 

@@ -46,10 +46,16 @@ def headline_estimate(lines: list[IndicatorImpact]) -> ImpactEstimate | None:
     return None
 
 
+def _supporter_key(help_request: HelpRequest) -> str | None:
+    if help_request.supporter_agency_id is not None:
+        return f"agency {help_request.supporter_agency_id}"
+    return f"school {help_request.supporter_id}" if help_request.supporter_id is not None else None
+
+
 def system_view(requests: QuerySet[HelpRequest]) -> dict[str, object]:
     """Help asked and given, how fast it was matched, by area and by supporter, and what changed."""
     requests = requests.exclude(status=HelpRequest.Status.WITHDRAWN)
-    rows = list(requests.select_related("school", "supporter"))
+    rows = list(requests.select_related("school", "supporter", "supporter_agency"))
     ids = [row.pk for row in rows]
     # Two separate aggregates: one query joining both would multiply days by events.
     first_suggested = dict(
@@ -75,8 +81,9 @@ def system_view(requests: QuerySet[HelpRequest]) -> dict[str, object]:
                 "matched_on": first_suggested.get(row.pk),
                 "agreed_on": row.agreed_at,
                 "closed_on": row.closed_at if row.status == HelpRequest.Status.CLOSED else None,
-                "supporter_id": row.supporter_id,
-                "supporter": row.supporter.name if row.supporter else None,
+                # A school and an agency may share an id: the key says which it is.
+                "supporter_id": _supporter_key(row),
+                "supporter": row.supporter_name or None,
                 "requester_id": row.school_id,
                 "days_given": float(days_given.get(row.pk) or 0),
                 "effect": estimate.effect if estimate else None,

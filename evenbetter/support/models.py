@@ -1,6 +1,9 @@
-"""Reaching out: a school asks for help, schools offer it, a broker matches them, the
-two schools agree objectives, log the time given, review what it was worth, and the
-platform measures what changed (``support/impact.py``).
+"""Reaching out: a school asks for help, schools and partner agencies offer it, a broker
+matches them (or the school addresses its request to an agency or local-authority service
+directly), the school and its supporter agree objectives, log the time given, review what
+it was worth, and the platform measures what changed (``support/impact.py``).
+
+A supporter is a school (``supporter``) or an agency (``supporter_agency``), never both.
 
 The steps a request goes through and who may take each are in ``support/workflow.py``.
 """
@@ -52,9 +55,17 @@ class HelpRequest(models.Model):
     school_agreed = models.BooleanField(default=True, help_text="The school agreed to a request made on its behalf")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    # Brokerage: the school suggested to help, each school's agreement, the objectives.
+    # Brokerage: the school (or agency) suggested to help, each side's agreement, the objectives.
     supporter = models.ForeignKey(
         "schools.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="supports_given"
+    )
+    supporter_agency = models.ForeignKey(
+        "partnerships.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supports_given",
+        help_text="A partner agency or local-authority service asked to help, instead of a school",
     )
     suggested_at = models.DateTimeField(null=True, blank=True)
     objectives = models.TextField(blank=True, help_text="What the two schools agreed to work towards, one a line")
@@ -66,10 +77,30 @@ class HelpRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["supporter", "status"], name="help_request_supporter_status")]
+        indexes = [
+            models.Index(fields=["supporter", "status"], name="help_request_supporter_status"),
+            models.Index(fields=["supporter_agency", "status"], name="help_request_agency_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(supporter__isnull=True) | models.Q(supporter_agency__isnull=True),
+                name="help_request_one_supporter",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_supporter(self) -> bool:
+        return self.supporter_id is not None or self.supporter_agency_id is not None
+
+    @property
+    def supporter_name(self) -> str:
+        """The school or agency helping, by name ("" when none yet)."""
+        if self.supporter_agency_id is not None and self.supporter_agency is not None:
+            return self.supporter_agency.name
+        return self.supporter.name if self.supporter is not None else ""
 
     @property
     def objective_lines(self) -> list[str]:
@@ -99,7 +130,7 @@ class SupportEvent(models.Model):
 
 
 class Engagement(models.Model):
-    """A visit, call or meeting between the two schools, and the time it took."""
+    """A visit, call or meeting between the school and its supporter, and the time it took."""
 
     class Kind(models.TextChoices):
         VISIT = "visit", "Visit"
@@ -125,11 +156,11 @@ class Engagement(models.Model):
 
 
 class SupportReview(models.Model):
-    """What the support was worth, as each of the two schools felt it."""
+    """What the support was worth, as each side (the school that asked, its supporter) felt it."""
 
     class Side(models.TextChoices):
         REQUESTER = "requester", "The school that asked"
-        SUPPORTER = "supporter", "The school that helped"
+        SUPPORTER = "supporter", "The school or service that helped"
 
     class Met(models.TextChoices):
         YES = "yes", "Met"
@@ -153,9 +184,15 @@ class SupportReview(models.Model):
 
 
 class SupportOffer(models.Model):
-    """What a school can offer, in which area, with how much time."""
+    """What a school or an agency can offer, in which area, with how much time. An agency's
+    offer declares the area it works in: matching reads that as its strength."""
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="support_offers")
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="support_offers"
+    )
+    agency = models.ForeignKey(
+        "partnerships.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="support_offers"
+    )
     area = models.CharField(max_length=20, choices=AREAS)
     description = models.TextField()
     days_per_term = models.DecimalField(max_digits=4, decimal_places=1)
@@ -166,6 +203,17 @@ class SupportOffer(models.Model):
 
     class Meta:
         ordering = ["area", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(school__isnull=False) & models.Q(agency__isnull=True))
+                | (models.Q(school__isnull=True) & models.Q(agency__isnull=False)),
+                name="support_offer_by_a_school_or_an_agency",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.school}: {self.get_area_display()}"
+        return f"{self.offered_by}: {self.get_area_display()}"
+
+    @property
+    def offered_by(self) -> str:
+        return str(self.agency if self.agency_id is not None else self.school)

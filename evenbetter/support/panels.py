@@ -1,6 +1,7 @@
 """Support's panels: in the school improvement profile, the help the school asked for and the
 help it gave, as far as the reader may see each request; on the home page, first, the help
-requests with a step that waits for the reader."""
+requests with a step that waits for the reader, and for a partner agency's users the
+requests addressed to their service."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from evenbetter.support.selectors import (
     help_request_seen_by,
     help_requests_visible_to,
 )
-from evenbetter.support.workflow import help_requests_waiting_for
+from evenbetter.support.workflow import help_requests_for_service, help_requests_waiting_for
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,15 @@ def _support_row(seen: HelpRequestView, other_name: str) -> SupportRow:
 
 def _support(user: AnyUser, school: School) -> tuple[list[SupportRow], list[SupportRow]]:
     visible = (
-        help_requests_visible_to(user).select_related("school", "supporter").prefetch_related("engagements", "reviews")
+        help_requests_visible_to(user)
+        .select_related("school", "supporter", "supporter_agency")
+        .prefetch_related("engagements", "reviews")
     )
     # Each request as this reader may see it (support.selectors.help_request_seen_by, the one
     # redaction the pages, the export and the API use too). A request it made is listed only
     # where the reader may know who asked: listing an anonymous one would name the school.
     asked = [
-        _support_row(seen, seen.supporter.name if seen.supporter else "Nobody yet")
+        _support_row(seen, seen.supporter_name or "Nobody yet")
         for seen in (help_request_seen_by(user, r) for r in visible.filter(school=school))
         if seen.named
     ]
@@ -207,3 +210,21 @@ class HelpWaitingForYou(Panel):
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         waiting, total = help_requests_waiting_for(request.user)
         return {"help_waiting": waiting, "help_waiting_total": total}
+
+
+@register
+class RequestsForYourService(Panel):
+    """On the home page of a partner agency's users: the open requests addressed to their
+    agency, and the step each waits for (agree, log time, review)."""
+
+    page = "home"
+    order = 11
+    template = "support/_home_for_service.html"
+    title = "Requests for your service"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return bool(scope_of(request.user).agency_ids)
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        found, total = help_requests_for_service(request.user)
+        return {"for_service": found, "for_service_total": total}

@@ -1,10 +1,12 @@
 """Writes of reaching out (asking, offering, every step of brokerage, with an e-mail to
-the people involved at each), and the candidate supporters a request is matched against."""
+the people involved at each), and the candidate supporters a request is matched against:
+schools, and the partner agencies that offer help."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +23,7 @@ from evenbetter.analytics.strengths import years_in_quarter
 from evenbetter.benchmarks.models import Benchmark, FamilyMember
 from evenbetter.benchmarks.selectors import strong_in_area
 from evenbetter.earlywarning.models import RiskRun, RiskScore
+from evenbetter.partnerships.models import Agency, AgencyLink
 from evenbetter.schools.models import PartnershipMembership, School
 from evenbetter.support.models import (
     Engagement,
@@ -49,26 +52,52 @@ def help_request_create(
     kind: str,
     visibility: str,
     on_behalf: bool,
+    agency: Agency | None = None,
 ) -> HelpRequest:
-    return HelpRequest.objects.create(
-        school=school,
-        created_by=created_by,
-        area=area,
-        title=title.strip(),
-        description=description.strip(),
-        urgency=urgency,
-        kind=kind,
-        visibility=visibility,
-        on_behalf=on_behalf,
-        school_agreed=True,
-    )
+    """A request for help; addressed to an agency or service when ``agency`` is given (it
+    then starts suggested, that agency its supporter, as if a broker had put it forward)."""
+    with transaction.atomic():
+        help_request = HelpRequest.objects.create(
+            school=school,
+            created_by=created_by,
+            area=area,
+            title=title.strip(),
+            description=description.strip(),
+            urgency=urgency,
+            kind=kind,
+            visibility=visibility,
+            on_behalf=on_behalf,
+            school_agreed=True,
+        )
+        if agency is not None:
+            _match(help_request, agency=agency)
+            help_request.status = Status.SUGGESTED
+            help_request.save()
+            _record(
+                help_request, step="address", from_status=Status.REQUESTED, by=created_by, note=f"Asked {agency.name}."
+            )
+    return help_request
 
 
 def support_offer_create(
-    *, school: School, created_by: User, area: str, description: str, days_per_term: float
+    *,
+    created_by: User,
+    area: str,
+    description: str,
+    days_per_term: float,
+    school: School | None = None,
+    agency: Agency | None = None,
 ) -> SupportOffer:
+    """An offer of help from a school or from an agency (one of the two)."""
+    if (school is None) == (agency is None):
+        raise ValueError("an offer is made by a school or by an agency, one of the two")
     return SupportOffer.objects.create(
-        school=school, created_by=created_by, area=area, description=description.strip(), days_per_term=days_per_term
+        school=school,
+        agency=agency,
+        created_by=created_by,
+        area=area,
+        description=description.strip(),
+        days_per_term=days_per_term,
     )
 
 
@@ -146,7 +175,77 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
         else set()
     )
     schools["on_watch_list_for_area"] = schools["school_id"].isin(high)
-    return schools
+    agencies = _agency_candidates(request)
+    return pd.concat([schools, agencies], ignore_index=True) if not agencies.empty else schools
+
+
+def _agency_candidates(request: HelpRequest) -> pd.DataFrame:
+    """The agencies that offer help (in any area) as candidates: not measured by school
+    results, their strength is whether they offer help in this area (``declared_area``);
+    near when they already work with the school or its localities."""
+    offers = list(
+        SupportOffer.objects.filter(agency__isnull=False, active=True).values_list("agency_id", "area", "days_per_term")
+    )
+    if not offers:
+        return pd.DataFrame()
+    agency_ids = sorted({agency_id for agency_id, _, _ in offers})
+    names = dict(Agency.objects.filter(pk__in=agency_ids).values_list("pk", "name"))
+    offered: dict[int, float] = {}
+    for agency_id, area, days in offers:
+        if area == request.area:
+            offered[agency_id] = offered.get(agency_id, 0.0) + float(days)
+    given = dict(
+        Engagement.objects.filter(
+            on__gte=term_start(timezone.localdate()), help_request__supporter_agency__isnull=False
+        )
+        .values("help_request__supporter_agency_id")
+        .annotate(days=Sum("days"))
+        .values_list("help_request__supporter_agency_id", "days")
+    )
+    record = {
+        row["supporter_agency_id"]: row
+        for row in HelpRequest.objects.filter(supporter_agency_id__in=agency_ids)
+        .values("supporter_agency_id")
+        .annotate(
+            current=Count("pk", filter=Q(status__in=ACTIVE), distinct=True),
+            past=Count("pk", filter=Q(status__in=GIVEN), distinct=True),
+            benefit=Avg("reviews__benefit", filter=Q(status__in=GIVEN, reviews__side=SupportReview.Side.REQUESTER)),
+        )
+    }
+    school = request.school
+    linked = set(
+        AgencyLink.objects.filter(agency_id__in=agency_ids)
+        .filter(Q(school=school) | Q(locality__in=school.localities.values("pk")))
+        .values_list("agency_id", flat=True)
+    )
+    rows = []
+    for agency_id in agency_ids:
+        past: dict[str, Any] = dict(record.get(agency_id, {}))
+        benefit = past.get("benefit")
+        rows.append(
+            {
+                "school_id": None,
+                "agency_id": agency_id,
+                "name": names[agency_id],
+                "phase": "",
+                "latitude": np.nan,
+                "longitude": np.nan,
+                "strength_percentile": np.nan,
+                "strong_in_area": False,
+                "strength_evidence": "",
+                "context_distance": np.nan,
+                "capacity_days_left": (
+                    max(offered[agency_id] - float(given.get(agency_id, 0)), 0.0) if agency_id in offered else np.nan
+                ),
+                "current_supports": int(past.get("current", 0)),
+                "past_supports": int(past.get("past", 0)),
+                "past_benefit": (benefit - 1) / 4 if benefit is not None else np.nan,
+                "on_watch_list_for_area": False,
+                "declared_area": agency_id in offered,
+                "works_with_requester": agency_id in linked,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def suggestions_for(request: HelpRequest, *, top: int = 10) -> MatchResult:
@@ -180,7 +279,7 @@ def _locked(help_request: HelpRequest) -> HelpRequest:
     # its supporter (a server error at every step, before).
     return (
         HelpRequest.objects.select_for_update(of=("self",))
-        .select_related("school", "supporter")
+        .select_related("school", "supporter", "supporter_agency")
         .get(pk=help_request.pk)
     )
 
@@ -192,27 +291,39 @@ def _record(help_request: HelpRequest, *, step: str, from_status: str, by: User,
     transaction.on_commit(lambda: support_step_notify(help_request=help_request, step=step, actor=by, note=note))
 
 
-def _match(help_request: HelpRequest, supporter: School | None) -> None:
-    """Put a school forward (or none, after a decline): any earlier agreement is void."""
+def _match(help_request: HelpRequest, supporter: School | None = None, agency: Agency | None = None) -> None:
+    """Put a school or an agency forward (or none, after a decline): any earlier agreement is void."""
     help_request.supporter = supporter
-    help_request.suggested_at = timezone.now() if supporter else None
+    help_request.supporter_agency = agency
+    help_request.suggested_at = timezone.now() if supporter or agency else None
     help_request.requester_agreed_at = help_request.supporter_agreed_at = None
     help_request.objectives = ""
 
 
-def help_request_suggest(*, help_request: HelpRequest, by: User, supporter: School, note: str = "") -> HelpRequest:
+def help_request_suggest(
+    *,
+    help_request: HelpRequest,
+    by: User,
+    supporter: School | None = None,
+    agency: Agency | None = None,
+    note: str = "",
+) -> HelpRequest:
+    """A broker puts forward a school (``supporter``) or an agency to help: one of the two."""
+    if (supporter is None) == (agency is None):
+        raise StepRefused("Suggest one school or one agency to help.")
     with transaction.atomic():
         help_request = _locked(help_request)
         check("suggest", by, help_request)
-        if supporter.pk == help_request.school_id:
+        if supporter is not None and supporter.pk == help_request.school_id:
             raise StepRefused("A school cannot be suggested to help itself.")
-        if supporter.status == School.Status.CLOSED:
+        if supporter is not None and supporter.status == School.Status.CLOSED:
             raise StepRefused(f"{supporter.name} is closed.")
         before = help_request.status
-        _match(help_request, supporter)
+        _match(help_request, supporter, agency)
         help_request.status = Status.SUGGESTED
         help_request.save()
-        _record(help_request, step="suggest", from_status=before, by=by, note=note or f"Suggested {supporter.name}.")
+        name = supporter.name if supporter is not None else agency.name if agency is not None else ""
+        _record(help_request, step="suggest", from_status=before, by=by, note=note or f"Suggested {name}.")
     return help_request
 
 
@@ -220,13 +331,11 @@ def help_request_decline(*, help_request: HelpRequest, by: User, note: str) -> H
     with transaction.atomic():
         help_request = _locked(help_request)
         check("decline", by, help_request)
-        before, declined = help_request.status, help_request.supporter
-        _match(help_request, None)
+        before, declined = help_request.status, help_request.supporter_name
+        _match(help_request)
         help_request.status = Status.REQUESTED
         help_request.save()
-        _record(
-            help_request, step="decline", from_status=before, by=by, note=f"{declined.name if declined else ''}: {note}"
-        )
+        _record(help_request, step="decline", from_status=before, by=by, note=f"{declined}: {note}")
     return help_request
 
 
@@ -327,21 +436,27 @@ def help_request_withdraw(*, help_request: HelpRequest, by: User, note: str = ""
 
 
 STEP_WORDS = {
-    "suggest": "a school has been suggested to help",
-    "decline": "the school suggested cannot help; the broker will look again",
-    "agree": "a school has agreed the support",
+    "address": "the school has asked an agency or service to help",
+    "suggest": "a school or agency has been suggested to help",
+    "decline": "the school or agency suggested cannot help; the broker will look again",
+    "agree": "one side has agreed the support",
     "log": "time given has been logged",
-    "review": "a school has reviewed the support",
+    "review": "one side has reviewed the support",
     "close": "the support is closed; its impact will be measured",
     "withdraw": "the request has been withdrawn",
 }
 
 
 def people_involved(help_request: HelpRequest) -> list[User]:
-    """The leaders of the school that asked and of the supporter, and the brokers: the
-    school's partnership leads, or the system leads where it has none."""
+    """The leaders of the school that asked and of the supporter (a school's leaders, or an
+    agency's users), and the brokers: the school's partnership leads, or the system leads
+    where it has none."""
     schools = [help_request.school_id] + ([help_request.supporter_id] if help_request.supporter_id else [])
     leaders = User.objects.filter(memberships__role=Role.SCHOOL_LEADER, memberships__school_id__in=schools)
+    if help_request.supporter_agency_id is not None:
+        leaders = leaders | User.objects.filter(
+            memberships__role=Role.PARTNER_AGENCY, agency_memberships__agency_id=help_request.supporter_agency_id
+        )
     partnerships = PartnershipMembership.objects.filter(
         school_id=help_request.school_id, left_on__isnull=True
     ).values_list("partnership_id", flat=True)

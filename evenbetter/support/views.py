@@ -18,6 +18,7 @@ from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.analytics.matching import MatchResult
 from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_part, step_done
+from evenbetter.partnerships.models import Agency
 from evenbetter.practice.selectors import published_items
 from evenbetter.schools.models import School
 from evenbetter.support import services
@@ -35,8 +36,11 @@ from evenbetter.support.forms import (
 from evenbetter.support.impact import impact_for, system_view
 from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import (
+    agencies_of,
+    agencies_to_ask,
     can_ask_for,
     can_offer_for,
+    can_offer_for_agency,
     can_see_help_requests,
     can_see_help_summary,
     can_see_suggestions,
@@ -66,11 +70,11 @@ def help_list_view(request: HttpRequest) -> HttpResponse:
     if not can_see_help_requests(request.user):
         raise PermissionDenied("Help requests are for school, partnership and system leads.")
     if request.GET.get("format") in ("csv", "xlsx"):
-        visible = help_requests_visible_to(request.user).select_related("supporter")
+        visible = help_requests_visible_to(request.user).select_related("supporter", "supporter_agency")
         return table_response(request, HelpRequestsTable(request.user), visible)
     requests = [
         help_request_seen_by(request.user, r)
-        for r in help_requests_visible_to(request.user).select_related("supporter")[:200]
+        for r in help_requests_visible_to(request.user).select_related("supporter", "supporter_agency")[:200]
     ]
     return render(
         request,
@@ -79,6 +83,7 @@ def help_list_view(request: HttpRequest) -> HttpResponse:
             "requests": requests,
             "offers": offers_visible_to(request.user)[:200],
             "own_school_ids": scope_of(request.user).school_ids,
+            "own_agencies": agencies_of(request.user),
             "brokers": can_see_help_summary(request.user),
         },
     )
@@ -92,7 +97,12 @@ def help_request_create_view(request: HttpRequest) -> HttpResponse:
             "A school's leaders ask for help for it; its partnership or system lead may, with its agreement."
         )
     on_behalf = school.pk not in scope_of(request.user).school_ids
-    form = HelpRequestForm(request.POST or None, on_behalf=on_behalf, initial={"area": request.GET.get("area", "")})
+    form = HelpRequestForm(
+        request.POST or None,
+        on_behalf=on_behalf,
+        agencies=agencies_to_ask(school),
+        initial={"area": request.GET.get("area", "")},
+    )
     if request.method == "POST" and form.is_valid():
         help_request = help_request_create(
             school=school,
@@ -104,9 +114,12 @@ def help_request_create_view(request: HttpRequest) -> HttpResponse:
             kind=form.cleaned_data["kind"],
             visibility=form.cleaned_data["visibility"],
             on_behalf=on_behalf,
+            agency=form.cleaned_data.get("agency"),
         )
+        addressed = f" and sent to {help_request.supporter_agency.name}" if help_request.supporter_agency else ""
         messages.success(
-            request, f'Request "{help_request.title}" made: {help_request.get_visibility_display().lower()}.'
+            request,
+            f'Request "{help_request.title}" made{addressed}: {help_request.get_visibility_display().lower()}.',
         )
         return redirect("help_request_detail", pk=help_request.pk)
     return render(request, "support/help_request_form.html", {"school": school, "form": form, "on_behalf": on_behalf})
@@ -123,17 +136,22 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-def _choices(result: MatchResult | None) -> list[tuple[int, str]]:
-    """The suggested schools a broker picks from: (school id, name), best first."""
+def _choices(result: MatchResult | None) -> list[tuple[str, str]]:
+    """The suggested schools and agencies a broker picks from: ("school:<id>" or
+    "agency:<id>", name), best first."""
     if result is None:
         return []
     return [
-        (int(pk), str(name))
-        for pk, name in zip(result.suggestions["school_id"], result.suggestions["name"], strict=True)
+        (f"agency:{int(agency_id)}", f"{name} (agency or service)")
+        if agency_id is not None
+        else (f"school:{int(school_id)}", str(name))
+        for school_id, agency_id, name in zip(
+            result.suggestions["school_id"], result.suggestions["agency_id"], result.suggestions["name"], strict=True
+        )
     ]
 
 
-def _step_form(step: str, help_request: HelpRequest, suggestions: list[tuple[int, str]], data: Any = None) -> Any:
+def _step_form(step: str, help_request: HelpRequest, suggestions: list[tuple[str, str]], data: Any = None) -> Any:
     if step == "suggest":
         return SuggestForm(data, suggestions=suggestions, prefix=step)
     return STEP_FORMS[step](data, prefix=step)
@@ -209,7 +227,7 @@ def help_request_step_view(request: HttpRequest, pk: int, step: str) -> HttpResp
     try:
         if step == "suggest":
             services.help_request_suggest(
-                help_request=help_request, by=user, supporter=data["school"], note=data["note"]
+                help_request=help_request, by=user, supporter=data["school"], agency=data["agency"], note=data["note"]
             )
         elif step == "decline":
             services.help_request_decline(help_request=help_request, by=user, note=data["note"])
@@ -263,15 +281,32 @@ def help_summary_view(request: HttpRequest) -> HttpResponse:
     return render(request, "support/help_summary.html", view)
 
 
+def _agency_from_query(request: HttpRequest) -> Agency | None:
+    """The agency an offer is for (``?agency=<id>``), or None when the offer is a school's."""
+    raw = request.GET.get("agency") or request.POST.get("agency") or ""
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Http404("Say which agency: ?agency=<its id>.")
+    return get_object_or_404(Agency, pk=int(raw))
+
+
 @login_required
 def support_offer_create_view(request: HttpRequest) -> HttpResponse:
-    school = _school_from_query(request)
-    if not can_offer_for(request.user, school):
-        raise PermissionDenied("A school's leaders, and the leads who see it in full, make its offers.")
+    agency = _agency_from_query(request)
+    school = None
+    if agency is not None:
+        if not can_offer_for_agency(request.user, agency):
+            raise PermissionDenied("An agency's own people make its offers.")
+    else:
+        school = _school_from_query(request)
+        if not can_offer_for(request.user, school):
+            raise PermissionDenied("A school's leaders, and the leads who see it in full, make its offers.")
     form = SupportOfferForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         offer = support_offer_create(
             school=school,
+            agency=agency,
             created_by=signed_in_user(request),
             area=form.cleaned_data["area"],
             description=form.cleaned_data["description"],
@@ -281,4 +316,8 @@ def support_offer_create_view(request: HttpRequest) -> HttpResponse:
             request, f"Offer of {offer.days_per_term} days a term in {offer.get_area_display().lower()} made."
         )
         return redirect("help_list")
-    return render(request, "support/offer_form.html", {"school": school, "form": form})
+    return render(
+        request,
+        "support/offer_form.html",
+        {"school": school, "agency": agency, "offered_by": agency or school, "form": form},
+    )

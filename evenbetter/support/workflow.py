@@ -9,9 +9,13 @@
     withdrawn ◀──withdraw── requested / suggested / agreed        closed ◀──close── reviewed
 
 - **suggest**: a broker (a system lead, or the partnership lead of the school that asked)
-  puts a school forward to help; its leaders then see the request and who asked.
-- **decline**: the suggested school cannot help; the request goes back to the broker.
-- **agree**: each school's leaders agree; whoever agrees first writes the objectives, the
+  puts a school, or a partner agency, forward to help; its leaders (or the agency's users)
+  then see the request and who asked. A school may also address its request to an agency
+  or local-authority service when it asks (``help_request_create(agency=…)``): the request
+  starts suggested, with that agency as the supporter, and the step is recorded as
+  "address".
+- **decline**: the suggested school (or agency) cannot help; the request goes back to the broker.
+- **agree**: each side agrees (the school that asked, and the school or agency helping); whoever agrees first writes the objectives, the
   other agrees to them. When both have agreed the support is agreed.
 - **log**: either school records a visit, call or meeting and the days it took; the first
   one starts the support (in progress).
@@ -45,7 +49,7 @@ BROKER, REQUESTER, SUPPORTER = "broker", "requester", "supporter"
 ROLE_WORDS = {
     BROKER: "a broker (a system lead or the school's partnership lead)",
     REQUESTER: "a leader of the school that asked",
-    SUPPORTER: "a leader of the school suggested to help",
+    SUPPORTER: "a leader of the school suggested to help, or someone from the agency asked",
 }
 
 
@@ -87,6 +91,8 @@ def roles_in(user: AnyUser, help_request: HelpRequest) -> set[str]:
         roles.add(REQUESTER)
     if help_request.supporter_id is not None and help_request.supporter_id in scope.school_ids:
         roles.add(SUPPORTER)
+    if help_request.supporter_agency_id is not None and help_request.supporter_agency_id in scope.agency_ids:
+        roles.add(SUPPORTER)
     return roles
 
 
@@ -107,8 +113,8 @@ def check(step_name: str, user: AnyUser, help_request: HelpRequest) -> set[str]:
         done = _sides_done(step.name, help_request)
         if not roles - done:
             raise StepRefused(
-                f"Your school has already {'agreed' if step.name == 'agree' else 'reviewed the support'}; "
-                "it waits for the other school."
+                f"Your side has already {'agreed' if step.name == 'agree' else 'reviewed the support'}; "
+                "it waits for the other side."
             )
         roles -= done
     return roles
@@ -158,7 +164,11 @@ def help_requests_waiting_for(user: AnyUser, *, limit: int = WAITING_LIMIT) -> t
     """The open requests with a step that waits for the user (oldest first, at most ``limit``),
     and how many there are in all."""
     scope = scope_of(user)
-    involved = Q(school_id__in=scope.school_ids) | Q(supporter_id__in=scope.school_ids)
+    involved = (
+        Q(school_id__in=scope.school_ids)
+        | Q(supporter_id__in=scope.school_ids)
+        | Q(supporter_agency_id__in=scope.agency_ids)
+    )
     if scope.is_system_lead:
         involved = Q()
     elif scope.led_group_school_ids:
@@ -166,7 +176,7 @@ def help_requests_waiting_for(user: AnyUser, *, limit: int = WAITING_LIMIT) -> t
     candidates = (
         help_requests_visible_to(user)
         .filter(involved, status__in=OPEN)
-        .select_related("supporter")
+        .select_related("supporter", "supporter_agency")
         .order_by("created_at", "pk")
     )
     waiting: list[Waiting] = []
@@ -182,3 +192,24 @@ def help_requests_waiting_for(user: AnyUser, *, limit: int = WAITING_LIMIT) -> t
             if len(waiting) < limit:
                 waiting.append(Waiting(help_request_seen_by(user, help_request), steps))
     return waiting, total
+
+
+def help_requests_for_service(user: AnyUser, *, limit: int = WAITING_LIMIT) -> tuple[list[Waiting], int]:
+    """The open requests addressed to the user's agencies (oldest first, at most ``limit``),
+    each with the steps that wait for the user (none, while the school has yet to agree),
+    and how many there are in all: the home panel "Requests for your service"."""
+    scope = scope_of(user)
+    if not scope.agency_ids:
+        return [], 0
+    addressed = (
+        help_requests_visible_to(user)
+        .filter(supporter_agency_id__in=scope.agency_ids, status__in=OPEN)
+        .select_related("supporter_agency")
+        .order_by("created_at", "pk")
+    )
+    total = addressed.count()
+    found = []
+    for help_request in addressed[:limit]:
+        steps = [STEPS[name] for name in steps_open_to(user, help_request) if name in WAITING_STEPS]
+        found.append(Waiting(help_request_seen_by(user, help_request), steps))
+    return found, total

@@ -185,7 +185,7 @@ def test_each_exclusion_rule_both_ways(excluded: dict[str, Any], allowed: dict[s
     assert left_out.suggestions.empty
     assert list(left_out.excluded.columns) == EXCLUDED_COLUMNS
     assert left_out.excluded.to_dict("records") == [
-        {"school_id": school_id, "name": f"School {school_id}", "reason": reason}
+        {"school_id": school_id, "agency_id": None, "name": f"School {school_id}", "reason": reason}
     ]
 
     kept_id = allowed.get("school_id", 20)
@@ -300,3 +300,59 @@ def test_bad_settings_and_missing_columns_are_refused() -> None:
         match_supporters(REQUEST, _family(), settings=MatchSettings(strength=-1.0))
     with pytest.raises(ValueError, match="past_benefit"):
         match_supporters(REQUEST, _family().drop(columns=["past_benefit"]))
+
+
+def _agency(agency_id: int, **overrides: Any) -> dict[str, Any]:
+    """An agency as a candidate: no school id, no phase, no place, no benchmark; its offer declares the area."""
+    row = _candidate(0)
+    row.update(
+        school_id=None, agency_id=agency_id, name=f"Agency {agency_id}", phase="", latitude=np.nan,
+        longitude=np.nan, strength_percentile=np.nan, context_distance=np.nan, current_supports=0,
+        declared_area=True, works_with_requester=False,
+    )  # fmt: skip
+    row.update(overrides)
+    return row
+
+
+def test_an_agency_that_declares_the_area_is_suggested_with_its_declared_area_as_strength() -> None:
+    # Agency 1 has the requester's school id as its agency id: it is not taken for the requester.
+    result = match_supporters(REQUEST, _frame(_candidate(2, strength_percentile=80.0), _agency(1)))
+    suggestions = result.suggestions.set_index("name")
+    assert result.excluded.empty
+    agency = suggestions.loc["Agency 1"]
+    assert agency["school_id"] is None and agency["agency_id"] == 1
+    assert agency["strength"] == pytest.approx(0.75)  # the default declared_area_strength
+    assert agency["similarity"] == pytest.approx(0.3)  # likeness to a school does not apply: unknown
+    reasons = " ".join(agency["reasons"])
+    assert "offers help in early reading" in reasons and "not measured by school results" in reasons
+    assert "Not a school" in reasons
+    school = suggestions.loc["School 2"]
+    assert school["agency_id"] is None and school["school_id"] == 2
+
+
+def test_an_agency_that_does_not_offer_help_in_the_area_is_never_suggested() -> None:
+    result = match_supporters(REQUEST, _frame(_agency(7, declared_area=False), _agency(8)))
+    assert result.suggestions["agency_id"].tolist() == [8]
+    assert result.excluded.to_dict("records") == [
+        {
+            "school_id": None,
+            "agency_id": 7,
+            "name": "Agency 7",
+            "reason": "an agency that does not offer help in early reading",
+        }
+    ]
+
+
+def test_an_agency_already_working_with_the_school_counts_as_near() -> None:
+    result = match_supporters(REQUEST, _frame(_agency(7), _agency(8, works_with_requester=True)))
+    ranked = result.suggestions.set_index("agency_id")
+    assert result.suggestions["agency_id"].tolist() == [8, 7]
+    assert ranked.loc[8, "distance"] == 1.0 and ranked.loc[7, "distance"] == pytest.approx(0.3)
+    assert "Already works with your school or its locality" in ranked.loc[8, "reasons"]
+
+
+def test_a_school_and_an_agency_with_the_same_score_keep_a_fixed_order() -> None:
+    settings = MatchSettings(strength=1, similarity=0, distance=0, capacity=0, load=0, track_record=0)
+    tied = _frame(_agency(3), _candidate(9, strength_percentile=75.0))
+    result = match_supporters(REQUEST, tied, settings=settings)
+    assert result.suggestions["name"].tolist() == ["School 9", "Agency 3"]  # schools first on a tie

@@ -10,6 +10,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from evenbetter.accounts.models import User
+from evenbetter.partnerships.models import Agency
 from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import help_requests_visible_to, shows_who_asked, who_asked_shown_condition
 from tests.api.conftest import World
@@ -95,6 +96,19 @@ def test_the_school_helping_is_shown_only_to_those_following_the_support(
         ]
     body = api_for("school_leader_b").get(path).json()
     assert (body["supporter"], body["objectives"], body["status"]) == (None, [], "agreed")
+
+
+def test_the_agency_asked_to_help_is_shown_to_its_people_and_those_following_only(
+    api_for: Callable[[str], APIClient], world: World, early_help: Agency
+) -> None:
+    agency = early_help
+    HelpRequest.objects.filter(pk=world.named.pk).update(supporter_agency=agency, status=HelpRequest.Status.SUGGESTED)
+    path = f"/api/v1/help-requests/{world.named.pk}/"
+    for persona in ("system_lead", "school_leader_a", "partner_agency"):
+        body = api_for(persona).get(path).json()
+        assert body["supporter_agency"] == {"id": agency.pk, "name": agency.name, "kind": "early_help"}, persona
+        assert body["supporter"] is None
+    assert api_for("school_leader_b").get(path).json()["supporter_agency"] is None
 
 
 def test_requests_filter_by_status_and_area_and_withdrawn_ones_are_gone(

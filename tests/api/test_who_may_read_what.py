@@ -57,12 +57,16 @@ ENDPOINTS: dict[str, tuple[Callable[[World], str], dict[str, int]]] = {
     ),
     "observations": (lambda w: "/api/v1/observations/", expect(EVERYONE)),
     "risk scores": (lambda w: "/api/v1/risk-scores/", expect(RISK_READERS)),
-    "help requests": (lambda w: "/api/v1/help-requests/", expect(LEADERS_AND_GOVERNORS)),
-    "a named request": (lambda w: f"/api/v1/help-requests/{w.named.pk}/", expect(LEADERS_AND_GOVERNORS)),
-    "an anonymous request": (lambda w: f"/api/v1/help-requests/{w.anonymous.pk}/", expect(LEADERS_AND_GOVERNORS)),
+    # An agency's people list the requests addressed to their agency (none of these: not found).
+    "help requests": (lambda w: "/api/v1/help-requests/", expect(EVERYONE)),
+    "a named request": (lambda w: f"/api/v1/help-requests/{w.named.pk}/", expect(LEADERS_AND_GOVERNORS, **{AG: 404})),
+    "an anonymous request": (
+        lambda w: f"/api/v1/help-requests/{w.anonymous.pk}/",
+        expect(LEADERS_AND_GOVERNORS, **{AG: 404}),
+    ),
     "a broker-only request": (
         lambda w: f"/api/v1/help-requests/{w.broker_only.pk}/",
-        expect({SL, PL, SLA, GOV, LL}, **{SLB: 404, ST: 404}),
+        expect({SL, PL, SLA, GOV, LL}, **{SLB: 404, ST: 404, AG: 404}),
     ),
     "imports": (lambda w: "/api/v1/imports/", expect({SL})),
     "tokens": (lambda w: "/api/v1/tokens/", expect({OUT, *EVERYONE})),

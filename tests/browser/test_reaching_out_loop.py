@@ -56,7 +56,7 @@ def test_request_match_agree_log_review_close(
 
     # The broker sees the suggestions, with reasons, and matches school B from them.
     broker.goto(request_url)
-    expect(broker.get_by_role("heading", name="Schools that could help")).to_be_visible()
+    expect(broker.get_by_role("heading", name="Schools and services that could help")).to_be_visible()
     expect(broker.locator("ol.suggestions > li").first).to_be_visible()
     suggest = broker.locator("section.step", has=broker.get_by_role("heading", name="Suggest a school to help"))
     option = suggest.get_by_label(school_b.name, exact=True)

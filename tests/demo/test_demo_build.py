@@ -197,6 +197,20 @@ def test_the_demo_has_supports_measured_on_real_results_and_some_under_way(demo:
     assert client.get(reverse("help_summary")).status_code == 200
 
 
+def test_the_demo_agency_offers_help_and_has_a_request_waiting_for_it(demo: str) -> None:
+    from evenbetter.support.models import HelpRequest, SupportOffer
+
+    assert SupportOffer.objects.filter(agency__isnull=False, is_generated=True).count() == 2
+    addressed = HelpRequest.objects.get(supporter_agency__isnull=False)
+    assert addressed.status == HelpRequest.Status.SUGGESTED and addressed.is_generated
+    assert addressed.supporter_agency is not None
+    assert addressed.supporter_agency.members.filter(user__username="partner-agency").exists()
+    client = Client()
+    client.post(reverse("login"), {"username": "partner-agency", "password": "demo-password-for-tests"})
+    home = client.get(reverse("home")).content.decode()
+    assert "Requests for your service" in home and addressed.title in home
+
+
 def test_the_demo_library_has_practice_from_schools_strong_in_its_area(demo: str) -> None:
     from evenbetter.practice.evidence import evidence_for
     from evenbetter.practice.models import PracticeItem

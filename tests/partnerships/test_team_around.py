@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def police(east_hampshire: Locality, school_a: School) -> Agency:
-    agency = Agency.objects.create(name="Safer Schools police team", kind=Agency.Kind.POLICE)
+    agency = Agency.objects.create(name="Safer Schools police team", kind="police")
     contact = AgencyContact.objects.create(agency=agency, name="PC Hale", role="Safer schools officer")
     AgencyLink.objects.create(agency=agency, contact=contact, locality=east_hampshire)
     today = timezone.localdate()

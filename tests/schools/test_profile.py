@@ -201,7 +201,7 @@ def test_the_pdf_is_an_a4_attachment_with_the_school_its_figures_and_page_number
     # Support it asked for: closed, helped by C, 1.5 days, both reviews, and what changed measured.
     assert (
         "Phonics in year one (Early reading and phonics) Closed Anstey Junior School 1.5 days The school that asked: 4 of 5, "
-        "objectives met; The school that helped: 5 of 5, objectives partly met"
+        "objectives met; The school or service that helped: 5 of 5, objectives partly met"
     ) in text
     assert "2016/17 to 2018/19: Reading at the expected standard rose by 8.0 percentage points at the school" in text
     # ... and the support it gives, marked as made up for the demo.

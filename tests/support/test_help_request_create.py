@@ -75,4 +75,7 @@ def test_offers_are_made_by_the_school_and_seen_by_leaders(
     assert not SupportOffer.objects.exists()
     assert client_for("school_leader_a").post(url, data).status_code == 302
     assert b"Our phonics lead can visit." in client_for("school_leader_b").get(reverse("help_list")).content
-    assert client_for("partner_agency").get(reverse("help_list")).status_code == 403
+    # An agency's users see the list of their own agency's offers and requests, not the schools' offers.
+    seen_by_agency = client_for("partner_agency").get(reverse("help_list"))
+    assert seen_by_agency.status_code == 200
+    assert b"Our phonics lead can visit." not in seen_by_agency.content

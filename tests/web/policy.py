@@ -59,7 +59,7 @@ from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observat
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
 from evenbetter.jobs.models import Job
-from evenbetter.partnerships.models import Action
+from evenbetter.partnerships.models import Action, Agency
 from evenbetter.practice import services as practice
 from evenbetter.practice.models import Attachment, Comment, PracticeItem
 from evenbetter.schools.models import Partnership, School
@@ -157,6 +157,29 @@ class World:
         return Action.objects.create(
             title="Audit attendance", partnership=self.alton, owner_school=self.school_a,
             agreed_on=today - dt.timedelta(days=40), due_on=today + dt.timedelta(days=10),
+        )  # fmt: skip
+
+    @cached_property
+    def agency(self) -> Agency:
+        """The agency ``partner_agency`` works for (tests/conftest.py ``early_help``)."""
+        return Agency.objects.get(members__user=self.users["partner_agency"])
+
+    @cached_property
+    def action_given_to_agency(self) -> Action:
+        """Owned by school A, shared with the agency and given to it."""
+        today = timezone.localdate()
+        return Action.objects.create(
+            title="Attendance plans with six families", partnership=self.alton, owner_school=self.school_a,
+            agency=self.agency, assigned_to_agency=True, agreed_on=today - dt.timedelta(days=20),
+            due_on=today + dt.timedelta(days=5),
+        )  # fmt: skip
+
+    @cached_property
+    def help_to_agency(self) -> HelpRequest:
+        """School A's named request, addressed to the agency by the school (suggested, not yet agreed)."""
+        return HelpRequest.objects.create(
+            school=self.school_a, area="attendance", title="Persistent absence", description="Six families.",
+            status=HelpRequest.Status.SUGGESTED, supporter_agency=self.agency,
         )  # fmt: skip
 
     @cached_property
@@ -648,6 +671,21 @@ POLICY: dict[str, Entry] = {
         method="POST",
         data=lambda w: {"status": "done", "done_on": _yesterday(), "evidence": "Audit report to heads"},
     ),
+    # An action given to the agency it is shared with: that agency's users update it too (and
+    # those who answer for it: school A's leader, the partnership's and the locality's leads);
+    # school A's staff member only updates actions given to them.
+    "action_given_to_agency": Entry(
+        "action_update",
+        lambda w: reverse("action_update", args=[w.action_given_to_agency.pk]),
+        {**FULL_A, "partner_agency": OK},
+    ),
+    "action_given_to_agency_post": Entry(
+        "action_update",
+        lambda w: reverse("action_update", args=[w.action_given_to_agency.pk]),
+        {**DONE_FULL_A, "partner_agency": DONE},
+        method="POST",
+        data=lambda w: {"status": "done", "done_on": _yesterday(), "evidence": "Plans agreed with the families"},
+    ),
     "school_a_contact_new": Entry("contact_create", _school_url("contact_create", "a"), FULL_A, school="a"),
     "school_b_contact_new": Entry("contact_create", _school_url("contact_create", "b"), FULL_B, school="b"),
     "school_a_contact_new_post": Entry(
@@ -799,7 +837,8 @@ POLICY: dict[str, Entry] = {
         school="b",
     ),
     # --- reaching out -------------------------------------------------------------------------
-    "help_list": Entry("help_list", _get("help_list"), answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN)),
+    # An agency's users list the requests addressed to their agency and its offers.
+    "help_list": Entry("help_list", _get("help_list"), answers(OK, outsider=FORBIDDEN)),
     "help_summary": Entry(
         "help_summary", _get("help_summary"), answers(FORBIDDEN, system_lead=OK, partnership_lead=OK)
     ),
@@ -836,6 +875,43 @@ POLICY: dict[str, Entry] = {
         method="POST",
         data=lambda w: {"area": "reading", "description": "Our phonics lead can visit.", "days_per_term": "2"},
         school="a",
+    ),
+    # An agency's offers: its own users, and system leads.
+    "agency_offer_new": Entry(
+        "support_offer_create",
+        lambda w: f"{reverse('support_offer_create')}?agency={w.agency.pk}",
+        answers(FORBIDDEN, system_lead=OK, partner_agency=OK),
+    ),
+    "agency_offer_new_post": Entry(
+        "support_offer_create",
+        lambda w: f"{reverse('support_offer_create')}?agency={w.agency.pk}",
+        answers(FORBIDDEN, system_lead=DONE, partner_agency=DONE),
+        method="POST",
+        data=lambda w: {"agency": w.agency.pk, "area": "attendance", "description": "Visits.", "days_per_term": "3"},
+    ),
+    # A named request addressed to an agency: seen as any named request, and by that agency's users.
+    "help_to_agency": Entry(
+        "help_request_detail",
+        lambda w: reverse("help_request_detail", args=[w.help_to_agency.pk]),
+        answers(OK, outsider=NOT_FOUND),
+    ),
+    # Agree it: the agency's users (as the supporter) and the school that asked; the brokers
+    # (system, partnership and locality leads) and the governor follow it but this step is not
+    # theirs; another school's leader and school A's staff member may not take its steps.
+    "help_to_agency_agree_post": Entry(
+        "help_request_step",
+        lambda w: reverse("help_request_step", args=[w.help_to_agency.pk, "agree"]),
+        answers(
+            REFUSED,
+            outsider=NOT_FOUND,
+            school_leader_a=DONE,
+            partner_agency=DONE,
+            school_leader_b=FORBIDDEN,
+            staff_member=FORBIDDEN,
+            locality_lead=REFUSED,
+        ),
+        method="POST",
+        data=lambda w: {"agree-objectives": "A plan for each family by half term"},
     ),
     # A named request is seen by every leader and the school's governors; partner agencies
     # and accounts without a role get "not found", so its existence is not given away.
@@ -1190,21 +1266,27 @@ POLICY: dict[str, Entry] = {
         api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN, staff_member=FORBIDDEN)),
         writes=True,
     ),
+    # As the web: an agency's people list the requests addressed to their agency; others are not found.
     "api_help_requests": Entry(
         "api-help-request-list",
         _get("api-help-request-list"),
-        api(answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN)),
+        api(answers(OK, outsider=FORBIDDEN)),
     ),
     "api_help_request": Entry(
         "api-help-request-detail",
         lambda w: reverse("api-help-request-detail", args=[w.help_named.pk]),
-        api(answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN)),
+        api(answers(OK, outsider=FORBIDDEN, partner_agency=NOT_FOUND)),
+    ),
+    "api_help_request_to_agency": Entry(
+        "api-help-request-detail",
+        lambda w: reverse("api-help-request-detail", args=[w.help_to_agency.pk]),
+        api(answers(OK, outsider=FORBIDDEN)),
     ),
     "api_help_request_broker_only": Entry(
         "api-help-request-detail",
         lambda w: reverse("api-help-request-detail", args=[w.help_broker_only.pk]),
         api(
-            answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND)
+            answers(OK, outsider=FORBIDDEN, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND)
         ),
     ),
     "api_imports": Entry("api-import-list", _get("api-import-list"), api(SYSTEM_LEADS)),

@@ -66,7 +66,8 @@ def test_a_system_lead_sees_what_needs_them_in_order_before_the_library(client_f
             ],
         ),
         ("governor", ["ConcernsAndAnswers", "GovernorPanel"]),
-        ("partner_agency", ["PartnerAgencyPanel"]),
+        # Its agency's requests, and the actions given to it (none here, but it may be given some).
+        ("partner_agency", ["RequestsForYourService", "ActionsDueForYou", "PartnerAgencyPanel"]),
     ],
 )
 def test_each_role_has_the_questions_that_are_its_own(

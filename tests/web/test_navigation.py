@@ -85,14 +85,14 @@ EXPECTED = {
         "survey_list",
     },
     "governor": {"school_directory", "help_list", "practice_library"},
-    "partner_agency": {"school_directory", "dashboard", "locality_list", "practice_library"},
+    "partner_agency": {"school_directory", "dashboard", "locality_list", "practice_library", "help_list"},
     "outsider": set(),
 }
 NEVER = {
     "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports", "survey_list"},
     "school_leader_a": {"watch_list", "help_summary", "import_history", "audit_log"},
     "governor": {"watch_list", "dashboard", "import_history", "dispute_list", "partnership_list", "survey_list"},
-    "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list", "survey_list"},
+    "partner_agency": {"watch_list", "help_summary", "dispute_list", "partnership_list", "survey_list"},
     "outsider": set(EVERY_DESTINATION),
 }
 

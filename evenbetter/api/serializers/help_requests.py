@@ -14,6 +14,12 @@ from evenbetter.support.selectors import HelpRequestView, help_request_seen_by
 from evenbetter.vocabulary.areas import AREAS
 
 
+class AgencyBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="From the agency kinds: early_help, send, police_liaison …")
+
+
 class HelpRequestSerializer(serializers.ModelSerializer):
     school = serializers.SerializerMethodField(
         help_text="The school that asked; null when it asked anonymously and you are not told who"
@@ -21,6 +27,10 @@ class HelpRequestSerializer(serializers.ModelSerializer):
     school_phase = serializers.CharField(source="school.phase", read_only=True)
     supporter = serializers.SerializerMethodField(
         help_text="The school suggested to help, for the two schools' people and the brokers; else null"
+    )
+    supporter_agency = serializers.SerializerMethodField(
+        help_text="The partner agency or service asked to help (instead of a school), for the school's and the "
+        "agency's people and the brokers; else null"
     )
     objectives = serializers.SerializerMethodField(help_text="For the two schools' people and the brokers")
 
@@ -41,6 +51,7 @@ class HelpRequestSerializer(serializers.ModelSerializer):
             "school",
             "school_phase",
             "supporter",
+            "supporter_agency",
             "objectives",
         ]
         read_only_fields = fields
@@ -58,6 +69,11 @@ class HelpRequestSerializer(serializers.ModelSerializer):
     def get_supporter(self, request: HelpRequest) -> dict[str, Any] | None:
         supporter = self._seen(request).supporter
         return None if supporter is None else dict(SchoolBriefSerializer(supporter).data)
+
+    @extend_schema_field(AgencyBriefSerializer(allow_null=True))
+    def get_supporter_agency(self, request: HelpRequest) -> dict[str, Any] | None:
+        agency = self._seen(request).supporter_agency
+        return None if agency is None else dict(AgencyBriefSerializer(agency).data)
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_objectives(self, request: HelpRequest) -> list[str]:
