@@ -349,7 +349,10 @@ def measure(repeat: int, only: str | None) -> tuple[list[Timed], list[str], list
                 times.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200, (url, role, response.status_code)
             timed.append(Timed(name, url, role, times, counted.queries))
-            print(f"  {name:28} {role:17} median {timed[-1].median:9.1f} ms  ({count} requests, {counted.queries} queries)", flush=True)
+            print(
+                f"  {name:28} {role:17} median {timed[-1].median:9.1f} ms  ({count} requests, {counted.queries} queries)",
+                flush=True,
+            )
         else:
             if not seen_by_anyone:
                 skipped.append(f"{name} ({url})")

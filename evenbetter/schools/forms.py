@@ -27,7 +27,10 @@ class LongSelect(forms.Select):
             for option in options:
                 parts.append(
                     format_html(
-                        '\n  <option value="{}"{}>{}</option>\n', str(option["value"]), flatatt(option["attrs"]), option["label"]
+                        '\n  <option value="{}"{}>{}</option>\n',
+                        str(option["value"]),
+                        flatatt(option["attrs"]),
+                        option["label"],
                     )
                 )
             if group_name:
