@@ -436,7 +436,8 @@ def explorer_distribution(
     # Only what the table, the chart and the export show, as plain rows (all of England is
     # 20,000 values: one deferred School each, no Observation objects), in no order: the rows
     # are sorted below, the way the indicator runs.
-    fields = ["id", "urn", "name", "phase", "la_name"]
+    shown = {"id", "urn", "name", "phase", "la_name"}
+    fields = [f.attname for f in School._meta.concrete_fields if f.attname in shown]  # from_db reads them in this order
     observed = Observation.objects.filter(
         indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
     ).values_list("value", *(f"school__{name}" for name in fields))
