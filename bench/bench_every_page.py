@@ -210,6 +210,7 @@ def world() -> World:
 # A URL with arguments that is not here stops the bench, naming it, so none is left out.
 ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "school_detail": lambda w: {"urn": w.urn},
+    "school_section": lambda w: {"pk": w.school_pk, "slug": "even-better"},  # the benchmarks, the costliest
     "locality_detail": lambda w: {"slug": w.locality_slug},
     "locality_network": lambda w: {"slug": w.locality_slug},
     "partnership_detail": lambda w: {"slug": w.partnership_slug},
