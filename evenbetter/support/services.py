@@ -154,7 +154,7 @@ def _area_strength(area: str) -> tuple[dict[int, float], dict[int, str]]:
     if not rows.empty:
         rows = rows.sort_values("period_start")
         latest = rows.groupby(["school_id", "indicator_id"]).tail(1).groupby("school_id")["family_percentile"].mean()
-        strength = {int(school): float(value) for school, value in latest.items()}
+        strength = {int(str(school)): float(value) for school, value in latest.items()}
     strong = strong_in_area(area=area).drop_duplicates("school_id")  # its strongest evidence
     evidence = {
         int(str(row["school_id"])): f"{years_in_quarter(row)} in {str(row['indicator_name']).lower()}"
