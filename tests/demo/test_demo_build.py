@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -31,13 +32,16 @@ HOME_HEADINGS = {
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup: None, django_db_blocker, real_data_dir_for_module: Path) -> Iterator[str]:
     """The demo is built once for this module (it imports every real file), and the
-    database is emptied again afterwards; each test runs in a transaction on top of it."""
+    database is emptied again afterwards, its cache table too (flush empties only the models'
+    tables, and the figures the build kept would be read by later tests: the suggestions'
+    strength in an area, say); each test runs in a transaction on top of it."""
     out = io.StringIO()
     with django_db_blocker.unblock():
         with override_settings(EVENBETTER_DEMO_PASSWORD="demo-password-for-tests"):
             call_command("demo", "--no-backtest", stdout=out)
         yield out.getvalue()
         call_command("flush", "--no-input", verbosity=0)
+        cache.clear()
 
 
 @pytest.fixture(scope="module")
