@@ -59,28 +59,25 @@ XDIST := -n $(or $(TEST_WORKERS),2) --dist loadgroup
 pytest: $(DEV_STAMP) browser-deps
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest $(XDIST)
 
-# Every test that touches the database, again on PostgreSQL. Left out: the browser tests;
-# tests/analytics and tests/demo/test_simulator.py (the simulator's frames, pandas only),
-# which are pure Python with no database at all (pytest-django refuses database access to a
-# test not marked for it, so a test there that came to need one would fail on SQLite): the
-# same result on any database; tests/web/test_production_settings.py, whose manage.py
-# processes are always given a SQLite file of their own (DATABASE_URL=sqlite:///…): on the
-# PostgreSQL run they ran the very same thing again; the fresh-clone test (marker slow), whose
-# clone always runs on its own SQLite file; and the demo's rebuild-twice check (83 s there):
-# the demo is still built and checked on PostgreSQL, and whether a second build adds records
-# is the demo's own seeding and get-or-create logic, which no database changes.
+# Again on PostgreSQL: every test but the browser tests and those marked
+# `same_on_any_database` (what they prove cannot differ between the two databases: who may
+# open what, headers, wording, and the processes that always get a SQLite file of their own;
+# docs/architecture.md, Tests, says which and why). A new test runs on both unless it says
+# otherwise. Left out as well: tests/analytics and tests/demo/test_simulator.py (the
+# simulator's frames, pandas only), pure Python with no database at all (pytest-django
+# refuses database access to a test not marked for it, so a test there that came to need
+# one would fail on SQLite).
 # The server's JIT compiler is off: it compiled the imports' and refreshes' bigger queries
 # on every run, which took the import tests 10-15% longer. PG_TEST_SOCKET=1: the tests reach
 # the server through its Unix socket, not TCP (8% less CPU, test processes and server
 # together, on the permission matrix; docs/benchmarks.md). The server itself runs with
 # fsync, synchronous_commit and full_page_writes off (scripts/with-postgres.sh): a test
 # server's data is thrown away.
+PG_TESTS := -m "not browser and not same_on_any_database" --ignore=tests/analytics --ignore=tests/demo/test_simulator.py
+
 test-postgres: $(DEV_STAMP)
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1 \
-		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q \
-		-m "not browser and not slow" --ignore=tests/analytics --ignore=tests/demo/test_simulator.py \
-		--ignore=tests/web/test_production_settings.py \
-		--deselect tests/demo/test_demo_build.py::test_building_the_demo_twice_changes_nothing
+		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q $(PG_TESTS)
 
 # ruff and mypy first (a minute, and the quickest to fail), then SQLite with the browser,
 # then PostgreSQL; each stage's time and the total at the end.

@@ -72,9 +72,14 @@ def pytest_configure(config: pytest.Config) -> None:
             setattr(settings, name, own / Path(getattr(settings, name)).name)
 
 
-# The longest modules start first, so that under pytest-xdist no worker is left with one of
+# The longest modules, and every test marked slow (the fresh clone, the longest single test
+# of the SQLite stage), start first, so that under pytest-xdist no worker is left with one of
 # them at the end while the other has nothing more to do.
 LONGEST_FIRST = ("tests/demo/test_demo_build.py", "tests/ingest/test_crash_safety.py")
+
+
+def _starts_first(item: pytest.Item) -> bool:
+    return item.nodeid.split("::")[0] in LONGEST_FIRST or item.get_closest_marker("slow") is not None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -91,7 +96,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     result = yield
     # After every other plugin (pytest-django puts the tests without a database last).
-    items.sort(key=lambda item: item.nodeid.split("::")[0] not in LONGEST_FIRST)  # stable: else as they were
+    items.sort(key=lambda item: not _starts_first(item))  # stable: else as they were
     return result
 
 

@@ -433,16 +433,15 @@ def explorer_distribution(
         scope = scope_of(user)
         if not scope.is_system_lead:
             schools = schools.filter(pk__in=scope.full_school_ids | scope.governed_school_ids)
-    observations = (
-        Observation.objects.filter(
-            indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
-        )
-        .select_related("school")
-        # Only what the table, the chart and the export show: all of England is 20,000 rows.
-        .only("value", "school__urn", "school__name", "school__phase", "school__la_name")
-        .order_by("value", "school__name")
-    )
-    entries = [(o.school, float(o.value)) for o in observations if o.value is not None]
+    # Only what the table, the chart and the export show, as plain rows (all of England is
+    # 20,000 values: one deferred School each, no Observation objects), in no order: the rows
+    # are sorted below, the way the indicator runs.
+    shown = {"id", "urn", "name", "phase", "la_name"}
+    fields = [f.attname for f in School._meta.concrete_fields if f.attname in shown]  # from_db reads them in this order
+    observed = Observation.objects.filter(
+        indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
+    ).values_list("value", *(f"school__{name}" for name in fields))
+    entries = [(School.from_db(observed.db, fields, row[1:]), float(row[0])) for row in observed.order_by()]
     values = np.array([v for _, v in entries], dtype=float)
     shares = percentiles_among(values, indicator.direction)
     rows = [(school, value, float(share)) for (school, value), share in zip(entries, shares, strict=True)]

@@ -68,6 +68,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+_ANY_PK = 987654321  # a number no other part of the link holds
+
+
 @login_required
 def map_view(request: HttpRequest) -> HttpResponse:
     if not can_see_dashboards(request.user):
@@ -82,10 +85,13 @@ def map_view(request: HttpRequest) -> HttpResponse:
     indicator: Indicator | None = indicators.get(code)
     schools = list(dashboard_schools(request.user, **filters).values_list("pk", "name", "latitude", "longitude"))
     period, values = latest_values(indicator, [s[0] for s in schools]) if indicator else ("", {})
+    # Each school's link from one reverse() (all England is 24,000 points; a reverse() each was
+    # a third of the page's time).
+    link = reverse("school_detail_by_id", args=[_ANY_PK]).replace(str(_ANY_PK), "{}")
     rows = [
         (pk, name, lat, lon, values.get(pk),
          f"{name}: {indicator.label_for(values[pk]) if indicator and pk in values else 'no value'}",
-         reverse("school_detail_by_id", args=[pk]))
+         link.format(pk))
         for pk, name, lat, lon in schools
     ]  # fmt: skip
     higher = None

@@ -154,8 +154,11 @@ class Observation(models.Model):
         SUPPRESSED = "suppressed", "Suppressed (too few pupils to publish)"
         MISSING = "missing", "Missing (not available)"
 
-    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="observations")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations")
+    # No index of their own: the unique (school, indicator, period) and the index (indicator,
+    # period) below lead with them, and serve every lookup by school or by indicator; two more
+    # indexes were only two more to write on every import (millions of rows at national scale).
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="observations", db_index=False)
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="observations", db_index=False)
     period = models.CharField(max_length=20, help_text='An academic year "2018/19" or a date "2019-01-17"')
     period_start = models.DateField(help_text="When the period starts, for ordering")
     value = models.FloatField(null=True, blank=True)

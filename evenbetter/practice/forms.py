@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from evenbetter.practice.models import Phase, PracticeItem, Tried
 from evenbetter.practice.search import MODES
+from evenbetter.schools.forms import LongSelect
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.areas import AREAS
 
@@ -42,7 +43,7 @@ class ItemForm(forms.Form):
 
 
 class NewItemForm(ItemForm):
-    school = forms.ModelChoiceField(label="The school behind it", queryset=School.objects.none())
+    school = forms.ModelChoiceField(label="The school behind it", queryset=School.objects.none(), widget=LongSelect)
     attachments = MultipleFileField(
         label="Attachments (optional)", required=False,
         help_text="PDF, pictures (PNG, JPEG, GIF) or office documents (Word, Excel, PowerPoint, OpenDocument).",

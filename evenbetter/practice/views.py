@@ -116,7 +116,7 @@ def library_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def item_create_view(request: HttpRequest) -> HttpResponse:
     _reader(request)
-    schools = schools_contributing_for(request.user).order_by("name")
+    schools = schools_contributing_for(request.user).order_by("name").only("pk", "name", "urn")
     if not schools.exists():
         raise PermissionDenied("Practice is shared for a school by its leaders and the leads who see it in full.")
     initial = {"school": request.GET.get("school"), "areas": request.GET.getlist("area"), "kind": "idea"}

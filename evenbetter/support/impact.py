@@ -17,13 +17,35 @@ from django.utils import timezone
 
 from evenbetter.analytics.impact import TOO_FEW, ImpactEstimate, system_summary
 from evenbetter.benchmarks.change import IndicatorImpact, area_indicators, change_against_family
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.support.models import Engagement, HelpRequest, SupportEvent
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
 
 def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
-    """One line per indicator of the area, for a closed support; empty before it closes."""
+    """One line per indicator of the area, for a closed support; empty before it closes.
+
+    Kept in the figures cache (a few queries per indicator; the summaries of help list every
+    closed support), keyed by every field of the request it reads, until the data changes."""
     if help_request.status != HelpRequest.Status.CLOSED or help_request.closed_at is None:
+        return []
+    r = help_request
+    inputs = (
+        r.pk,
+        r.status,
+        r.created_at,
+        r.agreed_at,
+        r.closed_at,
+        r.school_id,
+        r.supporter_id,
+        r.supporter_agency_id,
+        r.area,
+    )
+    return figures_cached("support-impact", lambda: _impact_for(help_request), scope=inputs)
+
+
+def _impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
+    if help_request.closed_at is None:  # impact_for asks only about closed supports
         return []
     started = timezone.localtime(help_request.agreed_at or help_request.created_at).date()
     ended = timezone.localtime(help_request.closed_at).date()

@@ -23,6 +23,7 @@ from evenbetter.analytics.strengths import years_in_quarter
 from evenbetter.benchmarks.models import Benchmark, FamilyMember
 from evenbetter.benchmarks.selectors import strong_in_area
 from evenbetter.earlywarning.models import RiskRun, RiskScore
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.partnerships.models import Agency, AgencyLink
 from evenbetter.schools.models import PartnershipMembership, School
 from evenbetter.support.models import (
@@ -111,28 +112,17 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
     counts as on the watch list (the early warning is not yet per area: the note on
     issue 7 says so).
     """
-    codes = AREA_INDICATORS.get(request.area, ())
     schools = pd.DataFrame.from_records(
         School.objects.exclude(status=School.Status.CLOSED).values_list("pk", "name", "phase", "latitude", "longitude"),
         columns=["school_id", "name", "phase", "latitude", "longitude"],
     )
-    rows = pd.DataFrame.from_records(
-        Benchmark.objects.filter(indicator__code__in=codes, family_percentile__isnull=False).values_list(
-            "school_id", "indicator_id", "period_start", "family_percentile"
-        ),
-        columns=["school_id", "indicator_id", "period_start", "family_percentile"],
+    # Every school's strength in the area, from the benchmarks of all England: the same for
+    # every request in the area (and for everyone who may see suggestions), so kept in the
+    # figures cache until the benchmarks change.
+    strength, evidence = figures_cached(
+        "support-area-strength", lambda: _area_strength(request.area), scope=request.area
     )
-    if rows.empty:
-        schools["strength_percentile"] = np.nan
-    else:
-        rows = rows.sort_values("period_start")
-        latest = rows.groupby(["school_id", "indicator_id"]).tail(1).groupby("school_id")["family_percentile"].mean()
-        schools["strength_percentile"] = schools["school_id"].map(latest)
-    strong = strong_in_area(area=request.area).drop_duplicates("school_id")  # its strongest evidence
-    evidence = {
-        int(str(row["school_id"])): f"{years_in_quarter(row)} in {str(row['indicator_name']).lower()}"
-        for row in strong.to_dict("records")
-    }
+    schools["strength_percentile"] = schools["school_id"].map(strength).astype(float)
     schools["strong_in_area"] = schools["school_id"].isin(evidence)
     schools["strength_evidence"] = [evidence.get(int(s), "") for s in schools["school_id"]]
     distances = dict(FamilyMember.objects.filter(school=request.school).values_list("member_id", "distance"))
@@ -152,7 +142,7 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
     schools["capacity_days_left"] = [
         max(offered[s] - float(given.get(s, 0)), 0.0) if s in offered else np.nan for s in schools["school_id"]
     ]
-    record = (
+    record = list(  # read once, for the three columns below
         HelpRequest.objects.filter(supporter__isnull=False)
         .values("supporter_id")
         .annotate(
@@ -246,6 +236,30 @@ def _agency_candidates(request: HelpRequest) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _area_strength(area: str) -> tuple[dict[int, float], dict[int, str]]:
+    """Each school's strength in the area (its mean family percentile over the area's
+    indicators, latest period of each) and, for the schools strong in it, the words of their
+    strongest evidence."""
+    codes = AREA_INDICATORS.get(area, ())
+    rows = pd.DataFrame.from_records(
+        Benchmark.objects.filter(indicator__code__in=codes, family_percentile__isnull=False).values_list(
+            "school_id", "indicator_id", "period_start", "family_percentile"
+        ),
+        columns=["school_id", "indicator_id", "period_start", "family_percentile"],
+    )
+    strength: dict[int, float] = {}
+    if not rows.empty:
+        rows = rows.sort_values("period_start")
+        latest = rows.groupby(["school_id", "indicator_id"]).tail(1).groupby("school_id")["family_percentile"].mean()
+        strength = {int(str(school)): float(value) for school, value in latest.items()}
+    strong = strong_in_area(area=area).drop_duplicates("school_id")  # its strongest evidence
+    evidence = {
+        int(str(row["school_id"])): f"{years_in_quarter(row)} in {str(row['indicator_name']).lower()}"
+        for row in strong.to_dict("records")
+    }
+    return strength, evidence
 
 
 def suggestions_for(request: HelpRequest, *, top: int = 10) -> MatchResult:

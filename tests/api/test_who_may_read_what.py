@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 from tests.api.conftest import LOCAL, World
 from tests.conftest import PERSONAS
 
-pytestmark = pytest.mark.django_db
+# Same on any database: the status each persona gets at each endpoint: the access rules (the endpoints' filters are in the other API modules, on both).
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 ANON, OUT, SL, PL, SLA, SLB, GOV, AG, LL, ST = PERSONAS
 SIGNED_IN = [OUT, SL, PL, SLA, SLB, GOV, AG, LL, ST]

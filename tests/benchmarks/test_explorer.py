@@ -34,6 +34,9 @@ def test_all_schools_with_quartiles_and_csv(client_for: Callable[[str], Client],
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 11 and sorted((r[6] for r in rows[1:]), reverse=True) == sorted(values, reverse=True)
+    # Each row names its own school, as the register has it.
+    register = {s.urn: (s.name, s.phase, s.la_name) for s in School.objects.all()}
+    assert all(register[urn] == (name, phase, la_name) for urn, name, phase, la_name, *_ in rows[1:])
     assert AuditEvent.objects.filter(action=AuditEvent.Action.EXPORT).count() == 2  # each export is recorded
 
 

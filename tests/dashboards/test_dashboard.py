@@ -112,6 +112,8 @@ def test_the_map_places_and_colours_the_schools(
     by_id = {p.school_id: p for p in school_map.points}
     assert by_id[school_c.pk].colour != by_id[school_a.pk].colour  # 90 and 50 fall in different bands
     assert all(0 <= p.x <= school_map.width and 0 <= p.y <= school_map.height for p in school_map.points)
+    # Each point links to its own school's page.
+    assert all(p.url == reverse("school_detail_by_id", args=[p.school_id]) for p in school_map.points)
     assert f"{school_a.name}: 50.0%".encode() in page.content
     assert b"<image" not in page.content  # no tiles unless configured
 

@@ -30,7 +30,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-pytestmark = pytest.mark.slow
+# Same on any database: the clone always runs on a SQLite file of its own.
+pytestmark = [pytest.mark.slow, pytest.mark.same_on_any_database]
 
 REGISTER_SCHOOLS = 1096
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 from evenbetter.schools.models import School
 from evenbetter.support.models import HelpRequest
 
-pytestmark = pytest.mark.django_db
+# Same on any database: who sees a request: the visibility rules, read through the ORM alone (the steps, with their row locks, are in test_workflow.py, on both).
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 # Persona -> (sees the request, sees who asked), for a request by school A (Alton, in the
 # Alton cluster led by partnership_lead).

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from evenbetter.vocabulary.glossary import GLOSSARY
 
-pytestmark = pytest.mark.django_db
+# Same on any database: the glossary's terms and anchors: templates, no query of its own.
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 
 @pytest.mark.parametrize("persona", ["anonymous", "governor"])

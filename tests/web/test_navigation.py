@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from evenbetter.web.navigation import NAVIGATION
 
-pytestmark = pytest.mark.django_db
+# Same on any database: which links each persona's header shows: the access rules, read through the ORM alone.
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 SIGNED_IN = ["outsider", "system_lead", "partnership_lead", "school_leader_a", "governor", "partner_agency"]
 EVERY_DESTINATION = {

@@ -38,7 +38,8 @@ from tests.web.policy import (
     World,
 )
 
-pytestmark = pytest.mark.django_db
+# Same on any database: who may open each URL and take each action: the access rules (the writes those actions make are each tested in their own module, on both).
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 # --- the URLconf ---------------------------------------------------------------------------------
 

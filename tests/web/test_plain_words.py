@@ -19,7 +19,8 @@ from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
 from tests.earlywarning.conftest import make_risk_run
 
-pytestmark = pytest.mark.django_db
+# Same on any database: the words on the pages: templates and wording.
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 JARGON = re.compile(r"\b(log-odds|log odds|ROC|AUC|coefficients?|percentiles?)\b", re.IGNORECASE)
 UNLESS_LINKED = {"percentile", "percentiles"}

@@ -14,6 +14,10 @@ from pathlib import Path
 
 import pytest
 
+# Same on any database: each process is given a SQLite file of its own (DATABASE_URL below),
+# so a PostgreSQL run would run the very same thing again.
+pytestmark = pytest.mark.same_on_any_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -10,7 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-pytestmark = pytest.mark.django_db
+# Same on any database: the headers and the templates' inline code: middleware, no query.
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 EXPECTED = {
     "default-src": ["'self'"],
