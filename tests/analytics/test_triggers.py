@@ -95,7 +95,7 @@ def _result(data: TriggerData, trigger: str, school_id: int = 1, period: str = P
 # --- the registry -------------------------------------------------------------------------
 
 
-def test_the_eleven_triggers_are_registered_leading_ones_first_with_their_kinds() -> None:
+def test_the_twelve_triggers_are_registered_leading_ones_first_with_their_kinds() -> None:
     kinds = {trigger.code: trigger.kind for trigger in all_triggers()}
     assert kinds == {
         "isolation": LEADING,
@@ -105,12 +105,13 @@ def test_the_eleven_triggers_are_registered_leading_ones_first_with_their_kinds(
         "staffing": LEADING,
         "low_trust": LEADING,
         "low_wellbeing": LEADING,
+        "collective_concerns": LEADING,
         "data_confidence": LEADING,
         "falling_attainment": LAGGING,
         "rising_absence": LAGGING,
         "weak_inspection": LAGGING,
     }
-    assert [trigger.kind for trigger in all_triggers()] == [LEADING] * 8 + [LAGGING] * 3
+    assert [trigger.kind for trigger in all_triggers()] == [LEADING] * 9 + [LAGGING] * 3
 
 
 def test_the_registry_rejects_a_second_trigger_with_the_same_code() -> None:

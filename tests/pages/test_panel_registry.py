@@ -111,12 +111,14 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
         "benchmarks.GlanceStrengths",
         "goals.GlanceGoals",
         "earlywarning.GlanceRisk",
+        "concerns.GlanceConcerns",
         "support.GlanceHelp",
         "partnerships.GlanceLife",
         "indicators.GlanceData",
     ]
     assert names("school-pupils") == ["schools.SchoolHistoryLinks", "indicators.Inspections"]
     assert names("school-links") == ["earlywarning.RiskLink"]
+    assert names("school-head-links") == ["concerns.RaiseConcernLink"]
     assert names("locality") == ["partnerships.LocalityNetworkLink", "goals.LocalityGoals"]
     assert names("partnership") == [
         "benchmarks.SharedOutcomes",
