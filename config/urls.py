@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("evenbetter.support.urls")),
     path("", include("evenbetter.practice.urls")),
     path("", include("evenbetter.dashboards.urls")),
+    path("", include("evenbetter.people.urls")),
     path("api/v1/", include("evenbetter.api.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("", include(audit_urlpatterns)),
