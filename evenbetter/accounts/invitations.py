@@ -118,6 +118,7 @@ class InvitationState(enum.Enum):
     VALID = "valid"
     EXPIRED = "expired"
     ACCEPTED = "accepted"
+    DECLINED = "declined"
     WITHDRAWN = "withdrawn"
     INVALID = "invalid"  # unknown, forged, or replaced by a newer sending
 
@@ -125,6 +126,7 @@ class InvitationState(enum.Enum):
 STATE_WORDS = {
     InvitationState.EXPIRED: "This invitation has expired. Ask the person who invited you to send it again.",
     InvitationState.ACCEPTED: "This invitation has already been accepted: sign in instead.",
+    InvitationState.DECLINED: "This invitation was declined: ask the person who invited you to invite you again.",
     InvitationState.WITHDRAWN: "This invitation was withdrawn by the person who sent it.",
     InvitationState.INVALID: (
         "This invitation link does not work: it may have been replaced by a newer one (use the latest "
@@ -193,6 +195,8 @@ def invitation_state(invitation: Invitation | None, token: str, *, now: dt.datet
             return InvitationState.INVALID
         if invitation.status == Invitation.Status.ACCEPTED:
             return InvitationState.ACCEPTED
+        if invitation.status == Invitation.Status.DECLINED:
+            return InvitationState.DECLINED
         return InvitationState.WITHDRAWN
     if not invitation_tokens.signed_by_us(invitation, token):
         return InvitationState.INVALID

@@ -93,6 +93,7 @@ class Invitation(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting"
         ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     email = models.EmailField()
@@ -117,7 +118,7 @@ class Invitation(models.Model):
     # When the link now valid was made: a new sending moves it, and the link expires from it.
     sent_at = models.DateTimeField()
     sendings = models.PositiveSmallIntegerField(default=1)
-    answered_at = models.DateTimeField(null=True, blank=True, help_text="When it was accepted or withdrawn")
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="When it was accepted, declined or withdrawn")
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
@@ -162,6 +163,7 @@ class AuditEvent(models.Model):
         INVITATION_SENT = "invitation_sent", "Invited someone (or sent the invitation again)"
         INVITATION_WITHDRAWN = "invitation_withdrawn", "Withdrew an invitation"
         INVITATION_ACCEPTED = "invitation_accepted", "Accepted an invitation"
+        INVITATION_DECLINED = "invitation_declined", "Declined an invitation"
         INVITATION_REFUSED = "invitation_refused", "Invitation link refused (expired, used or withdrawn)"
         ACCOUNT_DEACTIVATED = "account_deactivated", "Switched an account off"
 

@@ -174,6 +174,25 @@ def invitation_refusal_record(
     )
 
 
+def invitation_decline(*, invitation: Invitation, token: str, request: HttpRequest | None = None) -> Invitation:
+    """The invited person says no: the link dies, and the inviter sees it was declined."""
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        state = invitation_state(locked, token)
+        if state != InvitationState.VALID:
+            raise ValidationError(STATE_WORDS[state])
+        locked.status = Invitation.Status.DECLINED
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["status", "answered_at"])
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.INVITATION_DECLINED,
+            school=locked.school,
+            detail=_invitation_detail(locked),
+        )
+    return locked
+
+
 def account_for_invitation(invitation: Invitation) -> User | None:
     """The active account the invitation's e-mail already belongs to, if any: it gets the role,
     instead of a new account being made."""

@@ -32,6 +32,7 @@ from evenbetter.accounts.services import (
     account_deactivate,
     account_for_invitation,
     invitation_accept,
+    invitation_decline,
     invitation_refusal_record,
     invitation_withdraw,
     membership_end,
@@ -194,8 +195,13 @@ def invitation_accept_view(request: HttpRequest, uidb64: str, token: str) -> Htt
     invitation = invitation_from_link(uidb64)
     state = invitation_state(invitation, token)
     if invitation is None or state != InvitationState.VALID:
-        invitation_refusal_record(invitation=invitation, state=state, request=request)
+        if request.method == "POST":  # someone tried to accept with it: recorded (only looking is not)
+            invitation_refusal_record(invitation=invitation, state=state, request=request)
         return render(request, "people/invitation_dead.html", {"words": STATE_WORDS[state]}, status=400)
+    if request.method == "POST" and "decline" in request.POST:
+        invitation_decline(invitation=invitation, token=token, request=request)
+        messages.success(request, "You declined the invitation. Nothing else was changed.")
+        return redirect("home" if request.user.is_authenticated else "login")
     existing = account_for_invitation(invitation)
     signed_in = request.user if isinstance(request.user, User) else None
     context: dict = {"invitation": invitation, "existing": existing, "expires_at": invitation_expires_at(invitation)}

@@ -304,3 +304,25 @@ def test_a_locality_lead_sees_and_may_withdraw_a_waiting_invitation_in_its_local
     in_b = Invitation.objects.get(email="b@example.org")
     assert _signed_in(locality_lead).post(reverse("invitation_withdraw", args=[in_b.pk])).status_code == 403
     assert Invitation.objects.get(pk=in_b.pk).status == Invitation.Status.PENDING
+
+
+def test_an_invitation_declined_is_dead_and_recorded(system_lead: User, school_a: School) -> None:
+    _invite(_signed_in(system_lead), school_a)
+    link = mailed_link("head@example.org")
+    answer = Client().post(link, {"decline": "1"})
+    assert answer.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.status == Invitation.Status.DECLINED
+    assert AuditEvent.objects.filter(action=Action.INVITATION_DECLINED, detail__email="head@example.org").exists()
+    assert "was declined" in Client().get(link).content.decode()
+    assert not User.objects.filter(email="head@example.org").exists()
+
+
+def test_only_trying_a_dead_link_is_recorded_not_looking_at_it(system_lead: User, school_a: School) -> None:
+    _invite(_signed_in(system_lead), school_a)
+    link = mailed_link("head@example.org")
+    Client().post(link, {"decline": "1"})
+    assert Client().get(link).status_code == 400
+    assert not AuditEvent.objects.filter(action=Action.INVITATION_REFUSED).exists()
+    assert Client().post(link, {"decline": "1"}).status_code == 400
+    assert AuditEvent.objects.filter(action=Action.INVITATION_REFUSED, detail__reason="declined").count() == 1
