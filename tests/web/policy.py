@@ -49,7 +49,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from evenbetter.accounts.models import User
+from evenbetter.accounts.invitations import invitation_link_parts
+from evenbetter.accounts.models import Invitation, Membership, Role, User
+from evenbetter.accounts.services import invitation_create
 from evenbetter.api.models import ApiToken
 from evenbetter.api.services import token_create
 from evenbetter.benchmarks.models import ComparatorSet
@@ -199,6 +201,21 @@ class World:
         return self.observation_a.indicator.code
 
     @cached_property
+    def invitation_a(self) -> Invitation:
+        """school_leader_a's invitation of a new governor of school A, waiting."""
+        return invitation_create(
+            by=self.users["school_leader_a"], email="new.governor@example.org", role=Role.GOVERNOR, school=self.school_a
+        )
+
+    def invitation_link(self) -> str:
+        return reverse("invitation_accept", args=invitation_link_parts(self.invitation_a))
+
+    @cached_property
+    def governor_role(self) -> Membership:
+        """The governor persona's role at school A."""
+        return self.users["governor"].memberships.get()
+
+    @cached_property
     def token(self) -> ApiToken:
         """school_leader_a's API token."""
         return token_create(user=self.users["school_leader_a"], name="Spreadsheet")[0]
@@ -236,6 +253,11 @@ FULL_B = answers(FORBIDDEN, system_lead=OK, school_leader_b=OK)
 OWN_A = {**FULL_A, "governor": OK}
 DONE_FULL_A = answers(FORBIDDEN, system_lead=DONE, partnership_lead=DONE, school_leader_a=DONE)
 DONE_FULL_B = answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE)
+# Who opens the People page: whoever may give some role somewhere.
+PEOPLE_MANAGERS = answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, school_leader_b=OK)
+# Who may give (so resend, withdraw, change, end) a governor's role at school A, and switch off
+# an account that holds only that role.
+GIVE_GOVERNOR_A = answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE)
 
 
 def api(web: Mapping[str, Answer]) -> dict[str, Answer]:
@@ -319,6 +341,69 @@ POLICY: dict[str, Entry] = {
     # The audit log (sign-ins, role changes, views of risk) and its CSV: system leads only.
     "audit_log": Entry("audit_log", _get("audit_log"), SYSTEM_LEADS),
     "audit_log_csv": Entry("audit_log_csv", _get("audit_log_csv"), SYSTEM_LEADS, writes=True),
+    # --- people: invitations and roles (accounts/invitations.py: may_give) ---------------------
+    "people": Entry("people", _get("people"), PEOPLE_MANAGERS),
+    "invitation_create": Entry("invitation_create", _get("invitation_create"), PEOPLE_MANAGERS),
+    # A governor of school A: its leader and the system lead; the partnership lead and school B's
+    # leader are not offered that role there (the form says so); the rest may not invite at all.
+    "invitation_create_post": Entry(
+        "invitation_create",
+        _get("invitation_create"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, partnership_lead=INVALID, school_leader_b=INVALID),
+        method="POST",
+        data=lambda world: {"email": "someone@example.org", "role": Role.GOVERNOR, "school": world.school_a.urn},
+    ),
+    "invitation_resend": Entry(
+        "invitation_resend", lambda world: reverse("invitation_resend", args=[world.invitation_a.pk]), POST_ONLY
+    ),
+    "invitation_resend_post": Entry(
+        "invitation_resend",
+        lambda world: reverse("invitation_resend", args=[world.invitation_a.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    "invitation_withdraw": Entry(
+        "invitation_withdraw", lambda world: reverse("invitation_withdraw", args=[world.invitation_a.pk]), POST_ONLY
+    ),
+    "invitation_withdraw_post": Entry(
+        "invitation_withdraw",
+        lambda world: reverse("invitation_withdraw", args=[world.invitation_a.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    "membership_change": Entry(
+        "membership_change", lambda world: reverse("membership_change", args=[world.governor_role.pk]), POST_ONLY
+    ),
+    "membership_change_post": Entry(
+        "membership_change",
+        lambda world: reverse("membership_change", args=[world.governor_role.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+        data=lambda world: {"role": Role.STAFF_MEMBER},
+    ),
+    "membership_end": Entry(
+        "membership_end", lambda world: reverse("membership_end", args=[world.governor_role.pk]), POST_ONLY
+    ),
+    "membership_end_post": Entry(
+        "membership_end",
+        lambda world: reverse("membership_end", args=[world.governor_role.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    "account_deactivate": Entry(
+        "account_deactivate",
+        lambda world: reverse("account_deactivate", args=[world.users["governor"].pk]),
+        POST_ONLY,
+    ),
+    "account_deactivate_post": Entry(
+        "account_deactivate",
+        lambda world: reverse("account_deactivate", args=[world.users["governor"].pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    # The invitation's link is for whoever holds it: the page opens to anyone (signed in, it
+    # asks them to sign out first, the invitation being for a new account).
+    "invitation_accept": Entry("invitation_accept", lambda world: world.invitation_link(), ANYONE),
     "admin": Entry("admin:index", _get("admin:index"), answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN)),
     # --- the register ----------------------------------------------------------------------------
     "school_directory": Entry("school_directory", _get("school_directory"), READERS),
