@@ -23,6 +23,7 @@ from evenbetter.dashboards.selectors import (
     map_indicators,
 )
 from evenbetter.indicators.models import Indicator
+from evenbetter.schools.access import schools_visible_to
 
 
 def _filters(form: DashboardFilter) -> dict[str, str]:
@@ -42,7 +43,9 @@ def _scope_words(form: DashboardFilter, filters: dict[str, str]) -> str:
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     if not can_see_dashboards(request.user):
-        raise PermissionDenied("The dashboards are for system, partnership and school leaders and partner agencies.")
+        raise PermissionDenied(
+            "The dashboards are for the system's leads, school leaders, staff, governors and partner agencies."
+        )
     form = DashboardFilter(request.GET or None, user=request.user)
     filters = _filters(form)
     board = dashboard_for(request.user, dashboard_schools(request.user, **filters))
@@ -63,7 +66,9 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 @login_required
 def map_view(request: HttpRequest) -> HttpResponse:
     if not can_see_dashboards(request.user):
-        raise PermissionDenied("The map is for system, partnership and school leaders and partner agencies.")
+        raise PermissionDenied(
+            "The map is for the system's leads, school leaders, staff, governors and partner agencies."
+        )
     indicators = {i.code: i for i in map_indicators().order_by("name")}
     choices = [(code, i.name) for code, i in indicators.items()]
     form = MapForm(request.GET or None, user=request.user, indicators=choices)
@@ -74,10 +79,12 @@ def map_view(request: HttpRequest) -> HttpResponse:
     indicator: Indicator | None = indicators.get(code)
     schools = list(dashboard_schools(request.user, **filters).values_list("pk", "name", "latitude", "longitude"))
     period, values = latest_values(indicator, [s[0] for s in schools]) if indicator else ("", {})
+    # A governor sees their locality's outcomes, not the other schools' pages: no link to those.
+    openable = set(schools_visible_to(request.user).filter(pk__in=[s[0] for s in schools]).values_list("pk", flat=True))
     rows = [
         (pk, name, lat, lon, values.get(pk),
          f"{name}: {indicator.label_for(values[pk]) if indicator and pk in values else 'no value'}",
-         reverse("school_detail_by_id", args=[pk]))
+         reverse("school_detail_by_id", args=[pk]) if pk in openable else "")
         for pk, name, lat, lon in schools
     ]  # fmt: skip
     higher = None

@@ -944,8 +944,9 @@ POLICY: dict[str, Entry] = {
         "school_profile_pdf", _school_url("school_profile_pdf", "b"), PUBLIC_DATA, school="b", writes=True
     ),
     # Dashboards: system, partnership and school leaders, and partner agencies; not governors.
-    "dashboard": Entry("dashboard", _get("dashboard"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
-    "dashboard_map": Entry("dashboard_map", _get("dashboard_map"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
+    # Governors see the outcomes of their school's locality (issue 17).
+    "dashboard": Entry("dashboard", _get("dashboard"), answers(OK, outsider=FORBIDDEN)),
+    "dashboard_map": Entry("dashboard_map", _get("dashboard_map"), answers(OK, outsider=FORBIDDEN)),
     # --- the REST API (/api/v1/): the web's rules, in JSON; 401 to whoever is not signed in ------
     # The OpenAPI description and its docs page: anyone signed in (the docs page answers a
     # visitor who is not with 401 and a link to sign in; docs/api.md).

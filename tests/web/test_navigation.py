@@ -63,6 +63,7 @@ EXPECTED = {
         "import_history",
         "audit_log",
         "locality_list",
+        "people",
     },
     "partnership_lead": {
         "school_directory",
@@ -72,6 +73,7 @@ EXPECTED = {
         "practice_library",
         "partnership_list",
         "dispute_list",
+        "people",
     },
     "school_leader_a": {
         "school_directory",
@@ -81,16 +83,17 @@ EXPECTED = {
         "practice_library",
         "partnership_list",
         "dispute_list",
+        "people",
     },
-    "governor": {"school_directory", "help_list", "practice_library"},
+    "governor": {"school_directory", "help_list", "practice_library", "dashboard", "dashboard_map"},
     "partner_agency": {"school_directory", "dashboard", "locality_list", "practice_library"},
     "outsider": set(),
 }
 NEVER = {
     "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports"},
     "school_leader_a": {"watch_list", "help_summary", "import_history", "audit_log"},
-    "governor": {"watch_list", "dashboard", "import_history", "dispute_list", "partnership_list"},
-    "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list"},
+    "governor": {"watch_list", "import_history", "dispute_list", "partnership_list", "people"},
+    "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list", "people"},
     "outsider": set(EVERY_DESTINATION),
 }
 
