@@ -25,6 +25,8 @@ HOME_HEADINGS = {
     "school-leader-b": "Your school",
     "governor": "The school you govern",
     "partner-agency": "Where you work",
+    "locality-lead": "Localities you lead",
+    "staff-member": "Your school",
 }
 
 
