@@ -22,20 +22,3 @@ def mailed_link(to: str) -> str:
     assert found, sent[-1].body
     return found.group(1)
 
-
-# Until tests/conftest.py has them (the lead is adding both personas): the same definitions.
-import pytest  # noqa: E402
-
-from evenbetter.accounts.models import Role, User  # noqa: E402
-from evenbetter.schools.models import Locality, School  # noqa: E402
-from tests.conftest import make_user  # noqa: E402
-
-
-@pytest.fixture
-def locality_lead(east_hampshire: Locality) -> User:
-    return make_user("locality_lead", Role.LOCALITY_LEAD, locality=east_hampshire)
-
-
-@pytest.fixture
-def staff_member(school_a: School) -> User:
-    return make_user("staff_member", Role.STAFF_MEMBER, school=school_a)

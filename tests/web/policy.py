@@ -236,7 +236,12 @@ class Entry:
 
 
 def answers(default: Answer, anonymous: Answer = LOGIN, **personas: Answer) -> dict[str, Answer]:
-    """Anonymous visitors are sent to sign in unless said otherwise."""
+    """Anonymous visitors are sent to sign in unless said otherwise. The locality lead (of East
+    Hampshire, school A's locality) answers as the partnership lead (of the Alton cluster,
+    school A's partnership) unless said otherwise: a locality lead is a partnership lead for a
+    place, seeing the schools it leads in full and brokering their help."""
+    if "partnership_lead" in personas and "locality_lead" not in personas:
+        personas["locality_lead"] = personas["partnership_lead"]
     return {"default": default, "anonymous": anonymous, **personas}
 
 
@@ -257,7 +262,7 @@ DONE_FULL_B = answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE)
 PEOPLE_MANAGERS = answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, school_leader_b=OK)
 # Who may give (so resend, withdraw, change, end) a governor's role at school A, and switch off
 # an account that holds only that role.
-GIVE_GOVERNOR_A = answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE)
+GIVE_GOVERNOR_A = answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, locality_lead=DONE)
 
 
 def api(web: Mapping[str, Answer]) -> dict[str, Answer]:
@@ -517,7 +522,7 @@ POLICY: dict[str, Entry] = {
     "dispute_list": Entry(
         "dispute_list",
         _get("dispute_list"),
-        answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN),
+        answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN, staff_member=FORBIDDEN),
     ),
     # Only a school's own leaders flag its values; for anyone else the value is not found.
     "dispute_raise_a": Entry(
@@ -608,11 +613,14 @@ POLICY: dict[str, Entry] = {
     ),
     "explorer": Entry("explorer", _get("explorer"), READERS),
     # --- partnership life: a partnership's meetings are its lead's and its schools' leaders' ----
-    "alton_meeting_new": Entry("meeting_create", _get("meeting_create", "alton-cluster"), FULL_A),
+    # A partnership's own meetings are its lead's to record, not the locality lead's.
+    "alton_meeting_new": Entry(
+        "meeting_create", _get("meeting_create", "alton-cluster"), {**FULL_A, "locality_lead": FORBIDDEN}
+    ),
     "alton_meeting_new_post": Entry(
         "meeting_create",
         _get("meeting_create", "alton-cluster"),
-        DONE_FULL_A,
+        {**DONE_FULL_A, "locality_lead": FORBIDDEN},
         method="POST",
         data=lambda w: {"held_on": _yesterday(), "title": "Autumn heads' meeting"},
     ),
@@ -624,17 +632,23 @@ POLICY: dict[str, Entry] = {
         method="POST",
         data=lambda w: {"status": "done", "done_on": _yesterday(), "evidence": "Audit report to heads"},
     ),
-    "school_a_contact_new": Entry("contact_create", _school_url("contact_create", "a"), FULL_A, school="a"),
+    # A school's own staff record its contacts too (partnerships.selectors.can_record_contact).
+    "school_a_contact_new": Entry(
+        "contact_create", _school_url("contact_create", "a"), {**FULL_A, "staff_member": OK}, school="a"
+    ),
     "school_b_contact_new": Entry("contact_create", _school_url("contact_create", "b"), FULL_B, school="b"),
     "school_a_contact_new_post": Entry(
         "contact_create",
         _school_url("contact_create", "a"),
-        DONE_FULL_A,
+        {**DONE_FULL_A, "staff_member": DONE},
         method="POST",
         data=lambda w: {"other_urn": w.school_c.urn, "kind": "visit", "happened_on": _yesterday()},
         school="a",
     ),
-    "school_a_governance": Entry("school_governance", _school_url("school_governance", "a"), OWN_A, school="a"),
+    # Its staff read the school's governance records too (governing boards publish their minutes).
+    "school_a_governance": Entry(
+        "school_governance", _school_url("school_governance", "a"), {**OWN_A, "staff_member": OK}, school="a"
+    ),
     "school_b_governance": Entry("school_governance", _school_url("school_governance", "b"), FULL_B, school="b"),
     "school_a_board_meeting_new": Entry(
         "board_meeting_create", _school_url("board_meeting_create", "a"), OWN_A, school="a"
@@ -660,7 +674,13 @@ POLICY: dict[str, Entry] = {
         data=_workforce_return,
         school="a",
     ),
-    "east_hampshire_network": Entry("locality_network", _get("locality_network", "east-hampshire"), SYSTEM_LEADS),
+    # A locality's network picture: system leads and the locality's own lead (not Guildford's).
+    "east_hampshire_network": Entry(
+        "locality_network",
+        _get("locality_network", "east-hampshire"),
+        answers(FORBIDDEN, system_lead=OK, locality_lead=OK),
+    ),
+    "guildford_network": Entry("locality_network", _get("locality_network", "guildford"), SYSTEM_LEADS),
     # --- risk: the school itself and the leads who see it in full; never another school ---------
     "watch_list": Entry(
         "watch_list", _get("watch_list"), answers(FORBIDDEN, system_lead=OK, partnership_lead=OK), writes=True
@@ -752,7 +772,7 @@ POLICY: dict[str, Entry] = {
     "help_broker_only": Entry(
         "help_request_detail",
         lambda w: reverse("help_request_detail", args=[w.help_broker_only.pk]),
-        answers(OK, outsider=NOT_FOUND, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND),
+        answers(OK, outsider=NOT_FOUND, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND),
     ),
     "help_step": Entry(
         "help_request_step",
@@ -771,6 +791,7 @@ POLICY: dict[str, Entry] = {
             school_leader_a=DONE,
             school_leader_b=FORBIDDEN,
             governor=REFUSED,
+            staff_member=FORBIDDEN,
         ),
         method="POST",
         data=lambda w: {"withdraw-note": "No longer needed."},
@@ -786,6 +807,7 @@ POLICY: dict[str, Entry] = {
             school_leader_a=REFUSED,
             school_leader_b=FORBIDDEN,
             governor=REFUSED,
+            staff_member=FORBIDDEN,
         ),
         method="POST",
         data=lambda w: {"suggest-urn": w.school_b.urn, "suggest-note": "Ash Grange is strong in phonics."},
@@ -797,12 +819,15 @@ POLICY: dict[str, Entry] = {
     "practice_create": Entry(
         "practice_create",
         _get("practice_create"),
-        answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, school_leader_b=OK),
+        # Staff members share practice for their own school too.
+        answers(
+            FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, school_leader_b=OK, staff_member=OK
+        ),
     ),
     "practice_create_a_post": Entry(
         "practice_create",
         _get("practice_create"),
-        {**DONE_FULL_A, "school_leader_b": INVALID},
+        {**DONE_FULL_A, "school_leader_b": INVALID, "staff_member": DONE},
         method="POST",
         data=_practice_item("a"),
         school="a",
@@ -810,7 +835,13 @@ POLICY: dict[str, Entry] = {
     "practice_create_b_post": Entry(
         "practice_create",
         _get("practice_create"),
-        {**DONE_FULL_B, "school_leader_a": INVALID, "partnership_lead": INVALID},
+        {
+            **DONE_FULL_B,
+            "school_leader_a": INVALID,
+            "partnership_lead": INVALID,
+            "locality_lead": INVALID,
+            "staff_member": INVALID,
+        },
         method="POST",
         data=_practice_item("b"),
         school="b",
@@ -980,7 +1011,7 @@ POLICY: dict[str, Entry] = {
     "api_risk_scores": Entry(
         "api-risk-score-list",
         _get("api-risk-score-list"),
-        api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN)),
+        api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN, staff_member=FORBIDDEN)),
         writes=True,
     ),
     "api_help_requests": Entry(
@@ -996,7 +1027,9 @@ POLICY: dict[str, Entry] = {
     "api_help_request_broker_only": Entry(
         "api-help-request-detail",
         lambda w: reverse("api-help-request-detail", args=[w.help_broker_only.pk]),
-        api(answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND)),
+        api(
+            answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND)
+        ),
     ),
     "api_imports": Entry("api-import-list", _get("api-import-list"), api(SYSTEM_LEADS)),
     "api_import": Entry(
