@@ -21,4 +21,3 @@ def mailed_link(to: str) -> str:
     found = re.search(r"https?://[^/\s]+(/invitations/\S+/)", sent[-1].body)
     assert found, sent[-1].body
     return found.group(1)
-

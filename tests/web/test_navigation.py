@@ -15,7 +15,16 @@ from evenbetter.web.navigation import NAVIGATION
 
 pytestmark = pytest.mark.django_db
 
-SIGNED_IN = ["outsider", "system_lead", "partnership_lead", "school_leader_a", "governor", "partner_agency"]
+SIGNED_IN = [
+    "outsider",
+    "system_lead",
+    "locality_lead",
+    "partnership_lead",
+    "school_leader_a",
+    "staff_member",
+    "governor",
+    "partner_agency",
+]
 EVERY_DESTINATION = {
     destination.url_name: reverse(destination.url_name) for group in NAVIGATION for destination in group.destinations
 }
@@ -85,6 +94,8 @@ EXPECTED = {
         "dispute_list",
         "people",
     },
+    "locality_lead": {"school_directory", "dashboard", "watch_list", "practice_library", "locality_list", "people"},
+    "staff_member": {"school_directory", "dashboard", "practice_library"},
     "governor": {"school_directory", "help_list", "practice_library", "dashboard", "dashboard_map"},
     "partner_agency": {"school_directory", "dashboard", "locality_list", "practice_library"},
     "outsider": set(),
@@ -92,6 +103,8 @@ EXPECTED = {
 NEVER = {
     "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports"},
     "school_leader_a": {"watch_list", "help_summary", "import_history", "audit_log"},
+    "locality_lead": {"import_history", "audit_log", "job_list", "practice_reports"},
+    "staff_member": {"watch_list", "import_history", "audit_log", "dispute_list", "people"},
     "governor": {"watch_list", "import_history", "dispute_list", "partnership_list", "people"},
     "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list", "people"},
     "outsider": set(EVERY_DESTINATION),
