@@ -243,9 +243,8 @@ def can_deactivate(user: AnyUser, account: User) -> bool:
 
 
 def _candidate_memberships(scope: UserScope) -> QuerySet[Membership]:
-    memberships = Membership.objects.select_related("user", "school", "partnership", "locality")
-    if scope.is_system_lead:
-        return memberships
+    """The memberships that may be someone's to give (narrowed by ``may_give`` after)."""
+    memberships = Membership.objects.select_related("partnership")
     schools = scope.locality_school_ids | scope.partnership_school_ids | scope.school_ids
     return memberships.filter(
         Q(school_id__in=schools) | Q(locality_id__in=scope.led_locality_ids) | Q(role=Role.PARTNERSHIP_LEAD)
@@ -258,11 +257,11 @@ def people_managed_by(user: AnyUser) -> list[Person]:
     if not can_manage_people(user):
         return []
     scope = scope_of(user)
-    members: dict[int, User] = {}
-    for membership in _candidate_memberships(scope):
-        if may_give(scope, place_of(membership)):
-            members[membership.user_id] = membership.user
-    accounts = User.objects.filter(pk__in=members) if not scope.is_system_lead else User.objects.all()
+    if scope.is_system_lead:
+        accounts = User.objects.all()
+    else:
+        members = {m.user_id for m in _candidate_memberships(scope) if may_give(scope, place_of(m))}
+        accounts = User.objects.filter(pk__in=members)
     accounts = accounts.exclude(is_superuser=True, memberships__isnull=True).order_by(
         "last_name", "first_name", "username"
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from evenbetter.accounts.invitations import (
     STATE_WORDS,
@@ -344,7 +345,7 @@ def invitation_mail_send(*, invitation_id: int, site_url: str) -> bool:
         message=(
             f"{inviter} invites you to Even Better as {invitation.get_role_display().lower()} of "
             f"{invitation.scope_label}.\n\n"
-            f"Open this link to accept and choose your password (it works once, until {expires:%-d %B %Y %H:%M}):\n"
+            f"Open this link to accept and choose your password (it works once, until {date_format(expires, 'j F Y H:i')}):\n"
             f"{link}\n\n"
             "If you already have an account with this e-mail address, sign in first: the role is added to it.\n"
             "If you did not expect this, ignore it: nothing happens unless the link is opened and accepted."

@@ -326,3 +326,18 @@ def test_only_trying_a_dead_link_is_recorded_not_looking_at_it(system_lead: User
     assert not AuditEvent.objects.filter(action=Action.INVITATION_REFUSED).exists()
     assert Client().post(link, {"decline": "1"}).status_code == 400
     assert AuditEvent.objects.filter(action=Action.INVITATION_REFUSED, detail__reason="declined").count() == 1
+
+
+def test_the_mail_names_the_role_and_the_inviter_and_the_home_page_reminds_the_inviter(
+    school_leader_a: User, school_a: School
+) -> None:
+    client = _signed_in(school_leader_a)
+    _invite(client, school_a, role=Role.GOVERNOR, email="gov@example.org")
+    assert "Invitations waiting" in client.get(reverse("home")).content.decode()
+    link = mailed_link("gov@example.org")
+    [message] = mail.outbox
+    assert message.subject == f"Even Better: you are invited as governor of {school_a}"
+    assert "school_leader_a invites you to Even Better as governor" in message.body
+    assert link in message.body
+    _accept(link, username="gov")
+    assert "Invitations waiting" not in client.get(reverse("home")).content.decode()
