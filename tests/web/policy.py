@@ -354,7 +354,14 @@ POLICY: dict[str, Entry] = {
     "invitation_create_post": Entry(
         "invitation_create",
         _get("invitation_create"),
-        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, partnership_lead=INVALID, school_leader_b=INVALID),
+        answers(
+            FORBIDDEN,
+            system_lead=DONE,
+            school_leader_a=DONE,
+            locality_lead=DONE,  # school A is in East Hampshire, which it leads
+            partnership_lead=INVALID,
+            school_leader_b=INVALID,
+        ),
         method="POST",
         data=lambda world: {"email": "someone@example.org", "role": Role.GOVERNOR, "school": world.school_a.urn},
     ),
