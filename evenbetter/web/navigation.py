@@ -115,10 +115,10 @@ NAVIGATION: tuple[Group, ...] = (
             Destination("Localities", "locality_list", sees_any_locality, ("locality_detail", "locality_network")),
         ),
     ),
-    Group("People", (Destination("People", "people", can_manage_people, ("invitation_create",)),)),
     Group(
         "Data and admin",
         (
+            Destination("People", "people", can_manage_people, ("invitation_create",)),
             Destination("Imports", "import_history", can_import_data, ("import_upload", "import_run")),
             Destination("Jobs", "job_list", can_see_jobs, ("job_detail",)),
             Destination("Data quality", "data_quality", can_see_data_quality),

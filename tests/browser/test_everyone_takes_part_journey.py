@@ -27,9 +27,16 @@ def new_page(browser: Browser) -> Page:
     return browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
 
 
+def open_people(page: Page) -> None:
+    """The header's "Data and admin" menu, then People."""
+    nav = page.get_by_role("navigation", name="Main")
+    nav.locator("summary", has_text="Data and admin").click()
+    nav.get_by_role("link", name="People").click()
+
+
 def invite(page: Page, *, email: str, role: str, urn: int | None = None) -> None:
-    """From any page: the header's People link, then "Invite someone"."""
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    """From any page: People, then "Invite someone"."""
+    open_people(page)
     page.get_by_role("link", name="Invite someone").click()
     page.get_by_label("Their e-mail address").fill(email)
     page.get_by_label("Role").select_option(label=role)
@@ -93,7 +100,7 @@ def test_everyone_takes_part(
     }
 
     # The headteacher's People page lists the governor, whose role is theirs to change.
-    head.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    open_people(head)
     sam = head.get_by_role("row").filter(has_text="governor@alton.example.org")
     expect(sam.get_by_role("button", name="Change role")).to_be_visible()
     expect(sam.get_by_role("button", name="Switch off the account of Sam Reid")).to_be_visible()
