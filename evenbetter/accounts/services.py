@@ -215,12 +215,9 @@ def invitation_accept(
     checked by Django's validators in the form), or the role added to the signed-in ``account``
     that the invitation's e-mail belongs to. The link dies with it."""
     with transaction.atomic():
-        # Locked, so that the same link used twice at once is accepted once.
-        locked = (
-            Invitation.objects.select_for_update()
-            .select_related("school", "partnership", "locality")
-            .get(pk=invitation.pk)
-        )
+        # Locked, so that the same link used twice at once is accepted once: the row alone
+        # (PostgreSQL locks no outer-joined row), its school and so on read after.
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
         state = invitation_state(locked, token)
         if state != InvitationState.VALID:
             raise ValidationError(STATE_WORDS[state])
