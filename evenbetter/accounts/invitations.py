@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -251,32 +252,40 @@ def _candidate_memberships(scope: UserScope) -> QuerySet[Membership]:
     )
 
 
-def people_managed_by(user: AnyUser) -> list[Person]:
-    """The people holding a role the user could have given, with all their roles (those the user
-    may not manage shown as such), by name; for a system lead, every account."""
+def accounts_managed_by(user: AnyUser, *, words: str = "") -> QuerySet[User]:
+    """The accounts holding a role the user could have given (for a system lead, every account
+    but a bare superuser), by name; ``words`` narrow them by name, username or e-mail."""
     if not can_manage_people(user):
-        return []
+        return User.objects.none()
     scope = scope_of(user)
     if scope.is_system_lead:
-        accounts = User.objects.all()
+        accounts = User.objects.exclude(is_superuser=True, memberships__isnull=True)
     else:
         members = {m.user_id for m in _candidate_memberships(scope) if may_give(scope, place_of(m))}
         accounts = User.objects.filter(pk__in=members)
-    accounts = accounts.exclude(is_superuser=True, memberships__isnull=True).order_by(
-        "last_name", "first_name", "username"
-    )
-    everyone = list(
-        accounts.prefetch_related("memberships__school", "memberships__partnership", "memberships__locality")
-    )
-    return [
-        Person(
-            account=account,
-            memberships=[
-                (membership, can_manage_membership(user, membership)) for membership in account.memberships.all()
-            ],
+    for word in words.split():
+        accounts = accounts.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(username__icontains=word)
+            | Q(email__icontains=word)
         )
-        for account in everyone
-    ]
+    return accounts.distinct().order_by("last_name", "first_name", "username")
+
+
+def people_of(user: AnyUser, accounts: Iterable[User]) -> list[Person]:
+    """Rows of the People page for these accounts: all their roles, each marked manageable by
+    ``user`` or not."""
+    people = []
+    for account in accounts:
+        memberships = account.memberships.select_related("school", "partnership", "locality")
+        people.append(Person(account, [(m, can_manage_membership(user, m)) for m in memberships]))
+    return people
+
+
+def people_managed_by(user: AnyUser) -> list[Person]:
+    """Every row of the People page (``accounts_managed_by`` as ``people_of``)."""
+    return people_of(user, accounts_managed_by(user))
 
 
 def invitations_managed_by(user: AnyUser) -> list[Invitation]:

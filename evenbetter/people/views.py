@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,13 +19,14 @@ from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.invitations import (
     STATE_WORDS,
     InvitationState,
+    accounts_managed_by,
     can_deactivate,
     can_manage_people,
     invitation_expires_at,
     invitation_from_link,
     invitation_state,
     invitations_managed_by,
-    people_managed_by,
+    people_of,
     roles_for_change,
 )
 from evenbetter.accounts.models import Invitation, Membership, User
@@ -55,11 +57,15 @@ def _words(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+PAGE_SIZE = 50
+
+
 @login_required
 def people_view(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
-    people = people_managed_by(user)
-    waiting = [(invitation, invitation_expires_at(invitation)) for invitation in invitations_managed_by(user)]
+    words = request.GET.get("q", "").strip()[:100]
+    page = Paginator(accounts_managed_by(user, words=words), PAGE_SIZE).get_page(request.GET.get("page"))
+    people = people_of(user, page.object_list)
     rows = [
         (
             person,
@@ -67,11 +73,14 @@ def people_view(request: HttpRequest) -> HttpResponse:
         )
         for person in people
     ]
+    waiting = [(invitation, invitation_expires_at(invitation)) for invitation in invitations_managed_by(user)]
     return render(
         request,
         "people/people.html",
         {
             "people": rows,
+            "page": page,
+            "words": words,
             "waiting": waiting,
             "deactivatable": {person.account.pk for person in people if can_deactivate(user, person.account)},
         },

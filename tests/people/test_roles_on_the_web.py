@@ -160,3 +160,18 @@ def test_a_person_with_several_roles_sees_each_on_the_home_page(governor: User, 
     home = _signed_in(governor).get(reverse("home")).content.decode()
     assert "<strong>governor</strong> of Alton Infant School" in home
     assert "<strong>staff member</strong> of Ash Grange" in home
+
+
+def test_the_people_page_finds_a_person_by_name_and_pages_a_long_list(
+    system_lead: User, governor: User, school_a: School
+) -> None:
+    client = _signed_in(system_lead)
+    found = client.get(reverse("people"), {"q": "governor@exam"})
+    assert found.status_code == 200
+    assert [person.account for person, _ in found.context["people"]] == [governor]
+    for number in range(55):
+        make_user(f"teacher{number:02}", Role.STAFF_MEMBER, school=school_a)
+    first = client.get(reverse("people"))
+    assert len(first.context["people"]) == 50 and first.context["page"].paginator.count == 57
+    second = client.get(reverse("people"), {"page": 2})
+    assert len(second.context["people"]) == 7
