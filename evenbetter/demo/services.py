@@ -134,8 +134,8 @@ def demo_make_users(clusters: list[Partnership]) -> list[DemoLogin]:
         grant(_demo_user("school-leader", "Alex", "Morgan"), Role.SCHOOL_LEADER, school=own_school),
         grant(_demo_user("school-leader-b", "Jo", "Bennett"), Role.SCHOOL_LEADER, school=other_school),
         grant(_demo_user("governor", "Chris", "Lowe"), Role.GOVERNOR, school=own_school),
-        grant(_demo_user("locality-lead", "Ravi", "Patel"), Role.LOCALITY_LEAD, locality=locality),
-        grant(_demo_user("staff-member", "Lee", "Hughes"), Role.STAFF_MEMBER, school=own_school),
+        grant(_demo_user("staff-member", "Kim", "Hughes"), Role.STAFF_MEMBER, school=own_school),
+        grant(_demo_user("locality-lead", "Morgan", "Ellis", "Locality team"), Role.LOCALITY_LEAD, locality=locality),
         grant(
             _demo_user("partner-agency", "Dana", "Reid", "Safer Schools police team"),
             Role.PARTNER_AGENCY,
