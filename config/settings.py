@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "evenbetter.dashboards",
     "evenbetter.goals",
     "evenbetter.ops",
+    "evenbetter.people",
     "evenbetter.web",
     "evenbetter.demo",
     "evenbetter.api",
@@ -168,6 +169,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# An invitation's link (accounts/invitations.py) works for this many days from its latest sending.
+EVENBETTER_INVITATION_DAYS = env_int("EVENBETTER_INVITATION_DAYS", 7)
 
 # django-axes first: it refuses a locked-out username and address before the password is checked.
 AUTHENTICATION_BACKENDS = [

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("evenbetter.dashboards.urls")),
     path("", include("evenbetter.voice.urls")),
     path("", include("evenbetter.goals.urls")),
+    path("", include("evenbetter.people.urls")),
     path("api/v1/", include("evenbetter.api.urls")),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("", include(audit_urlpatterns)),

@@ -84,6 +84,61 @@ class Membership(models.Model):
             raise ValidationError(f"A {self.get_role_display().lower()} must be tied to a {names}.")
 
 
+class Invitation(models.Model):
+    """An invitation by e-mail to take a role in a place (a school, a partnership, a locality, or
+    the whole system). Its link carries a token made from the invitation's state
+    (``accounts/invitations.py``), never stored: sending it again, accepting or withdrawing it
+    changes the state, and every older link stops working."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    email = models.EmailField()
+    role = models.CharField(max_length=30, choices=Role.choices)
+    school = models.ForeignKey(
+        "schools.School", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    partnership = models.ForeignKey(
+        "schools.Partnership", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    locality = models.ForeignKey(
+        "schools.Locality", null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_sent"
+    )
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations_accepted"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the link now valid was made: a new sending moves it, and the link expires from it.
+    sent_at = models.DateTimeField()
+    sendings = models.PositiveSmallIntegerField(default=1)
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="When it was accepted, declined or withdrawn")
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} of {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        target = self.school or self.partnership or self.locality
+        return str(target) if target else "the whole system"
+
+    @property
+    def membership(self) -> Membership:
+        """The membership it gives (unsaved, with no user): its role tied to its place."""
+        return Membership(
+            role=self.role, school_id=self.school_id, partnership_id=self.partnership_id, locality_id=self.locality_id
+        )
+
+
 class AuditEvent(models.Model):
     """Who looked at or changed something sensitive, and when: every view of risk data,
     sign-ins (refused ones too), sign-outs, lock-outs, changes to who may see what
@@ -110,6 +165,12 @@ class AuditEvent(models.Model):
         CONCERN_WITHDRAWN = "concern_withdrawn", "Withdrew a concern"
         CONCERN_CLOSED = "concern_closed", "Closed a concern"
         CONCERNS_VIEW = "concerns_view", "Viewed the concerns about a school"
+        INVITATION_SENT = "invitation_sent", "Invited someone (or sent the invitation again)"
+        INVITATION_WITHDRAWN = "invitation_withdrawn", "Withdrew an invitation"
+        INVITATION_ACCEPTED = "invitation_accepted", "Accepted an invitation"
+        INVITATION_DECLINED = "invitation_declined", "Declined an invitation"
+        INVITATION_REFUSED = "invitation_refused", "Invitation link refused (expired, used or withdrawn)"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Switched an account off"
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
     action = models.CharField(max_length=30, choices=Action.choices, db_index=True)

@@ -5,7 +5,8 @@ from typing import Any
 from django import forms
 
 from evenbetter.accounts.selectors import AnyUser
-from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to
+from evenbetter.dashboards.selectors import outcome_localities, outcome_schools
+from evenbetter.schools.access import partnerships_visible_to
 
 
 class DashboardFilter(forms.Form):
@@ -15,11 +16,11 @@ class DashboardFilter(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        localities = localities_visible_to(user).order_by("name").values_list("slug", "name")
+        localities = outcome_localities(user).order_by("name").values_list("slug", "name")
         partnerships = partnerships_visible_to(user).order_by("name").values_list("slug", "name")
         self.fields["locality"].choices = [("", "All localities you see"), *localities]  # type: ignore[attr-defined]
         self.fields["partnership"].choices = [("", "All partnerships"), *partnerships]  # type: ignore[attr-defined]
-        phases = schools_visible_to(user).exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase")
+        phases = outcome_schools(user).exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase")
         self.fields["phase"].choices = [("", "All phases"), *((p, p) for p in phases)]  # type: ignore[attr-defined]
 
 

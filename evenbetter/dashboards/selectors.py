@@ -1,7 +1,8 @@
 """What the dashboards show, for whom.
 
-Everyone who sees published data (system, partnership and school leaders; partner
-agencies for their localities) sees outcomes over time, their spread, the disadvantaged
+Everyone who sees published data (system, locality and partnership leads, school leaders and
+staff; partner agencies for their localities; governors for the localities of their school)
+sees outcomes over time, their spread, the disadvantaged
 gap, inspection grades and the map — all from published indicators of the schools they
 may open. Risk bands are counted only over schools whose risk the reader may see on the
 watch list (system leads; partnership leads for their partnerships); help asked and given
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.dashboard import count_by, gap_by_period, spread_by_period
@@ -23,8 +24,8 @@ from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.earlywarning.selectors import can_see_watch_list, risk_visible_to
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
-from evenbetter.schools.access import schools_in_full_view_of, schools_visible_to
-from evenbetter.schools.models import School
+from evenbetter.schools.access import localities_visible_to, schools_in_full_view_of, schools_visible_to
+from evenbetter.schools.models import Locality, School
 from evenbetter.support.impact import system_view
 from evenbetter.support.selectors import help_requests_brokered_by
 from evenbetter.vocabulary.grades import GRADE_NAMES
@@ -46,11 +47,34 @@ GRADES = list(GRADE_NAMES.values())
 
 def can_see_dashboards(user: AnyUser) -> bool:
     scope = scope_of(user)
-    return scope.sees_public_data or bool(scope.agency_locality_ids or scope.agency_school_ids)
+    return scope.sees_public_data or bool(
+        scope.agency_locality_ids or scope.agency_school_ids or scope.governed_school_ids
+    )
+
+
+def outcome_schools(user: AnyUser) -> QuerySet[School]:
+    """The schools whose published outcomes the dashboards and the map show the user: those they
+    may open, and for a governor also every school of the localities of the schools they govern
+    (the system's outcomes around them; those schools' own pages stay closed to them)."""
+    visible = schools_visible_to(user)
+    scope = scope_of(user)
+    if scope.sees_public_data or not scope.governed_school_ids:
+        return visible
+    around = School.objects.filter(localities__schools__in=scope.governed_school_ids).values("pk")
+    return School.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=around))
+
+
+def outcome_localities(user: AnyUser) -> QuerySet[Locality]:
+    """The localities the dashboards' filter offers: those the user sees, and a governor's own."""
+    visible = localities_visible_to(user)
+    scope = scope_of(user)
+    if scope.sees_public_data or not scope.governed_school_ids:
+        return visible
+    return Locality.objects.filter(Q(pk__in=visible.values("pk")) | Q(schools__in=scope.governed_school_ids)).distinct()
 
 
 def dashboard_schools(user: AnyUser, *, locality: str = "", partnership: str = "", phase: str = "") -> QuerySet[School]:
-    schools = schools_visible_to(user).exclude(status=School.Status.CLOSED)
+    schools = outcome_schools(user).exclude(status=School.Status.CLOSED)
     if locality:
         schools = schools.filter(localities__slug=locality)
     if partnership:

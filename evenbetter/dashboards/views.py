@@ -23,6 +23,7 @@ from evenbetter.dashboards.selectors import (
 )
 from evenbetter.indicators.models import Indicator
 from evenbetter.pages.htmx import render_page_or_part
+from evenbetter.schools.access import schools_visible_to
 
 
 def _filters(form: DashboardFilter) -> dict[str, str]:
@@ -42,7 +43,9 @@ def _scope_words(form: DashboardFilter, filters: dict[str, str]) -> str:
 @login_required
 def dashboard_view(request: HttpRequest) -> HttpResponse:
     if not can_see_dashboards(request.user):
-        raise PermissionDenied("The dashboards are for system, partnership and school leaders and partner agencies.")
+        raise PermissionDenied(
+            "The dashboards are for the system's leads, school leaders, staff, governors and partner agencies."
+        )
     form = DashboardFilter(request.GET or None, user=request.user)
     filters = _filters(form)
     board = dashboard_for(request.user, dashboard_schools(request.user, **filters))
@@ -74,7 +77,9 @@ _ANY_PK = 987654321  # a number no other part of the link holds
 @login_required
 def map_view(request: HttpRequest) -> HttpResponse:
     if not can_see_dashboards(request.user):
-        raise PermissionDenied("The map is for system, partnership and school leaders and partner agencies.")
+        raise PermissionDenied(
+            "The map is for the system's leads, school leaders, staff, governors and partner agencies."
+        )
     indicators = {i.code: i for i in map_indicators().order_by("name")}
     choices = [(code, i.name) for code, i in indicators.items()]
     form = MapForm(request.GET or None, user=request.user, indicators=choices)
@@ -86,12 +91,14 @@ def map_view(request: HttpRequest) -> HttpResponse:
     schools = list(dashboard_schools(request.user, **filters).values_list("pk", "name", "latitude", "longitude"))
     period, values = latest_values(indicator, [s[0] for s in schools]) if indicator else ("", {})
     # Each school's link from one reverse() (all England is 24,000 points; a reverse() each was
-    # a third of the page's time).
+    # a third of the page's time). A governor sees their locality's outcomes, not the other
+    # schools' pages: no link to those.
     link = reverse("school_detail_by_id", args=[_ANY_PK]).replace(str(_ANY_PK), "{}")
+    openable = set(schools_visible_to(request.user).filter(pk__in=[s[0] for s in schools]).values_list("pk", flat=True))
     rows = [
         (pk, name, lat, lon, values.get(pk),
          f"{name}: {indicator.label_for(values[pk]) if indicator and pk in values else 'no value'}",
-         link.format(pk))
+         link.format(pk) if pk in openable else "")
         for pk, name, lat, lon in schools
     ]  # fmt: skip
     higher = None

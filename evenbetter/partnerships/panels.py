@@ -16,6 +16,7 @@ from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
     actions_due_for,
     actions_visible_to,
+    can_record_contact,
     can_record_for_school,
     can_record_meeting,
     can_see_network_of_locality,
@@ -82,6 +83,7 @@ class SchoolLife(Panel):
             "contact_summary": school_contact_summary(user=request.user, school=school),
             "contacts": school_contacts(user=request.user, school=school, limit=8),
             "can_record_for_school": can_record_for_school(request.user, school),
+            "can_record_contact": can_record_contact(request.user, school),
             "team_around": team_around_school(user=request.user, school=school),
             "shared_actions": shared_actions_of_school(user=request.user, school=school),
             "today": timezone.localdate(),

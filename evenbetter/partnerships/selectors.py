@@ -127,8 +127,14 @@ def can_see_school_records(user: AnyUser, school: School) -> bool:
 
 
 def can_record_for_school(user: AnyUser, school: School) -> bool:
-    """Contacts and workforce returns: whoever sees the school in full."""
+    """Workforce returns: whoever sees the school in full."""
     return school_access(user, school) == SchoolAccess.FULL
+
+
+def can_record_contact(user: AnyUser, school: School) -> bool:
+    """A contact with another school (a visit, joint training, a call): whoever sees the school
+    in full, and its own staff members, who make most of them."""
+    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.STAFF)
 
 
 def can_record_board_meeting(user: AnyUser, school: School) -> bool:

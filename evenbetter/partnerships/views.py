@@ -26,6 +26,7 @@ from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
     can_assign_action,
     can_record_board_meeting,
+    can_record_contact,
     can_record_for_school,
     can_record_meeting,
     can_see_network_of_locality,
@@ -145,8 +146,10 @@ ACTION_DUE_PART = "partnerships/_action_due_item.html"
 @login_required
 def contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     school = visible_school(request, pk)
-    if not can_record_for_school(request.user, school):
-        raise PermissionDenied("Only the school's leaders, and the leads who see it in full, record its contacts.")
+    if not can_record_contact(request.user, school):
+        raise PermissionDenied(
+            "Only the school's own leaders and staff, and the leads who see it in full, record its contacts."
+        )
     form = ContactForm(request.POST or None, user=request.user, school=school)
     if request.method == "POST" and form.is_valid() and form.other_school is not None:
         contact = contact_record(

@@ -59,15 +59,17 @@ def comments_visible_to(user: AnyUser, item: PracticeItem) -> QuerySet[Comment]:
 
 
 def can_contribute_for(user: AnyUser, school: School) -> bool:
-    return school_access(user, school) == SchoolAccess.FULL
+    """Whoever sees the school in full, and its own staff members, share practice for it."""
+    return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.STAFF)
 
 
 def schools_contributing_for(user: AnyUser) -> QuerySet[School]:
-    """The schools a user may share practice for: own schools first for a school leader."""
+    """The schools a user may share practice for (``can_contribute_for``): those seen in full,
+    and a staff member's own school."""
     scope = scope_of(user)
     if scope.is_system_lead:
         return School.objects.exclude(status=School.Status.CLOSED)
-    return School.objects.filter(pk__in=scope.school_ids | scope.led_group_school_ids)
+    return School.objects.filter(pk__in=scope.school_ids | scope.led_group_school_ids | scope.staff_school_ids)
 
 
 def schools_trying_for(user: AnyUser) -> QuerySet[School]:

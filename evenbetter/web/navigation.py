@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from evenbetter.accounts.invitations import can_manage_people
 from evenbetter.accounts.selectors import AnyUser, can_see_audit_log
 from evenbetter.dashboards.selectors import can_see_dashboards
 from evenbetter.earlywarning.selectors import can_see_watch_list
@@ -121,6 +122,7 @@ NAVIGATION: tuple[Group, ...] = (
     Group(
         "Data and admin",
         (
+            Destination("People", "people", can_manage_people, ("invitation_create",)),
             Destination("Imports", "import_history", can_import_data, ("import_upload", "import_run")),
             Destination("Jobs", "job_list", can_see_jobs, ("job_detail",)),
             Destination("Data quality", "data_quality", can_see_data_quality),

@@ -49,7 +49,9 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from evenbetter.accounts.models import User
+from evenbetter.accounts.invitations import invitation_link_parts
+from evenbetter.accounts.models import Invitation, Membership, Role, User
+from evenbetter.accounts.services import invitation_create
 from evenbetter.api.models import ApiToken
 from evenbetter.api.services import token_create
 from evenbetter.benchmarks.models import ComparatorSet
@@ -271,6 +273,21 @@ class World:
         )  # fmt: skip
 
     @cached_property
+    def invitation_a(self) -> Invitation:
+        """school_leader_a's invitation of a new governor of school A, waiting."""
+        return invitation_create(
+            by=self.users["school_leader_a"], email="new.governor@example.org", role=Role.GOVERNOR, school=self.school_a
+        )
+
+    def invitation_link(self) -> str:
+        return reverse("invitation_accept", args=invitation_link_parts(self.invitation_a))
+
+    @cached_property
+    def governor_role(self) -> Membership:
+        """The governor persona's role at school A."""
+        return self.users["governor"].memberships.get()
+
+    @cached_property
     def token(self) -> ApiToken:
         """school_leader_a's API token."""
         return token_create(user=self.users["school_leader_a"], name="Spreadsheet")[0]
@@ -318,6 +335,11 @@ DONE_FULL_B = answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE)
 SURVEYORS = answers(FORBIDDEN, system_lead=OK, locality_lead=OK, school_leader_a=OK, school_leader_b=OK)
 RUNS_A = answers(FORBIDDEN, system_lead=OK, locality_lead=OK, school_leader_a=OK)
 RUNS_B = answers(FORBIDDEN, system_lead=OK, school_leader_b=OK)
+# Who opens the People page: whoever may give some role somewhere.
+PEOPLE_MANAGERS = answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, school_leader_b=OK)
+# Who may give (so resend, withdraw, change, end) a governor's role at school A, and switch off
+# an account that holds only that role.
+GIVE_GOVERNOR_A = answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, locality_lead=DONE)
 
 
 def api(web: Mapping[str, Answer]) -> dict[str, Answer]:
@@ -419,6 +441,76 @@ POLICY: dict[str, Entry] = {
     # The audit log (sign-ins, role changes, views of risk) and its CSV: system leads only.
     "audit_log": Entry("audit_log", _get("audit_log"), SYSTEM_LEADS),
     "audit_log_csv": Entry("audit_log_csv", _get("audit_log_csv"), SYSTEM_LEADS, writes=True),
+    # --- people: invitations and roles (accounts/invitations.py: may_give) ---------------------
+    "people": Entry("people", _get("people"), PEOPLE_MANAGERS),
+    "invitation_create": Entry("invitation_create", _get("invitation_create"), PEOPLE_MANAGERS),
+    # A governor of school A: its leader and the system lead; the partnership lead and school B's
+    # leader are not offered that role there (the form says so); the rest may not invite at all.
+    "invitation_create_post": Entry(
+        "invitation_create",
+        _get("invitation_create"),
+        answers(
+            FORBIDDEN,
+            system_lead=DONE,
+            school_leader_a=DONE,
+            locality_lead=DONE,  # school A is in East Hampshire, which it leads
+            partnership_lead=INVALID,
+            school_leader_b=INVALID,
+        ),
+        method="POST",
+        data=lambda world: {"email": "someone@example.org", "role": Role.GOVERNOR, "school": world.school_a.urn},
+    ),
+    "invitation_resend": Entry(
+        "invitation_resend", lambda world: reverse("invitation_resend", args=[world.invitation_a.pk]), POST_ONLY
+    ),
+    "invitation_resend_post": Entry(
+        "invitation_resend",
+        lambda world: reverse("invitation_resend", args=[world.invitation_a.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    "invitation_withdraw": Entry(
+        "invitation_withdraw", lambda world: reverse("invitation_withdraw", args=[world.invitation_a.pk]), POST_ONLY
+    ),
+    "invitation_withdraw_post": Entry(
+        "invitation_withdraw",
+        lambda world: reverse("invitation_withdraw", args=[world.invitation_a.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    "membership_change": Entry(
+        "membership_change", lambda world: reverse("membership_change", args=[world.governor_role.pk]), POST_ONLY
+    ),
+    "membership_change_post": Entry(
+        "membership_change",
+        lambda world: reverse("membership_change", args=[world.governor_role.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+        data=lambda world: {"role": Role.STAFF_MEMBER},
+    ),
+    "membership_end": Entry(
+        "membership_end", lambda world: reverse("membership_end", args=[world.governor_role.pk]), POST_ONLY
+    ),
+    "membership_end_post": Entry(
+        "membership_end",
+        lambda world: reverse("membership_end", args=[world.governor_role.pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    "account_deactivate": Entry(
+        "account_deactivate",
+        lambda world: reverse("account_deactivate", args=[world.users["governor"].pk]),
+        POST_ONLY,
+    ),
+    "account_deactivate_post": Entry(
+        "account_deactivate",
+        lambda world: reverse("account_deactivate", args=[world.users["governor"].pk]),
+        GIVE_GOVERNOR_A,
+        method="POST",
+    ),
+    # The invitation's link is for whoever holds it: the page opens to anyone (signed in, it
+    # asks them to sign out first, the invitation being for a new account).
+    "invitation_accept": Entry("invitation_accept", lambda world: world.invitation_link(), ANYONE),
     "admin": Entry("admin:index", _get("admin:index"), answers(ADMIN_LOGIN, anonymous=ADMIN_LOGIN)),
     # --- the register ----------------------------------------------------------------------------
     "school_directory": Entry("school_directory", _get("school_directory"), READERS),
@@ -686,12 +778,15 @@ POLICY: dict[str, Entry] = {
         method="POST",
         data=lambda w: {"status": "done", "done_on": _yesterday(), "evidence": "Plans agreed with the families"},
     ),
-    "school_a_contact_new": Entry("contact_create", _school_url("contact_create", "a"), FULL_A, school="a"),
+    # A school's own staff record its contacts too (partnerships.selectors.can_record_contact).
+    "school_a_contact_new": Entry(
+        "contact_create", _school_url("contact_create", "a"), {**FULL_A, "staff_member": OK}, school="a"
+    ),
     "school_b_contact_new": Entry("contact_create", _school_url("contact_create", "b"), FULL_B, school="b"),
     "school_a_contact_new_post": Entry(
         "contact_create",
         _school_url("contact_create", "a"),
-        DONE_FULL_A,
+        {**DONE_FULL_A, "staff_member": DONE},
         method="POST",
         data=lambda w: {"other_urn": w.school_c.urn, "kind": "visit", "happened_on": _yesterday()},
         school="a",
@@ -970,12 +1065,15 @@ POLICY: dict[str, Entry] = {
     "practice_create": Entry(
         "practice_create",
         _get("practice_create"),
-        answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, school_leader_b=OK),
+        # Staff members share practice for their own school too.
+        answers(
+            FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK, school_leader_b=OK, staff_member=OK
+        ),
     ),
     "practice_create_a_post": Entry(
         "practice_create",
         _get("practice_create"),
-        {**DONE_FULL_A, "school_leader_b": INVALID},
+        {**DONE_FULL_A, "school_leader_b": INVALID, "staff_member": DONE},
         method="POST",
         data=_practice_item("a"),
         school="a",
@@ -983,7 +1081,13 @@ POLICY: dict[str, Entry] = {
     "practice_create_b_post": Entry(
         "practice_create",
         _get("practice_create"),
-        {**DONE_FULL_B, "school_leader_a": INVALID, "partnership_lead": INVALID, "locality_lead": INVALID},
+        {
+            **DONE_FULL_B,
+            "school_leader_a": INVALID,
+            "partnership_lead": INVALID,
+            "locality_lead": INVALID,
+            "staff_member": INVALID,
+        },
         method="POST",
         data=_practice_item("b"),
         school="b",
@@ -1122,7 +1226,6 @@ POLICY: dict[str, Entry] = {
         "school_profile_pdf", _school_url("school_profile_pdf", "b"), PUBLIC_DATA, school="b", writes=True
     ),
     # Dashboards: system, partnership and school leaders, and partner agencies; not governors.
-    "dashboard": Entry("dashboard", _get("dashboard"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
     # --- goals and celebrations ------------------------------------------------------------------
     # A school's goals are set by its leaders (and system leads); shared goals by their leads:
     # the Alton cluster's by its partnership lead, East Hampshire's by its locality lead.
@@ -1229,7 +1332,9 @@ POLICY: dict[str, Entry] = {
         data=lambda w: {"quiet": "on"},
         school="a",
     ),
-    "dashboard_map": Entry("dashboard_map", _get("dashboard_map"), answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN)),
+    # Governors see the outcomes of their school's locality (issue 17).
+    "dashboard": Entry("dashboard", _get("dashboard"), answers(OK, outsider=FORBIDDEN)),
+    "dashboard_map": Entry("dashboard_map", _get("dashboard_map"), answers(OK, outsider=FORBIDDEN)),
     # --- the REST API (/api/v1/): the web's rules, in JSON; 401 to whoever is not signed in ------
     # The OpenAPI description and its docs page: anyone signed in (the docs page answers a
     # visitor who is not with 401 and a link to sign in; docs/api.md).

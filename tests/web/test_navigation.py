@@ -16,7 +16,16 @@ from evenbetter.web.navigation import NAVIGATION
 # Same on any database: which links each persona's header shows: the access rules, read through the ORM alone.
 pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
-SIGNED_IN = ["outsider", "system_lead", "partnership_lead", "school_leader_a", "governor", "partner_agency"]
+SIGNED_IN = [
+    "outsider",
+    "system_lead",
+    "locality_lead",
+    "partnership_lead",
+    "school_leader_a",
+    "staff_member",
+    "governor",
+    "partner_agency",
+]
 EVERY_DESTINATION = {
     destination.url_name: reverse(destination.url_name) for group in NAVIGATION for destination in group.destinations
 }
@@ -65,6 +74,7 @@ EXPECTED = {
         "audit_log",
         "locality_list",
         "survey_list",
+        "people",
     },
     "partnership_lead": {
         "school_directory",
@@ -74,6 +84,7 @@ EXPECTED = {
         "practice_library",
         "partnership_list",
         "dispute_list",
+        "people",
     },
     "school_leader_a": {
         "school_directory",
@@ -84,16 +95,21 @@ EXPECTED = {
         "partnership_list",
         "dispute_list",
         "survey_list",
+        "people",
     },
-    "governor": {"school_directory", "help_list", "practice_library"},
+    "locality_lead": {"school_directory", "dashboard", "watch_list", "practice_library", "locality_list", "people"},
+    "staff_member": {"school_directory", "dashboard", "practice_library"},
+    "governor": {"school_directory", "help_list", "practice_library", "dashboard", "dashboard_map"},
     "partner_agency": {"school_directory", "dashboard", "locality_list", "practice_library", "help_list"},
     "outsider": set(),
 }
 NEVER = {
     "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports", "survey_list"},
     "school_leader_a": {"watch_list", "help_summary", "import_history", "audit_log"},
-    "governor": {"watch_list", "dashboard", "import_history", "dispute_list", "partnership_list", "survey_list"},
-    "partner_agency": {"watch_list", "help_summary", "dispute_list", "partnership_list", "survey_list"},
+    "locality_lead": {"import_history", "audit_log", "job_list", "practice_reports"},
+    "staff_member": {"watch_list", "import_history", "audit_log", "dispute_list", "people", "survey_list"},
+    "governor": {"watch_list", "import_history", "dispute_list", "partnership_list", "people", "survey_list"},
+    "partner_agency": {"watch_list", "help_summary", "dispute_list", "partnership_list", "people", "survey_list"},
     "outsider": set(EVERY_DESTINATION),
 }
 
