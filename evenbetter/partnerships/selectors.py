@@ -252,8 +252,12 @@ def locality_network_picture(locality: Locality) -> NetworkPicture:
     seconds for a few hundred schools); for whoever may see it at all (system leads), so it
     is the same for every reader. Renewed by any new contact or refresh."""
     today = timezone.localdate()
+    # Keyed by its schools too: an agreed locality's schools change without new figures.
+    school_ids = tuple(sorted(locality.schools.values_list("pk", flat=True)))
     return figures_cached(
-        "locality-network", lambda: network_picture(locality.schools.all(), today=today), scope=(locality.pk, today)
+        "locality-network",
+        lambda: network_picture(locality.schools.all(), today=today),
+        scope=(locality.pk, today, school_ids),
     )
 
 
