@@ -60,7 +60,8 @@ from evenbetter.jobs.models import Job
 from evenbetter.partnerships.models import Action
 from evenbetter.practice import services as practice
 from evenbetter.practice.models import Attachment, Comment, PracticeItem
-from evenbetter.schools.models import Partnership, School
+from evenbetter.schools.models import Locality, Partnership, School
+from evenbetter.schools.services import locality_agree
 from evenbetter.support.models import HelpRequest
 
 OK, INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 401, 403, 404, 405
@@ -89,6 +90,14 @@ class World:
     @cached_property
     def alton(self) -> Partnership:
         return Partnership.objects.get(slug="alton-cluster")
+
+    @cached_property
+    def agreed_locality(self) -> Locality:
+        """Agreed by partners around Danetree (Epsom and Ewell): no persona's school, no persona leads it."""
+        return locality_agree(
+            name="Epsom agreed", description="", agreed_by="Epsom partners", agreed_on=dt.date(2026, 9, 1),
+            schools=[School.objects.get(urn=138764)], lead=None, by=None,
+        )  # fmt: skip
 
     @cached_property
     def register_run(self) -> ImportRun:
@@ -391,6 +400,40 @@ POLICY: dict[str, Entry] = {
         answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN),
     ),
     "guildford": Entry("locality_detail", _get("locality_detail", "guildford"), PUBLIC_DATA),
+    "agreed_locality": Entry(
+        "locality_detail", lambda w: reverse("locality_detail", args=[w.agreed_locality.slug]), PUBLIC_DATA
+    ),
+    # Agreed localities are drawn by system leads and locality leads (a locality lead edits
+    # only those they lead); a register district follows the register, edited by no one.
+    "locality_create": Entry("locality_create", _get("locality_create"), SYSTEM_LEADS),
+    "locality_create_post": Entry(
+        "locality_create",
+        _get("locality_create"),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {
+            "name": "Ash and Tongham",
+            "agreed_by": "Surrey partners",
+            "agreed_on": "2026-09-01",
+            "urns": "125116",
+        },
+    ),
+    "agreed_locality_update": Entry(
+        "locality_update", lambda w: reverse("locality_update", args=[w.agreed_locality.slug]), SYSTEM_LEADS
+    ),
+    "agreed_locality_update_post": Entry(
+        "locality_update",
+        lambda w: reverse("locality_update", args=[w.agreed_locality.slug]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {
+            "name": "Epsom and Ewell agreed",
+            "agreed_by": "Epsom partners",
+            "agreed_on": "2026-09-01",
+            "urns": "138764 139557",
+        },
+    ),
+    "district_update": Entry("locality_update", _get("locality_update", "east-hampshire"), answers(FORBIDDEN)),
     "partnership_list": Entry("partnership_list", _get("partnership_list"), PUBLIC_DATA),
     "alton_cluster": Entry("partnership_detail", _get("partnership_detail", "alton-cluster"), PUBLIC_DATA),
     # --- the data hub: imports for system leads, disputes for the school and system leads -------

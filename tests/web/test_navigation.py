@@ -63,6 +63,7 @@ EXPECTED = {
         "import_history",
         "audit_log",
         "locality_list",
+        "agency_list",
     },
     "partnership_lead": {
         "school_directory",
@@ -87,10 +88,10 @@ EXPECTED = {
     "outsider": set(),
 }
 NEVER = {
-    "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports"},
-    "school_leader_a": {"watch_list", "help_summary", "import_history", "audit_log"},
-    "governor": {"watch_list", "dashboard", "import_history", "dispute_list", "partnership_list"},
-    "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list"},
+    "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports", "agency_list"},
+    "school_leader_a": {"watch_list", "help_summary", "import_history", "audit_log", "agency_list"},
+    "governor": {"watch_list", "dashboard", "import_history", "dispute_list", "partnership_list", "agency_list"},
+    "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list", "agency_list"},
     "outsider": set(EVERY_DESTINATION),
 }
 
