@@ -57,7 +57,7 @@ from evenbetter.indicators.models import Dispute, ImportRun, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
 from evenbetter.jobs.models import Job
-from evenbetter.partnerships.models import Action
+from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink
 from evenbetter.practice import services as practice
 from evenbetter.practice.models import Attachment, Comment, PracticeItem
 from evenbetter.schools.models import Locality, Partnership, School
@@ -98,6 +98,22 @@ class World:
             name="Epsom agreed", description="", agreed_by="Epsom partners", agreed_on=dt.date(2026, 9, 1),
             schools=[School.objects.get(urn=138764)], lead=None, by=None,
         )  # fmt: skip
+
+    @cached_property
+    def agency(self) -> Agency:
+        """Hampshire police, across East Hampshire (school A's locality), with a named contact."""
+        agency = Agency.objects.create(name="Hampshire police", kind=Agency.Kind.POLICE)
+        AgencyLink.objects.create(agency=agency, locality=Locality.objects.get(slug="east-hampshire"))
+        return agency
+
+    @cached_property
+    def agency_contact(self) -> AgencyContact:
+        return AgencyContact.objects.create(agency=self.agency, name="PC Lee", team="Schools liaison")
+
+    @cached_property
+    def agency_link_a(self) -> AgencyLink:
+        """The police named in the team around school A."""
+        return AgencyLink.objects.create(agency=self.agency, school=self.school_a)
 
     @cached_property
     def register_run(self) -> ImportRun:
@@ -617,6 +633,101 @@ POLICY: dict[str, Entry] = {
         method="POST",
         data=_workforce_return,
         school="a",
+    ),
+    # Reviews of governance: recorded by whoever records the board's meetings.
+    "school_a_governance_review_new": Entry(
+        "governance_review_create", _school_url("governance_review_create", "a"), OWN_A, school="a"
+    ),
+    "school_b_governance_review_new": Entry(
+        "governance_review_create", _school_url("governance_review_create", "b"), FULL_B, school="b"
+    ),
+    "school_a_governance_review_new_post": Entry(
+        "governance_review_create",
+        _school_url("governance_review_create", "a"),
+        {**DONE_FULL_A, "governor": DONE},
+        method="POST",
+        data=lambda w: {"reviewed_on": _yesterday(), "kind": "self", "summary": "Our skills audit found gaps."},
+        school="a",
+    ),
+    # The team around the school: its leaders, its locality's lead and system leads (not a
+    # partnership lead: the team is the place's).
+    "school_a_team": Entry(
+        "school_team",
+        _school_url("school_team", "a"),
+        answers(FORBIDDEN, system_lead=OK, school_leader_a=OK),
+        school="a",
+    ),
+    "school_b_team": Entry(
+        "school_team",
+        _school_url("school_team", "b"),
+        answers(FORBIDDEN, system_lead=OK, school_leader_b=OK),
+        school="b",
+    ),
+    "school_a_team_post": Entry(
+        "school_team",
+        _school_url("school_team", "a"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE),
+        method="POST",
+        data=lambda w: {"agency": w.agency.pk, "contact": w.agency_contact.pk, "note": "Safer schools officer"},
+        school="a",
+    ),
+    # Partner agencies, their teams and contacts, and where each works: system and locality leads.
+    "agency_list": Entry("agency_list", _get("agency_list"), SYSTEM_LEADS),
+    "agency_create": Entry("agency_create", _get("agency_create"), SYSTEM_LEADS),
+    "agency_create_post": Entry(
+        "agency_create",
+        _get("agency_create"),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "Surrey early help", "kind": "early_help"},
+    ),
+    "agency_detail": Entry("agency_detail", lambda w: reverse("agency_detail", args=[w.agency.pk]), SYSTEM_LEADS),
+    "agency_update": Entry("agency_update", lambda w: reverse("agency_update", args=[w.agency.pk]), SYSTEM_LEADS),
+    "agency_update_post": Entry(
+        "agency_update",
+        lambda w: reverse("agency_update", args=[w.agency.pk]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "Hampshire constabulary", "kind": "police"},
+    ),
+    "agency_contact_create": Entry(
+        "agency_contact_create", lambda w: reverse("agency_contact_create", args=[w.agency.pk]), SYSTEM_LEADS
+    ),
+    "agency_contact_create_post": Entry(
+        "agency_contact_create",
+        lambda w: reverse("agency_contact_create", args=[w.agency.pk]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "PC Khan", "team": "Schools liaison", "email": "khan@example.org"},
+    ),
+    "agency_contact_remove": Entry(
+        "agency_contact_remove", lambda w: reverse("agency_contact_remove", args=[w.agency_contact.pk]), POST_ONLY
+    ),
+    "agency_contact_remove_post": Entry(
+        "agency_contact_remove",
+        lambda w: reverse("agency_contact_remove", args=[w.agency_contact.pk]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+    ),
+    "agency_link_create": Entry(
+        "agency_link_create", lambda w: reverse("agency_link_create", args=[w.agency.pk]), SYSTEM_LEADS
+    ),
+    "agency_link_create_post": Entry(
+        "agency_link_create",
+        lambda w: reverse("agency_link_create", args=[w.agency.pk]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {"locality": "guildford", "note": "Safer schools"},
+    ),
+    "agency_link_remove": Entry(
+        "agency_link_remove", lambda w: reverse("agency_link_remove", args=[w.agency_link_a.pk]), POST_ONLY
+    ),
+    # A link to school A: removed by its leaders, its locality's lead and system leads.
+    "agency_link_remove_post": Entry(
+        "agency_link_remove",
+        lambda w: reverse("agency_link_remove", args=[w.agency_link_a.pk]),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE),
+        method="POST",
     ),
     "east_hampshire_network": Entry("locality_network", _get("locality_network", "east-hampshire"), SYSTEM_LEADS),
     # --- risk: the school itself and the leads who see it in full; never another school ---------
