@@ -207,3 +207,23 @@ def test_bad_input_is_refused_clearly_and_changes_nothing(
     assert response.status_code == 200
     assert message in response.content.decode()
     assert (Locality.objects.count(), Membership.objects.count(), LocalityLink.objects.count()) == before
+
+
+def test_the_migration_gives_schools_already_in_agreed_localities_one_open_link(register: ImportRun) -> None:
+    """Agreed localities set in admin before links were kept: a school in several keeps the first by name."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("evenbetter.schools.migrations.0004_agreed_locality_links")
+    beta = Locality.objects.create(name="Beta", slug="beta", source=Locality.Source.AGREED)
+    alpha = Locality.objects.create(name="Alpha", slug="alpha", source=Locality.Source.AGREED)
+    beta.schools.set([_school(A), _school(C)])
+    alpha.schools.set([_school(A)])
+    migration.links_for_agreed_localities(apps, None)
+    assert set(LocalityLink.objects.values_list("school__urn", "locality__name", "joined_on", "left_on")) == {
+        (A, "Alpha", None, None),
+        (C, "Beta", None, None),
+    }
+    assert _localities_of(A) == {"Alpha"} and _localities_of(C) == {"Beta"}
+    assert _localities_of(BURITON) == {"East Hampshire"}  # in no agreed locality: its district's
