@@ -324,6 +324,7 @@ class AgencyLinkForm(forms.Form):
         assert isinstance(locality, forms.ModelChoiceField)
         locality.queryset = localities
         self.fields["contact"] = _contact_field(agency)
+        self.order_fields(["locality", "school_urn", "contact", "note"])
         self.may_link_school = may_link_school
         self.school: School | None = None
 

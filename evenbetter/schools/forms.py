@@ -4,6 +4,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
@@ -175,7 +176,10 @@ class LocalityForm(forms.Form):
                 f"You may put in a locality only the schools of the localities you lead; not {names}{more}.",
             )
         if self.locality is not None:
-            # Closed schools stay where they were: the form lists open schools only.
-            schools.update((s.pk, s) for s in self.locality.schools.filter(status=School.Status.CLOSED))
+            # Closed schools, and schools with no URN (outside England), stay where they were:
+            # the form lists open schools by URN only.
+            schools.update(
+                (s.pk, s) for s in self.locality.schools.filter(Q(status=School.Status.CLOSED) | Q(urn__isnull=True))
+            )
         self.schools = list(schools.values())
         return cleaned

@@ -227,3 +227,21 @@ def test_the_migration_gives_schools_already_in_agreed_localities_one_open_link(
     }
     assert _localities_of(A) == {"Alpha"} and _localities_of(C) == {"Beta"}
     assert _localities_of(BURITON) == {"East Hampshire"}  # in no agreed locality: its district's
+
+
+def test_editing_keeps_the_schools_the_form_cannot_list(
+    client_for: Callable[[str], Client], register: ImportRun
+) -> None:
+    """The form lists open schools by URN: a closed school or one with no URN stays where it was."""
+    abroad = School.objects.create(name="Scoil Bhríde", status=School.Status.OPEN)
+    agreed = locality_agree(
+        name="Both sides", description="", agreed_by="Partners", agreed_on=dt.date(2026, 9, 1),
+        schools=[_school(A), _school(115864), abroad], lead=None, by=None,
+    )  # fmt: skip
+    form = client_for("system_lead").get(reverse("locality_update", args=[agreed.slug])).content.decode()
+    assert f"\n{A}</textarea>" in form
+    response = client_for("system_lead").post(reverse("locality_update", args=[agreed.slug]), _form(urns=f"{A} {C}"))
+    assert response.status_code == 302
+    assert set(Locality.objects.get(pk=agreed.pk).schools.values_list("name", flat=True)) == {
+        "Alton Infant School", "Anstey Junior School", "Bordon Junior School", "Scoil Bhríde",
+    }  # fmt: skip
