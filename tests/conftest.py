@@ -8,7 +8,8 @@ real importer:
 - ``school_c``: Anstey Junior School, also East Hampshire and in the Alton cluster;
 - ``school_b``: Ash Grange Nursery and Primary School (Guildford), led by
   ``school_leader_b``, in no partnership;
-- ``partner_agency`` works with the East Hampshire locality;
+- ``partner_agency`` works with the East Hampshire locality, which ``locality_lead`` leads;
+- ``staff_member`` teaches at school A;
 - ``system_lead`` sees everything; ``outsider`` has an account and no role.
 """
 
@@ -177,6 +178,18 @@ def partner_agency(east_hampshire: Locality) -> User:
 
 
 @pytest.fixture
+def locality_lead(east_hampshire: Locality) -> User:
+    """Leads East Hampshire, school A's locality (not school B's, in Guildford)."""
+    return make_user("locality_lead", Role.LOCALITY_LEAD, locality=east_hampshire)
+
+
+@pytest.fixture
+def staff_member(school_a: School) -> User:
+    """A teacher at school A."""
+    return make_user("staff_member", Role.STAFF_MEMBER, school=school_a)
+
+
+@pytest.fixture
 def outsider(db: None) -> User:
     return make_user("outsider")
 
@@ -190,6 +203,8 @@ PERSONAS = [
     "school_leader_b",
     "governor",
     "partner_agency",
+    "locality_lead",
+    "staff_member",
 ]
 
 

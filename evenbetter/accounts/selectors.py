@@ -42,9 +42,19 @@ class UserScope:
         return bool(self.roles & _PUBLIC_DATA_ROLES)
 
     @property
+    def leads_a_group(self) -> bool:
+        """Leads a partnership or a locality: brokers its schools' help and holds their watch list."""
+        return bool(self.led_partnership_ids or self.led_locality_ids)
+
+    @property
+    def led_group_school_ids(self) -> frozenset[int]:
+        """The schools of the partnerships and localities the user leads."""
+        return self.partnership_school_ids | self.locality_school_ids
+
+    @property
     def full_school_ids(self) -> frozenset[int]:
         """The schools seen in full, their risk included: led, in a partnership or a locality led."""
-        return self.school_ids | self.partnership_school_ids | self.locality_school_ids
+        return self.school_ids | self.led_group_school_ids
 
 
 _PUBLIC_DATA_ROLES = frozenset(

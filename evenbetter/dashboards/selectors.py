@@ -154,7 +154,7 @@ def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
             board.risk_bands = [(labels[b], n) for b, n in count_by(pd.Series(list(bands), dtype="object"), list(labels))
                                 if b in labels]  # fmt: skip
     scope = scope_of(user)
-    if scope.is_system_lead or scope.led_partnership_ids:
+    if scope.is_system_lead or scope.leads_a_group:
         board.help = system_view(help_requests_brokered_by(user).filter(school_id__in=ids))["summary"]  # type: ignore[assignment]
     full = sorted(set(schools_in_full_view_of(user).filter(pk__in=ids).values_list("pk", flat=True)))
     if full:

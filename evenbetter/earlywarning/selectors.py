@@ -45,7 +45,7 @@ def risk_visible_to(user: AnyUser) -> QuerySet[RiskScore]:
 
 def can_see_watch_list(user: AnyUser) -> bool:
     scope = scope_of(user)
-    return scope.is_system_lead or bool(scope.led_partnership_ids)
+    return scope.is_system_lead or scope.leads_a_group
 
 
 def can_see_risk_of(user: AnyUser, school: School) -> bool:
@@ -60,7 +60,7 @@ def can_respond_for(user: AnyUser, school: School) -> bool:
 def can_decide_about(user: AnyUser, school: School) -> bool:
     """The leads who hold the watch list record what they decided."""
     scope = scope_of(user)
-    return scope.is_system_lead or school.pk in scope.partnership_school_ids
+    return scope.is_system_lead or school.pk in scope.led_group_school_ids
 
 
 def current_run() -> RiskRun | None:

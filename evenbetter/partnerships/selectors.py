@@ -79,7 +79,9 @@ def can_see_network_of_partnership(user: AnyUser, partnership: Partnership) -> b
 
 
 def can_see_network_of_locality(user: AnyUser, locality: Locality) -> bool:
-    return scope_of(user).is_system_lead
+    """A locality's picture of who works with whom: system leads and the locality's own lead."""
+    scope = scope_of(user)
+    return scope.is_system_lead or locality.pk in scope.led_locality_ids
 
 
 def can_update_action(user: AnyUser, action: Action) -> bool:
@@ -87,15 +89,17 @@ def can_update_action(user: AnyUser, action: Action) -> bool:
     return (
         scope.is_system_lead
         or action.owner_school_id in scope.school_ids
+        or action.owner_school_id in scope.locality_school_ids
         or (action.partnership_id is not None and action.partnership_id in scope.led_partnership_ids)
     )
 
 
 def may_update_some_action(user: AnyUser) -> bool:
     """Whether ``can_update_action`` can say yes to any action at all: a system lead, a
-    school's leader or a partnership's lead (the home page asks before listing actions due)."""
+    school's leader, a partnership's or a locality's lead (the home page asks before listing
+    actions due)."""
     scope = scope_of(user)
-    return scope.is_system_lead or bool(scope.school_ids or scope.led_partnership_ids)
+    return scope.is_system_lead or scope.leads_a_group or bool(scope.school_ids)
 
 
 def can_see_school_records(user: AnyUser, school: School) -> bool:

@@ -223,7 +223,12 @@ def governance_review_create_view(request: HttpRequest, pk: int) -> HttpResponse
         )
         messages.success(request, f"{review.get_kind_display()} of {review.reviewed_on:%d %B %Y} recorded.")
         return redirect("school_governance", pk=school.pk)
-    return render(request, "partnerships/governance_review_form.html", {"school": school, "form": form})
+    return render(
+        request,
+        "partnerships/governance_review_form.html",
+        {"school": school, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 # --- agencies, their teams and contacts, and the team around each school --------------------
@@ -267,7 +272,9 @@ def agency_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{agency.name} added. Now add its contacts and where it works.")
             return redirect("agency_detail", pk=agency.pk)
-    return render(request, "partnerships/agency_form.html", {"form": form, "agency": None})
+    return render(
+        request, "partnerships/agency_form.html", {"form": form, "agency": None}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -298,7 +305,9 @@ def agency_update_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{agency.name} saved.")
             return redirect("agency_detail", pk=agency.pk)
-    return render(request, "partnerships/agency_form.html", {"form": form, "agency": agency})
+    return render(
+        request, "partnerships/agency_form.html", {"form": form, "agency": agency}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -309,7 +318,12 @@ def agency_contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         contact = agency_contact_add(agency=agency, **form.cleaned_data)
         messages.success(request, f"{contact.name} added to {agency.name}.")
         return redirect("agency_detail", pk=agency.pk)
-    return render(request, "partnerships/agency_contact_form.html", {"form": form, "agency": agency})
+    return render(
+        request,
+        "partnerships/agency_contact_form.html",
+        {"form": form, "agency": agency},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -345,7 +359,12 @@ def agency_link_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{agency.name} works with {link.school or link.locality}.")
             return redirect("agency_detail", pk=agency.pk)
-    return render(request, "partnerships/agency_link_form.html", {"form": form, "agency": agency})
+    return render(
+        request,
+        "partnerships/agency_link_form.html",
+        {"form": form, "agency": agency},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -391,4 +410,5 @@ def school_team_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "links": [(link, can_remove_agency_link(request.user, link)) for link in links],
         },
+        status=400 if form.errors else 200,
     )

@@ -61,7 +61,7 @@ def schools_contributing_for(user: AnyUser) -> QuerySet[School]:
     scope = scope_of(user)
     if scope.is_system_lead:
         return School.objects.exclude(status=School.Status.CLOSED)
-    return School.objects.filter(pk__in=scope.school_ids | scope.partnership_school_ids)
+    return School.objects.filter(pk__in=scope.school_ids | scope.led_group_school_ids)
 
 
 def schools_trying_for(user: AnyUser) -> QuerySet[School]:

@@ -229,7 +229,9 @@ def locality_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{locality.name} agreed, with {len(form.schools)} school(s).")
             return redirect(locality)
-    return render(request, "schools/locality_form.html", {"form": form, "locality": None})
+    return render(
+        request, "schools/locality_form.html", {"form": form, "locality": None}, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -258,7 +260,9 @@ def locality_update_view(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, f"{locality.name} saved, with {len(form.schools)} school(s).")
             return redirect(locality)
-    return render(request, "schools/locality_form.html", {"form": form, "locality": locality})
+    return render(
+        request, "schools/locality_form.html", {"form": form, "locality": locality}, status=400 if form.errors else 200
+    )
 
 
 @login_required

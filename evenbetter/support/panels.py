@@ -202,7 +202,7 @@ class HelpWaitingForYou(Panel):
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
         # Those who take brokerage steps: the brokers and the leaders of schools that ask or help.
         scope = scope_of(request.user)
-        return scope.is_system_lead or bool(scope.led_partnership_ids or scope.school_ids)
+        return scope.is_system_lead or scope.leads_a_group or bool(scope.school_ids)
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         waiting, total = help_requests_waiting_for(request.user)

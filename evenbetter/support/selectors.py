@@ -31,8 +31,10 @@ from evenbetter.support.models import HelpRequest, SupportOffer
 
 
 def is_broker_for(user: AnyUser, school: School) -> bool:
+    """The brokers of a school's requests: system leads, and the leads of its partnerships and
+    of its locality."""
     scope = scope_of(user)
-    return scope.is_system_lead or school.pk in scope.partnership_school_ids
+    return scope.is_system_lead or school.pk in scope.led_group_school_ids
 
 
 def can_see_help_requests(user: AnyUser) -> bool:
@@ -42,9 +44,10 @@ def can_see_help_requests(user: AnyUser) -> bool:
 
 
 def can_see_help_summary(user: AnyUser) -> bool:
-    """The view of help asked and given in aggregate is for the brokers: system and partnership leads."""
+    """The view of help asked and given in aggregate is for the brokers: system, locality and
+    partnership leads."""
     scope = scope_of(user)
-    return scope.is_system_lead or bool(scope.led_partnership_ids)
+    return scope.is_system_lead or scope.leads_a_group
 
 
 def help_requests_visible_to(user: AnyUser) -> QuerySet[HelpRequest]:
@@ -53,7 +56,7 @@ def help_requests_visible_to(user: AnyUser) -> QuerySet[HelpRequest]:
     if scope.is_system_lead:
         return requests
     own_schools = scope.school_ids | scope.governed_school_ids
-    own = Q(school_id__in=own_schools | scope.partnership_school_ids) | Q(supporter_id__in=own_schools)
+    own = Q(school_id__in=own_schools | scope.led_group_school_ids) | Q(supporter_id__in=own_schools)
     if scope.sees_public_data:
         return requests.filter(own | Q(visibility__in=[HelpRequest.Visibility.NAMED, HelpRequest.Visibility.ANONYMOUS]))
     return requests.filter(own)
@@ -130,10 +133,11 @@ def sees_brokerage(user: AnyUser, request: HelpRequest) -> bool:
 
 
 def help_requests_brokered_by(user: AnyUser) -> QuerySet[HelpRequest]:
-    """The requests a user brokers: every one for a system lead, their partnership's for a lead."""
+    """The requests a user brokers: every one for a system lead, their partnership's or
+    locality's for a lead."""
     scope = scope_of(user)
     requests = HelpRequest.objects.all()
-    return requests if scope.is_system_lead else requests.filter(school_id__in=scope.partnership_school_ids)
+    return requests if scope.is_system_lead else requests.filter(school_id__in=scope.led_group_school_ids)
 
 
 def can_ask_for(user: AnyUser, school: School) -> bool:

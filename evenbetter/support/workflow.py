@@ -161,8 +161,8 @@ def help_requests_waiting_for(user: AnyUser, *, limit: int = WAITING_LIMIT) -> t
     involved = Q(school_id__in=scope.school_ids) | Q(supporter_id__in=scope.school_ids)
     if scope.is_system_lead:
         involved = Q()
-    elif scope.partnership_school_ids:
-        involved |= Q(school_id__in=scope.partnership_school_ids)
+    elif scope.led_group_school_ids:
+        involved |= Q(school_id__in=scope.led_group_school_ids)
     candidates = (
         help_requests_visible_to(user)
         .filter(involved, status__in=OPEN)

@@ -14,7 +14,7 @@ from evenbetter.schools.access import (
     schools_in_full_view_of,
     schools_visible_to,
 )
-from evenbetter.schools.models import Partnership, PartnershipMembership, School
+from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,29 @@ def test_a_partnership_lead_sees_current_members_in_full(
     fresh = User.objects.get(pk=partnership_lead.pk)  # the scope is worked out once per user object
     assert _urns(schools_in_full_view_of(fresh)) == {115850}
     assert school_access(fresh, school_c) == SchoolAccess.PUBLIC
+
+
+def test_a_locality_lead_sees_the_schools_of_their_locality_in_full(
+    locality_lead: User, east_hampshire: Locality, school_a: School, school_b: School
+) -> None:
+    in_locality = set(east_hampshire.schools.values_list("urn", flat=True))
+    assert 115850 in in_locality and 125116 not in in_locality
+    assert _urns(schools_in_full_view_of(locality_lead)) == in_locality
+    assert school_access(locality_lead, school_a) == SchoolAccess.FULL
+    assert school_access(locality_lead, school_b) == SchoolAccess.PUBLIC
+    assert schools_visible_to(locality_lead).count() == 13
+    east_hampshire.schools.remove(school_a)
+    fresh = User.objects.get(pk=locality_lead.pk)  # the scope is worked out once per user object
+    assert school_access(fresh, school_a) == SchoolAccess.PUBLIC
+
+
+def test_a_staff_member_sees_their_school_without_its_risk_and_others_as_public(
+    staff_member: User, school_a: School, school_b: School
+) -> None:
+    assert school_access(staff_member, school_a) == SchoolAccess.STAFF
+    assert school_access(staff_member, school_b) == SchoolAccess.PUBLIC
+    assert not schools_in_full_view_of(staff_member).exists()
+    assert schools_visible_to(staff_member).count() == 13
 
 
 def test_a_governor_sees_only_their_own_school(governor: User, school_a: School, school_b: School) -> None:

@@ -100,6 +100,22 @@ class World:
         )  # fmt: skip
 
     @cached_property
+    def led_agreed_locality(self) -> Locality:
+        """Anstey (school C, taken from East Hampshire), agreed and led by ``locality_lead``."""
+        locality = locality_agree(
+            name="Anstey agreed", description="", agreed_by="Hampshire partners", agreed_on=dt.date(2026, 9, 1),
+            schools=[self.school_c], lead=self.users["locality_lead"], by=None,
+        )  # fmt: skip
+        return locality
+
+    @cached_property
+    def agency_elsewhere(self) -> Agency:
+        """Surrey police, across Guildford: no locality the locality lead leads."""
+        agency = Agency.objects.create(name="Surrey police", kind=Agency.Kind.POLICE)
+        AgencyLink.objects.create(agency=agency, locality=Locality.objects.get(slug="guildford"))
+        return agency
+
+    @cached_property
     def agency(self) -> Agency:
         """Hampshire police, across East Hampshire (school A's locality), with a named contact."""
         agency = Agency.objects.create(name="Hampshire police", kind=Agency.Kind.POLICE)
@@ -244,7 +260,12 @@ class Entry:
 
 
 def answers(default: Answer, anonymous: Answer = LOGIN, **personas: Answer) -> dict[str, Answer]:
-    """Anonymous visitors are sent to sign in unless said otherwise."""
+    """Anonymous visitors are sent to sign in unless said otherwise. The locality lead (of East
+    Hampshire, school A's locality) answers as the partnership lead (of the Alton cluster,
+    school A's partnership) unless said otherwise: a locality lead is a partnership lead for a
+    place, seeing the schools it leads in full and brokering their help."""
+    if "partnership_lead" in personas and "locality_lead" not in personas:
+        personas["locality_lead"] = personas["partnership_lead"]
     return {"default": default, "anonymous": anonymous, **personas}
 
 
@@ -253,6 +274,8 @@ ANYONE = answers(OK, anonymous=OK)
 READERS = answers(OK, outsider=FORBIDDEN)  # everyone with a role
 PUBLIC_DATA = answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN)
 SYSTEM_LEADS = answers(FORBIDDEN, system_lead=OK)
+# Agreed localities and partner agencies are kept by system leads and locality leads.
+PLACE_KEEPERS = answers(FORBIDDEN, system_lead=OK, locality_lead=OK)
 POST_ONLY = answers(NOT_ALLOWED)
 # School A's people with the school in full: its leaders and the leads who see it in full.
 FULL_A = answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK)
@@ -419,19 +442,32 @@ POLICY: dict[str, Entry] = {
     "agreed_locality": Entry(
         "locality_detail", lambda w: reverse("locality_detail", args=[w.agreed_locality.slug]), PUBLIC_DATA
     ),
-    # Agreed localities are drawn by system leads and locality leads (a locality lead edits
-    # only those they lead); a register district follows the register, edited by no one.
-    "locality_create": Entry("locality_create", _get("locality_create"), SYSTEM_LEADS),
+    # Agreed localities are drawn by system leads and locality leads: a locality lead from the
+    # schools of the localities it leads only (school B, in Guildford, is refused: a form with
+    # errors), and edits only those it leads; a register district follows the register.
+    "locality_create": Entry("locality_create", _get("locality_create"), PLACE_KEEPERS),
     "locality_create_post": Entry(
         "locality_create",
         _get("locality_create"),
-        answers(FORBIDDEN, system_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=INVALID),
         method="POST",
         data=lambda w: {
             "name": "Ash and Tongham",
             "agreed_by": "Surrey partners",
             "agreed_on": "2026-09-01",
             "urns": "125116",
+        },
+    ),
+    "locality_create_post_a": Entry(
+        "locality_create",
+        _get("locality_create"),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {
+            "name": "Alton town",
+            "agreed_by": "Hampshire partners",
+            "agreed_on": "2026-09-01",
+            "urns": "115850",
         },
     ),
     "agreed_locality_update": Entry(
@@ -447,6 +483,21 @@ POLICY: dict[str, Entry] = {
             "agreed_by": "Epsom partners",
             "agreed_on": "2026-09-01",
             "urns": "138764 139557",
+        },
+    ),
+    "led_locality_update": Entry(
+        "locality_update", lambda w: reverse("locality_update", args=[w.led_agreed_locality.slug]), PLACE_KEEPERS
+    ),
+    "led_locality_update_post": Entry(
+        "locality_update",
+        lambda w: reverse("locality_update", args=[w.led_agreed_locality.slug]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {
+            "name": "Anstey and Alton",
+            "agreed_by": "Hampshire partners",
+            "agreed_on": "2026-09-01",
+            "urns": "115851 115850",
         },
     ),
     "district_update": Entry("locality_update", _get("locality_update", "east-hampshire"), answers(FORBIDDEN)),
@@ -491,7 +542,7 @@ POLICY: dict[str, Entry] = {
     "dispute_list": Entry(
         "dispute_list",
         _get("dispute_list"),
-        answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN),
+        answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN, staff_member=FORBIDDEN),
     ),
     # Only a school's own leaders flag its values; for anyone else the value is not found.
     "dispute_raise_a": Entry(
@@ -582,11 +633,14 @@ POLICY: dict[str, Entry] = {
     ),
     "explorer": Entry("explorer", _get("explorer"), READERS),
     # --- partnership life: a partnership's meetings are its lead's and its schools' leaders' ----
-    "alton_meeting_new": Entry("meeting_create", _get("meeting_create", "alton-cluster"), FULL_A),
+    # A partnership's own meetings are its lead's to record, not the locality lead's.
+    "alton_meeting_new": Entry(
+        "meeting_create", _get("meeting_create", "alton-cluster"), {**FULL_A, "locality_lead": FORBIDDEN}
+    ),
     "alton_meeting_new_post": Entry(
         "meeting_create",
         _get("meeting_create", "alton-cluster"),
-        DONE_FULL_A,
+        {**DONE_FULL_A, "locality_lead": FORBIDDEN},
         method="POST",
         data=lambda w: {"held_on": _yesterday(), "title": "Autumn heads' meeting"},
     ),
@@ -608,7 +662,10 @@ POLICY: dict[str, Entry] = {
         data=lambda w: {"other_urn": w.school_c.urn, "kind": "visit", "happened_on": _yesterday()},
         school="a",
     ),
-    "school_a_governance": Entry("school_governance", _school_url("school_governance", "a"), OWN_A, school="a"),
+    # Its staff read the school's governance records too (governing boards publish their minutes).
+    "school_a_governance": Entry(
+        "school_governance", _school_url("school_governance", "a"), {**OWN_A, "staff_member": OK}, school="a"
+    ),
     "school_b_governance": Entry("school_governance", _school_url("school_governance", "b"), FULL_B, school="b"),
     "school_a_board_meeting_new": Entry(
         "board_meeting_create", _school_url("board_meeting_create", "a"), OWN_A, school="a"
@@ -654,7 +711,7 @@ POLICY: dict[str, Entry] = {
     "school_a_team": Entry(
         "school_team",
         _school_url("school_team", "a"),
-        answers(FORBIDDEN, system_lead=OK, school_leader_a=OK),
+        answers(FORBIDDEN, system_lead=OK, school_leader_a=OK, locality_lead=OK),
         school="a",
     ),
     "school_b_team": Entry(
@@ -666,37 +723,49 @@ POLICY: dict[str, Entry] = {
     "school_a_team_post": Entry(
         "school_team",
         _school_url("school_team", "a"),
-        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, locality_lead=DONE),
         method="POST",
         data=lambda w: {"agency": w.agency.pk, "contact": w.agency_contact.pk, "note": "Safer schools officer"},
         school="a",
     ),
-    # Partner agencies, their teams and contacts, and where each works: system and locality leads.
-    "agency_list": Entry("agency_list", _get("agency_list"), SYSTEM_LEADS),
-    "agency_create": Entry("agency_create", _get("agency_create"), SYSTEM_LEADS),
+    # Partner agencies, their teams and contacts, and where each works: system and locality
+    # leads; a locality lead edits the agencies that work in its localities (Hampshire police,
+    # across East Hampshire), not those elsewhere (Surrey police, across Guildford).
+    "agency_list": Entry("agency_list", _get("agency_list"), PLACE_KEEPERS),
+    "agency_create": Entry("agency_create", _get("agency_create"), PLACE_KEEPERS),
     "agency_create_post": Entry(
         "agency_create",
         _get("agency_create"),
-        answers(FORBIDDEN, system_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
         method="POST",
         data=lambda w: {"name": "Surrey early help", "kind": "early_help"},
     ),
-    "agency_detail": Entry("agency_detail", lambda w: reverse("agency_detail", args=[w.agency.pk]), SYSTEM_LEADS),
-    "agency_update": Entry("agency_update", lambda w: reverse("agency_update", args=[w.agency.pk]), SYSTEM_LEADS),
+    "agency_detail": Entry("agency_detail", lambda w: reverse("agency_detail", args=[w.agency.pk]), PLACE_KEEPERS),
+    "agency_update": Entry("agency_update", lambda w: reverse("agency_update", args=[w.agency.pk]), PLACE_KEEPERS),
     "agency_update_post": Entry(
         "agency_update",
         lambda w: reverse("agency_update", args=[w.agency.pk]),
-        answers(FORBIDDEN, system_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
         method="POST",
         data=lambda w: {"name": "Hampshire constabulary", "kind": "police"},
     ),
+    "agency_elsewhere_update": Entry(
+        "agency_update", lambda w: reverse("agency_update", args=[w.agency_elsewhere.pk]), SYSTEM_LEADS
+    ),
+    "agency_elsewhere_update_post": Entry(
+        "agency_update",
+        lambda w: reverse("agency_update", args=[w.agency_elsewhere.pk]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "Surrey constabulary", "kind": "police"},
+    ),
     "agency_contact_create": Entry(
-        "agency_contact_create", lambda w: reverse("agency_contact_create", args=[w.agency.pk]), SYSTEM_LEADS
+        "agency_contact_create", lambda w: reverse("agency_contact_create", args=[w.agency.pk]), PLACE_KEEPERS
     ),
     "agency_contact_create_post": Entry(
         "agency_contact_create",
         lambda w: reverse("agency_contact_create", args=[w.agency.pk]),
-        answers(FORBIDDEN, system_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
         method="POST",
         data=lambda w: {"name": "PC Khan", "team": "Schools liaison", "email": "khan@example.org"},
     ),
@@ -706,18 +775,26 @@ POLICY: dict[str, Entry] = {
     "agency_contact_remove_post": Entry(
         "agency_contact_remove",
         lambda w: reverse("agency_contact_remove", args=[w.agency_contact.pk]),
-        answers(FORBIDDEN, system_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
         method="POST",
     ),
     "agency_link_create": Entry(
-        "agency_link_create", lambda w: reverse("agency_link_create", args=[w.agency.pk]), SYSTEM_LEADS
+        "agency_link_create", lambda w: reverse("agency_link_create", args=[w.agency.pk]), PLACE_KEEPERS
     ),
+    # Guildford is not among a locality lead's choices (a form with errors); school A is.
     "agency_link_create_post": Entry(
         "agency_link_create",
         lambda w: reverse("agency_link_create", args=[w.agency.pk]),
-        answers(FORBIDDEN, system_lead=DONE),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=INVALID),
         method="POST",
         data=lambda w: {"locality": "guildford", "note": "Safer schools"},
+    ),
+    "agency_link_create_post_a": Entry(
+        "agency_link_create",
+        lambda w: reverse("agency_link_create", args=[w.agency.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {"school_urn": 115850, "note": "Safer schools"},
     ),
     "agency_link_remove": Entry(
         "agency_link_remove", lambda w: reverse("agency_link_remove", args=[w.agency_link_a.pk]), POST_ONLY
@@ -726,10 +803,16 @@ POLICY: dict[str, Entry] = {
     "agency_link_remove_post": Entry(
         "agency_link_remove",
         lambda w: reverse("agency_link_remove", args=[w.agency_link_a.pk]),
-        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, locality_lead=DONE),
         method="POST",
     ),
-    "east_hampshire_network": Entry("locality_network", _get("locality_network", "east-hampshire"), SYSTEM_LEADS),
+    # A locality's network picture: system leads and the locality's own lead (not Guildford's).
+    "east_hampshire_network": Entry(
+        "locality_network",
+        _get("locality_network", "east-hampshire"),
+        answers(FORBIDDEN, system_lead=OK, locality_lead=OK),
+    ),
+    "guildford_network": Entry("locality_network", _get("locality_network", "guildford"), SYSTEM_LEADS),
     # --- risk: the school itself and the leads who see it in full; never another school ---------
     "watch_list": Entry(
         "watch_list", _get("watch_list"), answers(FORBIDDEN, system_lead=OK, partnership_lead=OK), writes=True
@@ -821,7 +904,7 @@ POLICY: dict[str, Entry] = {
     "help_broker_only": Entry(
         "help_request_detail",
         lambda w: reverse("help_request_detail", args=[w.help_broker_only.pk]),
-        answers(OK, outsider=NOT_FOUND, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND),
+        answers(OK, outsider=NOT_FOUND, partner_agency=NOT_FOUND, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND),
     ),
     "help_step": Entry(
         "help_request_step",
@@ -840,6 +923,7 @@ POLICY: dict[str, Entry] = {
             school_leader_a=DONE,
             school_leader_b=FORBIDDEN,
             governor=REFUSED,
+            staff_member=FORBIDDEN,
         ),
         method="POST",
         data=lambda w: {"withdraw-note": "No longer needed."},
@@ -855,6 +939,7 @@ POLICY: dict[str, Entry] = {
             school_leader_a=REFUSED,
             school_leader_b=FORBIDDEN,
             governor=REFUSED,
+            staff_member=FORBIDDEN,
         ),
         method="POST",
         data=lambda w: {"suggest-urn": w.school_b.urn, "suggest-note": "Ash Grange is strong in phonics."},
@@ -879,7 +964,7 @@ POLICY: dict[str, Entry] = {
     "practice_create_b_post": Entry(
         "practice_create",
         _get("practice_create"),
-        {**DONE_FULL_B, "school_leader_a": INVALID, "partnership_lead": INVALID},
+        {**DONE_FULL_B, "school_leader_a": INVALID, "partnership_lead": INVALID, "locality_lead": INVALID},
         method="POST",
         data=_practice_item("b"),
         school="b",
@@ -1048,7 +1133,7 @@ POLICY: dict[str, Entry] = {
     "api_risk_scores": Entry(
         "api-risk-score-list",
         _get("api-risk-score-list"),
-        api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN)),
+        api(answers(OK, outsider=FORBIDDEN, school_leader_b=OK, partner_agency=FORBIDDEN, staff_member=FORBIDDEN)),
         writes=True,
     ),
     "api_help_requests": Entry(
@@ -1064,7 +1149,9 @@ POLICY: dict[str, Entry] = {
     "api_help_request_broker_only": Entry(
         "api-help-request-detail",
         lambda w: reverse("api-help-request-detail", args=[w.help_broker_only.pk]),
-        api(answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND)),
+        api(
+            answers(OK, outsider=FORBIDDEN, partner_agency=FORBIDDEN, school_leader_b=NOT_FOUND, staff_member=NOT_FOUND)
+        ),
     ),
     "api_imports": Entry("api-import-list", _get("api-import-list"), api(SYSTEM_LEADS)),
     "api_import": Entry(

@@ -279,3 +279,19 @@ def test_a_governor_sees_their_school_read_only(client_for: Callable[[str], Clie
     response = client_for("governor").get(reverse("school_detail", args=[115850]))
     assert response.context["access_name"] == "governor"
     assert b"read-only" in response.content
+
+
+def test_a_locality_lead_sees_their_localitys_schools_in_full(client_for: Callable[[str], Client]) -> None:
+    client = client_for("locality_lead")
+    assert client.get(reverse("school_detail", args=[115851])).context["access_name"] == "full"  # East Hampshire
+    assert client.get(reverse("school_detail", args=[125116])).context["access_name"] == "public"  # Guildford
+
+
+def test_a_staff_member_sees_their_school_but_never_its_risk(client_for: Callable[[str], Client]) -> None:
+    client = client_for("staff_member")
+    own = client.get(reverse("school_detail", args=[115850]))
+    assert own.context["access_name"] == "staff"
+    assert b"Your school</span>" in own.content
+    assert b"Trouble ahead" not in own.content
+    leader = client_for("school_leader_a").get(reverse("school_detail", args=[115850]))
+    assert b"Trouble ahead" in leader.content  # what the staff member is spared is on the page for its leader
