@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
@@ -170,6 +170,13 @@ def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
     if not can_manage_agencies(user):
         return Agency.objects.none()
     return Agency.objects.all()
+
+
+def agencies_with_counts(user: AnyUser) -> QuerySet[Agency]:
+    """The agencies' list: each with how many contacts it names and places it works."""
+    return agencies_visible_to(user).annotate(
+        contact_count=Count("contacts", distinct=True), link_count=Count("links", distinct=True)
+    )
 
 
 def agencies_to_choose_from() -> QuerySet[Agency]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -27,6 +26,7 @@ from evenbetter.partnerships.models import Action, Agency, AgencyContact, Agency
 from evenbetter.partnerships.selectors import (
     agencies_to_choose_from,
     agencies_visible_to,
+    agencies_with_counts,
     agency_links,
     can_edit_agency,
     can_manage_agencies,
@@ -253,10 +253,7 @@ def _editable_agency(request: HttpRequest, pk: int) -> Agency:
 def agency_list_view(request: HttpRequest) -> HttpResponse:
     if not can_manage_agencies(request.user):
         raise PermissionDenied("Agencies are kept by system leads and locality leads.")
-    agencies = agencies_visible_to(request.user).annotate(
-        contact_count=Count("contacts", distinct=True), link_count=Count("links", distinct=True)
-    )
-    return render(request, "partnerships/agency_list.html", {"agencies": agencies})
+    return render(request, "partnerships/agency_list.html", {"agencies": agencies_with_counts(request.user)})
 
 
 @login_required

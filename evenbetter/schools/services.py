@@ -37,9 +37,10 @@ def register_sync_localities() -> int:
 
     Localities that partners agreed (source "agreed") are left alone, and so are the schools
     they cover: a school with an open ``LocalityLink`` is in its agreed locality, not in its
-    district's (the district is only the default). Returns how many localities were created. A handful of queries however many districts and schools: the
-    schools' districts, the localities and their memberships are each read once, and only
-    the differences are written (one INSERT, one DELETE).
+    district's (the district is only the default). Returns how many localities were created.
+    A handful of queries however many districts and schools: the schools' districts (with
+    whether an agreement covers each), the localities and their memberships are each read
+    once, and only the differences are written (one INSERT, one DELETE).
     """
     by_district: dict[str, set[int]] = {}
     covered = _covered_by_agreement()
