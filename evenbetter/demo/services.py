@@ -134,6 +134,8 @@ def demo_make_users(clusters: list[Partnership]) -> list[DemoLogin]:
         grant(_demo_user("school-leader", "Alex", "Morgan"), Role.SCHOOL_LEADER, school=own_school),
         grant(_demo_user("school-leader-b", "Jo", "Bennett"), Role.SCHOOL_LEADER, school=other_school),
         grant(_demo_user("governor", "Chris", "Lowe"), Role.GOVERNOR, school=own_school),
+        grant(_demo_user("staff-member", "Kim", "Hughes"), Role.STAFF_MEMBER, school=own_school),
+        grant(_demo_user("locality-lead", "Morgan", "Ellis", "Locality team"), Role.LOCALITY_LEAD, locality=locality),
         grant(
             _demo_user("partner-agency", "Dana", "Reid", "Safer Schools police team"),
             Role.PARTNER_AGENCY,
@@ -163,7 +165,16 @@ def demo_logins() -> list[DemoLogin]:
     if User.objects.filter(username="admin", is_superuser=True).exists():
         logins = [login for login in logins if login.username != "admin"]
         logins.append(DemoLogin("admin", "Superuser (Django admin) and system lead", "the whole system"))
-    order = ["system-lead", "partnership-lead", "school-leader", "school-leader-b", "governor", "partner-agency"]
+    order = [
+        "system-lead",
+        "locality-lead",
+        "partnership-lead",
+        "school-leader",
+        "school-leader-b",
+        "staff-member",
+        "governor",
+        "partner-agency",
+    ]
     return sorted(
         logins,
         key=lambda login: (order.index(login.username) if login.username in order else len(order), login.username),

@@ -20,9 +20,11 @@ pytestmark = pytest.mark.django_db
 HOME_HEADINGS = {
     "system-lead": "The whole system",
     "admin": "The whole system",
+    "locality-lead": "Localities you lead",
     "partnership-lead": "Partnerships you lead",
     "school-leader": "Your school",
     "school-leader-b": "Your school",
+    "staff-member": "Your school",
     "governor": "The school you govern",
     "partner-agency": "Where you work",
 }
