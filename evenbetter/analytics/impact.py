@@ -27,10 +27,25 @@ support is only called better (or worse) when the whole interval is above (below
 
 Even then the words say what changed alongside the support, not that the support caused
 it: other things change in a school in a year.
+
+**Pooled over several schools** (the schools that tried one practice, :func:`pooled_impact`):
+each school's difference is weighed by how precisely it is known, the inverse of its
+chance variance (``noise_sd`` squared, with ``noise_sd = s × √(1 + 1/n)`` from its own
+family, as above), which is the fixed-effect inverse-variance mean of a meta-analysis::
+
+    pooled = Σ wᵢ effectᵢ / Σ wᵢ,   wᵢ = 1 / noise_sdᵢ²,   standard error = 1 / √(Σ wᵢ)
+    interval: pooled ± t(confidence, m - 1) × standard error
+
+with ``m`` the fewest comparison schools any one of them had (the most cautious of their
+Student's t), so that pooling one school gives back exactly its own interval. It answers
+"across these schools, did their change differ from their families' change?", treating the
+schools' chance differences as independent; it does not say the practice would work the
+same in every school. Schools with too few comparison schools are not pooled.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,9 +106,15 @@ class ImpactEstimate:
     verdict: str  # BETTER, UNCLEAR, WORSE or TOO_FEW
     direction: str = HIGHER
     confidence: float = 0.9
+    # How far one school's change strays from its family's mean by chance: s × √(1 + 1/n),
+    # whichever method made the interval (NaN with fewer than two comparison schools).
+    noise_sd: float = float("nan")
 
-    def describe(self, indicator_name: str, unit: str = "", *, decimals: int = 1) -> str:
-        """The plain words, which say what was measured and never more."""
+    def describe(
+        self, indicator_name: str, unit: str = "", *, decimals: int = 1, alongside: str = "the support"
+    ) -> str:
+        """The plain words, which say what was measured and never more; ``alongside``: what
+        happened in between ("the support", "the practice")."""
 
         def change(value: float) -> str:
             if round(abs(value), decimals) == 0:
@@ -129,8 +150,8 @@ class ImpactEstimate:
         if self.verdict == UNCLEAR:
             return text + interval + ", so it cannot be told from no effect."
         return (
-            text + interval + f": {self.verdict}. This is what changed alongside the support, "
-            "not proof that the support caused it."
+            text + interval + f": {self.verdict}. This is what changed alongside {alongside}, "
+            f"not proof that {alongside} caused it."
         )
 
 
@@ -188,6 +209,7 @@ def support_impact(
     school_change = float(school_after) - float(school_before)
     family_change = float(changes.mean()) if n else float("nan")
     effect = sign * (school_change - family_change) if n else float("nan")
+    noise_sd = float(np.std(changes, ddof=1)) * float(np.sqrt(1.0 + 1.0 / n)) if n >= 2 else float("nan")
     if n < max(settings.min_comparison_schools, 2):
         low = high = float("nan")
         verdict = TOO_FEW
@@ -206,6 +228,72 @@ def support_impact(
         verdict=verdict,
         direction=direction,
         confidence=settings.confidence,
+        noise_sd=noise_sd,
+    )
+
+
+@dataclass(frozen=True)
+class PooledEstimate:
+    effect: float  # the weighted mean difference, positive = better
+    low: float
+    high: float
+    standard_error: float
+    schools: int  # the schools pooled
+    verdict: str  # BETTER, UNCLEAR or WORSE
+    confidence: float = 0.9
+
+    @property
+    def strength(self) -> float:
+        """The effect in standard errors: how far from no effect it is, in any indicator's units."""
+        return self.effect / self.standard_error if self.standard_error > 0 else 0.0
+
+    def describe(self, indicator_name: str, unit: str = "", *, decimals: int = 1, tried: int | None = None) -> str:
+        """The plain words of a pooled result; ``tried``: how many schools tried it in all."""
+        schools = f"{self.schools} school{'' if self.schools == 1 else 's'}"
+        of = f" of the {tried} that tried it" if tried is not None and tried > self.schools else ""
+        if round(abs(self.effect), decimals) == 0:
+            versus = "the same as their similar schools' change"
+        else:
+            versus = (
+                f"{_amount(abs(self.effect), unit, decimals)} {'better' if self.effect > 0 else 'worse'} "
+                "than their similar schools' change"
+            )
+        text = (
+            f"{indicator_name}, across {schools}{of} (each weighed by how precisely it is known): {versus}. "
+            f"With {self.confidence * 100:.0f}% confidence the difference lies between "
+            f"{_amount(self.low, unit, decimals, signed=True)} and {_amount(self.high, unit, decimals, signed=True)}"
+            " (above zero is better)"
+        )
+        if self.verdict == UNCLEAR:
+            return text + ", so it cannot be told from no effect."
+        return text + f": {self.verdict}. This is what changed alongside the practice, not proof that it caused it."
+
+
+def pooled_impact(estimates: Sequence[ImpactEstimate]) -> PooledEstimate | None:
+    """Several schools' estimates on one indicator, pooled by inverse variance (see the module's
+    words); None when none of them could be judged. Estimates with too few comparison schools,
+    or no spread in their family to weigh them by, are left out."""
+    judged = [e for e in estimates if e.verdict != TOO_FEW and np.isfinite(e.noise_sd) and e.noise_sd > 0]
+    if not judged:
+        return None
+    if len({e.confidence for e in judged}) > 1:
+        raise ValueError("pool estimates made with the same confidence")
+    confidence = judged[0].confidence
+    weights = np.array([1.0 / e.noise_sd**2 for e in judged])
+    effects = np.array([e.effect for e in judged])
+    effect = float((weights * effects).sum() / weights.sum())
+    standard_error = float(1.0 / np.sqrt(weights.sum()))
+    degrees = min(e.comparison_schools for e in judged) - 1
+    half = float(stats.t.ppf(1.0 - (1.0 - confidence) / 2, degrees)) * standard_error
+    low, high = effect - half, effect + half
+    return PooledEstimate(
+        effect=effect,
+        low=low,
+        high=high,
+        standard_error=standard_error,
+        schools=len(judged),
+        verdict=BETTER if low > 0 else WORSE if high < 0 else UNCLEAR,
+        confidence=confidence,
     )
 
 

@@ -33,6 +33,7 @@ from evenbetter.benchmarks.services import (
     comparator_set_delete,
 )
 from evenbetter.indicators.models import Indicator
+from evenbetter.pages.htmx import render_page_or_part
 from evenbetter.schools.access import (
     localities_visible_to,
     partnerships_visible_to,
@@ -165,10 +166,11 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
         )
     if distribution and request.GET.get("format") in ("csv", "xlsx"):
         return table_response(request, ExplorerTable(indicator, period), distribution)
-    return render(
+    return render_page_or_part(
         request,
-        "benchmarks/explorer.html",
-        {
+        page="benchmarks/explorer.html",
+        part="benchmarks/_explorer_results.html",
+        context={
             "form": form,
             "indicators": indicators,
             "indicator": indicator,

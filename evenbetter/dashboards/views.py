@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 
 from evenbetter.accounts.exports import table_response
@@ -23,6 +22,7 @@ from evenbetter.dashboards.selectors import (
     map_indicators,
 )
 from evenbetter.indicators.models import Indicator
+from evenbetter.pages.htmx import render_page_or_part
 
 
 def _filters(form: DashboardFilter) -> dict[str, str]:
@@ -53,10 +53,11 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         (series, f"outcome-{series.indicator.code}", series.chart_data(f"All pupils ({scope})"))
         for series in board.outcomes
     ]
-    return render(
+    return render_page_or_part(
         request,
-        "dashboards/dashboard.html",
-        {"form": form, "board": board, "charts": charts, "scope": scope, "query": request.GET.urlencode()},
+        page="dashboards/dashboard.html",
+        part="dashboards/_dashboard_results.html",
+        context={"form": form, "board": board, "charts": charts, "scope": scope, "query": request.GET.urlencode()},
     )
 
 
@@ -87,10 +88,11 @@ def map_view(request: HttpRequest) -> HttpResponse:
     school_map = draw(
         rows, higher_is_better=higher, fmt="{:.%df}".replace("%d", str(decimals)), tiles=settings.EVENBETTER_MAP_TILES
     )
-    return render(
+    return render_page_or_part(
         request,
-        "dashboards/map.html",
-        {
+        page="dashboards/map.html",
+        part="dashboards/_map_results.html",
+        context={
             "form": form, "map": school_map, "indicator": indicator, "period": period,
             "scope": _scope_words(form, filters), "with_value": len(values), "shown": len(school_map.points),
             "without_place": len(schools) - len(school_map.points),

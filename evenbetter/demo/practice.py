@@ -3,7 +3,11 @@
 The demo's items are written by hand, one per common improvement story, and put under
 schools that really are strong in that area for schools like them (their published
 benchmarks), so the evidence shown beside each is real; the items, comments and tries
-themselves are made up and marked ``is_generated``.
+themselves are made up and marked ``is_generated``. Each try is dated within the years the
+demo's published results cover (a start between autumn 2017 and spring 2019, so a result
+from the year before and a later one exist), and the tries are measured as real ones are
+(``practice.services.measures_refresh``): what they achieved comes from the real results of
+the schools said to have tried them, against their real families.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from evenbetter.accounts.models import User
 from evenbetter.benchmarks.selectors import strong_in_area
 from evenbetter.practice.models import Comment, ItemArea, PracticeItem, Tried
 from evenbetter.practice.search import index_items
+from evenbetter.practice.services import measures_refresh
 from evenbetter.schools.models import School
 
 SEED = 2026
+# Tries start between these days: the demo's key stage 2 results run from 2016/17 to 2018/19.
+TRIES_FROM, TRIES_TO = dt.date(2017, 9, 4), dt.date(2019, 3, 1)
 
 # kind, area, phase, title, summary, body
 ITEMS = [
@@ -127,6 +134,12 @@ def demo_generate_practice(*, seed: int = SEED) -> int:
         return 0
     now = timezone.now()
     made = []
+    span = (TRIES_TO - TRIES_FROM).days
+    open_by_phase = School.objects.exclude(status=School.Status.CLOSED).order_by("pk")
+    phase_schools = {
+        phase: list(open_by_phase.filter(phase__icontains=phase).values_list("pk", flat=True))
+        for phase in ("primary", "secondary")
+    }
     for i, (kind, area, phase, title, summary, body) in enumerate(ITEMS):
         strong = strong_schools(area, phase, 10)
         school_id = int(rng.choice(strong)) if strong else int(rng.choice(open_schools))
@@ -137,16 +150,20 @@ def demo_generate_practice(*, seed: int = SEED) -> int:
         PracticeItem.objects.filter(pk=item.pk).update(created_at=now - dt.timedelta(days=int(rng.integers(1, 120))))
         item.schools.set([school_id])
         ItemArea.objects.create(item=item, area=area)
-        for tried_school in rng.choice(open_schools, size=int(rng.integers(0, 5)), replace=False):
+        # Schools of the item's phase try it (primary for "any": most measures are key stage 2).
+        candidates = phase_schools["secondary" if phase == "secondary" else "primary"] or open_schools
+        for tried_school in rng.choice(candidates, size=min(len(candidates), int(rng.integers(0, 5))), replace=False):
             if int(tried_school) != school_id:
                 Tried.objects.get_or_create(
                     item=item, school_id=int(tried_school),
-                    defaults={"outcome": str(rng.choice(["worked", "worked", "mixed", "too_soon"]))},
+                    defaults={"outcome": str(rng.choice(["worked", "worked", "mixed", "too_soon"])),
+                              "started_on": TRIES_FROM + dt.timedelta(days=int(rng.integers(0, span)))},
                 )  # fmt: skip
         for _ in range(int(rng.integers(0, 3))):
             Comment.objects.create(item=item, body=str(rng.choice(COMMENTS)), author=leaders[0] if leaders else None)
         made.append(item)
     index_items(made)
+    measures_refresh(items=made)
     return len(made)
 
 

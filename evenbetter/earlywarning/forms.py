@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
-from evenbetter.earlywarning.models import WatchDecision
+from evenbetter.accounts.selectors import AnyUser
+from evenbetter.earlywarning.models import RiskScore, WatchDecision
+from evenbetter.schools.access import localities_visible_to, partnerships_visible_to
 
 
 class RiskResponseForm(forms.Form):
@@ -24,3 +28,25 @@ class RiskResponseForm(forms.Form):
 class WatchDecisionForm(forms.Form):
     kind = forms.ChoiceField(label="Decision", choices=WatchDecision.Kind.choices)
     note = forms.CharField(label="Note", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WatchListFilterForm(forms.Form):
+    """The watch list narrowed to a band, a locality or a partnership the reader sees; a value
+    that is not offered is reported and left out."""
+
+    band = forms.ChoiceField(label="Band", required=False)
+    locality = forms.ChoiceField(label="Locality", required=False)
+    partnership = forms.ChoiceField(label="Partnership", required=False)
+
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localities = localities_visible_to(user).order_by("name").values_list("slug", "name")
+        partnerships = partnerships_visible_to(user).order_by("name").values_list("slug", "name")
+        self.fields["band"].choices = [("", "Every band"), *RiskScore.Band.choices]  # type: ignore[attr-defined]
+        self.fields["locality"].choices = [("", "All localities you see"), *localities]  # type: ignore[attr-defined]
+        self.fields["partnership"].choices = [("", "All partnerships you see"), *partnerships]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, str]:
+        """The filters that were valid, by name; empty for one left out."""
+        cleaned = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return {name: cleaned.get(name) or "" for name in ("band", "locality", "partnership")}

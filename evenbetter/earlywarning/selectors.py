@@ -67,18 +67,29 @@ def current_run() -> RiskRun | None:
     return RiskRun.objects.first()
 
 
-def watch_list_scores(*, user: AnyUser, run: RiskRun | None = None) -> QuerySet[RiskScore]:
+def watch_list_scores(
+    *, user: AnyUser, run: RiskRun | None = None, band: str = "", locality: str = "", partnership: str = ""
+) -> QuerySet[RiskScore]:
     """The current run's scores the user may see, riskiest first, with responses and decisions
-    (a queryset, so that a page of it can be read at national scale)."""
+    (a queryset, so that a page of it can be read at national scale). ``band``, ``locality`` and
+    ``partnership`` (slugs, already checked against what the user sees) narrow it; the rank
+    stays the school's place in the whole run."""
     run = run or current_run()
     if not can_see_watch_list(user) or run is None:
         return RiskScore.objects.none()
-    return (
-        risk_visible_to(user)
-        .filter(run=run)
-        .prefetch_related("school__risk_responses", "school__watch_decisions")
-        .order_by("rank")
-    )
+    scores = risk_visible_to(user).filter(run=run)
+    if band:
+        scores = scores.filter(band=band)
+    if locality:
+        scores = scores.filter(school__localities__slug=locality)
+    if partnership:
+        scores = scores.filter(
+            school__partnership_memberships__partnership__slug=partnership,
+            school__partnership_memberships__left_on__isnull=True,
+        )
+    if locality or partnership:
+        scores = scores.distinct()
+    return scores.prefetch_related("school__risk_responses", "school__watch_decisions").order_by("rank")
 
 
 def watch_list(*, user: AnyUser, run: RiskRun | None = None) -> list[RiskScore]:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
@@ -16,7 +17,7 @@ from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.exports import WatchListTable
-from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm
+from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm, WatchListFilterForm
 from evenbetter.earlywarning.selectors import (
     RISK_REFUSED,
     can_decide_about,
@@ -33,6 +34,7 @@ from evenbetter.earlywarning.selectors import (
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.earlywarning.watchlist import notes_attach, school_actions
 from evenbetter.earlywarning.wording import backtest_words, reading_of
+from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_page_or_part, render_part, step_done
 from evenbetter.schools.models import School
 
 WATCH_LIST_PAGE = 100
@@ -44,7 +46,11 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("The watch list is for system and partnership leads.")
     run = current_run()
     exporting = request.GET.get("format") in ("csv", "xlsx")
-    everything = watch_list_scores(user=request.user, run=run)
+    form = WatchListFilterForm(request.GET or None, user=request.user)
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    everything = watch_list_scores(user=request.user, run=run, **filters)
     # A hundred schools a page (a national run has tens of thousands); an export has them all.
     page = Paginator(everything, WATCH_LIST_PAGE).get_page(request.GET.get("page"))
     scores = list(everything) if exporting else list(page.object_list)
@@ -53,18 +59,26 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
     audit_record(
         request=request,
         action=AuditEvent.Action.WATCH_LIST_VIEW,
-        detail={"run": run.pk if run else None, "schools": len(scores), "page": page.number},
+        detail={"run": run.pk if run else None, "schools": len(scores), "page": page.number}
+        | {name: value for name, value in filters.items() if value},
     )
     if exporting:
         return table_response(request, WatchListTable(run), scores)
-    return render(
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    return render_page_or_part(
         request,
-        "earlywarning/watch_list.html",
+        page="earlywarning/watch_list.html",
+        part="earlywarning/_watch_list_results.html",
         # The backtest's full report (statistical names and all) is for system leads.
-        {
+        context={
             "run": run,
             "scores": scores,
             "page": page,
+            "form": form,
+            "filtered": any(filters.values()),
+            "query": query.urlencode(),
             "checked": backtest_words(run.backtest if run else None),
             "show_figures": scope_of(request.user).is_system_lead,
         },
@@ -111,6 +125,8 @@ def risk_response_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("Only the school's own leaders answer for it.")
     form = RiskResponseForm(request.POST)
     if not form.is_valid():
+        if htmx_wants_part(request):  # the form again, with its message in place
+            return render_part(request, RESPONSE_PART, _response_part(request, school, form), status=UNPROCESSABLE)
         for error in form.errors.get("text", []):
             messages.error(request, f"Your response was not saved: {error}")
         return redirect("school_risk", pk=school.pk)
@@ -118,8 +134,21 @@ def risk_response_view(request: HttpRequest, pk: int) -> HttpResponse:
     audit_record(
         request=request, action=AuditEvent.Action.RISK_RESPONSE, school=school, detail={"response": response.pk}
     )
-    messages.success(request, "Your response is saved; it is shown beside the score on the watch list.")
-    return redirect("school_risk", pk=school.pk)
+    return step_done(
+        request,
+        message="Your response is saved; it is shown beside the score on the watch list.",
+        part=RESPONSE_PART,
+        context=_response_part(request, school, RiskResponseForm()),
+        then=reverse("school_risk", args=[school.pk]),
+    )
+
+
+RESPONSE_PART = "earlywarning/_school_response.html"
+
+
+def _response_part(request: HttpRequest, school: School, form: RiskResponseForm) -> dict[str, object]:
+    """What the school's response part draws: its answers so far and the form."""
+    return {"school": school, "responses": school_responses(user=request.user, school=school), "response_form": form}
 
 
 @login_required

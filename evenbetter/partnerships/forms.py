@@ -121,6 +121,16 @@ class ActionUpdateForm(forms.Form):
         return cleaned
 
 
+def action_done_form(action: Action, data: Any = None, *, today: dt.date) -> ActionUpdateForm:
+    """The home page's "mark it done" form for one action: the same form and rules as the
+    action's own page, its status fixed at done (hidden), with ids of its own (several on a page)."""
+    form = ActionUpdateForm(
+        data, action=action, auto_id=f"action-{action.pk}-%s", initial={"status": Action.Status.DONE, "done_on": today}
+    )
+    form.fields["status"].widget = forms.HiddenInput()
+    return form
+
+
 class ContactForm(forms.Form):
     other_urn = forms.IntegerField(label="The other school's URN", min_value=1)
     kind = forms.ChoiceField(label="What kind of contact", choices=Contact.Kind.choices)

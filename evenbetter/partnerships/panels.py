@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from evenbetter.pages.registry import Panel, register
+from evenbetter.partnerships.forms import action_done_form
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
     actions_due_for,
@@ -130,4 +131,9 @@ class ActionsDueForYou(Panel):
         return may_update_some_action(request.user)
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
-        return {"actions_due": actions_due_for(request.user)}
+        due = actions_due_for(request.user)
+        # Each with its own "mark it done" form, posted in place by htmx (partnerships.views.action_update_view).
+        return {"actions_due": due, "due_items": [(a, action_done_form(a, today=due.today)) for a in due.actions]}
+
+    def scripts(self, context: dict[str, Any]) -> list[str]:
+        return ["web/vendor/htmx.min.js", "web/interactions.js"] if context["due_items"] else []

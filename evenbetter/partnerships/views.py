@@ -7,9 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
+from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_part, step_done
 from evenbetter.partnerships.forms import (
     ActionUpdateForm,
     AgencyContactForm,
@@ -21,6 +24,7 @@ from evenbetter.partnerships.forms import (
     MeetingForm,
     TeamAroundForm,
     WorkforceReturnForm,
+    action_done_form,
 )
 from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink
 from evenbetter.partnerships.selectors import (
@@ -96,11 +100,17 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("owner_school", "partnership"), pk=pk)
     if not can_update_action(request.user, action):
         raise PermissionDenied("Only the owner school's leaders and the partnership's lead update this action.")
-    form = ActionUpdateForm(
-        request.POST or None,
-        action=action,
-        initial={"status": action.status, "done_on": action.done_on, "evidence": action.evidence},
-    )
+    today = timezone.localdate()
+    # htmx posts the home page's "mark it done" form (its own ids, status fixed) and gets that item back.
+    in_place = request.method == "POST" and htmx_wants_part(request)
+    if in_place:
+        form = action_done_form(action, request.POST, today=today)
+    else:
+        form = ActionUpdateForm(
+            request.POST or None,
+            action=action,
+            initial={"status": action.status, "done_on": action.done_on, "evidence": action.evidence},
+        )
     if request.method == "POST" and form.is_valid():
         action_update(
             action=action,
@@ -108,10 +118,27 @@ def action_update_view(request: HttpRequest, pk: int) -> HttpResponse:
             done_on=form.cleaned_data["done_on"],
             evidence=form.cleaned_data["evidence"],
         )
-        messages.success(request, f'"{action.title}" is now {action.get_status_display().lower()}.')
-        target = action.partnership.get_absolute_url() if action.partnership else action.owner_school.get_absolute_url()
-        return redirect(target)
-    return render(request, "partnerships/action_form.html", {"action": action, "form": form})
+        back = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = (
+                action.partnership.get_absolute_url() if action.partnership else action.owner_school.get_absolute_url()
+            )
+        return step_done(
+            request,
+            message=f'"{action.title}" is now {action.get_status_display().lower()}.',
+            part=ACTION_DUE_PART,
+            context={"action": action, "today": today},
+            then=back,
+        )
+    if in_place:  # the form again, with what to correct in place
+        return render_part(
+            request, ACTION_DUE_PART, {"action": action, "form": form, "today": today}, status=UNPROCESSABLE
+        )
+    next_page = request.POST.get("next") or request.GET.get("next") or ""
+    return render(request, "partnerships/action_form.html", {"action": action, "form": form, "next": next_page})
+
+
+ACTION_DUE_PART = "partnerships/_action_due_item.html"
 
 
 @login_required

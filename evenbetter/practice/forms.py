@@ -65,6 +65,9 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(
         label="Kind", choices=[("", "Ideas, stories and activities"), *PracticeItem.Kind.choices], required=False
     )
+    order = forms.ChoiceField(
+        label="Order", choices=[("", "Newest first"), ("evidence", "By evidence")], required=False
+    )
 
 
 class CommentForm(forms.Form):
@@ -75,6 +78,12 @@ class CommentForm(forms.Form):
 class TriedForm(forms.Form):
     school = forms.ModelChoiceField(label="Your school", queryset=School.objects.none())
     outcome = forms.ChoiceField(label="How did it go?", choices=Tried.Outcome.choices)
+    started_on = forms.DateField(
+        label="When did you start?",
+        help_text="The first day of the term you started is fine. Your results are measured from the year before.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Give the day you started as a date, for example 2024-09-04."},
+    )
     note = forms.CharField(label="In a line", max_length=500, required=False)
 
     def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:

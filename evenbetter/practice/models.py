@@ -136,6 +136,10 @@ class Tried(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     note = models.CharField(max_length=500, blank=True)
+    # When the school started: its results are measured from the academic year before this
+    # one to the latest after it (``practice/measured.py``). Rows made before it was asked
+    # were given the day they were recorded (migration 0003).
+    started_on = models.DateField(help_text="When the school started trying it (a term's first day is fine)")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -144,6 +148,89 @@ class Tried(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school}: {self.get_outcome_display()}"
+
+
+class Verdict(models.TextChoices):
+    """What a measurement of practice says, in the order the library sorts by evidence."""
+
+    BETTER = "better", "Better than similar schools' change"
+    UNCLEAR = "unclear", "No clear difference from similar schools' change"
+    WORSE = "worse", "Worse than similar schools' change"
+    TOO_FEW = "too_few", "Too few similar schools to say"
+    NOT_YET = "not_yet", "Not measured yet"
+    NO_BEFORE = "no_before", "No result from the year before it started"
+    NO_INDICATOR = "no_indicator", "No published result measures its areas"
+
+
+# The library's order "by evidence": a clear verdict first (the strongest first within it).
+EVIDENCE_RANK = {verdict: rank for rank, verdict in enumerate(Verdict.values)}
+
+
+class TriedResult(models.Model):
+    """What changed at a school that tried an item, on one indicator of the item's areas,
+    against its family over the same years: worked out by the refresh, never typed in."""
+
+    tried = models.ForeignKey(Tried, on_delete=models.CASCADE, related_name="results")
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField(help_text="Among the item's indicators: the headline first")
+    before_period = models.CharField(max_length=20)
+    after_period = models.CharField(max_length=20, blank=True)
+    effect = models.FloatField(null=True, blank=True, help_text="The school's change less its family's; + is better")
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    noise_sd = models.FloatField(null=True, blank=True, help_text="How far one school strays by chance")
+    comparison_schools = models.PositiveIntegerField(default=0)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    words = models.TextField()
+
+    class Meta:
+        ordering = ["tried", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["tried", "indicator"], name="practice_tried_result_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.words[:60]
+
+
+class PooledResult(models.Model):
+    """One indicator's results of an item's tries, pooled over the schools that tried it."""
+
+    item = models.ForeignKey(PracticeItem, on_delete=models.CASCADE, related_name="pooled_results")
+    indicator = models.ForeignKey("indicators.Indicator", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+    tried = models.PositiveIntegerField(help_text="Schools that tried the item")
+    schools = models.PositiveIntegerField(help_text="Schools pooled: measured, with enough similar schools")
+    effect = models.FloatField(null=True, blank=True)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    standard_error = models.FloatField(null=True, blank=True)
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    words = models.TextField()
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "indicator"], name="practice_pooled_result_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.words[:60]
+
+
+class ItemEvidence(models.Model):
+    """An item's headline result, for sorting the library by evidence (kept beside the item,
+    not on it: remaking the item's table on SQLite would drop its search triggers)."""
+
+    item = models.OneToOneField(PracticeItem, on_delete=models.CASCADE, related_name="evidence")
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    rank = models.PositiveSmallIntegerField(help_text="The verdict's place in the order by evidence")
+    strength = models.FloatField(null=True, blank=True, help_text="The headline effect in standard errors")
+    words = models.TextField(blank=True, help_text="The headline in a line, for the library's cards")
+    measured_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.verdict}"
 
 
 class Follow(models.Model):

@@ -1,5 +1,5 @@
-"""The practice library's panels: the practice a school has shared (school page), recent
-stories and most-tried ideas (home page)."""
+"""The practice library's panels: the practice a school has shared and tried, with what
+changed there (school page), recent stories and most-tried ideas (home page)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.pages.registry import Panel, register
 from evenbetter.practice.models import PracticeItem
-from evenbetter.practice.selectors import most_tried, published_items
+from evenbetter.practice.selectors import most_tried, published_items, tried_by
 
 
 @register
@@ -23,7 +23,7 @@ class PracticeShared(Panel):
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         shared = published_items(request.user).filter(schools=subject).prefetch_related("areas")[:10]
-        return {"practice_shared": shared}
+        return {"practice_shared": shared, "practice_tried": tried_by(request.user, subject)}
 
 
 @register

@@ -11,14 +11,20 @@
 
 A withdrawn or hidden item or comment is seen only by its author and system leads (with
 what happened to it); everyone else gets "not found".
+
+What the tries achieved (``measured.py``) is read with the item: every reader of an item
+sees all its tries, and the measurements rest on published results, so the same rows serve
+every reader and the pooled figures are over every try of the item.
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.practice.models import Comment, PracticeItem, Visible
+from evenbetter.practice.models import Comment, PooledResult, PracticeItem, Tried, TriedResult, Verdict, Visible
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
@@ -81,3 +87,43 @@ def most_tried(user: AnyUser, limit: int = 5) -> QuerySet[PracticeItem]:
         .filter(tried__gt=0)
         .order_by("-tried", "-created_at")[:limit]
     )
+
+
+def by_evidence(items: QuerySet[PracticeItem]) -> QuerySet[PracticeItem]:
+    """The strongest measured effect with a clear verdict first, then no clear difference, then
+    worse, then what could not be judged; items not measured at all last; newest first within."""
+    return items.order_by(
+        F("evidence__rank").asc(nulls_last=True), F("evidence__strength").desc(nulls_last=True), "-created_at", "-pk"
+    )
+
+
+def tries_with_results(item: PracticeItem) -> QuerySet[Tried]:
+    return item.tries.select_related("school").prefetch_related("results")
+
+
+def pooled_results(item: PracticeItem) -> QuerySet[PooledResult]:
+    return item.pooled_results.all()
+
+
+@dataclass(frozen=True)
+class SchoolTry:
+    tried: Tried
+    headline: TriedResult | None  # its first indicator that could be judged, else its first
+
+
+def tried_by(user: AnyUser, school: School, limit: int = 10) -> list[SchoolTry]:
+    """What a school tried from the items the reader may see, newest first, each with the
+    line that heads what changed there."""
+    tries = (
+        Tried.objects.filter(school=school, item__in=published_items(user))
+        .select_related("item")
+        .prefetch_related("results")
+        .order_by("-started_on", "-pk")[:limit]
+    )
+    judged = (Verdict.BETTER, Verdict.UNCLEAR, Verdict.WORSE)
+    found = []
+    for tried in tries:
+        results = list(tried.results.all())
+        headline = next((r for r in results if r.verdict in judged), results[0] if results else None)
+        found.append(SchoolTry(tried, headline))
+    return found

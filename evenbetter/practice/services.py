@@ -1,9 +1,10 @@
-"""Writes of the practice library: items and their attachments, comments, "we tried this",
-follows, reports and moderation, and the weekly digest."""
+"""Writes of the practice library: items and their attachments, comments, "we tried this"
+and what the tries achieved, follows, reports and moderation, and the weekly digest."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -19,15 +20,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
+from evenbetter.benchmarks.change import Values, ValuesByPeriod
+from evenbetter.indicators.models import Indicator
+from evenbetter.practice.measured import line_verdict, measure_item
 from evenbetter.practice.models import (
     Attachment,
     Comment,
     DigestSent,
     Follow,
     ItemArea,
+    ItemEvidence,
+    PooledResult,
     PracticeItem,
     Report,
     Tried,
+    TriedResult,
     Visible,
 )
 from evenbetter.practice.search import index_items
@@ -67,6 +74,7 @@ def item_create(
     for upload in files:
         attachment_add(item=item, upload=upload, by=author)
     index_items([item])
+    measures_refresh(items=[item])
     return item
 
 
@@ -82,6 +90,7 @@ def item_update(
     item.areas.all().delete()
     ItemArea.objects.bulk_create([ItemArea(item=item, area=area) for area in dict.fromkeys(areas)])
     index_items([item])
+    measures_refresh(items=[item])  # its areas, so what measures it, may have changed
     return item
 
 
@@ -211,13 +220,98 @@ def comment_edit(*, comment: Comment, by: User, body: str | None = None, withdra
     return comment
 
 
-def tried_record(*, item: PracticeItem, school: School, author: User, outcome: str, note: str) -> Tried:
+@transaction.atomic
+def tried_record(
+    *, item: PracticeItem, school: School, author: User, outcome: str, note: str, started_on: dt.date
+) -> Tried:
     if item.status != Visible.PUBLISHED:
         raise Refused("Only a published item can be tried.")
+    if started_on > timezone.localdate():
+        raise Refused(f"The start, {started_on.day} {started_on:%B %Y}, is in the future: say when the school started.")
     tried, _ = Tried.objects.update_or_create(
-        item=item, school=school, defaults={"author": author, "outcome": outcome, "note": note.strip()}
+        item=item,
+        school=school,
+        defaults={"author": author, "outcome": outcome, "note": note.strip(), "started_on": started_on},
     )
+    # Every try of the item is measured again: each leaves the others out of its comparison.
+    measures_refresh(items=[item])
     return tried
+
+
+@transaction.atomic
+def measures_refresh(*, items: Iterable[PracticeItem] | None = None) -> int:
+    """Measure the tries of these items (every item when None) and pool them
+    (``practice/measured.py``), replacing what was kept; the number of items measured."""
+    chosen = PracticeItem.objects.all() if items is None else PracticeItem.objects.filter(pk__in=[i.pk for i in items])
+    chosen = chosen.prefetch_related("areas", "schools", "tries").order_by("pk")
+    now = timezone.now()
+    known: dict[str, list[Indicator]] = {}
+    # Every item: read each indicator's years whole, once; a few: a few queries a school.
+    values = ValuesByPeriod() if items is None else Values()
+    measured = 0
+    for start in range(0, chosen.count(), 200):  # a few hundred items at a time: memory stays flat
+        batch = list(chosen[start : start + 200])
+        ids = [item.pk for item in batch]
+        TriedResult.objects.filter(tried__item_id__in=ids).delete()
+        PooledResult.objects.filter(item_id__in=ids).delete()
+        ItemEvidence.objects.filter(item_id__in=ids).delete()
+        tried_rows, pooled_rows, evidence_rows = [], [], []
+        for item in batch:
+            measure = measure_item(item, known, values)
+            for tried_id, lines in measure.lines.items():
+                for position, line in enumerate(lines):
+                    estimate = line.estimate
+                    tried_rows.append(
+                        TriedResult(
+                            tried_id=tried_id,
+                            indicator=line.indicator,
+                            position=position,
+                            before_period=line.before_period,
+                            after_period=line.after_period or "",
+                            effect=_finite(estimate.effect) if estimate else None,
+                            low=_finite(estimate.low) if estimate else None,
+                            high=_finite(estimate.high) if estimate else None,
+                            noise_sd=_finite(estimate.noise_sd) if estimate else None,
+                            comparison_schools=estimate.comparison_schools if estimate else 0,
+                            verdict=line_verdict(line),
+                            words=line.words,
+                        )
+                    )
+            for position, pooled in enumerate(measure.pooled):
+                pooled_rows.append(
+                    PooledResult(
+                        item=item,
+                        indicator=pooled.indicator,
+                        position=position,
+                        tried=pooled.tried,
+                        schools=pooled.schools,
+                        effect=pooled.effect,
+                        low=pooled.low,
+                        high=pooled.high,
+                        standard_error=pooled.standard_error,
+                        verdict=pooled.verdict,
+                        words=pooled.words,
+                    )
+                )
+            evidence_rows.append(
+                ItemEvidence(
+                    item=item,
+                    verdict=measure.verdict,
+                    rank=measure.rank,
+                    strength=measure.strength,
+                    words=measure.words,
+                    measured_at=now,
+                )
+            )
+            measured += 1
+        TriedResult.objects.bulk_create(tried_rows)
+        PooledResult.objects.bulk_create(pooled_rows)
+        ItemEvidence.objects.bulk_create(evidence_rows)
+    return measured
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def follow_toggle(*, user: User, item: PracticeItem | None = None, area: str = "") -> bool:

@@ -30,6 +30,7 @@ from evenbetter.practice.models import Attachment, Comment, Follow, PracticeItem
 from evenbetter.practice.rendering import render_markdown
 from evenbetter.practice.search import BOTH, search
 from evenbetter.practice.selectors import (
+    by_evidence,
     can_contribute_for,
     can_edit,
     comments_visible_to,
@@ -37,9 +38,11 @@ from evenbetter.practice.selectors import (
     is_reader,
     items_visible_to,
     most_tried,
+    pooled_results,
     published_items,
     schools_contributing_for,
     schools_trying_for,
+    tries_with_results,
 )
 from evenbetter.vocabulary.areas import AREAS
 
@@ -52,7 +55,9 @@ def _reader(request: HttpRequest) -> None:
 
 
 def _listed(items: Any) -> Any:
-    return items.select_related("author").prefetch_related("areas", "schools").annotate(tried=Count("tries"))
+    return (
+        items.select_related("author", "evidence").prefetch_related("areas", "schools").annotate(tried=Count("tries"))
+    )
 
 
 @login_required
@@ -60,7 +65,7 @@ def library_view(request: HttpRequest) -> HttpResponse:
     _reader(request)
     form = SearchForm(request.GET or None)
     items = published_items(request.user)
-    query, mode = "", BOTH
+    query, mode, order = "", BOTH, ""
     if form.is_valid():
         data = form.cleaned_data
         if data["area"]:
@@ -69,16 +74,24 @@ def library_view(request: HttpRequest) -> HttpResponse:
             items = items.filter(phase__in=[data["phase"], "any"])
         if data["kind"]:
             items = items.filter(kind=data["kind"])
-        query, mode = data["q"].strip(), data["mode"] or BOTH
+        query, mode, order = data["q"].strip(), data["mode"] or BOTH, data["order"]
     if query:
         ranked = search(items, query, mode=mode)
         by_id = {item.pk: item for item in _listed(PracticeItem.objects.filter(pk__in=ranked[:100]))}
         results = [by_id[pk] for pk in ranked[:100] if pk in by_id]
+        if order == "evidence":  # the best evidence first, the search's own order within
+            order_of = {
+                pk: n
+                for n, pk in enumerate(
+                    by_evidence(PracticeItem.objects.filter(pk__in=by_id)).values_list("pk", flat=True)
+                )
+            }
+            results.sort(key=lambda item: order_of[item.pk])
         page = Paginator(results, PAGE).get_page(request.GET.get("page"))
     else:
-        page = Paginator(_listed(items.distinct()).order_by("-created_at", "-pk"), PAGE).get_page(
-            request.GET.get("page")
-        )
+        listed = _listed(items.distinct())
+        listed = by_evidence(listed) if order == "evidence" else listed.order_by("-created_at", "-pk")
+        page = Paginator(listed, PAGE).get_page(request.GET.get("page"))
     user = signed_in_user(request)
     return render(
         request,
@@ -86,6 +99,7 @@ def library_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "query": query,
+            "order": order,
             "page": page,
             "stories": published_items(request.user).filter(kind=PracticeItem.Kind.STORY)[:3],
             "most_tried": most_tried(request.user),
@@ -149,7 +163,8 @@ def item_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "item": item,
             "body": render_markdown(item.body),
             "threads": threads,
-            "tries": item.tries.select_related("school"),
+            "tries": tries_with_results(item),
+            "pooled": pooled_results(item),
             "attachments": item.attachments.all(),
             "evidence": evidence_for(item),
             "comment_form": CommentForm() if item.status == Visible.PUBLISHED else None,
@@ -218,7 +233,11 @@ def item_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse
         elif action == "tried":
             tried_form = TriedForm(request.POST, schools=schools_trying_for(request.user))
             if not tried_form.is_valid():
-                raise services.Refused("Say which of your schools tried it and how it went.")
+                wrong_date = tried_form.has_error("started_on", "invalid")
+                raise services.Refused(
+                    "Say which of your schools tried it, when it started and how it went."
+                    + (f" {tried_form.errors['started_on'][0]}" if wrong_date else "")
+                )
             services.tried_record(item=item, author=user, **tried_form.cleaned_data)
             messages.success(request, "Thank you: your school's experience is on the item.")
         elif action == "report":

@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.selectors import scope_of
+from evenbetter.pages.htmx import htmx_wants_part, render_page_or_part, render_part, varied
 from evenbetter.pages.registry import panels_for, scripts_of, section_for, sections_for
 from evenbetter.schools.access import (
     SchoolAccess,
@@ -59,8 +60,9 @@ def school_search_view(request: HttpRequest) -> HttpResponse:
     may see. htmx asks for the results alone (``HX-Request``) as the reader types."""
     _forbid_if_nothing_visible(request)
     search = school_search(user=request.user, query=request.GET.get("q", ""))
-    template = "schools/_search_results.html" if request.headers.get("HX-Request") else "schools/search.html"
-    return render(request, template, {"search": search})
+    return render_page_or_part(
+        request, page="schools/search.html", part="schools/_search_results.html", context={"search": search}
+    )
 
 
 @login_required
@@ -75,10 +77,11 @@ def school_directory_view(request: HttpRequest) -> HttpResponse:
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return render_page_or_part(
         request,
-        "schools/directory.html",
-        {"form": form, "page": page, "total": page.paginator.count, "query_string": query.urlencode()},
+        page="schools/directory.html",
+        part="schools/_directory_results.html",
+        context={"form": form, "page": page, "total": page.paginator.count, "query_string": query.urlencode()},
     )
 
 
@@ -136,17 +139,19 @@ def school_section_view(request: HttpRequest, pk: int, slug: str) -> HttpRespons
     shown = section_for("school", slug, request, school)
     if shown is None:
         raise Http404("This school's page has no such section for you.")
-    if request.headers.get("HX-Request") == "true":
-        return render(request, "schools/_school_section.html", {"school": school, "shown": shown})
-    return render(
-        request,
-        "schools/school_section.html",
-        _register_context(request, school, access)
-        | {
-            "shown": shown,
-            "sections": sections_for("school", request, school),
-            "panel_scripts": scripts_of([shown]),
-        },
+    if htmx_wants_part(request):
+        return render_part(request, "schools/_school_section.html", {"school": school, "shown": shown})
+    return varied(
+        render(
+            request,
+            "schools/school_section.html",
+            _register_context(request, school, access)
+            | {
+                "shown": shown,
+                "sections": sections_for("school", request, school),
+                "panel_scripts": scripts_of([shown]),
+            },
+        )
     )
 
 

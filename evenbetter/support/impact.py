@@ -1,5 +1,6 @@
 """What changed after a support: the school's indicators in the area, before and after,
-against its family's change over the same years (``analytics.impact``), and the system's
+against its family's change over the same years (``benchmarks.change``, the one home of that
+measurement, shared with practice; arithmetic in ``analytics.impact``), and the system's
 view of help asked, given and what came of it.
 
 "Before" is the last academic year finished before the support was agreed; "after" is the
@@ -10,39 +11,14 @@ schools, without the school that helped (its results may have moved with the sup
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 from django.db.models import Min, QuerySet, Sum
 from django.utils import timezone
 
-from evenbetter.analytics.impact import TOO_FEW, ImpactEstimate, support_impact, system_summary
-from evenbetter.benchmarks.models import FamilyMember
-from evenbetter.indicators.models import Indicator, Observation
+from evenbetter.analytics.impact import TOO_FEW, ImpactEstimate, system_summary
+from evenbetter.benchmarks.change import IndicatorImpact, area_indicators, change_against_family
 from evenbetter.support.models import Engagement, HelpRequest, SupportEvent
-from evenbetter.vocabulary.areas import AREA_INDICATORS
-from evenbetter.vocabulary.directions import HIGHER, LOWER
-from evenbetter.vocabulary.periods import ACADEMIC_YEAR, academic_year, academic_year_of, parse_period
-
-
-@dataclass(frozen=True)
-class IndicatorImpact:
-    indicator: Indicator
-    before_period: str
-    after_period: str | None
-    estimate: ImpactEstimate | None
-    words: str
-
-
-def _unit_words(indicator: Indicator) -> str:
-    return "percentage points" if indicator.unit == "%" else ("" if indicator.unit in ("score", "") else indicator.unit)
-
-
-def _values(indicator: Indicator, period: str, school_ids: list[int]) -> pd.Series:
-    rows = Observation.objects.filter(
-        indicator=indicator, period=period, school_id__in=school_ids, status=Observation.Status.VALUE
-    ).values_list("school_id", "value")
-    return pd.Series(dict(rows), dtype=float)
+from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
 
 def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
@@ -52,66 +28,14 @@ def impact_for(help_request: HelpRequest) -> list[IndicatorImpact]:
     started = timezone.localtime(help_request.agreed_at or help_request.created_at).date()
     ended = timezone.localtime(help_request.closed_at).date()
     _, start_year = parse_period(academic_year_of(started))
-    before = academic_year(start_year.year - 1)
-    ended_year = academic_year_of(ended)
-    family = list(
-        FamilyMember.objects.filter(school_id=help_request.school_id)
-        .exclude(member_id=help_request.supporter_id)
-        .values_list("member_id", flat=True)
+    return change_against_family(
+        school_id=help_request.school_id,
+        indicators=area_indicators(help_request.area),
+        before=academic_year(start_year.year - 1),
+        after_from=academic_year_of(ended),
+        leave_out=[help_request.supporter_id] if help_request.supporter_id else [],
+        event="the support",
     )
-    codes = AREA_INDICATORS.get(help_request.area, ())
-    # In the area's own order: its first (the progress measure, mostly) is the headline.
-    indicators = sorted(
-        Indicator.objects.filter(
-            code__in=codes, direction__in=[Indicator.Direction.HIGHER_IS_BETTER, Indicator.Direction.LOWER_IS_BETTER]
-        ),
-        key=lambda indicator: codes.index(indicator.code),
-    )
-    lines = []
-    for indicator in indicators:
-        own = Observation.objects.filter(
-            indicator=indicator, school_id=help_request.school_id, status=Observation.Status.VALUE
-        )
-        school_before = own.filter(period=before).values_list("value", flat=True).first()
-        after_row = (
-            own.filter(period__gte=ended_year, period__regex=ACADEMIC_YEAR.pattern)
-            .order_by("period_start")
-            .values_list("period", "value")
-            .first()
-        )
-        if school_before is None:
-            lines.append(
-                IndicatorImpact(
-                    indicator,
-                    before,
-                    None,
-                    None,
-                    f"{indicator.name}: no value for {before}, the year before the support, so nothing to compare.",
-                )
-            )
-            continue
-        if after_row is None or after_row[1] is None:
-            lines.append(
-                IndicatorImpact(
-                    indicator,
-                    before,
-                    None,
-                    None,
-                    f"{indicator.name}: not measured yet — the results of {ended_year} or later are not in.",
-                )
-            )
-            continue
-        after, school_after = after_row[0], float(after_row[1])
-        estimate = support_impact(
-            float(school_before),
-            school_after,
-            _values(indicator, before, family),
-            _values(indicator, after, family),
-            direction=HIGHER if indicator.direction == Indicator.Direction.HIGHER_IS_BETTER else LOWER,
-        )
-        words = f"{before} to {after}: " + estimate.describe(indicator.name, _unit_words(indicator))
-        lines.append(IndicatorImpact(indicator, before, after, estimate, words))
-    return lines
 
 
 def headline_estimate(lines: list[IndicatorImpact]) -> ImpactEstimate | None:

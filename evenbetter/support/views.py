@@ -10,12 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.analytics.matching import MatchResult
+from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_part, step_done
 from evenbetter.practice.selectors import published_items
 from evenbetter.schools.models import School
 from evenbetter.support import services
@@ -140,6 +142,19 @@ def _step_form(step: str, help_request: HelpRequest, suggestions: list[tuple[int
 def _detail(
     request: HttpRequest, help_request: HelpRequest, bound: tuple[str, Any] | None = None, status: int = 200
 ) -> HttpResponse:
+    return render(
+        request, "support/help_request_detail.html", _detail_context(request, help_request, bound), status=status
+    )
+
+
+BROKERAGE_PART = "support/_brokerage.html"
+
+
+def _detail_context(
+    request: HttpRequest, help_request: HelpRequest, bound: tuple[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the request's page draws (its brokerage part too): the steps open to the reader,
+    one of them bound when it came back wrong."""
     result = suggestions_for(help_request) if can_see_suggestions(request.user, help_request) else None
     suggestions = _choices(result)
     seen = help_request_seen_by(request.user, help_request)
@@ -148,24 +163,19 @@ def _detail(
     step_forms = {step: _step_form(step, help_request, suggestions) for step in open_steps}
     if bound is not None:
         step_forms[bound[0]] = bound[1]
-    return render(
-        request,
-        "support/help_request_detail.html",
-        {
-            "help_request": help_request,
-            "seen": seen,
-            "result": result if help_request.status == HelpRequest.Status.REQUESTED else None,
-            "involved": involved,
-            "steps": [(STEPS[step], step_forms[step]) for step in open_steps],
-            "events": help_request.events.select_related("by") if involved else [],
-            "engagements": help_request.engagements.all() if involved else [],
-            "reviews": help_request.reviews.all() if involved else [],
-            "impact": impact_for(help_request) if involved else [],
-            # Shared practice in the area asked about: something to read while help is found.
-            "practice": published_items(request.user).filter(areas__area=help_request.area)[:5],
-        },
-        status=status,
-    )
+    return {
+        "help_request": help_request,
+        "seen": seen,
+        "result": result if help_request.status == HelpRequest.Status.REQUESTED else None,
+        "involved": involved,
+        "steps": [(STEPS[step], step_forms[step]) for step in open_steps],
+        "events": help_request.events.select_related("by") if involved else [],
+        "engagements": help_request.engagements.all() if involved else [],
+        "reviews": help_request.reviews.all() if involved else [],
+        "impact": impact_for(help_request) if involved else [],
+        # Shared practice in the area asked about: something to read while help is found.
+        "practice": published_items(request.user).filter(areas__area=help_request.area)[:5],
+    }
 
 
 @login_required
@@ -188,6 +198,10 @@ def help_request_step_view(request: HttpRequest, pk: int, step: str) -> HttpResp
     suggestions = _choices(suggestions_for(help_request) if wants else None)
     form = _step_form(step, help_request, suggestions, request.POST)
     if not form.is_valid():
+        if htmx_wants_part(request):  # the step's form again, with its messages in place
+            context = _detail_context(request, help_request, bound=(step, form))
+            context |= {"as_part": True, "step_error": "Nothing was saved: see what to correct below."}
+            return render_part(request, BROKERAGE_PART, context, status=UNPROCESSABLE)
         messages.error(request, "Nothing was saved: see what to correct below.")
         return _detail(request, help_request, bound=(step, form), status=400)
     user = signed_in_user(request)
@@ -223,10 +237,21 @@ def help_request_step_view(request: HttpRequest, pk: int, step: str) -> HttpResp
         else:
             services.help_request_withdraw(help_request=help_request, by=user, note=data["note"])
     except StepRefused as refused:
+        if htmx_wants_part(request):  # the step's form as it was sent, and why it was refused
+            help_request.refresh_from_db()
+            context = _detail_context(request, help_request, bound=(step, form))
+            context |= {"as_part": True, "step_error": f"Nothing was changed: {refused}"}
+            return render_part(request, BROKERAGE_PART, context, status=UNPROCESSABLE)
         messages.error(request, f"Nothing was changed: {refused}")
         return redirect("help_request_detail", pk=help_request.pk)
-    messages.success(request, f"{STEPS[step].label}: done.")
-    return redirect("help_request_detail", pk=help_request.pk)
+    help_request.refresh_from_db()
+    return step_done(
+        request,
+        message=f"{STEPS[step].label}: done.",
+        part=BROKERAGE_PART,
+        context=_detail_context(request, help_request) | {"as_part": True},
+        then=reverse("help_request_detail", args=[help_request.pk]),
+    )
 
 
 @login_required

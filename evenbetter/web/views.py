@@ -5,17 +5,18 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from evenbetter.accounts.selectors import memberships_of
-from evenbetter.pages.registry import panels_for
+from evenbetter.pages.registry import panels_for, scripts_of
 from evenbetter.vocabulary.glossary import GLOSSARY
 
 
 @login_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """Each role's panel, and what other apps put on the home page (``evenbetter.pages``)."""
+    panels = panels_for("home", request, None)
     return render(
         request,
         "web/home.html",
-        {"panels": panels_for("home", request, None), "memberships": memberships_of(request.user)},
+        {"panels": panels, "memberships": memberships_of(request.user), "panel_scripts": scripts_of(panels)},
     )
 
 

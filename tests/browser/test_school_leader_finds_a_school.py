@@ -28,7 +28,8 @@ def test_a_school_leader_finds_a_school_and_opens_its_page(
     nav.get_by_role("link", name="Find a school").click()
     page.get_by_label("Name, town, postcode, URN or local number").fill("Ash Grange")
     page.get_by_role("button", name="Search", exact=True).click()
-    expect(page.get_by_text("1 school found")).to_be_visible()
+    # The count, in the results (a screen reader also hears it from a live region after a change).
+    expect(page.locator("#directory-results").get_by_text("1 school found")).to_be_visible()
     page.get_by_role("link", name="Ash Grange Nursery and Primary School").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Ash Grange Nursery and Primary School")

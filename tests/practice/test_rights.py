@@ -119,9 +119,15 @@ def test_comments_replies_tries_and_reports_by_readers(
     leader_b.post(reverse("practice_action", args=[item.pk, "comment"]), {"body": "So did we", "parent": comment.pk})
     assert Comment.objects.get(parent=comment).body == "So did we"
     # "We tried this" is said for one's own school only.
-    leader_b.post(reverse("practice_action", args=[item.pk, "tried"]), {"school": school_b.pk, "outcome": "worked"})
+    leader_b.post(
+        reverse("practice_action", args=[item.pk, "tried"]),
+        {"school": school_b.pk, "outcome": "worked", "started_on": "2024-09-04"},
+    )
     assert Tried.objects.get().school == school_b
-    governor.post(reverse("practice_action", args=[item.pk, "tried"]), {"school": school_b.pk, "outcome": "worked"})
+    governor.post(
+        reverse("practice_action", args=[item.pk, "tried"]),
+        {"school": school_b.pk, "outcome": "worked", "started_on": "2024-09-04"},
+    )
     assert Tried.objects.count() == 1
     # Only its author edits or withdraws a comment.
     leader_b.post(reverse("practice_comment_action", args=[comment.pk, "edit"]), {"body": "Hijacked"})

@@ -1028,7 +1028,12 @@ POLICY: dict[str, Entry] = {
         _item("tried"),
         answers(REFUSED, outsider=FORBIDDEN, school_leader_a=DONE),
         method="POST",
-        data=lambda w: {"school": w.school_a.pk, "outcome": "worked", "note": "Reading ages up."},
+        data=lambda w: {
+            "school": w.school_a.pk,
+            "outcome": "worked",
+            "note": "Reading ages up.",
+            "started_on": _yesterday(),
+        },
         school="a",
     ),
     "practice_tried_b_post": Entry(
@@ -1036,7 +1041,7 @@ POLICY: dict[str, Entry] = {
         _item("tried"),
         answers(REFUSED, outsider=FORBIDDEN, school_leader_b=DONE),
         method="POST",
-        data=lambda w: {"school": w.school_b.pk, "outcome": "mixed"},
+        data=lambda w: {"school": w.school_b.pk, "outcome": "mixed", "started_on": "2024-09-04"},
         school="b",
     ),
     # On a withdrawn item, only its author and the moderators find it at all.

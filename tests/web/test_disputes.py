@@ -141,7 +141,7 @@ def test_who_sees_a_dispute_and_who_may_resolve_it(
     detail = client.get(reverse("dispute_detail", args=[dispute.pk]))
     resolve = client.post(reverse("dispute_detail", args=[dispute.pk]), {"outcome": "upheld", "note": "No."})
     dispute.refresh_from_db()
-    sees = {"system_lead", "school_leader_a", "partnership_lead"}
+    sees = {"system_lead", "school_leader_a", "partnership_lead", "locality_lead"}  # school A in full
     if persona == "anonymous":
         assert listing.status_code == detail.status_code == resolve.status_code == 302
     elif persona in sees:

@@ -2,6 +2,15 @@
 // when Escape is pressed (focus goes back to its button) or when one clicks elsewhere.
 (function () {
   "use strict";
+  // Signed out (no menu in the header): what htmx kept of pages for back and forward (the
+  // filtered pages' earlier states, in this tab's sessionStorage) goes too.
+  if (!document.querySelector(".site-menu")) {
+    try {
+      window.sessionStorage.removeItem("htmx-history-cache");
+    } catch (ignored) {
+      // storage may be switched off: then there is nothing kept
+    }
+  }
   var header = document.querySelector(".site-header");
   if (!header) return;
   function openMenus() {
