@@ -71,8 +71,10 @@ INSTALLED_APPS = [
     "evenbetter.ingest",
     "evenbetter.benchmarks",
     "evenbetter.partnerships",
+    "evenbetter.voice",
     "evenbetter.earlywarning",
     "evenbetter.support",
+    "evenbetter.concerns",
     "evenbetter.practice",
     "evenbetter.dashboards",
     "evenbetter.ops",
@@ -191,6 +193,8 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_CLIENT_IP_CALLABLE = "evenbetter.accounts.client_ip.client_ip_address"
 EVENBETTER_TRUSTED_PROXIES = env_int("EVENBETTER_TRUSTED_PROXIES", 0)
+# Collective concerns: the most one person may raise in 24 hours (a flood is refused, saying so).
+EVENBETTER_CONCERNS_PER_DAY = env_int("EVENBETTER_CONCERNS_PER_DAY", 5)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -244,6 +248,9 @@ CONTENT_SECURITY_POLICY = {
 # Every request of a signed-in user counts against EVENBETTER_API_RATE (DRF's throttling, kept in
 # the shared cache, CACHES below: every web server and worker process counts together).
 EVENBETTER_API_RATE = env_str("EVENBETTER_API_RATE", "1000/hour")
+# Pulse surveys (evenbetter/voice): answers one address may give one survey, in the shared cache
+# like the API's rate. Pupils in a school often share one address, so it allows a class or two.
+EVENBETTER_PULSE_ANSWER_RATE = env_str("EVENBETTER_PULSE_ANSWER_RATE", "120/hour")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # First, so that a request without credentials is answered 401 with WWW-Authenticate.

@@ -105,6 +105,11 @@ class AuditEvent(models.Model):
         SIGN_OUT = "sign_out", "Signed out"
         MEMBERSHIP_CHANGE = "membership_change", "Changed a role (membership)"
         EXPORT = "export", "Exported"
+        CONCERN_RAISED = "concern_raised", "Raised a concern about a school"
+        CONCERN_ANSWERED = "concern_answered", "Answered a concern"
+        CONCERN_WITHDRAWN = "concern_withdrawn", "Withdrew a concern"
+        CONCERN_CLOSED = "concern_closed", "Closed a concern"
+        CONCERNS_VIEW = "concerns_view", "Viewed the concerns about a school"
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
     action = models.CharField(max_length=30, choices=Action.choices, db_index=True)

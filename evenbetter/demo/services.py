@@ -14,6 +14,7 @@ from django.utils.text import slugify
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.services import benchmarks_refresh
 from evenbetter.demo.clusters import Place, nearest_neighbour_groups
+from evenbetter.demo.concerns import demo_generate_concerns
 from evenbetter.demo.local_records import demo_generate_local_records
 from evenbetter.demo.practice import demo_generate_practice
 from evenbetter.demo.supports import demo_generate_supports
@@ -236,6 +237,7 @@ def demo_build(*, with_backtest: bool = True) -> list[DemoLogin]:
     benchmarks_refresh()
     refresh_done_here(started_at=computing_from, by="the demo build")
     logins = demo_make_users(clusters)
+    demo_generate_concerns(clusters[0])  # before the early warning, which reads them
     demo_early_warning(with_backtest=with_backtest)
     demo_supports()
     demo_generate_practice()

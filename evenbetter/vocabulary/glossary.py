@@ -137,6 +137,19 @@ GLOSSARY: tuple[Term, ...] = (
         "A record made up for the demonstration where no public data exists (local partnership and workforce "
         "records). It is always marked as generated.",
     ),
+    Term(
+        "pulse-survey",
+        "Pulse survey",
+        "A few short questions a school asks its pupils, their parents and carers, or its staff, answered "
+        "anonymously through a link or a QR code. Results are shown only once at least 10 people have answered.",
+    ),
+    Term(
+        "share-agreeing",
+        "Share agreeing",
+        "Of everyone who answered a pulse-survey question, the share who chose one of the two most positive "
+        'answers (such as "strongly agree" or "agree").',
+        'If 12 pupils answer and 8 say "Yes, a lot" or "Yes, a bit", the share agreeing is 66.7%.',
+    ),
 )
 
 TERMS: dict[str, Term] = {term.slug: term for term in GLOSSARY}

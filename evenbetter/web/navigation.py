@@ -26,6 +26,7 @@ from evenbetter.partnerships.selectors import can_manage_agencies
 from evenbetter.practice.selectors import is_moderator, is_reader
 from evenbetter.schools.access import sees_any_locality, sees_any_partnership, sees_any_school
 from evenbetter.support.selectors import can_see_help_requests, can_see_help_summary
+from evenbetter.voice.selectors import can_run_surveys
 
 
 def _superuser(user: AnyUser) -> bool:
@@ -72,6 +73,9 @@ NAVIGATION: tuple[Group, ...] = (
         (
             Destination("Find a school", "school_directory", sees_any_school, SCHOOL_PAGES),
             Destination("Explore indicators", "explorer", sees_any_school),
+            Destination(
+                "Pulse surveys", "survey_list", can_run_surveys, ("survey_create", "survey_detail", "survey_qr")
+            ),
         ),
     ),
     Group(

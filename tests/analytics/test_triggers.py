@@ -95,7 +95,7 @@ def _result(data: TriggerData, trigger: str, school_id: int = 1, period: str = P
 # --- the registry -------------------------------------------------------------------------
 
 
-def test_the_ten_triggers_are_registered_leading_ones_first_with_their_kinds() -> None:
+def test_the_eleven_triggers_are_registered_leading_ones_first_with_their_kinds() -> None:
     kinds = {trigger.code: trigger.kind for trigger in all_triggers()}
     assert kinds == {
         "isolation": LEADING,
@@ -104,12 +104,13 @@ def test_the_ten_triggers_are_registered_leading_ones_first_with_their_kinds() -
         "breadth_of_decline": LEADING,
         "staffing": LEADING,
         "low_trust": LEADING,
+        "low_wellbeing": LEADING,
         "data_confidence": LEADING,
         "falling_attainment": LAGGING,
         "rising_absence": LAGGING,
         "weak_inspection": LAGGING,
     }
-    assert [trigger.kind for trigger in all_triggers()] == [LEADING] * 7 + [LAGGING] * 3
+    assert [trigger.kind for trigger in all_triggers()] == [LEADING] * 8 + [LAGGING] * 3
 
 
 def test_the_registry_rejects_a_second_trigger_with_the_same_code() -> None:
@@ -165,8 +166,9 @@ def test_one_row_per_school_and_trigger_with_the_result_columns() -> None:
     results = evaluate_triggers(data, P3)
     assert list(results.columns) == RESULT_COLUMNS
     assert len(results) == 3 * len(all_triggers())
-    assert results["school_id"].tolist() == [1] * 10 + [2] * 10 + [3] * 10
-    assert results["trigger"].tolist()[:10] == [trigger.code for trigger in all_triggers()]
+    count = len(all_triggers())
+    assert results["school_id"].tolist() == [1] * count + [2] * count + [3] * count
+    assert results["trigger"].tolist()[:count] == [trigger.code for trigger in all_triggers()]
     first = results[results["school_id"] == 1].set_index("trigger")
     assert first.loc["isolation", "name"] == Isolation.name
     assert first.loc["isolation", "kind"] == LEADING
@@ -268,6 +270,14 @@ THRESHOLDS = [
     ("low_trust", "survey_trust", 45.0, True, 0.5),
     ("low_trust", "survey_raise_problems", 57.0, True, 0.1),
     ("low_trust", "survey_shared_values", 20.0, True, 1.0),
+    # low wellbeing or trust (pulse surveys): under 60% agreeing, scale 30
+    ("low_wellbeing", "pulse_pupils_happy", 60.0, False, 0.0),
+    ("low_wellbeing", "pulse_pupils_happy", 54.0, True, 0.2),
+    ("low_wellbeing", "pulse_pupils_safe", 30.0, True, 1.0),
+    ("low_wellbeing", "pulse_parents_happy", 45.0, True, 0.5),
+    ("low_wellbeing", "pulse_parents_safe", 59.0, True, 1 / 30),
+    ("low_wellbeing", "pulse_staff_trust", 81.0, False, 0.0),
+    ("low_wellbeing", "pulse_staff_raise_problems", 36.0, True, 0.8),
     # data confidence: under 60, scale 30
     ("data_confidence", "data_confidence", 60.0, False, 0.0),
     ("data_confidence", "data_confidence", 51.0, True, 0.3),
@@ -383,6 +393,20 @@ def test_partnership_and_staffing_explanations_use_the_values() -> None:
     )
     assert "teacher vacancies 2018/19: 1 (threshold: at least 2)" in staffing["evidence"]
     assert "deputy head post vacant (1 = yes) 2018/19: not recorded" in staffing["evidence"]
+
+
+def test_low_wellbeing_explains_each_low_answer_and_leaves_a_suppressed_result_unmeasured() -> None:
+    data = _data([(1, "pulse_pupils_safe", P3, 48.5), (1, "pulse_staff_trust", P3, 52.0), (2, "peers_12m", P3, 4.0)])
+    result = _result(data, "low_wellbeing")
+    assert result["fired"]
+    assert result["explanation"] == (
+        "Pupils do not feel safe: only 48.5% say they feel safe at school. "
+        "Low trust: only 52% of staff say they trust leaders and colleagues."
+    )
+    assert "pupils who say they feel happy at school 2018/19: not recorded" in result["evidence"]
+    # A school with no pulse result (none run, or fewer than ten answers: kept without a value) is
+    # not measured rather than called well.
+    assert not _result(data, "low_wellbeing", school_id=2)["measured"]
 
 
 def test_low_trust_and_data_confidence_explanations() -> None:

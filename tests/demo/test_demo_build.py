@@ -113,12 +113,14 @@ def test_each_demo_user_signs_in_and_sees_the_home_page_for_their_role(demo: str
 
 
 def test_building_the_demo_twice_changes_nothing(demo: str) -> None:
+    from evenbetter.concerns.models import Concern
     from evenbetter.partnerships.models import Action, Contact, Meeting
     from evenbetter.practice.models import PracticeItem, Tried
     from evenbetter.support.models import Engagement, HelpRequest, SupportOffer
 
     def counts() -> tuple[int, ...]:
         return (
+            Concern.objects.count(),
             School.objects.count(),
             Partnership.objects.count(),
             Membership.objects.count(),
@@ -221,3 +223,16 @@ def test_the_demo_leaves_no_refresh_to_do_and_its_figures_fresh(demo: str) -> No
     assert refresh.requests == ImportRun.objects.filter(refresh_jobs=refresh).count() > 1  # every import's request
     assert not DBTaskResult.objects.ready().exists()  # nothing left for a worker
     assert freshness() == freshness().__class__(as_at=refresh.finished_at, new_data_at=None, updating=False)
+
+
+def test_the_demo_has_concerns_that_the_early_warning_reads(demo: str) -> None:
+    from evenbetter.concerns.models import Concern
+    from evenbetter.indicators.models import Observation
+
+    concerns = Concern.objects.filter(is_generated=True)
+    assert concerns.count() == 3 and not Concern.objects.filter(is_generated=False).exists()
+    head_school = Membership.objects.get(user__username="school-leader", role=Role.SCHOOL_LEADER).school
+    assert concerns.filter(school=head_school, status=Concern.Status.OPEN).count() == 1
+    neighbour = concerns.exclude(school=head_school).values_list("school", flat=True).distinct().get()
+    measured = Observation.objects.filter(indicator__code="concerns_term", school_id=neighbour).order_by("-period")
+    assert measured.first().value == 2  # the trigger's threshold: the watch list shows it fired

@@ -85,12 +85,14 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
         return [f"{cls.__module__.split('.')[1]}.{cls.__name__}" for cls in registered_panels(page)]
 
     # The school page's sections, in the order of issue 20: Even better, Trouble ahead,
-    # Reaching out, Partnership life, Practice, Data; and At a glance above them.
+    # Reaching out, Partnership life, then the voice of pupils, families and staff (issue 18),
+    # Practice, Data; and At a glance above them.
     assert names("school") == [
         "benchmarks.EvenBetter",
         "earlywarning.TroubleAhead",
         "support.ReachingOut",
         "partnerships.SchoolLife",
+        "voice.SchoolVoice",
         "practice.PracticeShared",
         "indicators.IndicatorsOverTime",
     ]
@@ -99,6 +101,7 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
         "trouble-ahead",
         "reaching-out",
         "partnership-life",
+        "voice",
         "practice",
         "data",
     ]

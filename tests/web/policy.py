@@ -53,6 +53,7 @@ from evenbetter.accounts.models import User
 from evenbetter.api.models import ApiToken
 from evenbetter.api.services import token_create
 from evenbetter.benchmarks.models import ComparatorSet
+from evenbetter.concerns.models import Concern
 from evenbetter.indicators.models import Dispute, ImportRun, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
@@ -63,6 +64,8 @@ from evenbetter.practice.models import Attachment, Comment, PracticeItem
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.services import locality_agree
 from evenbetter.support.models import HelpRequest
+from evenbetter.voice.models import PulseSurvey
+from evenbetter.voice.services import pulse_surveys_open
 
 OK, INVALID, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 401, 403, 404, 405
 LOGIN = "302 to sign in"
@@ -236,8 +239,25 @@ class World:
         return self.item.attachments.get()
 
     @cached_property
+    def survey_a(self) -> PulseSurvey:
+        """An open pulse survey of school A's staff, opened by its leader."""
+        return pulse_surveys_open(user=self.users["school_leader_a"], schools=[self.school_a], audience="staff")[0]
+
+    @cached_property
+    def survey_b(self) -> PulseSurvey:
+        return pulse_surveys_open(user=self.users["school_leader_b"], schools=[self.school_b], audience="staff")[0]
+
+    @cached_property
     def indicator_code(self) -> str:
         return self.observation_a.indicator.code
+
+    @cached_property
+    def concern_a(self) -> Concern:
+        """Raised about school A by the partner agency that works with it, not named to the school."""
+        return Concern.objects.create(
+            school=self.school_a, area="governance", text="The board has not met since the summer.",
+            raised_by=self.users["partner_agency"], raised_as="Partner agency of East Hampshire",
+        )  # fmt: skip
 
     @cached_property
     def token(self) -> ApiToken:
@@ -284,6 +304,11 @@ FULL_B = answers(FORBIDDEN, system_lead=OK, school_leader_b=OK)
 OWN_A = {**FULL_A, "governor": OK}
 DONE_FULL_A = answers(FORBIDDEN, system_lead=DONE, partnership_lead=DONE, school_leader_a=DONE)
 DONE_FULL_B = answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE)
+# Pulse surveys are run by a school's own leaders, by the lead of its locality and by system leads
+# (voice/selectors.py); never by its partnership lead, staff or governors.
+SURVEYORS = answers(FORBIDDEN, system_lead=OK, locality_lead=OK, school_leader_a=OK, school_leader_b=OK)
+RUNS_A = answers(FORBIDDEN, system_lead=OK, locality_lead=OK, school_leader_a=OK)
+RUNS_B = answers(FORBIDDEN, system_lead=OK, school_leader_b=OK)
 
 
 def api(web: Mapping[str, Answer]) -> dict[str, Answer]:
@@ -335,6 +360,14 @@ def _practice_item(school: str) -> Callable[[World], dict[str, Any]]:
 
 def _section(school: Literal["a", "b"], slug: str) -> Callable[[World], str]:
     return lambda world: reverse("school_section", args=[_pk(world, school), slug])
+
+
+def _survey(name: str, school: Literal["a", "b"]) -> Callable[[World], str]:
+    return lambda world: reverse(name, args=[getattr(world, f"survey_{school}").pk])
+
+
+def _survey_answers(world: World) -> dict[str, Any]:
+    return dict.fromkeys(world.survey_a.questions, "agree")
 
 
 def _get(name: str, *args: Any) -> Callable[[World], str]:
@@ -405,6 +438,35 @@ POLICY: dict[str, Entry] = {
         for school in ("a", "b")
         for slug in ("even-better", "reaching-out", "partnership-life", "practice", "data")
     },
+    # Pulse-survey results are the school's local records: its own people (leaders, staff, governors)
+    # and those who see it in full.
+    "school_a_section_voice": Entry(
+        "school_section",
+        _section("a", "voice"),
+        answers(
+            NOT_FOUND,
+            outsider=FORBIDDEN,
+            system_lead=OK,
+            partnership_lead=OK,
+            school_leader_a=OK,
+            staff_member=OK,
+            governor=OK,
+        ),
+        school="a",
+    ),
+    "school_b_section_voice": Entry(
+        "school_section",
+        _section("b", "voice"),
+        answers(
+            NOT_FOUND,
+            outsider=FORBIDDEN,
+            governor=FORBIDDEN,
+            partner_agency=FORBIDDEN,
+            system_lead=OK,
+            school_leader_b=OK,
+        ),
+        school="b",
+    ),
     "school_a_section_trouble": Entry(
         "school_section",
         lambda w: reverse("school_section", args=[w.school_a.pk, "trouble-ahead"]),
@@ -813,6 +875,68 @@ POLICY: dict[str, Entry] = {
         answers(FORBIDDEN, system_lead=OK, locality_lead=OK),
     ),
     "guildford_network": Entry("locality_network", _get("locality_network", "guildford"), SYSTEM_LEADS),
+    # --- pulse surveys: run by a school's own leaders and by system leads; answered by anyone ------
+    "surveys": Entry("survey_list", _get("survey_list"), SURVEYORS),
+    **{
+        f"survey_create_{school}": Entry(
+            "survey_create",
+            lambda w, school=school: reverse("survey_create") + f"?school={_pk(w, school)}",
+            SURVEYORS,
+            school=school,
+        )
+        for school in ("a", "b")
+    },
+    # Another school's leader is offered only their own school: the form says so (400), nothing opened.
+    "survey_create_a_post": Entry(
+        "survey_create",
+        _get("survey_create"),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE, school_leader_a=DONE, school_leader_b=INVALID),
+        method="POST",
+        data=lambda w: {"audience": "staff", "schools": [w.school_a.pk]},
+        school="a",
+    ),
+    "survey_create_b_post": Entry(
+        "survey_create",
+        _get("survey_create"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE, school_leader_a=INVALID, locality_lead=INVALID),
+        method="POST",
+        data=lambda w: {"audience": "parents-carers", "schools": [w.school_b.pk]},
+        school="b",
+    ),
+    **{
+        f"survey_{name}_{school}": Entry(
+            f"survey_{name}", _survey(f"survey_{name}", school), RUNS_A if school == "a" else RUNS_B, school=school
+        )
+        for name in ("detail", "qr")
+        for school in ("a", "b")
+    },
+    **{
+        f"survey_close_{school}": Entry("survey_close", _survey("survey_close", school), POST_ONLY, school=school)
+        for school in ("a", "b")
+    },
+    "survey_close_a_post": Entry(
+        "survey_close",
+        _survey("survey_close", "a"),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE, school_leader_a=DONE),
+        method="POST",
+        school="a",
+    ),
+    "survey_close_b_post": Entry(
+        "survey_close",
+        _survey("survey_close", "b"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE),
+        method="POST",
+        school="b",
+    ),
+    # The public answer page: no account needed, and an account changes nothing.
+    "survey_answer": Entry("survey_answer", lambda w: reverse("survey_answer", args=[w.survey_a.token]), ANYONE),
+    "survey_answer_post": Entry(
+        "survey_answer",
+        lambda w: reverse("survey_answer", args=[w.survey_a.token]),
+        answers(DONE, anonymous=DONE),
+        method="POST",
+        data=_survey_answers,
+    ),
     # --- risk: the school itself and the leads who see it in full; never another school ---------
     "watch_list": Entry(
         "watch_list", _get("watch_list"), answers(FORBIDDEN, system_lead=OK, partnership_lead=OK), writes=True
@@ -1187,8 +1311,87 @@ POLICY: dict[str, Entry] = {
         api(answers(NOT_FOUND, school_leader_a=DONE, system_lead=DONE)),
         method="DELETE",
     ),
+    # --- collective concerns -------------------------------------------------------------------
+    # Raised by anyone who works with the school (its people, its leads, an agency with it, a
+    # peer sharing a partnership, a locality or a recent contact); read by its leaders and
+    # governors and the leads who see it in full, and by whoever raised it.
+    "concern_list": Entry("concern_list", _get("concern_list"), answers(OK, outsider=FORBIDDEN)),
+    "school_a_concerns": Entry("school_concerns", _school_url("school_concerns", "a"), OWN_A, school="a", writes=True),
+    "school_b_concerns": Entry("school_concerns", _school_url("school_concerns", "b"), FULL_B, school="b", writes=True),
+    "school_a_concern_raise": Entry(
+        "concern_raise",
+        _school_url("concern_raise", "a"),
+        answers(OK, outsider=FORBIDDEN, school_leader_b=FORBIDDEN),
+        school="a",
+    ),
+    "school_b_concern_raise": Entry("concern_raise", _school_url("concern_raise", "b"), FULL_B, school="b"),
+    "school_a_concern_raise_post": Entry(
+        "concern_raise",
+        _school_url("concern_raise", "a"),
+        answers(DONE, outsider=FORBIDDEN, school_leader_b=FORBIDDEN),
+        method="POST",
+        data=lambda w: {"area": "staffing", "text": "Three teachers left this half term."},
+        school="a",
+    ),
+    "school_b_concern_raise_post": Entry(
+        "concern_raise",
+        _school_url("concern_raise", "b"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_b=DONE),
+        method="POST",
+        data=lambda w: {"area": "staffing", "text": "Three teachers left this half term."},
+        school="b",
+    ),
+    "concern_action": Entry(
+        "concern_action", lambda w: reverse("concern_action", args=[w.concern_a.pk, "answer"]), POST_ONLY
+    ),
+    # The school's leaders answer; whoever raised it withdraws; the leads who hold the watch
+    # list close; those who may not read it are told it is not there.
+    "concern_answer_post": Entry(
+        "concern_action",
+        lambda w: reverse("concern_action", args=[w.concern_a.pk, "answer"]),
+        answers(
+            NOT_FOUND,
+            school_leader_a=DONE,
+            system_lead=FORBIDDEN,
+            partnership_lead=FORBIDDEN,
+            governor=FORBIDDEN,
+            partner_agency=FORBIDDEN,
+        ),
+        method="POST",
+        data=lambda w: {"answer": "The board met in October; the minutes are late."},
+    ),
+    "concern_withdraw_post": Entry(
+        "concern_action",
+        lambda w: reverse("concern_action", args=[w.concern_a.pk, "withdraw"]),
+        answers(
+            NOT_FOUND,
+            partner_agency=DONE,
+            system_lead=FORBIDDEN,
+            partnership_lead=FORBIDDEN,
+            school_leader_a=FORBIDDEN,
+            governor=FORBIDDEN,
+        ),
+        method="POST",
+    ),
+    "concern_close_post": Entry(
+        "concern_action",
+        lambda w: reverse("concern_action", args=[w.concern_a.pk, "close"]),
+        answers(
+            NOT_FOUND,
+            system_lead=DONE,
+            partnership_lead=DONE,
+            school_leader_a=FORBIDDEN,
+            governor=FORBIDDEN,
+            partner_agency=FORBIDDEN,
+        ),
+        method="POST",
+        data=lambda w: {"note": "Talked with the chair: the board meets next week."},
+    ),
 }
 
 # URLs about a school that do not say so in their path: they take it from the query string
 # (?school=), from the form, or from the record they name. Each needs entries for A and B.
-SCHOOL_NOT_IN_PATH = {"help_request_create", "support_offer_create", "dispute_raise", "practice_create"}
+SCHOOL_NOT_IN_PATH = {
+    "help_request_create", "support_offer_create", "dispute_raise", "practice_create", "survey_create",
+    "survey_detail", "survey_qr", "survey_close",
+}  # fmt: skip

@@ -50,7 +50,10 @@ def test_a_system_lead_sees_what_needs_them_in_order_before_the_library(client_f
 @pytest.mark.parametrize(
     ("persona", "panels"),
     [
-        ("school_leader_a", ["HelpWaitingForYou", "ActionsDueForYou", "ConcernsAndAnswers", "SchoolLeaderPanel"]),
+        (
+            "school_leader_a",
+            ["HelpWaitingForYou", "ActionsDueForYou", "ConcernsAndAnswers", "OpenSurveys", "SchoolLeaderPanel"],
+        ),
         (
             "partnership_lead",
             [

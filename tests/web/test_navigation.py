@@ -64,6 +64,7 @@ EXPECTED = {
         "audit_log",
         "locality_list",
         "agency_list",
+        "survey_list",
     },
     "partnership_lead": {
         "school_directory",
@@ -82,16 +83,25 @@ EXPECTED = {
         "practice_library",
         "partnership_list",
         "dispute_list",
+        "survey_list",
     },
     "governor": {"school_directory", "help_list", "practice_library"},
     "partner_agency": {"school_directory", "dashboard", "locality_list", "practice_library"},
     "outsider": set(),
 }
 NEVER = {
-    "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports", "agency_list"},
+    "partnership_lead": {"import_history", "audit_log", "job_list", "practice_reports", "survey_list", "agency_list"},
     "school_leader_a": {"watch_list", "help_summary", "import_history", "audit_log", "agency_list"},
-    "governor": {"watch_list", "dashboard", "import_history", "dispute_list", "partnership_list", "agency_list"},
-    "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list", "agency_list"},
+    "governor": {
+        "watch_list",
+        "dashboard",
+        "import_history",
+        "dispute_list",
+        "partnership_list",
+        "survey_list",
+        "agency_list",
+    },
+    "partner_agency": {"watch_list", "help_list", "dispute_list", "partnership_list", "survey_list", "agency_list"},
     "outsider": set(EVERY_DESTINATION),
 }
 

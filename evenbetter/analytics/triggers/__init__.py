@@ -77,6 +77,7 @@ from evenbetter.analytics.triggers.leading import (
     GovernanceScrutiny,
     Isolation,
     LowTrust,
+    LowWellbeing,
     Staffing,
     WeakPartnership,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "GovernanceScrutiny",
     "Isolation",
     "LowTrust",
+    "LowWellbeing",
     "Rise",
     "RisingAbsence",
     "Snapshot",

@@ -101,6 +101,13 @@ class TriggerSettings:
     # --- low trust (leading)
     # Under this share (%) of staff agreeing, on any of the three survey questions.
     survey_agreeing_under: float = 60.0
+    # --- low wellbeing or trust (leading), from the school's own pulse surveys
+    # Under this share (%) of pupils, parents and carers or staff agreeing, on any question it reads.
+    pulse_agreeing_under: float = 60.0
+    # --- collective concerns (leading)
+    # At least this many live concerns raised about the school in the last term, by people
+    # who work with it (one person's concern alone is a conversation, not yet a pattern).
+    concerns_at_least: int = 2
     # --- data confidence (leading)
     # Under this data confidence score (0-100).
     data_confidence_under: float = 60.0

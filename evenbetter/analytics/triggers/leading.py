@@ -298,6 +298,84 @@ class LowTrust(ThresholdTrigger):
     )
 
 
+def _pulse_check(indicator: str, label: str) -> Check:
+    # 30 points below the threshold (30% agreeing) is fully severe, as for the staff survey.
+    return Check(indicator, label, "<", "pulse_agreeing_under", scale=30, unit="%")
+
+
+@register_trigger
+class LowWellbeing(ThresholdTrigger):
+    """Pupils who are unhappy or feel unsafe, families who see it, and staff who do not trust
+    leaders or cannot raise a problem say a school is struggling before its results do. Fed by
+    the school's own pulse surveys (``evenbetter/voice``), each a share agreeing of at least ten
+    answers (fewer are kept as suppressed, and a suppressed value is not measured)."""
+
+    code = "low_wellbeing"
+    name = "Low wellbeing or trust"
+    kind = LEADING
+    indicators = (
+        "pulse_pupils_happy",
+        "pulse_pupils_safe",
+        "pulse_parents_happy",
+        "pulse_parents_safe",
+        "pulse_staff_trust",
+        "pulse_staff_raise_problems",
+    )
+    conditions = (
+        _simple(
+            _pulse_check("pulse_pupils_happy", "pupils who say they feel happy at school"),
+            "Pupils are not happy: only {pulse_pupils_happy} say they feel happy at school.",
+        ),
+        _simple(
+            _pulse_check("pulse_pupils_safe", "pupils who say they feel safe at school"),
+            "Pupils do not feel safe: only {pulse_pupils_safe} say they feel safe at school.",
+        ),
+        _simple(
+            _pulse_check("pulse_parents_happy", "parents and carers who say their child is happy at school"),
+            "Families see unhappy children: only {pulse_parents_happy} of parents and carers say their child is "
+            "happy at school.",
+        ),
+        _simple(
+            _pulse_check("pulse_parents_safe", "parents and carers who say their child feels safe at school"),
+            "Families worry about safety: only {pulse_parents_safe} of parents and carers say their child feels "
+            "safe at school.",
+        ),
+        _simple(
+            _pulse_check("pulse_staff_trust", "staff who say they trust leaders and colleagues"),
+            "Low trust: only {pulse_staff_trust} of staff say they trust leaders and colleagues.",
+        ),
+        _simple(
+            _pulse_check("pulse_staff_raise_problems", "staff who say they feel able to raise problems"),
+            "Staff do not feel able to raise problems: only {pulse_staff_raise_problems} say they can.",
+        ),
+    )
+
+
+@register_trigger
+class CollectiveConcerns(ThresholdTrigger):
+    """People who work with a school — its peers, governors, agencies, leads and its own staff —
+    often see trouble before any figure does: several of them raising a concern in one term
+    is a pattern worth a conversation."""
+
+    code = "collective_concerns"
+    name = "Concerns raised by people who work with the school"
+    kind = LEADING
+    indicators = ("concerns_term",)
+    conditions = (
+        _simple(
+            Check(
+                "concerns_term",
+                "concerns raised in the last term",
+                ">=",
+                "concerns_at_least",
+                scale=3,  # three past the threshold (five concerns) is fully severe
+                nouns=("concern", "concerns"),
+            ),
+            "People who work with the school raised {concerns_term} in the last term.",
+        ),
+    )
+
+
 @register_trigger
 class DataConfidence(ThresholdTrigger):
     """When the evidence about a school is incomplete or implausible, every other
