@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.ingest.values import LARGEST_INTEGER
-from evenbetter.partnerships.models import Action, Contact
+from evenbetter.partnerships.models import Action, Agency, AgencyContact, Contact, GovernanceReview
 from evenbetter.partnerships.services import ActionAgreed, ChallengeAsked
 from evenbetter.schools.access import schools_visible_to
-from evenbetter.schools.models import School
+from evenbetter.schools.models import Locality, School
+from evenbetter.vocabulary.agencies import AGENCY_KINDS
 from evenbetter.vocabulary.areas import AREAS
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
@@ -290,3 +291,126 @@ class WorkforceReturnForm(forms.Form):
             ),
             "leadership_changes": float(data["leadership_changes"]),
         }
+
+
+class GovernanceReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label="Date of the review", widget=DATE)
+    kind = forms.ChoiceField(label="Kind of review", choices=GovernanceReview.Kind.choices)
+    summary = forms.CharField(
+        label="What it found",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        help_text="The main findings and what the board will do about them.",
+    )
+
+    def clean_reviewed_on(self) -> dt.date:
+        day: dt.date = self.cleaned_data["reviewed_on"]
+        _not_in_future(day, "review date")
+        return day
+
+    def clean_summary(self) -> str:
+        summary = self.cleaned_data["summary"].strip()
+        if not summary:
+            raise forms.ValidationError("Say what the review found.")
+        return summary
+
+
+class AgencyForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text='e.g. "Hampshire early help hub"')
+    kind = forms.ChoiceField(label="Kind of agency", choices=AGENCY_KINDS)
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the agency's name.")
+        return name
+
+
+class AgencyContactForm(forms.Form):
+    name = forms.CharField(max_length=150, help_text="A person the agency has agreed to name")
+    team = forms.CharField(max_length=150, required=False, help_text='e.g. "Early help south"')
+    role = forms.CharField(max_length=150, required=False, help_text='e.g. "Family support worker"')
+    email = forms.EmailField(required=False)
+    phone = forms.CharField(max_length=40, required=False)
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not all(ch.isdigit() or ch in " +()-" for ch in phone):
+            raise forms.ValidationError("A telephone number has digits, spaces and + ( ) - only.")
+        return phone
+
+
+def _contact_field(agency: Agency | None) -> forms.ModelChoiceField[AgencyContact]:
+    contacts = AgencyContact.objects.filter(agency=agency) if agency else AgencyContact.objects.select_related("agency")
+    return forms.ModelChoiceField(
+        label="Contact", queryset=contacts.order_by("name"), required=False, empty_label="— no named contact —"
+    )
+
+
+class AgencyLinkForm(forms.Form):
+    """Where an agency works: one of the localities the user may link to, or a school by URN."""
+
+    locality: forms.ModelChoiceField[Locality] = forms.ModelChoiceField(
+        queryset=Locality.objects.none(), required=False, empty_label="— a school instead —", to_field_name="slug"
+    )
+    school_urn = forms.IntegerField(label="or a school's URN", min_value=1, required=False)
+    note = forms.CharField(max_length=200, required=False, help_text='e.g. "Attendance support, Tuesdays"')
+
+    def __init__(
+        self,
+        *args: Any,
+        agency: Agency,
+        localities: Any,
+        may_link_school: Any,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        locality = self.fields["locality"]
+        assert isinstance(locality, forms.ModelChoiceField)
+        locality.queryset = localities
+        self.fields["contact"] = _contact_field(agency)
+        self.order_fields(["locality", "school_urn", "contact", "note"])
+        self.may_link_school = may_link_school
+        self.school: School | None = None
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        locality, urn = cleaned.get("locality"), cleaned.get("school_urn")
+        if locality and urn:
+            raise forms.ValidationError("Choose a locality or give a school's URN, not both.")
+        if not locality and not urn and not self.errors:
+            raise forms.ValidationError("Choose a locality, or give the URN of a school it works with.")
+        if urn:
+            school = School.objects.filter(urn=urn).first()
+            if school is None:
+                self.add_error("school_urn", f"No school on the register has the URN {urn}.")
+            elif not self.may_link_school(school):
+                self.add_error(
+                    "school_urn",
+                    f"{school} is not in a locality you lead: its own leaders or its locality's lead add it.",
+                )
+            else:
+                self.school = school
+        return cleaned
+
+
+class TeamAroundForm(forms.Form):
+    """An agency that works with one school, on the school's own page of its team."""
+
+    agency: forms.ModelChoiceField[Agency] = forms.ModelChoiceField(queryset=Agency.objects.none())
+    note = forms.CharField(max_length=200, required=False, help_text='e.g. "School nurse, every other Monday"')
+
+    def __init__(self, *args: Any, agencies: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        agency = self.fields["agency"]
+        assert isinstance(agency, forms.ModelChoiceField)
+        agency.queryset = agencies
+        self.fields["contact"] = _contact_field(None)
+        self.order_fields(["agency", "contact", "note"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        agency, contact = cleaned.get("agency"), cleaned.get("contact")
+        if agency and contact and contact.agency_id != agency.pk:
+            self.add_error("contact", f"{contact.name} works for {contact.agency.name}, not {agency.name}.")
+        return cleaned

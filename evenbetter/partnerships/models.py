@@ -59,13 +59,14 @@ class AgencyContact(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(max_length=150)
+    team = models.CharField(max_length=150, blank=True, help_text='The team within the agency, e.g. "Early help south"')
     role = models.CharField(max_length=150, blank=True)
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_generated = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["agency", "name"]
+        ordering = ["agency", "team", "name"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.agency})"

@@ -14,7 +14,14 @@ The rules (DESIGN.md, "Users and what they may see"):
   leads) for a partnership — isolation is a leading trigger, like risk;
 - the team around the school (agencies and contacts): the school's own people, whoever
   sees it in full, and partner agencies that work with it; shared actions with an agency
-  are seen by that agency's users in the schools they work with.
+  are seen by that agency's users in the schools they work with;
+- agencies, their teams and contacts are kept on the web by system leads and locality leads:
+  a locality lead adds agencies, edits those that work in their localities (or nowhere yet),
+  and says which of their localities and schools an agency works with;
+- the team around one school is kept by its leaders, the lead of its locality and system
+  leads (not a partnership lead: the team is the place's, not the cluster's);
+- governance reviews are recorded by whoever records the board's meetings: the school's
+  governors, its leaders and the leads who see it in full.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.accounts.models import Role, User
@@ -32,7 +39,15 @@ from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
 from evenbetter.indicators.figures_cache import figures_cached
-from evenbetter.partnerships.models import Action, AgencyLink, BoardMeeting, Contact, GovernanceReview, Meeting
+from evenbetter.partnerships.models import (
+    Action,
+    Agency,
+    AgencyLink,
+    BoardMeeting,
+    Contact,
+    GovernanceReview,
+    Meeting,
+)
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 from evenbetter.vocabulary.periods import academic_year_end, academic_year_of
@@ -139,6 +154,78 @@ def can_record_contact(user: AnyUser, school: School) -> bool:
 
 def can_record_board_meeting(user: AnyUser, school: School) -> bool:
     return school_access(user, school) in (SchoolAccess.FULL, SchoolAccess.GOVERNOR)
+
+
+can_record_governance_review = can_record_board_meeting
+
+
+def can_manage_agencies(user: AnyUser) -> bool:
+    """The agencies' pages, and adding an agency: system leads and locality leads."""
+    scope = scope_of(user)
+    return scope.is_system_lead or bool(scope.led_locality_ids)
+
+
+def can_edit_agency(user: AnyUser, agency: Agency) -> bool:
+    """An agency's name, kind, teams and contacts: a system lead, or a locality lead when the
+    agency works in their localities (or nowhere yet: one just added)."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return True
+    if not scope.led_locality_ids:
+        return False
+    links = AgencyLink.objects.filter(agency=agency)
+    return (
+        not links.exists()
+        or links.filter(Q(locality_id__in=scope.led_locality_ids) | Q(school_id__in=scope.locality_school_ids)).exists()
+    )
+
+
+def can_link_agency_to_locality(user: AnyUser, locality: Locality) -> bool:
+    scope = scope_of(user)
+    return scope.is_system_lead or locality.pk in scope.led_locality_ids
+
+
+def localities_agency_may_work_in(user: AnyUser) -> QuerySet[Locality]:
+    """The localities a user may say an agency works across: any (system lead), or those they lead."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return Locality.objects.order_by("name")
+    return Locality.objects.filter(pk__in=scope.led_locality_ids).order_by("name")
+
+
+def can_record_team_around(user: AnyUser, school: School) -> bool:
+    """Which agencies work with one school: its leaders, its locality's lead, system leads."""
+    scope = scope_of(user)
+    return scope.is_system_lead or school.pk in scope.school_ids or school.pk in scope.locality_school_ids
+
+
+def can_remove_agency_link(user: AnyUser, link: AgencyLink) -> bool:
+    if link.school is not None:
+        return can_record_team_around(user, link.school)
+    return link.locality is not None and can_link_agency_to_locality(user, link.locality)
+
+
+def agencies_visible_to(user: AnyUser) -> QuerySet[Agency]:
+    """The agencies' pages list every agency to those who keep them (the names of services)."""
+    if not can_manage_agencies(user):
+        return Agency.objects.none()
+    return Agency.objects.all()
+
+
+def agencies_with_counts(user: AnyUser) -> QuerySet[Agency]:
+    """The agencies' list: each with how many contacts it names and places it works."""
+    return agencies_visible_to(user).annotate(
+        contact_count=Count("contacts", distinct=True), link_count=Count("links", distinct=True)
+    )
+
+
+def agencies_to_choose_from() -> QuerySet[Agency]:
+    """Any agency may be named as working with a school: the list of services is not private."""
+    return Agency.objects.order_by("name")
+
+
+def agency_links(agency: Agency) -> QuerySet[AgencyLink]:
+    return AgencyLink.objects.filter(agency=agency).select_related("school", "locality", "contact")
 
 
 def can_see_team_around(user: AnyUser, school: School) -> bool:
@@ -301,8 +388,12 @@ def locality_network_picture(locality: Locality) -> NetworkPicture:
     seconds for a few hundred schools); for whoever may see it at all (system leads), so it
     is the same for every reader. Renewed by any new contact or refresh."""
     today = timezone.localdate()
+    # Keyed by its schools too: an agreed locality's schools change without new figures.
+    school_ids = tuple(sorted(locality.schools.values_list("pk", flat=True)))
     return figures_cached(
-        "locality-network", lambda: network_picture(locality.schools.all(), today=today), scope=(locality.pk, today)
+        "locality-network",
+        lambda: network_picture(locality.schools.all(), today=today),
+        scope=(locality.pk, today, school_ids),
     )
 
 

@@ -15,8 +15,18 @@ from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.store import StagedObservation
 from evenbetter.partnerships.indicators import RETURN_INDICATORS
-from evenbetter.partnerships.models import Action, BoardMeeting, Challenge, Contact, Meeting
-from evenbetter.schools.models import Partnership, School
+from evenbetter.partnerships.models import (
+    Action,
+    Agency,
+    AgencyContact,
+    AgencyLink,
+    BoardMeeting,
+    Challenge,
+    Contact,
+    GovernanceReview,
+    Meeting,
+)
+from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.vocabulary.periods import parse_period
 
 
@@ -158,3 +168,64 @@ def workforce_return_record(
         options={"period": period_text, "school": school.pk},
         run_by=recorded_by,
     )
+
+
+def governance_review_record(
+    *, school: School, reviewed_on: dt.date, kind: str, summary: str, recorded_by: User | None
+) -> GovernanceReview:
+    return GovernanceReview.objects.create(
+        school=school, reviewed_on=reviewed_on, kind=kind, summary=summary, recorded_by=recorded_by
+    )
+
+
+# --- agencies, their teams and contacts, and where they work ------------------------------------
+
+
+class AgencyProblem(ValueError):
+    """A change to an agency that cannot be made, in words for the page."""
+
+
+def agency_create(*, name: str, kind: str) -> Agency:
+    if Agency.objects.filter(name__iexact=name).exists():
+        raise AgencyProblem(f'There is already an agency called "{name}".')
+    return Agency.objects.create(name=name, kind=kind)
+
+
+def agency_update(*, agency: Agency, name: str, kind: str) -> Agency:
+    if Agency.objects.filter(name__iexact=name).exclude(pk=agency.pk).exists():
+        raise AgencyProblem(f'There is already an agency called "{name}".')
+    agency.name, agency.kind = name, kind
+    agency.save(update_fields=["name", "kind"])
+    return agency
+
+
+def agency_contact_add(*, agency: Agency, name: str, team: str, role: str, email: str, phone: str) -> AgencyContact:
+    return AgencyContact.objects.create(agency=agency, name=name, team=team, role=role, email=email, phone=phone)
+
+
+def agency_contact_remove(*, contact: AgencyContact) -> None:
+    """The links that named the contact stay, without a named person."""
+    contact.delete()
+
+
+def agency_link_add(
+    *,
+    agency: Agency,
+    school: School | None = None,
+    locality: Locality | None = None,
+    contact: AgencyContact | None = None,
+    note: str = "",
+) -> AgencyLink:
+    """The agency works with a school or a whole locality (one of the two), through a contact if named."""
+    if (school is None) == (locality is None):
+        raise AgencyProblem("Say either the school or the locality the agency works with, not both.")
+    if contact is not None and contact.agency_id != agency.pk:
+        raise AgencyProblem(f"{contact.name} works for {contact.agency.name}, not {agency.name}.")
+    place = school or locality
+    if AgencyLink.objects.filter(agency=agency, school=school, locality=locality).exists():
+        raise AgencyProblem(f"{agency.name} already works with {place}.")
+    return AgencyLink.objects.create(agency=agency, school=school, locality=locality, contact=contact, note=note)
+
+
+def agency_link_remove(*, link: AgencyLink) -> None:
+    link.delete()

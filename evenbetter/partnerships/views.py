@@ -11,37 +11,62 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
 from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_part, step_done
 from evenbetter.partnerships.forms import (
     ActionUpdateForm,
+    AgencyContactForm,
+    AgencyForm,
+    AgencyLinkForm,
     BoardMeetingForm,
     ContactForm,
+    GovernanceReviewForm,
     MeetingForm,
+    TeamAroundForm,
     WorkforceReturnForm,
     action_done_form,
 )
-from evenbetter.partnerships.models import Action
+from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink
 from evenbetter.partnerships.selectors import (
+    agencies_to_choose_from,
+    agencies_visible_to,
+    agencies_with_counts,
+    agency_links,
     can_assign_action,
+    can_edit_agency,
+    can_manage_agencies,
     can_record_board_meeting,
     can_record_contact,
     can_record_for_school,
+    can_record_governance_review,
     can_record_meeting,
+    can_record_team_around,
+    can_remove_agency_link,
     can_see_network_of_locality,
     can_see_school_records,
     can_update_action,
+    localities_agency_may_work_in,
     locality_network_picture,
     people_to_give_action,
     school_board_meetings,
     school_governance_reviews,
+    team_around_school,
 )
 from evenbetter.partnerships.services import (
+    AgencyProblem,
     action_give,
     action_update,
+    agency_contact_add,
+    agency_contact_remove,
+    agency_create,
+    agency_link_add,
+    agency_link_remove,
+    agency_update,
     board_meeting_record,
     contact_record,
+    governance_review_record,
     meeting_record,
     workforce_return_record,
 )
@@ -178,6 +203,7 @@ def governance_view(request: HttpRequest, pk: int) -> HttpResponse:
             "board_meetings": school_board_meetings(user=request.user, school=school),
             "reviews": school_governance_reviews(user=request.user, school=school),
             "can_record": can_record_board_meeting(request.user, school),
+            "can_record_review": can_record_governance_review(request.user, school),
         },
     )
 
@@ -235,3 +261,207 @@ def locality_network_view(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied("The network picture of a locality is for system leads: isolation is a warning sign.")
     picture = locality_network_picture(locality)
     return render(request, "partnerships/network.html", {"place": locality, "picture": picture})
+
+
+@login_required
+def governance_review_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = visible_school(request, pk)
+    if not can_record_governance_review(request.user, school):
+        raise PermissionDenied("Only the school's governors and leaders, and the leads who see it in full, record it.")
+    form = GovernanceReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        review = governance_review_record(
+            school=school,
+            reviewed_on=form.cleaned_data["reviewed_on"],
+            kind=form.cleaned_data["kind"],
+            summary=form.cleaned_data["summary"],
+            recorded_by=signed_in_user(request),
+        )
+        messages.success(request, f"{review.get_kind_display()} of {review.reviewed_on:%d %B %Y} recorded.")
+        return redirect("school_governance", pk=school.pk)
+    return render(
+        request,
+        "partnerships/governance_review_form.html",
+        {"school": school, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- agencies, their teams and contacts, and the team around each school --------------------
+
+
+def _managed_agency(request: HttpRequest, pk: int) -> Agency:
+    if not can_manage_agencies(request.user):
+        raise PermissionDenied("Agencies are kept by system leads and locality leads.")
+    return get_object_or_404(agencies_visible_to(request.user), pk=pk)
+
+
+def _editable_agency(request: HttpRequest, pk: int) -> Agency:
+    agency = _managed_agency(request, pk)
+    if not can_edit_agency(request.user, agency):
+        raise PermissionDenied(
+            "A locality lead edits the agencies that work in the localities they lead; ask a system lead."
+        )
+    return agency
+
+
+@login_required
+def agency_list_view(request: HttpRequest) -> HttpResponse:
+    if not can_manage_agencies(request.user):
+        raise PermissionDenied("Agencies are kept by system leads and locality leads.")
+    return render(request, "partnerships/agency_list.html", {"agencies": agencies_with_counts(request.user)})
+
+
+@login_required
+def agency_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_manage_agencies(request.user):
+        raise PermissionDenied("Agencies are added by system leads and locality leads.")
+    form = AgencyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency = agency_create(name=form.cleaned_data["name"], kind=form.cleaned_data["kind"])
+        except AgencyProblem as problem:
+            form.add_error("name", str(problem))
+        else:
+            messages.success(request, f"{agency.name} added. Now add its contacts and where it works.")
+            return redirect("agency_detail", pk=agency.pk)
+    return render(
+        request, "partnerships/agency_form.html", {"form": form, "agency": None}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def agency_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _managed_agency(request, pk)
+    links = list(agency_links(agency))
+    return render(
+        request,
+        "partnerships/agency_detail.html",
+        {
+            "agency": agency,
+            "contacts": agency.contacts.all(),
+            "links": [(link, can_remove_agency_link(request.user, link)) for link in links],
+            "can_edit": can_edit_agency(request.user, agency),
+        },
+    )
+
+
+@login_required
+def agency_update_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _editable_agency(request, pk)
+    form = AgencyForm(request.POST or None, initial={"name": agency.name, "kind": agency.kind})
+    if request.method == "POST" and form.is_valid():
+        try:
+            agency_update(agency=agency, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"])
+        except AgencyProblem as problem:
+            form.add_error("name", str(problem))
+        else:
+            messages.success(request, f"{agency.name} saved.")
+            return redirect("agency_detail", pk=agency.pk)
+    return render(
+        request, "partnerships/agency_form.html", {"form": form, "agency": agency}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def agency_contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _editable_agency(request, pk)
+    form = AgencyContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        contact = agency_contact_add(agency=agency, **form.cleaned_data)
+        messages.success(request, f"{contact.name} added to {agency.name}.")
+        return redirect("agency_detail", pk=agency.pk)
+    return render(
+        request,
+        "partnerships/agency_contact_form.html",
+        {"form": form, "agency": agency},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def agency_contact_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(AgencyContact.objects.select_related("agency"), pk=pk)
+    agency = _editable_agency(request, contact.agency_id)
+    agency_contact_remove(contact=contact)
+    messages.success(request, f"{contact.name} removed from {agency.name}.")
+    return redirect("agency_detail", pk=agency.pk)
+
+
+@login_required
+def agency_link_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _managed_agency(request, pk)
+    form = AgencyLinkForm(
+        request.POST or None,
+        agency=agency,
+        localities=localities_agency_may_work_in(request.user),
+        may_link_school=lambda school: can_record_team_around(request.user, school),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = agency_link_add(
+                agency=agency,
+                school=form.school,
+                locality=form.cleaned_data["locality"],
+                contact=form.cleaned_data["contact"],
+                note=form.cleaned_data["note"],
+            )
+        except AgencyProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"{agency.name} works with {link.school or link.locality}.")
+            return redirect("agency_detail", pk=agency.pk)
+    return render(
+        request,
+        "partnerships/agency_link_form.html",
+        {"form": form, "agency": agency},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def agency_link_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    link = get_object_or_404(AgencyLink.objects.select_related("agency", "school", "locality"), pk=pk)
+    if not can_remove_agency_link(request.user, link):
+        raise PermissionDenied(
+            "A school's leaders and its locality's lead, or a system lead, change who works with it."
+        )
+    agency_link_remove(link=link)
+    messages.success(request, f"{link.agency.name} no longer listed as working with {link.school or link.locality}.")
+    if link.school is not None and (request.POST.get("next") == "team" or not can_manage_agencies(request.user)):
+        return redirect("school_team", pk=link.school.pk)
+    return redirect("agency_detail", pk=link.agency.pk)
+
+
+@login_required
+def school_team_view(request: HttpRequest, pk: int) -> HttpResponse:
+    school = visible_school(request, pk)
+    if not can_record_team_around(request.user, school):
+        raise PermissionDenied("The team around a school is kept by its leaders, its locality's lead and system leads.")
+    form = TeamAroundForm(request.POST or None, agencies=agencies_to_choose_from())
+    if request.method == "POST" and form.is_valid():
+        try:
+            link = agency_link_add(
+                agency=form.cleaned_data["agency"],
+                school=school,
+                contact=form.cleaned_data["contact"],
+                note=form.cleaned_data["note"],
+            )
+        except AgencyProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"{link.agency.name} added to the team around {school.name}.")
+            return redirect("school_team", pk=school.pk)
+    links = list(team_around_school(user=request.user, school=school))
+    return render(
+        request,
+        "partnerships/school_team.html",
+        {
+            "school": school,
+            "form": form,
+            "links": [(link, can_remove_agency_link(request.user, link)) for link in links],
+        },
+        status=400 if form.errors else 200,
+    )

@@ -96,6 +96,31 @@ def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:
     return Partnership.objects.none()
 
 
+def can_draw_localities(user: AnyUser) -> bool:
+    """System leads and locality leads draw agreed localities on the web."""
+    scope = scope_of(user)
+    return scope.is_system_lead or bool(scope.led_locality_ids)
+
+
+def can_edit_locality(user: AnyUser, locality: Locality) -> bool:
+    """An agreed locality: a system lead edits any, a locality lead those they lead. A register
+    district follows the register (draw an agreed locality from it instead)."""
+    if locality.source != Locality.Source.AGREED:
+        return False
+    scope = scope_of(user)
+    return scope.is_system_lead or locality.pk in scope.led_locality_ids
+
+
+def schools_placeable_by(user: AnyUser) -> QuerySet[School]:
+    """The open schools a user may put in an agreed locality: any, for a system lead; for a
+    locality lead, the schools of the localities they lead (never another lead's)."""
+    scope = scope_of(user)
+    open_schools = School.objects.exclude(status=School.Status.CLOSED)
+    if scope.is_system_lead:
+        return open_schools
+    return open_schools.filter(pk__in=scope.locality_school_ids)
+
+
 def sees_any_school(user: AnyUser) -> bool:
     """Whether the user may open the schools directory (and search it): any school visible."""
     return schools_visible_to(user).exists()

@@ -14,7 +14,9 @@ class SchoolAdmin(admin.ModelAdmin):
 class LocalityAdmin(admin.ModelAdmin):
     list_display = ["name", "source", "is_generated"]
     search_fields = ["name"]
-    filter_horizontal = ["schools"]
+    # Its schools are drawn on the web (/localities/new/), which keeps their history and one
+    # agreed locality per school; the register keeps the districts' own.
+    exclude = ["schools"]
     prepopulated_fields = {"slug": ["name"]}
 
 

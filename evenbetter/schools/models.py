@@ -6,6 +6,7 @@ and name, telephone number) are left out on purpose: see DESIGN.md, principle 4.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -88,7 +89,12 @@ class School(models.Model):
 
 
 class Locality(models.Model):
-    """A named set of schools agreed across partners (by default a register district)."""
+    """A named set of schools agreed across partners (by default a register district).
+
+    ``schools`` is the current state, kept by ``schools.services`` and read everywhere
+    (scope, access, dashboards): a school is in the agreed locality its open ``LocalityLink``
+    names, and otherwise in its register district's locality, the default. The links keep the
+    history of agreed localities."""
 
     class Source(models.TextChoices):
         REGISTER_DISTRICT = "register_district", "Register district"
@@ -100,6 +106,10 @@ class Locality(models.Model):
     description = models.TextField(blank=True)
     schools = models.ManyToManyField(School, related_name="localities", blank=True)
     is_generated = models.BooleanField(default=False, help_text="Made up for the demo, not taken from a real source")
+    agreed_by = models.CharField(
+        max_length=300, blank=True, help_text="Who agreed it: the partners, e.g. the council, the police, the NHS trust"
+    )
+    agreed_on = models.DateField(null=True, blank=True, help_text="When the partners agreed it")
 
     class Meta:
         ordering = ["name"]
@@ -110,6 +120,41 @@ class Locality(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("locality_detail", args=[self.slug])
+
+
+class LocalityLink(models.Model):
+    """A school's time in an agreed locality: at most one open link (``left_on`` empty) per
+    school, so a school is in exactly one agreed locality at a time; a move closes the old one."""
+
+    locality = models.ForeignKey(Locality, on_delete=models.CASCADE, related_name="links")
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="locality_links")
+    joined_on = models.DateField(null=True, blank=True, help_text="Empty: before links were kept")
+    left_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["school__name", "joined_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school"], condition=models.Q(left_on__isnull=True), name="locality_link_one_open_per_school"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="locality_link_leaves_after_joining",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school} in {self.locality}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.left_on is None
 
 
 class Partnership(models.Model):

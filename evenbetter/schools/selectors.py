@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
+from evenbetter.accounts.models import Membership, Role
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to
-from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School, SchoolIdentifier, SchoolLink
+from evenbetter.schools.models import (
+    Locality,
+    LocalityLink,
+    Partnership,
+    PartnershipMembership,
+    School,
+    SchoolIdentifier,
+    SchoolLink,
+)
 from evenbetter.vocabulary.grades import REGISTER_RATINGS
 
 OFSTED_GRADES = REGISTER_RATINGS
@@ -74,6 +83,26 @@ def school_partnership_memberships(*, user: AnyUser, school: School) -> QuerySet
 
 def locality_schools(*, user: AnyUser, locality: Locality) -> QuerySet[School]:
     return schools_visible_to(user).filter(localities=locality).exclude(status=School.Status.CLOSED).order_by("name")
+
+
+def locality_history(*, user: AnyUser, locality: Locality) -> QuerySet[LocalityLink]:
+    """Which schools joined and left an agreed locality, and when, newest first (schools the
+    user may see)."""
+    return (
+        LocalityLink.objects.filter(locality=locality, school__in=schools_visible_to(user))
+        .select_related("school")
+        .order_by(F("left_on").desc(nulls_first=True), F("joined_on").desc(nulls_last=True), "school__name")
+    )
+
+
+def locality_leads(locality: Locality) -> list[str]:
+    """The names of the people who lead a locality (shown on its page)."""
+    return [
+        str(m.user)
+        for m in Membership.objects.filter(locality=locality, role=Role.LOCALITY_LEAD, user__is_active=True)
+        .select_related("user")
+        .order_by("user__last_name", "user__username")
+    ]
 
 
 def partnership_memberships(*, user: AnyUser, partnership: Partnership) -> QuerySet[PartnershipMembership]:

@@ -1,19 +1,32 @@
-"""Every write to the register's localities and partnerships."""
+"""Every write to the register's localities and partnerships.
+
+Which locality a school is in now has one home, ``_current_localities_sync``: the agreed
+locality its open ``LocalityLink`` names, else its register district's locality (the
+default). ``Locality.schools`` holds that current state, so every reader of it (a locality
+lead's scope, an agency's schools, the dashboards) follows an agreement as soon as it is made.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection, Iterable
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.text import slugify
 
-from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from evenbetter.accounts.models import Membership, Role, User
+from evenbetter.schools.models import Locality, LocalityLink, Partnership, PartnershipMembership, School
+
+# Slugs that are the names of pages beside the localities' and partnerships' own.
+RESERVED_SLUGS = frozenset({"new"})
 
 
 def _unique_slug(model: type[Locality] | type[Partnership], base: str) -> str:
     slug = slugify(base)[:150] or "unnamed"
     candidate, number = slug, 2
-    while model.objects.filter(slug=candidate).exists():
+    while candidate in RESERVED_SLUGS or model.objects.filter(slug=candidate).exists():
         candidate, number = f"{slug}-{number}", number + 1
     return candidate
 
@@ -22,14 +35,21 @@ def _unique_slug(model: type[Locality] | type[Partnership], base: str) -> str:
 def register_sync_localities() -> int:
     """Keep one locality per register district, holding that district's schools.
 
-    Localities that partners agreed (source "agreed") are left alone. Returns how many
-    localities were created. A handful of queries however many districts and schools: the
-    schools' districts, the localities and their memberships are each read once, and only
-    the differences are written (one INSERT, one DELETE).
+    Localities that partners agreed (source "agreed") are left alone, and so are the schools
+    they cover: a school with an open ``LocalityLink`` is in its agreed locality, not in its
+    district's (the district is only the default). Returns how many localities were created.
+    A handful of queries however many districts and schools: the schools' districts (with
+    whether an agreement covers each), the localities and their memberships are each read
+    once, and only the differences are written (one INSERT, one DELETE).
     """
     by_district: dict[str, set[int]] = {}
-    for school_id, district in School.objects.exclude(district="").values_list("pk", "district"):
-        by_district.setdefault(district, set()).add(school_id)
+    covered = _covered_by_agreement()
+    for school_id, district, agreed in (
+        School.objects.exclude(district="").annotate(agreed=covered).values_list("pk", "district", "agreed")
+    ):
+        by_district.setdefault(district, set())
+        if not agreed:
+            by_district[district].add(school_id)
     localities = {locality.name: locality for locality in Locality.objects.filter(name__in=by_district)}
     taken = set(Locality.objects.values_list("slug", flat=True))
     new = []
@@ -72,11 +92,16 @@ def register_sync_localities() -> int:
     return len(new)
 
 
+def _covered_by_agreement() -> Exists:
+    """Whether a school is in an agreed locality now: read with the schools, in the same SELECT."""
+    return Exists(LocalityLink.objects.filter(school=OuterRef("pk"), left_on__isnull=True))
+
+
 def _free_slug(base: str, taken: set[str]) -> str:
     """``_unique_slug`` against slugs already read (no query per candidate)."""
     slug = slugify(base)[:150] or "unnamed"
     candidate, number = slug, 2
-    while candidate in taken:
+    while candidate in taken or candidate in RESERVED_SLUGS:
         candidate, number = f"{slug}-{number}", number + 1
     return candidate
 
@@ -143,3 +168,123 @@ def register_sync_partnerships(*, today: dt.date) -> None:
 
 def _seen_before(school_id: int, kind: str) -> bool:
     return PartnershipMembership.objects.filter(school_id=school_id, partnership__kind=kind).exists()
+
+
+# --- agreed localities --------------------------------------------------------------------------
+
+
+class LocalityProblem(ValueError):
+    """A change to an agreed locality that cannot be made, in words for the page."""
+
+
+def _current_localities_sync(school_ids: Iterable[int]) -> None:
+    """Make ``Locality.schools`` say, for these schools, the locality each is in now: the agreed
+    locality of its open link, else its register district's locality (the default), else none.
+    Only the rows that differ are written."""
+    ids = set(school_ids)
+    if not ids:
+        return
+    agreed = dict(
+        LocalityLink.objects.filter(school_id__in=ids, left_on__isnull=True).values_list("school_id", "locality_id")
+    )
+    districts = dict(School.objects.filter(pk__in=ids - set(agreed)).exclude(district="").values_list("pk", "district"))
+    district_localities = dict(
+        Locality.objects.filter(source=Locality.Source.REGISTER_DISTRICT, name__in=set(districts.values())).values_list(
+            "name", "pk"
+        )
+    )
+    wanted = set(agreed.items()) | {
+        (school_id, district_localities[name]) for school_id, name in districts.items() if name in district_localities
+    }
+    through = Locality.schools.through
+    have = {(row.school_id, row.locality_id): row.pk for row in through.objects.filter(school_id__in=ids)}
+    gone = [row_id for pair, row_id in have.items() if pair not in wanted]
+    through.objects.filter(pk__in=gone).delete()
+    through.objects.bulk_create(
+        [through(school_id=school_id, locality_id=locality_id) for school_id, locality_id in sorted(wanted - set(have))]
+    )
+
+
+@transaction.atomic
+def locality_schools_set(*, locality: Locality, schools: Collection[School], on: dt.date, by: User | None) -> None:
+    """The schools of an agreed locality from ``on``: a school that joins leaves the agreed
+    locality it was in (its link closed that day); a school that leaves goes back to its
+    register district's locality until another agreement takes it."""
+    if locality.source != Locality.Source.AGREED:
+        raise LocalityProblem(f"{locality.name} is a register district: its schools follow the register.")
+    wanted = {school.pk for school in schools}
+    current = set(
+        LocalityLink.objects.filter(locality=locality, left_on__isnull=True).values_list("school_id", flat=True)
+    )
+    joining = wanted - current
+    leaving = current - wanted
+    # Closed before the new ones open (one open link per school at every moment): a joining
+    # school's link elsewhere, a leaving school's link here.
+    LocalityLink.objects.filter(left_on__isnull=True, school_id__in=joining | leaving).update(left_on=on)
+    LocalityLink.objects.bulk_create(
+        [
+            LocalityLink(locality=locality, school_id=school_id, joined_on=on, recorded_by=by)
+            for school_id in sorted(joining)
+        ]
+    )
+    _current_localities_sync(joining | leaving)
+
+
+def _locality_lead_add(*, locality: Locality, lead: User | None) -> None:
+    """A lead for the locality: a locality-lead membership, audited as every membership change is."""
+    if lead is None or Membership.objects.filter(user=lead, role=Role.LOCALITY_LEAD, locality=locality).exists():
+        return
+    if not lead.is_active:
+        raise LocalityProblem(f"{lead.username}'s account is deactivated: choose someone whose account is in use.")
+    Membership.objects.create(user=lead, role=Role.LOCALITY_LEAD, locality=locality)
+
+
+@transaction.atomic
+def locality_agree(
+    *,
+    name: str,
+    description: str,
+    agreed_by: str,
+    agreed_on: dt.date,
+    schools: Collection[School],
+    lead: User | None,
+    by: User | None,
+    today: dt.date | None = None,
+) -> Locality:
+    """A new agreed locality, its schools (taken from wherever they were) and its lead."""
+    if Locality.objects.filter(name__iexact=name).exists():
+        raise LocalityProblem(f'There is already a locality called "{name}": choose another name.')
+    locality = Locality.objects.create(
+        name=name,
+        slug=_unique_slug(Locality, name),
+        source=Locality.Source.AGREED,
+        description=description,
+        agreed_by=agreed_by,
+        agreed_on=agreed_on,
+    )
+    locality_schools_set(locality=locality, schools=schools, on=today or timezone.localdate(), by=by)
+    _locality_lead_add(locality=locality, lead=lead)
+    return locality
+
+
+@transaction.atomic
+def locality_update(
+    *,
+    locality: Locality,
+    name: str,
+    description: str,
+    agreed_by: str,
+    agreed_on: dt.date,
+    schools: Collection[School],
+    lead: User | None,
+    by: User | None,
+    today: dt.date | None = None,
+) -> Locality:
+    if Locality.objects.filter(name__iexact=name).exclude(pk=locality.pk).exists():
+        raise LocalityProblem(f'There is already a locality called "{name}": choose another name.')
+    locality.name, locality.description = name, description
+    locality.agreed_by, locality.agreed_on = agreed_by, agreed_on
+    locality.save(update_fields=["name", "description", "agreed_by", "agreed_on"])
+    locality_schools_set(locality=locality, schools=schools, on=today or timezone.localdate(), by=by)
+    _locality_lead_add(locality=locality, lead=lead)
+    return locality

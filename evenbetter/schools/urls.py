@@ -11,7 +11,9 @@ urlpatterns = [
     path("schools/id/<int:pk>/profile/", views.school_profile_view, name="school_profile"),
     path("schools/id/<int:pk>/profile.pdf", views.school_profile_pdf_view, name="school_profile_pdf"),
     path("localities/", views.locality_list_view, name="locality_list"),
+    path("localities/new/", views.locality_create_view, name="locality_create"),
     path("localities/<slug:slug>/", views.locality_detail_view, name="locality_detail"),
+    path("localities/<slug:slug>/edit/", views.locality_update_view, name="locality_update"),
     path("partnerships/", views.partnership_list_view, name="partnership_list"),
     path("partnerships/<slug:slug>/", views.partnership_detail_view, name="partnership_detail"),
 ]

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
+from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
+from evenbetter.accounts.selectors import scope_of
 from evenbetter.pages.htmx import htmx_wants_part, render_page_or_part, render_part, varied
 from evenbetter.pages.registry import panels_for, scripts_of, section_for, sections_for
 from evenbetter.schools.access import (
     SchoolAccess,
+    can_draw_localities,
+    can_edit_locality,
     localities_visible_to,
     partnerships_visible_to,
     school_with_access,
@@ -24,12 +29,14 @@ from evenbetter.schools.access import (
     visible_school,
 )
 from evenbetter.schools.exports import DirectoryTable
-from evenbetter.schools.forms import DirectoryFilterForm
+from evenbetter.schools.forms import DirectoryFilterForm, LocalityForm
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.profile import Profile, profile_of
 from evenbetter.schools.profile_pdf import render_profile_pdf
 from evenbetter.schools.selectors import (
     localities_with_counts,
+    locality_history,
+    locality_leads,
     locality_schools,
     partnership_memberships,
     partnerships_with_counts,
@@ -37,6 +44,7 @@ from evenbetter.schools.selectors import (
     school_partnership_memberships,
     school_search,
 )
+from evenbetter.schools.services import LocalityProblem, locality_agree, locality_update
 
 PAGE_SIZE = 50
 
@@ -177,7 +185,11 @@ def locality_list_view(request: HttpRequest) -> HttpResponse:
     if not sees_any_locality(request.user):
         raise PermissionDenied("Your account does not give you access to any locality.")
     localities = localities_with_counts(user=request.user)
-    return render(request, "schools/locality_list.html", {"localities": localities})
+    return render(
+        request,
+        "schools/locality_list.html",
+        {"localities": localities, "can_draw": can_draw_localities(request.user)},
+    )
 
 
 @login_required
@@ -191,7 +203,70 @@ def locality_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "locality": locality,
             "schools": locality_schools(user=request.user, locality=locality),
+            "history": locality_history(user=request.user, locality=locality),
+            "leads": locality_leads(locality),
+            "can_edit": can_edit_locality(request.user, locality),
         },
+    )
+
+
+@login_required
+def locality_create_view(request: HttpRequest) -> HttpResponse:
+    if not can_draw_localities(request.user):
+        raise PermissionDenied("Only system leads and locality leads draw agreed localities.")
+    form = LocalityForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = signed_in_user(request)
+        # A locality lead who draws one leads it, unless they name someone else.
+        lead = form.lead_user or (None if scope_of(user).is_system_lead else user)
+        try:
+            locality = locality_agree(
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                agreed_by=form.cleaned_data["agreed_by"],
+                agreed_on=form.cleaned_data["agreed_on"],
+                schools=form.schools,
+                lead=lead,
+                by=user,
+            )
+        except LocalityProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"{locality.name} agreed, with {len(form.schools)} school(s).")
+            return redirect(locality)
+    return render(
+        request, "schools/locality_form.html", {"form": form, "locality": None}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def locality_update_view(request: HttpRequest, slug: str) -> HttpResponse:
+    locality = get_object_or_404(Locality, slug=slug)
+    if not can_edit_locality(request.user, locality):
+        raise PermissionDenied(
+            "A system lead edits any agreed locality, a locality lead those they lead; a register district "
+            "follows the register."
+        )
+    form = LocalityForm(request.POST or None, user=request.user, locality=locality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            locality_update(
+                locality=locality,
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                agreed_by=form.cleaned_data["agreed_by"],
+                agreed_on=form.cleaned_data["agreed_on"],
+                schools=form.schools,
+                lead=form.lead_user,
+                by=signed_in_user(request),
+            )
+        except LocalityProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, f"{locality.name} saved, with {len(form.schools)} school(s).")
+            return redirect(locality)
+    return render(
+        request, "schools/locality_form.html", {"form": form, "locality": locality}, status=400 if form.errors else 200
     )
 
 

@@ -23,6 +23,7 @@ from evenbetter.dashboards.selectors import can_see_dashboards
 from evenbetter.earlywarning.selectors import can_see_watch_list
 from evenbetter.indicators.selectors import can_import_data, can_see_data_quality, can_see_disputes
 from evenbetter.jobs.selectors import can_see_jobs
+from evenbetter.partnerships.selectors import can_manage_agencies
 from evenbetter.practice.selectors import is_moderator, is_reader
 from evenbetter.schools.access import sees_any_locality, sees_any_partnership, sees_any_school
 from evenbetter.support.selectors import can_see_help_requests, can_see_help_summary
@@ -116,7 +117,24 @@ NAVIGATION: tuple[Group, ...] = (
             Destination(
                 "Partnerships", "partnership_list", sees_any_partnership, ("partnership_detail", "meeting_create")
             ),
-            Destination("Localities", "locality_list", sees_any_locality, ("locality_detail", "locality_network")),
+            Destination(
+                "Localities",
+                "locality_list",
+                sees_any_locality,
+                ("locality_detail", "locality_network", "locality_create", "locality_update"),
+            ),
+            Destination(
+                "Partner agencies",
+                "agency_list",
+                can_manage_agencies,
+                (
+                    "agency_detail",
+                    "agency_create",
+                    "agency_update",
+                    "agency_contact_create",
+                    "agency_link_create",
+                ),
+            ),
         ),
     ),
     Group(

@@ -61,10 +61,11 @@ from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observat
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
 from evenbetter.jobs.models import Job
-from evenbetter.partnerships.models import Action, Agency
+from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink
 from evenbetter.practice import services as practice
 from evenbetter.practice.models import Attachment, Comment, PracticeItem
-from evenbetter.schools.models import Partnership, School
+from evenbetter.schools.models import Locality, Partnership, School
+from evenbetter.schools.services import locality_agree
 from evenbetter.support.models import HelpRequest
 from evenbetter.voice.models import PulseSurvey
 from evenbetter.voice.services import pulse_surveys_open
@@ -95,6 +96,46 @@ class World:
     @cached_property
     def alton(self) -> Partnership:
         return Partnership.objects.get(slug="alton-cluster")
+
+    @cached_property
+    def agreed_locality(self) -> Locality:
+        """Agreed by partners around Danetree (Epsom and Ewell): no persona's school, no persona leads it."""
+        return locality_agree(
+            name="Epsom agreed", description="", agreed_by="Epsom partners", agreed_on=dt.date(2026, 9, 1),
+            schools=[School.objects.get(urn=138764)], lead=None, by=None,
+        )  # fmt: skip
+
+    @cached_property
+    def led_agreed_locality(self) -> Locality:
+        """Anstey (school C, taken from East Hampshire), agreed and led by ``locality_lead``."""
+        locality = locality_agree(
+            name="Anstey agreed", description="", agreed_by="Hampshire partners", agreed_on=dt.date(2026, 9, 1),
+            schools=[self.school_c], lead=self.users["locality_lead"], by=None,
+        )  # fmt: skip
+        return locality
+
+    @cached_property
+    def agency_elsewhere(self) -> Agency:
+        """Surrey police, across Guildford: no locality the locality lead leads."""
+        agency = Agency.objects.create(name="Surrey police", kind="police")
+        AgencyLink.objects.create(agency=agency, locality=Locality.objects.get(slug="guildford"))
+        return agency
+
+    @cached_property
+    def police(self) -> Agency:
+        """Hampshire police, across East Hampshire (school A's locality), with a named contact."""
+        agency = Agency.objects.create(name="Hampshire police", kind="police")
+        AgencyLink.objects.create(agency=agency, locality=Locality.objects.get(slug="east-hampshire"))
+        return agency
+
+    @cached_property
+    def agency_contact(self) -> AgencyContact:
+        return AgencyContact.objects.create(agency=self.police, name="PC Lee", team="Schools liaison")
+
+    @cached_property
+    def agency_link_a(self) -> AgencyLink:
+        """The police named in the team around school A."""
+        return AgencyLink.objects.create(agency=self.police, school=self.school_a)
 
     @cached_property
     def register_run(self) -> ImportRun:
@@ -322,6 +363,8 @@ ANYONE = answers(OK, anonymous=OK)
 READERS = answers(OK, outsider=FORBIDDEN)  # everyone with a role
 PUBLIC_DATA = answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN)
 SYSTEM_LEADS = answers(FORBIDDEN, system_lead=OK)
+# Agreed localities and partner agencies are kept by system leads and locality leads.
+PLACE_KEEPERS = answers(FORBIDDEN, system_lead=OK, locality_lead=OK)
 POST_ONLY = answers(NOT_ALLOWED)
 # School A's people with the school in full: its leaders and the leads who see it in full.
 FULL_A = answers(FORBIDDEN, system_lead=OK, partnership_lead=OK, school_leader_a=OK)
@@ -612,6 +655,68 @@ POLICY: dict[str, Entry] = {
         answers(OK, outsider=FORBIDDEN, governor=FORBIDDEN),
     ),
     "guildford": Entry("locality_detail", _get("locality_detail", "guildford"), PUBLIC_DATA),
+    "agreed_locality": Entry(
+        "locality_detail", lambda w: reverse("locality_detail", args=[w.agreed_locality.slug]), PUBLIC_DATA
+    ),
+    # Agreed localities are drawn by system leads and locality leads: a locality lead from the
+    # schools of the localities it leads only (school B, in Guildford, is refused: a form with
+    # errors), and edits only those it leads; a register district follows the register.
+    "locality_create": Entry("locality_create", _get("locality_create"), PLACE_KEEPERS),
+    "locality_create_post": Entry(
+        "locality_create",
+        _get("locality_create"),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=INVALID),
+        method="POST",
+        data=lambda w: {
+            "name": "Ash and Tongham",
+            "agreed_by": "Surrey partners",
+            "agreed_on": "2026-09-01",
+            "urns": "125116",
+        },
+    ),
+    "locality_create_post_a": Entry(
+        "locality_create",
+        _get("locality_create"),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {
+            "name": "Alton town",
+            "agreed_by": "Hampshire partners",
+            "agreed_on": "2026-09-01",
+            "urns": "115850",
+        },
+    ),
+    "agreed_locality_update": Entry(
+        "locality_update", lambda w: reverse("locality_update", args=[w.agreed_locality.slug]), SYSTEM_LEADS
+    ),
+    "agreed_locality_update_post": Entry(
+        "locality_update",
+        lambda w: reverse("locality_update", args=[w.agreed_locality.slug]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {
+            "name": "Epsom and Ewell agreed",
+            "agreed_by": "Epsom partners",
+            "agreed_on": "2026-09-01",
+            "urns": "138764 139557",
+        },
+    ),
+    "led_locality_update": Entry(
+        "locality_update", lambda w: reverse("locality_update", args=[w.led_agreed_locality.slug]), PLACE_KEEPERS
+    ),
+    "led_locality_update_post": Entry(
+        "locality_update",
+        lambda w: reverse("locality_update", args=[w.led_agreed_locality.slug]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {
+            "name": "Anstey and Alton",
+            "agreed_by": "Hampshire partners",
+            "agreed_on": "2026-09-01",
+            "urns": "115851 115850",
+        },
+    ),
+    "district_update": Entry("locality_update", _get("locality_update", "east-hampshire"), answers(FORBIDDEN)),
     "partnership_list": Entry("partnership_list", _get("partnership_list"), PUBLIC_DATA),
     "alton_cluster": Entry("partnership_detail", _get("partnership_detail", "alton-cluster"), PUBLIC_DATA),
     # --- the data hub: imports for system leads, disputes for the school and system leads -------
@@ -819,6 +924,121 @@ POLICY: dict[str, Entry] = {
         method="POST",
         data=_workforce_return,
         school="a",
+    ),
+    # Reviews of governance: recorded by whoever records the board's meetings.
+    "school_a_governance_review_new": Entry(
+        "governance_review_create", _school_url("governance_review_create", "a"), OWN_A, school="a"
+    ),
+    "school_b_governance_review_new": Entry(
+        "governance_review_create", _school_url("governance_review_create", "b"), FULL_B, school="b"
+    ),
+    "school_a_governance_review_new_post": Entry(
+        "governance_review_create",
+        _school_url("governance_review_create", "a"),
+        {**DONE_FULL_A, "governor": DONE},
+        method="POST",
+        data=lambda w: {"reviewed_on": _yesterday(), "kind": "self", "summary": "Our skills audit found gaps."},
+        school="a",
+    ),
+    # The team around the school: its leaders, its locality's lead and system leads (not a
+    # partnership lead: the team is the place's).
+    "school_a_team": Entry(
+        "school_team",
+        _school_url("school_team", "a"),
+        answers(FORBIDDEN, system_lead=OK, school_leader_a=OK, locality_lead=OK),
+        school="a",
+    ),
+    "school_b_team": Entry(
+        "school_team",
+        _school_url("school_team", "b"),
+        answers(FORBIDDEN, system_lead=OK, school_leader_b=OK),
+        school="b",
+    ),
+    "school_a_team_post": Entry(
+        "school_team",
+        _school_url("school_team", "a"),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {"agency": w.police.pk, "contact": w.agency_contact.pk, "note": "Safer schools officer"},
+        school="a",
+    ),
+    # Partner agencies, their teams and contacts, and where each works: system and locality
+    # leads; a locality lead edits the agencies that work in its localities (Hampshire police,
+    # across East Hampshire), not those elsewhere (Surrey police, across Guildford).
+    "agency_list": Entry("agency_list", _get("agency_list"), PLACE_KEEPERS),
+    "agency_create": Entry("agency_create", _get("agency_create"), PLACE_KEEPERS),
+    "agency_create_post": Entry(
+        "agency_create",
+        _get("agency_create"),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "Surrey early help", "kind": "early_help"},
+    ),
+    "agency_detail": Entry("agency_detail", lambda w: reverse("agency_detail", args=[w.police.pk]), PLACE_KEEPERS),
+    "agency_update": Entry("agency_update", lambda w: reverse("agency_update", args=[w.police.pk]), PLACE_KEEPERS),
+    "agency_update_post": Entry(
+        "agency_update",
+        lambda w: reverse("agency_update", args=[w.police.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "Hampshire constabulary", "kind": "police"},
+    ),
+    "agency_elsewhere_update": Entry(
+        "agency_update", lambda w: reverse("agency_update", args=[w.agency_elsewhere.pk]), SYSTEM_LEADS
+    ),
+    "agency_elsewhere_update_post": Entry(
+        "agency_update",
+        lambda w: reverse("agency_update", args=[w.agency_elsewhere.pk]),
+        answers(FORBIDDEN, system_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "Surrey constabulary", "kind": "police"},
+    ),
+    "agency_contact_create": Entry(
+        "agency_contact_create", lambda w: reverse("agency_contact_create", args=[w.police.pk]), PLACE_KEEPERS
+    ),
+    "agency_contact_create_post": Entry(
+        "agency_contact_create",
+        lambda w: reverse("agency_contact_create", args=[w.police.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {"name": "PC Khan", "team": "Schools liaison", "email": "khan@example.org"},
+    ),
+    "agency_contact_remove": Entry(
+        "agency_contact_remove", lambda w: reverse("agency_contact_remove", args=[w.agency_contact.pk]), POST_ONLY
+    ),
+    "agency_contact_remove_post": Entry(
+        "agency_contact_remove",
+        lambda w: reverse("agency_contact_remove", args=[w.agency_contact.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+    ),
+    "agency_link_create": Entry(
+        "agency_link_create", lambda w: reverse("agency_link_create", args=[w.police.pk]), PLACE_KEEPERS
+    ),
+    # Guildford is not among a locality lead's choices (a form with errors); school A is.
+    "agency_link_create_post": Entry(
+        "agency_link_create",
+        lambda w: reverse("agency_link_create", args=[w.police.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=INVALID),
+        method="POST",
+        data=lambda w: {"locality": "guildford", "note": "Safer schools"},
+    ),
+    "agency_link_create_post_a": Entry(
+        "agency_link_create",
+        lambda w: reverse("agency_link_create", args=[w.police.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {"school_urn": 115850, "note": "Safer schools"},
+    ),
+    "agency_link_remove": Entry(
+        "agency_link_remove", lambda w: reverse("agency_link_remove", args=[w.agency_link_a.pk]), POST_ONLY
+    ),
+    # A link to school A: removed by its leaders, its locality's lead and system leads.
+    "agency_link_remove_post": Entry(
+        "agency_link_remove",
+        lambda w: reverse("agency_link_remove", args=[w.agency_link_a.pk]),
+        answers(FORBIDDEN, system_lead=DONE, school_leader_a=DONE, locality_lead=DONE),
+        method="POST",
     ),
     # A locality's network picture: system leads and the locality's own lead (not Guildford's).
     "east_hampshire_network": Entry(
