@@ -2,9 +2,9 @@
 
 First half (people): a system lead invites a headteacher by e-mail; the headteacher opens the
 link, chooses a password, lands on their home page, and invites a governor of their school, who
-accepts in turn. Second half, to be added here: the headteacher raises a concern about a
-neighbour, and the neighbour's leader answers it — each step is a function below, so the
-journey grows by appending steps to ``test_everyone_takes_part``.
+accepts in turn. Second half (concerns): the headteacher raises a concern about a neighbour
+in the same locality, and the neighbour's leader answers it on the school's concerns page;
+the headteacher reads the answer at home, and a school elsewhere sees none of it.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.schools.models import School
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, signed_in_page
+from tests.conftest import make_user
 from tests.people.conftest import mailed_link
 
 HEAD_PASSWORD = "plum-orchard-lantern-97"
@@ -58,8 +60,44 @@ def accept(page: Page, base: str, *, email: str, first: str, last: str, username
 
 
 @pytest.mark.django_db(transaction=True)
+def raise_concern(page: Page, base: str, school: School, *, area: str, text: str) -> None:
+    """From the school's page: "Raise a concern", an area, a few words."""
+    page.goto(base + school.get_absolute_url())
+    page.get_by_role("link", name="Raise a concern").click()
+    page.get_by_label(area).check()
+    page.get_by_label("In a few words").fill(text)
+    assert_axe_clean(page)
+    page.get_by_role("button", name="Raise the concern").click()
+    expect(page.get_by_text(f"Your concern about {school.name} is raised")).to_be_visible()
+
+
+def answer_concern(page: Page, school: School, *, answer: str) -> None:
+    """From the home page's "Waiting for your answer", to the school's concerns, and answer."""
+    waiting = page.get_by_role("region", name="Concerns raised by people")
+    expect(waiting.get_by_text("Waiting for your answer")).to_be_visible()
+    waiting.get_by_role("link", name=school.name).click()
+    expect(page.get_by_text("not named to you")).to_be_visible()
+    page.get_by_role("textbox", name="The school's answer").fill(answer)
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.get_by_text("Your answer is saved")).to_be_visible()
+    assert_axe_clean(page)
+
+
+def assert_axe_clean(page: Page) -> None:
+    violations = Axe().run(page).response["violations"]
+    assert not violations, [(v["id"], [n["html"][:200] for n in v["nodes"]]) for v in violations]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_everyone_takes_part(
-    live_server, browser: Browser, page: Page, system_lead: User, school_a: School, output_dir: Path
+    live_server,
+    browser: Browser,
+    page: Page,
+    system_lead: User,
+    school_a: School,
+    school_c: School,
+    school_leader_b: User,
+    output_dir: Path,
 ) -> None:
     base = live_server.url
 
@@ -105,3 +143,24 @@ def test_everyone_takes_part(
     expect(sam.get_by_role("button", name="Change role")).to_be_visible()
     expect(sam.get_by_role("button", name="Switch off the account of Sam Reid")).to_be_visible()
     head.screenshot(path=str(output_dir / "4-head-people.png"), full_page=True)
+
+    # The headteacher raises a concern about a neighbour in East Hampshire ...
+    make_user("leader_c", Role.SCHOOL_LEADER, school=school_c)
+    raise_concern(
+        head, base, school_c, area="Governance: Governors are not challenging, meeting or attending.",
+        text="Their board has not met since July and two governor posts are empty.",
+    )  # fmt: skip
+    head.screenshot(path=str(output_dir / "5-concern-raised.png"), full_page=True)
+    # ... whose leader reads it (not told who raised it) and answers it ...
+    neighbour = signed_in_page(browser, base, "leader_c")
+    answer_concern(neighbour, school_c, answer="The board met on 3 October; both posts are being recruited.")
+    neighbour.screenshot(path=str(output_dir / "6-concern-answered.png"), full_page=True)
+    # ... and the headteacher reads the answer on their home page.
+    head.goto(f"{base}/")
+    expect(head.get_by_text("The board met on 3 October")).to_be_visible()
+    # A school elsewhere sees none of it.
+    elsewhere = signed_in_page(browser, base, "school_leader_b")
+    response = elsewhere.goto(f"{base}/schools/id/{school_c.pk}/concerns/")
+    assert response is not None and response.status == 403
+    elsewhere.goto(f"{base}/concerns/")
+    expect(elsewhere.get_by_text("There are no concerns for you to see.")).to_be_visible()
