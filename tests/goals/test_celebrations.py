@@ -208,10 +208,11 @@ def test_practice_many_schools_tried(
         author=users["school_leader_a"], schools=[school_a], kind="idea", title="Phonics catch-up",
         summary="Ten minutes a day.", body="Small groups.", phase="primary", areas=["reading"],
     )  # fmt: skip
-    Tried.objects.create(item=item, school=school_b, outcome=Tried.Outcome.WORKED)
+    started = dt.date(2018, 9, 1)
+    Tried.objects.create(item=item, school=school_b, outcome=Tried.Outcome.WORKED, started_on=started)
     celebrations_refresh()
     assert not Celebration.objects.exists()
-    Tried.objects.create(item=item, school=school_c, outcome=Tried.Outcome.MIXED)
+    Tried.objects.create(item=item, school=school_c, outcome=Tried.Outcome.MIXED, started_on=started)
     celebrations_refresh()
     [celebration] = Celebration.objects.all()
     assert celebration.headline == "Phonics catch-up: tried by 2 schools, shared by Alton Infant School."

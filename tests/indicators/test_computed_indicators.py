@@ -47,7 +47,12 @@ class Counted(ComputedIndicators):
 
 def test_each_app_registers_its_own() -> None:
     owners = {c.code: c.owner for c in all_computed()}
-    assert owners == {"data_quality": "indicators", "partnership_life": "partnerships", "pulse_surveys": "voice"}
+    assert owners == {
+        "concerns": "concerns",
+        "data_quality": "indicators",
+        "partnership_life": "partnerships",
+        "pulse_surveys": "voice",
+    }
 
 
 def test_a_measure_is_kept_with_its_run() -> None:
