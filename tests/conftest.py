@@ -75,7 +75,11 @@ def pytest_configure(config: pytest.Config) -> None:
 # The longest modules, and every test marked slow (the fresh clone, the longest single test
 # of the SQLite stage), start first, so that under pytest-xdist no worker is left with one of
 # them at the end while the other has nothing more to do.
-LONGEST_FIRST = ("tests/demo/test_demo_build.py", "tests/ingest/test_crash_safety.py")
+LONGEST_FIRST = (
+    "tests/demo/test_demo_build.py",
+    "tests/ingest/test_crash_safety.py",
+    "tests/browser/test_every_page_is_axe_clean.py",  # ten tests of 5 to 75 s each
+)
 
 
 def _starts_first(item: pytest.Item) -> bool:

@@ -143,7 +143,9 @@ class Indicator(models.Model):
             return f"{text}%"
         if self.unit == "£":
             return f"£{text}"
-        return f"{text} {self.unit}".strip() if self.unit not in {"score", ""} else text
+        if self.unit == "score":  # Attainment 8, Progress 8, a key stage 2 progress score: in points
+            return f"{text} points"
+        return f"{text} {self.unit}".strip()
 
 
 class Observation(models.Model):
