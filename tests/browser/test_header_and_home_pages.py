@@ -30,8 +30,10 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESK, PHONE = {"width": 1280, "height": 900}, {"width": 360, "height": 740}
 ROLES = {
     "system_lead": "system-lead",
+    "locality_lead": "locality-lead",
     "partnership_lead": "partnership-lead",
     "school_leader_a": "school-leader",
+    "staff_member": "staff-member",
     "governor": "governor",
     "partner_agency": "partner-agency",
 }
@@ -110,6 +112,8 @@ def test_each_role_home_and_the_header_at_a_desk_and_on_a_phone(
     school_leader_a: User,
     governor: User,
     partner_agency: User,
+    locality_lead: User,
+    staff_member: User,
     output_dir: Path,
 ) -> None:
     _something_for_each_home(school_a, school_b, school_c)
