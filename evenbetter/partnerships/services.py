@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from evenbetter.accounts.models import User
+from evenbetter.accounts.models import Role, User
 from evenbetter.indicators.computed import computed_observations_record
 from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import ImportRun, Observation
@@ -20,6 +21,7 @@ from evenbetter.partnerships.models import (
     Agency,
     AgencyContact,
     AgencyLink,
+    AgencyMember,
     BoardMeeting,
     Challenge,
     Contact,
@@ -229,3 +231,25 @@ def agency_link_add(
 
 def agency_link_remove(*, link: AgencyLink) -> None:
     link.delete()
+
+
+def agency_member_add(*, agency: Agency, who: str) -> AgencyMember:
+    """Someone who works for the agency, found by username or e-mail: they must already hold a
+    partner-agency role (invited on the People page), which says where they work; this says for
+    whom, so they see and act on the requests and actions addressed to the agency."""
+    who = who.strip()
+    user = User.objects.filter(Q(username__iexact=who) | Q(email__iexact=who), is_active=True).first() if who else None
+    if user is None:
+        raise AgencyProblem(f'No active account has the username or e-mail "{who}".')
+    if not user.memberships.filter(role=Role.PARTNER_AGENCY).exists():
+        raise AgencyProblem(
+            f"{user} has no partner-agency role yet: invite them as a partner agency on the People page first."
+        )
+    if AgencyMember.objects.filter(agency=agency, user=user).exists():
+        raise AgencyProblem(f"{user} already works for {agency.name}.")
+    return AgencyMember.objects.create(agency=agency, user=user)
+
+
+def agency_member_remove(*, member: AgencyMember) -> None:
+    """They no longer act for the agency; their role (where they work) stays until ended on the People page."""
+    member.delete()

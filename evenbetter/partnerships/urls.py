@@ -22,6 +22,8 @@ urlpatterns = [
     path("agencies/<int:pk>/edit/", views.agency_update_view, name="agency_update"),
     path("agencies/<int:pk>/contacts/new/", views.agency_contact_create_view, name="agency_contact_create"),
     path("agencies/contacts/<int:pk>/remove/", views.agency_contact_remove_view, name="agency_contact_remove"),
+    path("agencies/<int:pk>/members/add/", views.agency_member_add_view, name="agency_member_add"),
+    path("agencies/members/<int:pk>/remove/", views.agency_member_remove_view, name="agency_member_remove"),
     path("agencies/<int:pk>/links/new/", views.agency_link_create_view, name="agency_link_create"),
     path("agencies/links/<int:pk>/remove/", views.agency_link_remove_view, name="agency_link_remove"),
 ]

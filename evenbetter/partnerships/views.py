@@ -28,7 +28,7 @@ from evenbetter.partnerships.forms import (
     WorkforceReturnForm,
     action_done_form,
 )
-from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink
+from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink, AgencyMember
 from evenbetter.partnerships.selectors import (
     agencies_to_choose_from,
     agencies_visible_to,
@@ -63,6 +63,8 @@ from evenbetter.partnerships.services import (
     agency_create,
     agency_link_add,
     agency_link_remove,
+    agency_member_add,
+    agency_member_remove,
     agency_update,
     board_meeting_record,
     contact_record,
@@ -340,6 +342,7 @@ def agency_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "agency": agency,
             "contacts": agency.contacts.all(),
+            "members": agency.members.select_related("user"),
             "links": [(link, can_remove_agency_link(request.user, link)) for link in links],
             "can_edit": can_edit_agency(request.user, agency),
         },
@@ -377,6 +380,29 @@ def agency_contact_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         {"form": form, "agency": agency},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def agency_member_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _editable_agency(request, pk)
+    try:
+        member = agency_member_add(agency=agency, who=request.POST.get("who", ""))
+    except AgencyProblem as problem:
+        messages.error(request, f"Nothing was changed: {problem}")
+    else:
+        messages.success(request, f"{member.user} now acts for {agency.name}: requests and actions addressed to it.")
+    return redirect("agency_detail", pk=agency.pk)
+
+
+@login_required
+@require_POST
+def agency_member_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(AgencyMember.objects.select_related("agency", "user"), pk=pk)
+    agency = _editable_agency(request, member.agency_id)
+    agency_member_remove(member=member)
+    messages.success(request, f"{member.user} no longer acts for {agency.name}.")
+    return redirect("agency_detail", pk=agency.pk)
 
 
 @login_required

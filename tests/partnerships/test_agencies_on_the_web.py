@@ -154,3 +154,29 @@ def test_an_agency_is_not_linked_twice_to_the_same_place(
     assert response.status_code == 400
     assert "Hampshire police already works with East Hampshire." in response.content.decode()
     assert AgencyLink.objects.count() == 1
+
+
+def test_a_lead_says_who_acts_for_an_agency_and_they_then_act_for_it(
+    client_for: Callable[[str], Client], partner_agency: User, staff_member: User
+) -> None:
+    from evenbetter.accounts.selectors import scope_of
+    from evenbetter.partnerships.models import AgencyMember
+
+    police = Agency.objects.create(name="Hampshire police", kind="police")
+    lead = client_for("system_lead")
+    add = reverse("agency_member_add", args=[police.pk])
+    # Someone without a partner-agency role is refused, saying what to do, and nothing is written.
+    refused = lead.post(add, {"who": staff_member.email}, follow=True)
+    assert "has no partner-agency role yet" in refused.content.decode()
+    assert not AgencyMember.objects.filter(agency=police).exists()
+    assert "No active account" in lead.post(add, {"who": "nobody@example.org"}, follow=True).content.decode()
+    # The partner agency persona, by e-mail: they now act for the police too.
+    lead.post(add, {"who": partner_agency.email.upper()})
+    member = AgencyMember.objects.get(agency=police)
+    assert member.user == partner_agency
+    assert police.pk in scope_of(User.objects.get(pk=partner_agency.pk)).agency_ids
+    assert "already works for" in lead.post(add, {"who": "partner_agency"}, follow=True).content.decode()
+    page = lead.get(reverse("agency_detail", args=[police.pk])).content.decode()
+    assert "People who act for it" in page and str(partner_agency) in page
+    lead.post(reverse("agency_member_remove", args=[member.pk]))
+    assert not AgencyMember.objects.filter(agency=police).exists()

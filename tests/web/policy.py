@@ -61,7 +61,7 @@ from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observat
 from evenbetter.ingest.runner import import_file
 from evenbetter.ingest.services import import_preview
 from evenbetter.jobs.models import Job
-from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink
+from evenbetter.partnerships.models import Action, Agency, AgencyContact, AgencyLink, AgencyMember
 from evenbetter.practice import services as practice
 from evenbetter.practice.models import Attachment, Comment, PracticeItem
 from evenbetter.schools.models import Locality, Partnership, School
@@ -127,6 +127,11 @@ class World:
         agency = Agency.objects.create(name="Hampshire police", kind="police")
         AgencyLink.objects.create(agency=agency, locality=Locality.objects.get(slug="east-hampshire"))
         return agency
+
+    @cached_property
+    def police_member(self) -> AgencyMember:
+        """The partner agency persona, acting for the police too."""
+        return AgencyMember.objects.create(agency=self.police, user=self.users["partner_agency"])
 
     @cached_property
     def agency_contact(self) -> AgencyContact:
@@ -1002,6 +1007,26 @@ POLICY: dict[str, Entry] = {
         answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
         method="POST",
         data=lambda w: {"name": "PC Khan", "team": "Schools liaison", "email": "khan@example.org"},
+    ),
+    # Who acts for an agency: added by username or e-mail (with a partner-agency role already).
+    "agency_member_add": Entry(
+        "agency_member_add", lambda w: reverse("agency_member_add", args=[w.police.pk]), POST_ONLY
+    ),
+    "agency_member_add_post": Entry(
+        "agency_member_add",
+        lambda w: reverse("agency_member_add", args=[w.police.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
+        data=lambda w: {"who": "partner_agency@example.org"},
+    ),
+    "agency_member_remove": Entry(
+        "agency_member_remove", lambda w: reverse("agency_member_remove", args=[w.police_member.pk]), POST_ONLY
+    ),
+    "agency_member_remove_post": Entry(
+        "agency_member_remove",
+        lambda w: reverse("agency_member_remove", args=[w.police_member.pk]),
+        answers(FORBIDDEN, system_lead=DONE, locality_lead=DONE),
+        method="POST",
     ),
     "agency_contact_remove": Entry(
         "agency_contact_remove", lambda w: reverse("agency_contact_remove", args=[w.agency_contact.pk]), POST_ONLY
