@@ -8,7 +8,8 @@ from django import forms
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.schools.access import schools_visible_to
-from evenbetter.schools.models import School
+from evenbetter.schools.models import Locality, School
+from evenbetter.vocabulary.areas import AREA_INDICATORS, AREAS
 
 
 class ComparatorSetForm(forms.Form):
@@ -67,3 +68,20 @@ class ExplorerForm(forms.Form):
     scope = forms.CharField(required=False, max_length=220)
     phase = forms.CharField(required=False, max_length=60)
     school = forms.IntegerField(required=False, min_value=1)
+
+
+class StrengthsForm(forms.Form):
+    area = forms.ChoiceField(
+        label="Strong in",
+        choices=[("", "Choose an area")] + [(code, name) for code, name in AREAS if code in AREA_INDICATORS],
+    )
+    locality = forms.ModelChoiceField(
+        label="Where",
+        queryset=Locality.objects.none(),
+        required=False,
+        empty_label="Anywhere (every school you may see)",
+    )
+
+    def __init__(self, *args: Any, localities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["locality"].queryset = localities  # type: ignore[attr-defined]

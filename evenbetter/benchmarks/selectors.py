@@ -17,7 +17,7 @@ import pandas as pd
 from django.db.models import Exists, OuterRef, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.analytics.benchmark import benchmark_against, percentiles_among
+from evenbetter.analytics.benchmark import benchmark_against, percentiles_among, standing_words
 from evenbetter.analytics.strengths import (
     AREA_TO_DEVELOP,
     STRENGTH,
@@ -501,3 +501,45 @@ def group_outcomes(*, user: AnyUser, schools: QuerySet[School]) -> list[GroupOut
             )
         )
     return found
+
+
+STRONG_SHOWN = 60
+
+
+def can_see_who_is_strong(user: AnyUser) -> bool:
+    """Who is strong at what (from published benchmarks): whoever sees every school's public data."""
+    return scope_of(user).sees_public_data
+
+
+@dataclass(frozen=True)
+class StrongSchool:
+    """A school strong in an area, and the published figures that make it so, in words."""
+
+    school: School
+    lines: list[str]  # "Writing progress: 3.3 points in 2018/19, better than almost all similar schools"
+    best_percentile: float
+
+
+def strong_schools_in(*, area: str, schools: QuerySet[School], limit: int = STRONG_SHOWN) -> list[StrongSchool]:
+    """Who is strong at what: the schools among ``schools`` strong in ``area`` by the one rule
+    (``strong_in_area``), strongest first, each with its evidence in plain words."""
+    strong = strong_in_area(area=area, schools=schools)
+    if strong.empty:
+        return []
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=set(strong["indicator"]))}
+    by_school = {s.pk: s for s in School.objects.filter(pk__in=set(strong["school_id"].astype(int)))}
+    found = []
+    for school_id, rows in strong.groupby("school_id", sort=False):
+        lines = []
+        for code, value, period, percentile in zip(
+            rows["indicator"].tolist(), rows["latest_value"].tolist(), rows["latest_period"].tolist(),
+            rows["latest_percentile"].tolist(), strict=True,
+        ):  # fmt: skip
+            indicator = indicators[str(code)]
+            words = standing_words(float(percentile), indicator.direction)
+            lines.append(f"{indicator.name}: {indicator.label_for(float(value))} in {period}, {words}")
+        school = by_school.get(int(str(school_id)))
+        if school is not None:
+            found.append(StrongSchool(school, lines, float(rows["latest_percentile"].max())))
+    found.sort(key=lambda s: (-s.best_percentile, s.school.name))
+    return found[:limit]

@@ -12,4 +12,5 @@ urlpatterns = [
         name="comparator_set_delete",
     ),
     path("explore/", views.explorer_view, name="explorer"),
+    path("strengths/", views.strengths_view, name="strengths"),
 ]

@@ -13,19 +13,22 @@ from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
+from evenbetter.accounts.selectors import scope_of
 from evenbetter.analytics.families import nearby_like_us
 from evenbetter.benchmarks.exports import BenchmarksTable, ExplorerTable, FamilyTable
-from evenbetter.benchmarks.forms import ComparatorSetForm, ExplorerForm
+from evenbetter.benchmarks.forms import ComparatorSetForm, ExplorerForm, StrengthsForm
 from evenbetter.benchmarks.frames import context_frame
 from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.benchmarks.panels import comparator_from_request
 from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
+    can_see_who_is_strong,
     explorable_indicators,
     explorer_distribution,
     family_of_school,
     indicator_periods,
     school_benchmarks,
+    strong_schools_in,
 )
 from evenbetter.benchmarks.services import (
     ComparatorSetError,
@@ -43,6 +46,7 @@ from evenbetter.schools.access import (
 )
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import phases_visible_to
+from evenbetter.vocabulary.areas import AREA_INDICATORS, AREA_NAMES
 
 
 @login_required
@@ -207,3 +211,40 @@ def _scope(request: HttpRequest, scope: str) -> tuple[dict[str, Any], str]:
         school = schools_visible_to(request.user).filter(pk=int(key)).first()
         return ({"family_of": school}, "") if school else ({}, "You cannot see that school; all schools are shown.")
     return {}, f'"{scope}" is not a group of schools; all schools are shown.'
+
+
+@login_required
+def strengths_view(request: HttpRequest) -> HttpResponse:
+    """Who is strong at what: the schools strong in an area, by the rule the school page uses,
+    in the reader's locality by default, with the evidence and a way to ask for help."""
+    if not can_see_who_is_strong(request.user):
+        raise PermissionDenied("Who is strong at what is for those who see schools' published data.")
+    localities = localities_visible_to(request.user).order_by("name")
+    own = schools_visible_to(request.user).filter(pk__in=scope_of(request.user).school_ids)
+    default_locality = localities.filter(schools__in=own).first()
+    form = StrengthsForm(request.GET or None, localities=localities)
+    area, locality = "", default_locality
+    if form.is_bound and form.is_valid():
+        area = form.cleaned_data["area"]
+        locality = form.cleaned_data["locality"] or None
+    elif not form.is_bound:
+        form = StrengthsForm(initial={"locality": default_locality}, localities=localities)
+    # Not the reader's own schools: who could help them.
+    schools = schools_visible_to(request.user).exclude(status=School.Status.CLOSED).exclude(pk__in=own.values("pk"))
+    if locality is not None:
+        schools = schools.filter(localities=locality)
+    strong = strong_schools_in(area=area, schools=schools) if area else []
+    return render(
+        request,
+        "benchmarks/strengths.html",
+        {
+            "form": form,
+            "area": area,
+            "area_name": AREA_NAMES.get(area, ""),
+            "locality": locality,
+            "strong": strong,
+            "measured": bool(AREA_INDICATORS.get(area)),
+            "may_ask_for": [s.pk for s in own],
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from evenbetter.accounts.invitations import can_manage_people
 from evenbetter.accounts.selectors import AnyUser, can_see_audit_log
+from evenbetter.benchmarks.selectors import can_see_who_is_strong
 from evenbetter.dashboards.selectors import can_see_dashboards
 from evenbetter.earlywarning.selectors import can_see_watch_list
 from evenbetter.indicators.selectors import can_import_data, can_see_data_quality, can_see_disputes
@@ -96,6 +97,7 @@ NAVIGATION: tuple[Group, ...] = (
                 can_see_help_requests,
                 ("help_request_create", "help_request_detail", "support_offer_create"),
             ),
+            Destination("Who is strong at what", "strengths", can_see_who_is_strong),
             Destination("Help in numbers", "help_summary", can_see_help_summary),
         ),
     ),

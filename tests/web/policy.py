@@ -853,6 +853,15 @@ POLICY: dict[str, Entry] = {
         school="b",
     ),
     "explorer": Entry("explorer", _get("explorer"), READERS),
+    # Who is strong at what: whoever sees every school's public data (not governors or agencies);
+    # a wrong area is a form with errors.
+    "strengths": Entry("strengths", _get("strengths"), PUBLIC_DATA),
+    "strengths_writing": Entry("strengths", lambda w: reverse("strengths") + "?area=writing&locality=", PUBLIC_DATA),
+    "strengths_unknown_area": Entry(
+        "strengths",
+        lambda w: reverse("strengths") + "?area=juggling",
+        answers(INVALID, outsider=FORBIDDEN, governor=FORBIDDEN, partner_agency=FORBIDDEN),
+    ),
     # --- partnership life: a partnership's meetings are its lead's and its schools' leaders' ----
     # A partnership's own meetings are its lead's to record, not the locality lead's.
     "alton_meeting_new": Entry(

@@ -97,9 +97,10 @@ EXPECTED = {
         "dispute_list",
         "survey_list",
         "people",
+        "strengths",
     },
     "locality_lead": {"school_directory", "dashboard", "watch_list", "practice_library", "locality_list", "people"},
-    "staff_member": {"school_directory", "dashboard", "practice_library"},
+    "staff_member": {"school_directory", "dashboard", "practice_library", "strengths"},
     "governor": {"school_directory", "help_list", "practice_library", "dashboard", "dashboard_map"},
     "partner_agency": {"school_directory", "dashboard", "locality_list", "practice_library", "help_list"},
     "outsider": set(),
@@ -125,6 +126,7 @@ NEVER = {
         "people",
         "survey_list",
         "agency_list",
+        "strengths",
     },
     "partner_agency": {
         "watch_list",
@@ -134,6 +136,7 @@ NEVER = {
         "people",
         "survey_list",
         "agency_list",
+        "strengths",
     },
     "outsider": set(EVERY_DESTINATION),
 }
