@@ -7,7 +7,8 @@ home of the rules in DESIGN.md's table "Users and what they may see".
 - a partnership lead sees its member schools in full, the rest as a school leader does;
 - a school leader sees its own school in full, other schools' public data;
 - a staff member sees its own school without its risk (``STAFF``), other schools' public data;
-- a governor sees its own school, read-only, and nothing else;
+- a governor sees its own school, read-only (and its locality's outcomes on the dashboards:
+  ``dashboards.selectors.outcome_schools``);
 - a partner agency sees the localities and schools it works with;
 - anyone else (anonymous, or a user with no membership) sees nothing.
 
