@@ -9,13 +9,16 @@ ends, from the indicator ``indicator_code("pupils", "happy")`` (``pulse_pupils_h
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from evenbetter.accounts.models import User
+from evenbetter.goals.models import Goal
 from evenbetter.indicators.computed import computed_refresh
 from evenbetter.indicators.models import Observation
 from evenbetter.schools.models import School
@@ -112,4 +115,21 @@ def test_a_survey_answered_on_phones_shows_its_results_once_ten_have_answered(
     computed_refresh(PulseSurveys())
     kept = Observation.objects.get(school=school_a, indicator__code=indicator_code("pupils", "happy"))
     assert kept.value == pytest.approx(100 * AGREEING / ANSWERS, abs=0.05)
+
+    # A goal on them, set from the school page and shown at a glance (issue 18's journey).
+    leader.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+    glance = leader.locator("#at-a-glance")
+    glance.get_by_role("link", name="Set a goal").click()
+    leader.get_by_label("Indicator").select_option(label=kept.indicator.name)
+    leader.get_by_role("button", name="Show the evidence").click()
+    leader.get_by_label("Target").fill("80")
+    leader.get_by_label("Reach it by").fill(dt.date(timezone.localdate().year + 1, 7, 15).isoformat())
+    leader.get_by_label("Why").fill("Every child happy at school.")
+    leader.get_by_role("button", name="Set the goal").click()
+    expect(leader.get_by_text("Goal set:")).to_be_visible()
+    goal = Goal.objects.get(school=school_a)
+    assert (goal.indicator.code, goal.target) == (indicator_code("pupils", "happy"), 80)
+    leader.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+    expect(glance.get_by_role("link", name=f"{kept.indicator.name}: 80.0% by")).to_be_visible()
+    leader.screenshot(path=str(output_dir / "goal-on-a-survey-result.png"), full_page=True)
     leader.context.close()
