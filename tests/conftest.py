@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -102,6 +103,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
     # After every other plugin (pytest-django puts the tests without a database last).
     items.sort(key=lambda item: not _starts_first(item))  # stable: else as they were
     return result
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in names
+        or "live_server" in names
+    )
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_emptied_after_committed_tests(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """A test that commits (a live server, ``transaction=True``) leaves the shared cache's table
+    full (Django's flush empties the models' tables, not the cache's): the figures cache's
+    generation and what it kept would be read, stale, by the next test on the worker. Emptied
+    after each such test; other tests' cache writes roll back with them."""
+    yield
+    if _is_transactional(request.node):
+        from django.core.cache import caches
+
+        with django_db_blocker.unblock():
+            for cache in caches.all():
+                cache.clear()
 
 
 @pytest.fixture
