@@ -127,9 +127,14 @@ def _shared_cache_emptied_after_committed_tests(
     if _is_transactional(request.node):
         from django.core.cache import caches
 
+        from django.db import DatabaseError
+
         with django_db_blocker.unblock():
             for cache in caches.all():
-                cache.clear()
+                try:
+                    cache.clear()
+                except DatabaseError:  # a test that pointed the database elsewhere (ops' backup
+                    pass  # tests): nothing it did reached the cache table
 
 
 @pytest.fixture
