@@ -39,6 +39,7 @@ from evenbetter.indicators.models import Indicator
 from evenbetter.pages.htmx import render_page_or_part
 from evenbetter.schools.access import (
     localities_visible_to,
+    own_locality_of,
     partnerships_visible_to,
     schools_visible_to,
     sees_any_school,
@@ -221,7 +222,8 @@ def strengths_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Who is strong at what is for those who see schools' published data.")
     localities = localities_visible_to(request.user).order_by("name")
     own = schools_visible_to(request.user).filter(pk__in=scope_of(request.user).school_ids)
-    default_locality = localities.filter(schools__in=own).first()
+    own_locality = own_locality_of(request.user)
+    default_locality = own_locality if own_locality and localities.filter(pk=own_locality.pk).exists() else None
     form = StrengthsForm(request.GET or None, localities=localities)
     area, locality = "", default_locality
     if form.is_bound and form.is_valid():

@@ -3,10 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.dashboards.selectors import outcome_localities, outcome_schools
-from evenbetter.schools.access import partnerships_visible_to
+from evenbetter.schools.access import own_locality_of, partnerships_visible_to
 
 
 class DashboardFilter(forms.Form):
@@ -22,6 +23,20 @@ class DashboardFilter(forms.Form):
         self.fields["partnership"].choices = [("", "All partnerships"), *partnerships]  # type: ignore[attr-defined]
         phases = outcome_schools(user).exclude(phase="").values_list("phase", flat=True).distinct().order_by("phase")
         self.fields["phase"].choices = [("", "All phases"), *((p, p) for p in phases)]  # type: ignore[attr-defined]
+
+
+def with_own_locality(query: QueryDict, user: AnyUser) -> QueryDict:
+    """The dashboard's filters as asked, opening on the reader's own locality when the address
+    names no locality at all (an empty ``locality=`` is "every school you see", and stays so).
+    The filters come back complete, so the address they make can be shared as it is."""
+    if "locality" in query:
+        return query
+    own = own_locality_of(user)
+    if own is None or not outcome_localities(user).filter(pk=own.pk).exists():
+        return query
+    filled = query.copy()
+    filled["locality"] = own.slug
+    return filled
 
 
 class MapForm(DashboardFilter):

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from evenbetter.accounts.exports import table_response
 from evenbetter.dashboards.exports import OutcomesTable
-from evenbetter.dashboards.forms import DashboardFilter, MapForm
+from evenbetter.dashboards.forms import DashboardFilter, MapForm, with_own_locality
 from evenbetter.dashboards.map import draw
 from evenbetter.dashboards.selectors import (
     can_see_dashboards,
@@ -46,7 +46,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(
             "The dashboards are for the system's leads, school leaders, staff, governors and partner agencies."
         )
-    form = DashboardFilter(request.GET or None, user=request.user)
+    query = with_own_locality(request.GET, request.user)
+    form = DashboardFilter(query or None, user=request.user)
     filters = _filters(form)
     board = dashboard_for(request.user, dashboard_schools(request.user, **filters))
     scope = _scope_words(form, filters)
@@ -65,7 +66,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
             "board": board,
             "charts": charts,
             "scope": scope,
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
+            "address": "" if query is request.GET else f"?{query.urlencode()}",
             "filters": filters,
         },
     )

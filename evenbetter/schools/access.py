@@ -22,7 +22,7 @@ import enum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -88,6 +88,33 @@ def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:
     if scope.agency_locality_ids:
         return Locality.objects.filter(pk__in=scope.agency_locality_ids)
     return Locality.objects.none()
+
+
+def own_locality_of(user: AnyUser) -> Locality | None:
+    """The reader's own locality, where pages about a place open by default (the outcomes
+    dashboard, who is strong at what): the locality they lead; else the locality of a school
+    they lead, work at or govern; else the one a partner agency works with; else the locality
+    holding most schools of the partnerships they lead. None for a system lead (or anyone)
+    with no such tie: their pages open on every school they see. A school is in one locality
+    at a time, so the first by name decides only between several schools' localities."""
+    scope = scope_of(user)
+    if scope.led_locality_ids:
+        return Locality.objects.filter(pk__in=scope.led_locality_ids).first()
+    own_schools = scope.school_ids | scope.staff_school_ids | scope.governed_school_ids
+    if own_schools:
+        own = Locality.objects.filter(schools__in=own_schools).first()
+        if own is not None:
+            return own
+    if scope.agency_locality_ids:
+        return Locality.objects.filter(pk__in=scope.agency_locality_ids).first()
+    if scope.partnership_school_ids:
+        return (
+            Locality.objects.filter(schools__in=scope.partnership_school_ids)
+            .annotate(members=Count("schools"))
+            .order_by("-members", "name")
+            .first()
+        )
+    return None
 
 
 def partnerships_visible_to(user: AnyUser) -> QuerySet[Partnership]:

@@ -38,6 +38,10 @@ def test_open_a_locality_dashboard_and_change_a_filter(
     sign_in(page, live_server.url, "partnership_lead")
     page.get_by_text("Outcomes", exact=True).click()  # the header's group (a <details> menu)
     page.get_by_role("link", name="Outcome dashboards").click()
+    # It opens on the lead's own locality (where the cluster's schools are), and the address
+    # says so, to be shared as it is.
+    expect(page.get_by_label("Locality")).to_have_value(east_hampshire.slug)
+    expect(page).to_have_url(f"{live_server.url}/dashboard/?locality={east_hampshire.slug}")
     page.get_by_label("Locality").select_option(east_hampshire.slug)
     page.get_by_role("button", name="Show").click()
     canvas = page.locator("canvas[data-chart='outcome-ks2_ptrwm_exp']")

@@ -9,6 +9,10 @@
  * Inline steps: a form (data-inline) posts by htmx and the part that comes back replaces it;
  * the keyboard's focus goes to the part's message, or to the first field with an error.
  *
+ * A page that opened on a default the address does not name (the dashboard on the reader's own
+ * locality) says its full address (data-address): it takes the place of the bare one in the
+ * address bar, so the address a reader copies shows others the same schools.
+ *
  * Without JavaScript every form still submits as an ordinary form. When htmx cannot get an
  * answer it can put in place (an error page, the network), the form is submitted the ordinary
  * way, so the reader sees what the server says rather than a control that seems to do nothing.
@@ -83,6 +87,11 @@
     lastAsked = {};
     drawCharts(document);
   });
+
+  var defaulted = document.querySelector("[data-filtered][data-address]");
+  if (defaulted && !window.location.search && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", window.location.pathname + defaulted.getAttribute("data-address"));
+  }
 
   function submitTheOrdinaryWay(event) {
     lastAsked = {};
