@@ -130,7 +130,11 @@ def test_the_export_holds_the_figures_on_the_page(client_for: Callable[[str], Cl
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("indicator code", "indicator", "unit", "period", "schools")
     assert rows[1][0] == "ks2_ptrwm_exp" and rows[1][4] == 3 and rows[1][8] == pytest.approx(80.0)
-    csv = client_for("school_leader_a").get(reverse("dashboard"), {"format": "csv", "locality": ""}).content.decode("utf-8-sig")
+    csv = (
+        client_for("school_leader_a")
+        .get(reverse("dashboard"), {"format": "csv", "locality": ""})
+        .content.decode("utf-8-sig")
+    )
     assert csv.splitlines()[1].startswith("ks2_ptrwm_exp,ks2_ptrwm_exp,%,2018/19,3,60.0,70.0,80.0,80.0")
 
 
