@@ -140,7 +140,7 @@ NAVIGATION: tuple[Group, ...] = (
         ),
     ),
     Group(
-        "Data and admin",
+        "Data & admin",
         (
             Destination("People", "people", can_manage_people, ("invitation_create",)),
             Destination("Imports", "import_history", can_import_data, ("import_upload", "import_run")),

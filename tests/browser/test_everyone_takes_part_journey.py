@@ -30,9 +30,9 @@ def new_page(browser: Browser) -> Page:
 
 
 def open_people(page: Page) -> None:
-    """The header's "Data and admin" menu, then People."""
+    """The header's "Data & admin" menu, then People."""
     nav = page.get_by_role("navigation", name="Main")
-    nav.locator("summary", has_text="Data and admin").click()
+    nav.locator("summary", has_text="Data & admin").click()
     nav.get_by_role("link", name="People").click()
 
 

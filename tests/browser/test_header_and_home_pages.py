@@ -80,6 +80,13 @@ def _header_fits_on_one_line(page: Page) -> None:
         assert max(tops) - min(tops) < 16, f"the header wraps at {width} px: {tops}"
         assert page.eval_on_selector(".site-header", "e => e.getBoundingClientRect().height") < 80
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"the header is wider than {width} px"
+        # Room to spare: a system lead's eight groups leave at least 40 px free before Account
+        # at 1250 px (57 px on the demo), so a longer label or a larger font does not wrap.
+        spare = page.evaluate(
+            "document.querySelector('.site-header .account').getBoundingClientRect().left"
+            " - document.querySelector('.site-header .header-search').getBoundingClientRect().right"
+        )
+        assert spare >= 40, f"only {spare:.0f} px to spare in the header at {width} px"
     page.set_viewport_size(DESK)
 
 
