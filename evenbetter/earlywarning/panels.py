@@ -192,7 +192,10 @@ class GlanceRisk(Panel):
         return can_see_risk_of(request.user, subject)
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
-        return {"risk": _RiskOnTheSchoolPage().section(request, subject)}
+        return {
+            "risk": _RiskOnTheSchoolPage().section(request, subject),
+            "may_start_run": scope_of(request.user).is_system_lead,
+        }
 
 
 @register
@@ -225,15 +228,15 @@ class OwnConcern:
 
 
 @register
-class ConcernsAndAnswers(Panel):
+class EarlyWarningAndAnswers(Panel):
     """Home, after the actions due: a concern the early warning raises about one's own school
     (and whether the school has answered it); for the leads who hold the watch list, the
     answers schools gave lately."""
 
     page = "home"
     order = 30
-    template = "earlywarning/_home_concerns.html"
-    title = "Concerns and answers"
+    template = "earlywarning/_home_early_warning.html"
+    title = "Early warning and answers"  # not "concerns": those are people's (concerns.panels)
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
         scope = scope_of(request.user)
@@ -262,12 +265,13 @@ class ConcernsAndAnswers(Panel):
             "watch_list_answers": list(recent_answers(user=request.user)[:ANSWERS_SHOWN]),
             "holds_watch_list": can_see_watch_list(request.user),
             "risk_run": current_run(),
+            "may_start_run": scope.is_system_lead,
         }
 
 
 @register
 class NewlyOnTheWatchList(Panel):
-    """Home, after concerns and answers: the schools whose early warning has become high or
+    """Home, after the early warning and answers: the schools whose early warning has become high or
     raised since the run before, for the leads who hold the watch list."""
 
     page = "home"

@@ -1,6 +1,6 @@
 """The home page is made of panels (``evenbetter.pages``, page "home"): first what needs the
 reader today, each from the app that knows it (help waiting, support 10; actions due,
-partnerships 20; concerns and answers, earlywarning 30; newly on the watch list,
+partnerships 20; early warning and answers, earlywarning 30; newly on the watch list,
 earlywarning 40; imports and jobs, jobs 50), then one panel per role here (100–500: system lead, locality lead 150, partnership lead,
 school leader, staff member 350, governor, partner agency), then
 the practice library (practice 900). A new role's view is a new class; each is shown to

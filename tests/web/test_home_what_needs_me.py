@@ -1,5 +1,5 @@
 """Each role's home page answers "what needs me today?": help waiting for me, actions due,
-concerns and answers, schools newly on the watch list, imports and jobs — in that order, before
+the early warning and answers, schools newly on the watch list, imports and jobs — in that order, before
 the role's own panel and the practice library — each showing only what the reader may see."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 ORDER = [
     "HelpWaitingForYou",
     "ActionsDueForYou",
-    "ConcernsAndAnswers",
+    "EarlyWarningAndAnswers",
     "NewlyOnTheWatchList",
     "ImportsAndJobs",
     "SystemLeadPanel",
@@ -53,19 +53,19 @@ def test_a_system_lead_sees_what_needs_them_in_order_before_the_library(client_f
     [
         (
             "school_leader_a",
-            ["HelpWaitingForYou", "ActionsDueForYou", "ConcernsAndAnswers", "OpenSurveys", "SchoolLeaderPanel"],
+            ["HelpWaitingForYou", "ActionsDueForYou", "EarlyWarningAndAnswers", "OpenSurveys", "SchoolLeaderPanel"],
         ),
         (
             "partnership_lead",
             [
                 "HelpWaitingForYou",
                 "ActionsDueForYou",
-                "ConcernsAndAnswers",
+                "EarlyWarningAndAnswers",
                 "NewlyOnTheWatchList",
                 "PartnershipLeadPanel",
             ],
         ),
-        ("governor", ["ConcernsAndAnswers", "GovernorPanel"]),
+        ("governor", ["EarlyWarningAndAnswers", "GovernorPanel"]),
         # Its agency's requests, and the actions given to it (none here, but it may be given some).
         ("partner_agency", ["RequestsForYourService", "ActionsDueForYou", "PartnerAgencyPanel"]),
     ],
@@ -145,7 +145,7 @@ def test_concerns_ask_the_school_leader_to_answer_until_they_have(
 ) -> None:
     run = make_risk_run([(school_b, 0.6, None, "high"), (school_a, 0.3, None, "raised")])
     html = _home(client_for("school_leader_a"))
-    concerns = html.split('id="concerns-heading"')[1].split("</section>")[0]
+    concerns = html.split('id="early-warning-heading"')[1].split("</section>")[0]
     assert "Alton Infant School" in concerns and "raised" in concerns and "It waits for your answer" in concerns
     assert "Ash Grange" not in html  # never another school's risk
     # Reading it on the home page is a view of risk, audited like the risk page's.
@@ -154,7 +154,7 @@ def test_concerns_ask_the_school_leader_to_answer_until_they_have(
     ).exists()
 
     RiskResponse.objects.create(school=school_a, score=run.scores.get(school=school_a), text="New head since May.")
-    answered = _home(client_for("school_leader_a")).split('id="concerns-heading"')[1].split("</section>")[0]
+    answered = _home(client_for("school_leader_a")).split('id="early-warning-heading"')[1].split("</section>")[0]
     assert "The school answered on" in answered and "It waits for your answer" not in answered
 
 
@@ -162,7 +162,7 @@ def test_a_governor_sees_the_concern_but_the_leaders_answer_it(
     client_for: Callable[[str], Client], school_a: School
 ) -> None:
     make_risk_run([(school_a, 0.3, None, "raised")])
-    concerns = _home(client_for("governor")).split('id="concerns-heading"')[1].split("</section>")[0]
+    concerns = _home(client_for("governor")).split('id="early-warning-heading"')[1].split("</section>")[0]
     assert "raised" in concerns and "The school's leaders have not answered yet." in concerns
 
 
