@@ -16,6 +16,7 @@ router.register("tokens", views.ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [
     path("schema/", views.SchemaView.as_view(), name="api-schema"),
-    path("docs/", views.DocsView.as_view(), name="api-docs"),
+    path("docs/", views.docs_view, name="api-docs"),
+    path("docs/try/", views.TryItView.as_view(), name="api-docs-try"),
     path("", include(router.urls)),
 ]

@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.html import escape
 from drf_spectacular.generators import SchemaGenerator
@@ -28,6 +28,7 @@ from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.api import serializers as api
 from evenbetter.api.models import ApiToken
+from evenbetter.api.reference import reference_from
 from evenbetter.api.selectors import (
     current_risk_visible_to,
     help_requests_readable_by,
@@ -399,7 +400,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
 
     @extend_schema(
         summary="Make a token",
-        description="Only from a signed-in web session (the docs page), never with a token: a token cannot "
+        description="Only from a signed-in web session (the docs page's Swagger UI, /api/v1/docs/try/), never with a token: a token cannot "
         "make another. The token is in the answer this once. A system lead may make one for another "
         "account by giving its username.",
         request=api.ApiTokenCreateSerializer,
@@ -434,10 +435,29 @@ SIGN_IN_FIRST = """<!DOCTYPE html>
 """
 
 
-class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from this site's own static files, its start-up script a file of its own and
-    no inline style: the page keeps to the Content-Security-Policy. For people signed in; a
-    visitor who is not is answered 401 with a link to sign in (a browser shows the page)."""
+def _sign_in_first(next_url: str) -> HttpResponse:
+    url = f"{reverse('login')}?{urlencode({'next': next_url})}"
+    response = HttpResponse(SIGN_IN_FIRST.format(url=escape(url)), status=status.HTTP_401_UNAUTHORIZED)
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+def docs_view(request: HttpRequest) -> HttpResponse:
+    """The docs page: every operation in the site's own plain HTML (``api.reference``), from the
+    same OpenAPI description as ``/api/v1/schema/``; Swagger UI (to try an operation) and the raw
+    description are linked from it. For people signed in; a visitor who is not is answered 401
+    with a link to sign in, as the API answers."""
+    if not request.user.is_authenticated:
+        return _sign_in_first(reverse("api-docs"))
+    reference = reference_from(_schema(None))
+    return render(request, "api/reference.html", {"reference": reference})
+
+
+class TryItView(SpectacularSwaggerSplitView):
+    """Swagger UI, to try an operation with one's session (and make a token): from this site's
+    own static files, its start-up script a file of its own and no inline style, so the page
+    keeps to the Content-Security-Policy. Its markup is Swagger UI's own, which axe finds wanting;
+    the docs page (``docs_view``) is the accessible reference. For people signed in."""
 
     template_name = "api/swagger_ui.html"
     url_name = "api-schema"
@@ -447,10 +467,7 @@ class DocsView(SpectacularSwaggerSplitView):
     @extend_schema(exclude=True)
     def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
-            url = f"{reverse('login')}?{urlencode({'next': reverse('api-docs')})}"
-            response = HttpResponse(SIGN_IN_FIRST.format(url=escape(url)), status=status.HTTP_401_UNAUTHORIZED)
-            response["WWW-Authenticate"] = 'Bearer realm="api"'
-            return response
+            return _sign_in_first(reverse("api-docs-try"))
         return super().get(request, *args, **kwargs)
 
 

@@ -1594,6 +1594,7 @@ POLICY: dict[str, Entry] = {
     # visitor who is not with 401 and a link to sign in; docs/api.md).
     "api_schema": Entry("api-schema", _get("api-schema"), api(SIGNED_IN)),
     "api_docs": Entry("api-docs", _get("api-docs"), api(SIGNED_IN)),
+    "api_docs_try": Entry("api-docs-try", _get("api-docs-try"), api(SIGNED_IN)),
     "api_schools": Entry("api-school-list", _get("api-school-list"), api(READERS)),
     "api_school_a": Entry("api-school-detail", _school_url("api-school-detail", "a"), api(READERS), school="a"),
     "api_school_b": Entry("api-school-detail", _school_url("api-school-detail", "b"), api(PUBLIC_DATA), school="b"),

@@ -1,7 +1,7 @@
 """manage.py api_token USERNAME: make, list or revoke a person's API tokens.
 
 For whoever runs the platform. People make their own tokens on the API's docs page
-(/api/v1/docs/, POST /api/v1/tokens/ while signed in); see docs/api.md.
+(/api/v1/docs/try/, POST /api/v1/tokens/ while signed in); see docs/api.md.
 """
 
 from __future__ import annotations
