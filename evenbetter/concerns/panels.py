@@ -6,15 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
 from django.http import HttpRequest
 
-from evenbetter.accounts.selectors import scope_of
 from evenbetter.concerns import selectors
 from evenbetter.concerns.models import Concern
 from evenbetter.pages.registry import Panel, register
-
-ANSWERS_SHOWN = 5
 
 
 @register
@@ -54,37 +50,31 @@ class RaiseConcernLink(Panel):
 
 @register
 class HomeConcerns(Panel):
-    """Home, beside the early warning's concerns: concerns about one's own school waiting for
-    an answer, and answers to the concerns one raised."""
+    """Home, beside the early warning and answers: concerns about one's own school waiting for
+    an answer, and answers to the concerns one raised; shown only when there is something."""
 
     page = "home"
     order = 35
     template = "concerns/_home.html"
     title = "Concerns raised by people"
 
-    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
-        # Only when something is there: a concern waiting, raised, or in the lead's schools.
-        return selectors.may_raise_any(request.user) and self._in_view(request).exists()
-
     @staticmethod
-    def _in_view(request: HttpRequest) -> Any:
-        user = request.user
-        scope = scope_of(user)
-        concerns = selectors.concerns_visible_to(user).filter(status__in=selectors.LIVE)
-        if scope.is_system_lead:
-            return concerns
-        return concerns.filter(Q(raised_by_id=user.pk) | Q(school_id__in=scope.school_ids | scope.led_group_school_ids))
+    def _figures(request: HttpRequest) -> selectors.HomeConcernFigures:
+        # Asked by is_shown and then by context: worked out once per request.
+        figures = getattr(request, "_evenbetter_home_concerns", None)
+        if figures is None:
+            figures = selectors.home_concern_figures(request.user)
+            setattr(request, "_evenbetter_home_concerns", figures)  # noqa: B010
+        return figures
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        return selectors.may_raise_any(request.user) and self._figures(request).anything
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
-        user = request.user
-        scope = scope_of(user)
-        mine = selectors.concerns_visible_to(user).filter(raised_by_id=user.pk)
-        lead_view = selectors.concerns_visible_to(user).filter(status=Concern.Status.OPEN)
-        if not scope.is_system_lead:
-            lead_view = lead_view.filter(school_id__in=scope.led_group_school_ids)
+        figures = self._figures(request)
         return {
-            "waiting": list(selectors.waiting_for_answer(user)[:10]),
-            "answered_mine": list(mine.filter(status=Concern.Status.ANSWERED).order_by("-answered_at")[:ANSWERS_SHOWN]),
-            "open_mine": mine.filter(status=Concern.Status.OPEN).count(),
-            "open_in_scope": lead_view.count() if scope.is_system_lead or scope.leads_a_group else None,
+            "waiting": figures.waiting,
+            "answered_mine": figures.answered_mine,
+            "open_mine": figures.open_mine,
+            "open_in_scope": figures.open_in_scope,
         }

@@ -14,8 +14,9 @@ those rules (DESIGN.md's roles, through ``schools/access.py``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
@@ -117,6 +118,29 @@ def may_close(user: AnyUser, concern: Concern) -> bool:
     return concern.status in LIVE and (scope.is_system_lead or concern.school_id in scope.led_group_school_ids)
 
 
+@dataclass(frozen=True)
+class ConcernView:
+    """A concern as one reader may see it: whether they are told who raised it, and which steps
+    (answer, withdraw, close) they may take on it now. Pages show this, never the bare model."""
+
+    concern: Concern
+    raiser_shown: bool
+    may_answer: bool
+    may_withdraw: bool
+    may_close: bool
+
+
+def concern_seen_by(user: AnyUser, concern: Concern) -> ConcernView:
+    """The one view of a concern for a reader, from the rules above."""
+    return ConcernView(
+        concern=concern,
+        raiser_shown=shows_raiser(user, concern),
+        may_answer=may_answer(user, concern),
+        may_withdraw=may_withdraw(user, concern),
+        may_close=may_close(user, concern),
+    )
+
+
 def raised_lately_by(user: AnyUser, *, hours: int = 24) -> int:
     """How many concerns the user raised in the last ``hours`` (the flood limit counts these)."""
     since = timezone.now() - dt.timedelta(hours=hours)
@@ -138,4 +162,47 @@ def waiting_for_answer(user: AnyUser) -> QuerySet[Concern]:
         concerns_visible_to(user)
         .filter(school_id__in=scope_of(user).school_ids, status=Concern.Status.OPEN)
         .order_by("raised_at")
+    )
+
+
+HOME_WAITING_SHOWN = 10
+HOME_ANSWERS_SHOWN = 5
+
+
+@dataclass(frozen=True)
+class HomeConcernFigures:
+    """What the home page's "Concerns raised by people" shows its reader: the concerns about their
+    own schools waiting for their answer, the answers to concerns they raised, how many they
+    raised still wait, and (for a system lead or a lead of a group) how many about the schools
+    they support wait for an answer (None for everyone else)."""
+
+    waiting: list[Concern]
+    answered_mine: list[Concern]
+    open_mine: int
+    open_in_scope: int | None
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.waiting or self.answered_mine or self.open_mine or self.open_in_scope)
+
+
+def home_concern_figures(user: AnyUser) -> HomeConcernFigures:
+    """The home panel's figures in three queries: the two lists, and both counts at once."""
+    scope = scope_of(user)
+    visible = concerns_visible_to(user)
+    mine = Q(raised_by_id=user.pk)
+    counts_lead = scope.is_system_lead or scope.leads_a_group
+    figures = {"open_mine": Count("pk", filter=mine)}
+    if counts_lead:
+        figures["open_in_scope"] = (
+            Count("pk") if scope.is_system_lead else Count("pk", filter=Q(school_id__in=scope.led_group_school_ids))
+        )
+    counts = visible.filter(status=Concern.Status.OPEN).aggregate(**figures)
+    return HomeConcernFigures(
+        waiting=list(waiting_for_answer(user)[:HOME_WAITING_SHOWN]),
+        answered_mine=list(
+            visible.filter(mine, status=Concern.Status.ANSWERED).order_by("-answered_at")[:HOME_ANSWERS_SHOWN]
+        ),
+        open_mine=counts["open_mine"],
+        open_in_scope=counts.get("open_in_scope"),
     )

@@ -15,7 +15,6 @@ from evenbetter.accounts.selectors import memberships_of
 from evenbetter.accounts.services import audit_record
 from evenbetter.concerns import selectors, services
 from evenbetter.concerns.forms import AnswerForm, CloseForm, ConcernForm
-from evenbetter.concerns.models import Concern
 from evenbetter.schools.access import visible_school
 
 
@@ -58,14 +57,6 @@ def concern_raise_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _seen(request: HttpRequest, concern: Concern) -> Concern:
-    concern.raiser_shown = selectors.shows_raiser(request.user, concern)  # type: ignore[attr-defined]
-    concern.may_answer = selectors.may_answer(request.user, concern)  # type: ignore[attr-defined]
-    concern.may_withdraw = selectors.may_withdraw(request.user, concern)  # type: ignore[attr-defined]
-    concern.may_close = selectors.may_close(request.user, concern)  # type: ignore[attr-defined]
-    return concern
-
-
 @login_required
 def school_concerns_view(request: HttpRequest, pk: int) -> HttpResponse:
     school = visible_school(request, pk)
@@ -73,7 +64,10 @@ def school_concerns_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(
             "Concerns about a school are for its leaders and governors and the leads who see it in full."
         )
-    concerns = [_seen(request, c) for c in selectors.concerns_visible_to(request.user).filter(school=school)]
+    concerns = [
+        selectors.concern_seen_by(request.user, c)
+        for c in selectors.concerns_visible_to(request.user).filter(school=school)
+    ]
     audit_record(
         request=request, action=AuditEvent.Action.CONCERNS_VIEW, school=school, detail={"count": len(concerns)}
     )
@@ -96,7 +90,7 @@ def concern_list_view(request: HttpRequest) -> HttpResponse:
     lead, govern or see in full."""
     if not selectors.may_raise_any(request.user):
         raise PermissionDenied("Concerns are for those who work with schools.")
-    concerns = [_seen(request, c) for c in selectors.concerns_visible_to(request.user)[:200]]
+    concerns = [selectors.concern_seen_by(request.user, c) for c in selectors.concerns_visible_to(request.user)[:200]]
     return render(
         request,
         "concerns/concern_list.html",
