@@ -4,6 +4,7 @@ the dashboards, each with its status from the latest figures, and only where the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 import pytest
@@ -76,3 +77,29 @@ def test_on_the_dashboards_as_far_as_the_reader_may_see(
     assert "80.0% by" in alton and "70.0% by" in alton and "65.0% by" not in alton and "81.0% by" not in alton
     other = client_for("school_leader_b").get(reverse("dashboard"), {"locality": ""}).content.decode()
     assert "70.0% by" in other and "75.0% by" not in other
+
+
+def test_the_indicators_to_choose_from_are_grouped_by_domain(
+    client_for: Callable[[str], Client], school_a: School, reading: Indicator, staff_survey: Indicator
+) -> None:
+    absence = Indicator.objects.create(
+        code="absence_overall", name="Overall absence", unit="%", direction="lower", domain="attendance",
+        comparison="percent",
+    )  # fmt: skip
+    page = client_for("school_leader_a").get(reverse("school_goal_create", args=[school_a.pk])).content.decode()
+    select = page.split('name="indicator"')[1].split("</select>")[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    # In the domains' own order (outcomes, attendance, …, wellbeing), each indicator in its own.
+    assert [label for label, _ in groups] == ["Outcomes", "Attendance", "Wellbeing and trust"]
+    members = {label: re.findall(r'<option value="(\d+)"', options) for label, options in groups}
+    assert members == {
+        "Outcomes": [str(reading.pk)],
+        "Attendance": [str(absence.pk)],
+        "Wellbeing and trust": [str(staff_survey.pk)],
+    }
+    assert ">Choose an indicator</option>" in select.split("<optgroup")[0]
+    # A choice still comes back as the indicator.
+    chosen = client_for("school_leader_a").get(
+        reverse("school_goal_create", args=[school_a.pk]), {"indicator": absence.pk}
+    )
+    assert chosen.status_code == 200 and "Overall absence" in chosen.content.decode()
