@@ -153,15 +153,26 @@ def years_in_quarter(row: pd.Series | Mapping[Any, Any]) -> str:
     return f"in the {quarter} quarter of its family in the only year held"
 
 
-def describe(row: pd.Series | dict[str, object], indicator_name: str, value_label: str) -> str:
-    """The plain words for one strength or area to develop."""
+def _standing(row: pd.Series | dict[str, object]) -> str:
     percentile = float(str(row["latest_percentile"]))
     if row["kind"] == STRENGTH:
-        standing = f"better than {percentile:.0f}% of similar schools"
-    else:
-        standing = f"behind {100 - percentile:.0f}% of similar schools"
+        return f"better than {percentile:.0f}% of similar schools"
+    return f"behind {100 - percentile:.0f}% of similar schools"
+
+
+def describe(row: pd.Series | dict[str, object], indicator_name: str, value_label: str) -> str:
+    """The plain words for one strength or area to develop."""
     years = years_in_quarter(row)
-    text = f"{indicator_name}: {years} ({row['latest_period']}: {value_label}, {standing})."
+    text = f"{indicator_name}: {years} ({row['latest_period']}: {value_label}, {_standing(row)})."
     if row.get("small_cohort"):
         text += " Small cohort: read with care."
+    return text
+
+
+def describe_briefly(row: pd.Series | dict[str, object], indicator_name: str, value_label: str) -> str:
+    """The same at a glance, where the list's heading says it is a strength (or an area to
+    develop) and links to the rule: the latest figure and where it stands, not how often."""
+    text = f"{indicator_name}: {value_label} in {row['latest_period']}, {_standing(row)}."
+    if row.get("small_cohort"):
+        text += " Small cohort."
     return text

@@ -83,7 +83,7 @@ class GlanceStrengths(Panel):
         def glance(lines: list[Any]) -> list[GlanceLine]:
             return [
                 GlanceLine(
-                    line.text,
+                    line.brief or line.text,
                     line.indicator.name,
                     points.get(line.indicator.pk, []),
                     line.indicator.label_for,

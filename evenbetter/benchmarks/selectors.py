@@ -23,6 +23,7 @@ from evenbetter.analytics.strengths import (
     STRENGTH,
     STRONG_IN_AREA_COLUMNS,
     describe,
+    describe_briefly,
     strengths_and_areas,
     strong_in_areas,
 )
@@ -256,6 +257,7 @@ class StrengthLine:
     kind: str
     text: str
     consistent: bool
+    brief: str = ""  # at a glance (``describe_briefly``); "" in lines cached before it was kept
 
 
 @dataclass(frozen=True)
@@ -314,9 +316,11 @@ def _school_strengths(*, school: School, with_local: bool) -> StrengthsAndAreas:
     for record in found.to_dict("records"):
         found_row = {str(k): v for k, v in record.items()}
         indicator = indicators[int(found_row["indicator"])]
-        text = describe(found_row, indicator.name, indicator.label_for(float(found_row["latest_value"])))
+        value_label = indicator.label_for(float(found_row["latest_value"]))
+        text = describe(found_row, indicator.name, value_label)
+        brief = describe_briefly(found_row, indicator.name, value_label)
         kind = str(found_row["kind"])
-        lines[kind].append(StrengthLine(indicator, kind, text, bool(found_row["consistent"])))
+        lines[kind].append(StrengthLine(indicator, kind, text, bool(found_row["consistent"]), brief))
 
     def order(line: StrengthLine) -> tuple[bool, bool]:
         return (not line.indicator.headline, not line.consistent)

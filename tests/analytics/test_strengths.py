@@ -9,6 +9,7 @@ from evenbetter.analytics.strengths import (
     STRENGTH,
     STRONG_IN_AREA_COLUMNS,
     describe,
+    describe_briefly,
     strengths_and_areas,
     strong_in_areas,
     years_in_quarter,
@@ -65,6 +66,14 @@ def test_plain_words() -> None:
     area = found[found["kind"] == AREA_TO_DEVELOP].iloc[0]
     assert "bottom quarter" in describe(area, "Writing", "1.0")
     assert "behind 88% of similar schools" in describe(area, "Writing", "1.0")
+    # At a glance, under the heading that names the rule: the figure and where it stands.
+    assert describe_briefly(strength, "Reading progress", "2.3") == (
+        "Reading progress: 2.3 in 2018/19, better than 86% of similar schools. Small cohort."
+    )
+    assert (
+        describe_briefly(area, "Writing", "1.0")
+        == "Writing: 1.0 in 2018/19, behind 88% of similar schools. Small cohort."
+    )
 
 
 def test_nothing_benchmarked_gives_nothing() -> None:

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, signed_in_page
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESK, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
@@ -112,3 +112,30 @@ def _benchmarked(register, alton_cluster, school_leader_a, governor) -> RefreshR
         shifts={2016: -8, 2017: -3, 2018: 0},
         reading={"name": "Reading: expected standard", "headline": True, "standard": 65.0},
     )
+
+
+# Everyone who may open school A's page: a system lead, the leads of its partnership and its
+# locality, its own leader, governor and member of staff, and the agency working in its locality.
+ROLES = ["system_lead", "partnership_lead", "locality_lead", "school_leader_a", "governor", "staff_member",
+         "partner_agency"]  # fmt: skip
+HEIGHT_BEFORE = 10_077  # the school page before issue 20, signed in as a head (the demo)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_role_that_may_open_the_school_page_reads_the_summary_first(
+    live_server, browser: Browser, school_a: School, request: pytest.FixtureRequest
+) -> None:
+    for persona in ROLES:
+        request.getfixturevalue(persona)
+        page = signed_in_page(browser, live_server.url, persona)
+        page.set_viewport_size(DESK)
+        page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
+        box = page.locator("#at-a-glance").bounding_box()
+        assert box is not None and box["y"] + box["height"] <= DESK["height"], f"{persona}: At a glance ends at {box}"
+        height = page.evaluate("document.documentElement.scrollHeight")
+        assert height < HEIGHT_BEFORE / 2, f"{persona}: the page is {height} px"
+        page.set_viewport_size(PHONE)
+        page.reload()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"{persona}: wider than a phone"
+        _axe_clean(page, f"{persona}, the school page at 360 px")  # at 1280 px: the every-page walk
+        page.context.close()

@@ -392,7 +392,7 @@ def test_an_unknown_school_has_no_profile(client_for: Callable[[str], Client]) -
 
 def test_the_school_page_links_to_its_profile(client_for: Callable[[str], Client], school_a: School) -> None:
     page = client_for("partner_agency").get(school_a.get_absolute_url())
-    assert f'href="{reverse("school_profile", args=[school_a.pk])}">Profile (print or PDF)</a>'.encode() in page.content
+    assert f'href="{reverse("school_profile", args=[school_a.pk])}">Profile (PDF)</a>'.encode() in page.content
     profile = client_for("partner_agency").get(reverse("school_profile", args=[school_a.pk]))
     assert b'<link rel="stylesheet" href="/static/web/print.css">' in profile.content
     # The CSP allows neither inline: a script only from a file (the header's menus, web/nav.js).
