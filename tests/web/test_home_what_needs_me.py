@@ -217,3 +217,27 @@ def test_a_failed_job_and_the_latest_imports_are_for_system_leads(client_for: Ca
     assert "Benchmarks: out of memory" in system and "A month ago" not in system
     assert "gias_sample.csv" in system  # the register the fixtures imported
     assert "Imports and jobs" not in _home(client_for("partnership_lead"))
+
+
+def test_a_usual_band_asks_nothing_but_leaves_the_way_to_answer_open(
+    client_for: Callable[[str], Client], school_a: School
+) -> None:
+    make_risk_run([(school_a, 0.05, None, "usual")])
+    risk_page = reverse("school_risk", args=[school_a.pk])
+    leader = _home(client_for("school_leader_a")).split('id="early-warning-heading"')[1].split("</section>")[0]
+    assert "nothing waits for you" in leader and f'{risk_page}#responses-heading">See why, and add' in leader
+    governor = _home(client_for("governor")).split('id="early-warning-heading"')[1].split("</section>")[0]
+    assert "nothing waits for you" in governor and "add the school's answer" not in governor  # read-only
+
+
+@pytest.mark.parametrize(
+    ("persona", "place"),
+    [("school_leader_a", "school_a"), ("governor", "school_a"), ("partnership_lead", "alton_cluster"),
+     ("locality_lead", "east_hampshire")],
+)  # fmt: skip
+def test_the_welcome_line_links_to_the_readers_own_place(
+    client_for: Callable[[str], Client], request: pytest.FixtureRequest, persona: str, place: str
+) -> None:
+    target = request.getfixturevalue(place)
+    lead = _home(client_for(persona)).split('class="lead"')[1].split("</p>")[0]
+    assert f'<a href="{target.get_absolute_url()}">{target}</a>' in lead
