@@ -50,11 +50,11 @@ layers: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy
 
-# Tests run in parallel, one pytest-xdist worker a core (the machines have 2; TEST_WORKERS=n to change): each worker
+# Tests run in parallel, one pytest-xdist worker a core (nproc; these machines have 2; TEST_WORKERS=n to change): each worker
 # has a test database of its own (pytest-django) and its own folder in the var folder
 # (tests/conftest.py). loadgroup sends the tests of a module with a module-scoped fixture
 # (the demo, built once from every real file) to one worker, so it is built only once.
-XDIST := -n $(or $(TEST_WORKERS),2) --dist loadgroup
+XDIST := -n $(or $(TEST_WORKERS),$(shell nproc 2>/dev/null || echo 2)) --dist loadgroup
 
 pytest: $(DEV_STAMP) browser-deps
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest $(XDIST)

@@ -26,7 +26,11 @@ from evenbetter.earlywarning.frames import load_data
 from evenbetter.partnerships.indicators import partnership_life_refresh
 from evenbetter.vocabulary.directions import HIGHER
 
-pytestmark = pytest.mark.django_db
+# Same on any database: the writing, measuring and loading this goes through are checked on
+# PostgreSQL by their own tests (test_load_data.py, the partnership-life indicators, the
+# demo's records); what is left here is pandas and scikit-learn finding the signal, which no
+# database changes, and it is the PostgreSQL stage's longest test.
+pytestmark = [pytest.mark.django_db, pytest.mark.same_on_any_database]
 
 SCHOOLS = 320
 SIX_YEARS = ("2014/15", "2015/16", "2016/17", "2017/18", "2018/19", "2019/20")
