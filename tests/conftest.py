@@ -17,14 +17,20 @@ real importer:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.core.management.color import no_style
+from django.db import connection
 from django.test import Client
+from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -33,6 +39,7 @@ from evenbetter.indicators.models import ImportRun
 from evenbetter.ingest.runner import import_path
 from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from tests.dbstate import table_state
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "a-long-test-password-42"
@@ -143,10 +150,100 @@ def real_data_dir() -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    """The rows the register's import wrote, table by table, and its run's key."""
+
+    run_pk: int
+    tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]]
+
+
+_REGISTER_SNAPSHOTS: dict[tuple[str, str], _Snapshot] = {}
+
+
+def _holds_rows() -> set[str]:
+    return {table for table, (count, _) in table_state().items() if count}
+
+
+def _register_snapshot_taken(run: ImportRun) -> _Snapshot | None:
+    """Every row in the database, right after the register was imported into an empty one; None
+    when the import wrote a table this does not know (then it is imported each time)."""
+    if _holds_rows() - REGISTER_TABLES:
+        return None
+    tables = {}
+    with connection.cursor() as cursor:
+        for table in sorted(REGISTER_TABLES):
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            tables[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    return _Snapshot(run_pk=run.pk, tables=tables)
+
+
+def _register_put_back(snapshot: _Snapshot) -> None:
+    """The register's rows written again as its import wrote them, with the time now wherever it
+    wrote a time (a test that sets the clock sees its own), and PostgreSQL's sequences moved past
+    them (SQLite's follow by themselves)."""
+    now = timezone.now()
+
+    def value(item: Any) -> Any:
+        if isinstance(item, dt.datetime):
+            return now
+        if connection.vendor == "postgresql" and isinstance(item, (dict, list)):
+            from psycopg.types.json import Jsonb
+
+            return Jsonb(item)
+        return item
+
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table, (columns, rows) in snapshot.tables.items():
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+                    f"VALUES ({', '.join(['%s'] * len(columns))})",
+                    [tuple(value(item) for item in row) for row in rows],
+                )
+        if connection.vendor == "postgresql":
+            models = [
+                model for model in apps.get_models(include_auto_created=True) if model._meta.db_table in snapshot.tables
+            ]
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+
+# The register is every other fixture's ground (1,349 tests stand on it). Its import is run for
+# real the first time in each test process, and its rows are kept; a later test inside a
+# transaction (most) gets the very same rows written back, in a few milliseconds rather than the
+# import's tens; a test that commits (a live server, ``transaction=True``) imports it for real,
+# as the refresh an import queues on commit is part of what such tests watch. The importer's
+# own behaviour on this file is tested in tests/ingest/test_gias_register_import.py.
+REGISTER_TABLES = frozenset(
+    {
+        "indicators_importrun",
+        "indicators_inspection",
+        "schools_locality",
+        "schools_locality_schools",
+        "schools_partnership",
+        "schools_partnershipmembership",
+        "schools_school",
+    }
+)
+
+
 @pytest.fixture
-def register(db: None) -> ImportRun:
+def register(request: pytest.FixtureRequest, db: None) -> ImportRun:
+    key = (connection.vendor, connection.settings_dict["NAME"])
+    snapshot = _REGISTER_SNAPSHOTS.get(key)
+    if snapshot is not None and not _is_transactional(request.node):
+        _register_put_back(snapshot)
+        return ImportRun.objects.get(pk=snapshot.run_pk)
+    # Kept only from an import into an empty database: then every row is the import's own.
+    keep = snapshot is None and not _is_transactional(request.node) and not _holds_rows()
     run = import_path(path=FIXTURES / "gias_sample.csv", source_format="gias")
     assert run.status == ImportRun.Status.SUCCEEDED, run.problems
+    if keep:
+        taken = _register_snapshot_taken(run)
+        if taken is not None:
+            _REGISTER_SNAPSHOTS[key] = taken
     return run
 
 
