@@ -467,6 +467,14 @@ def school_contact_summary(*, user: AnyUser, school: School, today: dt.date | No
     if not can_see_school_records(user, school):
         return None
     today = today or timezone.localdate()
+    # The same for everyone who may see the school's records (checked above): kept in the
+    # figures cache for the day, renewed by any new contact (``contact_record``) or refresh.
+    return figures_cached(
+        "school-contact-summary", lambda: _school_contact_summary(school, today), scope=(school.pk, today)
+    )
+
+
+def _school_contact_summary(school: School, today: dt.date) -> ContactSummary:
     contacts = pd.DataFrame.from_records(
         Contact.objects.filter(Q(school=school) | Q(other_school=school)).values_list(
             "school_id", "other_school_id", "happened_on", "kind"
