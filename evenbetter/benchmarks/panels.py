@@ -81,11 +81,14 @@ class GlanceStrengths(Panel):
         school: School = subject
         found = school_strengths(user=request.user, school=school)
         wanted = {line.indicator.pk for line in found.strengths[:GLANCE_LINES] + found.areas[:GLANCE_LINES]}
-        points = {
-            entry.indicator.pk: [(p.period, p.value) for p in entry.points]
-            for entry in school_benchmarks(user=request.user, school=school)
-            if entry.indicator.pk in wanted
-        }
+        points = (
+            {
+                entry.indicator.pk: [(p.period, p.value) for p in entry.points]
+                for entry in school_benchmarks(user=request.user, school=school, indicator_ids=wanted)
+            }
+            if wanted
+            else {}
+        )
         generated = {indicator for indicator, _ in generated_values_of(school)} if wanted else set()
 
         def glance(lines: list[Any]) -> list[GlanceLine]:

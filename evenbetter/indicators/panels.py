@@ -186,6 +186,15 @@ def _glance_data(user: AnyUser, school: School) -> tuple[list[GlanceSource], Obs
 # --- the profile ------------------------------------------------------------------------------
 
 
+def _series_of_request(request: HttpRequest, school: School) -> list[IndicatorSeries]:
+    """The school's series as the request's reader sees them, read once for the request: the
+    profile's facts and its trends both draw from them (every value of the school)."""
+    read: dict[int, list[IndicatorSeries]] = request.__dict__.setdefault("_evenbetter_series", {})
+    if school.pk not in read:
+        read[school.pk] = school_indicator_series(user=request.user, school=school)
+    return read[school.pk]
+
+
 @dataclass(frozen=True)
 class Fact:
     label: str
@@ -263,7 +272,7 @@ class SchoolFacts(ProfileSection):
     title = "The school"
 
     def section(self, request: HttpRequest, school: School) -> FactsSection:
-        series = school_indicator_series(user=request.user, school=school)
+        series = _series_of_request(request, school)
         return FactsSection(_facts(request.user, school, series))
 
     def pdf_flowables(self, section: FactsSection) -> list[Flowable]:
@@ -332,7 +341,7 @@ class Trends(ProfileSection):
     title = "Trends"
 
     def section(self, request: HttpRequest, school: School) -> TrendsSection:
-        series = school_indicator_series(user=request.user, school=school)
+        series = _series_of_request(request, school)
         generated = generated_values_of(school)
         return TrendsSection(
             [_trend_row(entry, generated) for entry in series if entry.indicator.headline and entry.points]
