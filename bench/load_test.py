@@ -27,6 +27,8 @@ starts instead from a copy of a national database built before — ``bench_every
 --keep FILE`` builds a richer one (the simulator's partnership life, every refresh, the demo's
 people) — and adds the two people who browse and their cluster to the copy; the file itself
 is only read. ``--schools N``: how many schools the school pages are drawn from (2,000).
+A database that holds the two people already (``--keep``, ``--from``, or the same PostgreSQL
+server asked again) is not built again. The shared cache is emptied before every run.
 """
 
 from __future__ import annotations
@@ -275,11 +277,18 @@ def main() -> None:
             print(f"copied {args.source} in {time.perf_counter() - started:.0f} s")
             kept = True
     django_with_fresh_database("load")
+    from django.core.cache import cache
     from django.db import connection
 
-    if not kept:
+    from evenbetter.accounts.models import User
+
+    # A database built before (the same PostgreSQL server, asked again) is not built again.
+    if not kept and not User.objects.filter(username="load-system").exists():
         build()
     people()
+    # Every run starts from an empty shared cache, so that runs compare (what a page keeps is
+    # worked out again during the run, as after a refresh).
+    cache.clear()
     urls, family, sessions = pages_and_sessions(args.schools)
     connection.close()
     port = free_port()
