@@ -1,6 +1,7 @@
-"""A partnership's health is kept in the figures cache, and worked out again as soon as a
-meeting or an action it counts is recorded or updated (no new generation needed), and only
-for those who may see the partnership's life."""
+"""A partnership's health and a school's contact summary are kept in the figures cache: the
+health is worked out again as soon as a meeting or an action it counts is recorded or updated
+(no new generation needed), only for those who may see the partnership's life; the summary
+after a new contact commits."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import pytest
 
 from evenbetter.accounts.models import User
 from evenbetter.partnerships.models import Action
-from evenbetter.partnerships.selectors import partnership_health
-from evenbetter.partnerships.services import ActionAgreed, action_update, meeting_record
+from evenbetter.partnerships.selectors import partnership_health, school_contact_summary
+from evenbetter.partnerships.services import ActionAgreed, action_update, contact_record, meeting_record
 from evenbetter.schools.models import Partnership, School
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,22 @@ def test_a_reader_who_may_not_see_the_partnerships_life_gets_none_even_when_it_i
     _meeting(alton_cluster, [school_a], dt.date(2026, 10, 1))
     assert partnership_health(user=partnership_lead, partnership=alton_cluster, today=TODAY) is not None
     assert partnership_health(user=outsider, partnership=alton_cluster, today=TODAY) is None
+
+
+def test_a_schools_contact_summary_counts_a_new_contact_once_it_commits(
+    system_lead: User, school_a: School, school_b: School, school_c: School, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_record(
+            school=school_a, other_school=school_b, kind="visit", happened_on=dt.date(2026, 10, 1), about="",
+            recorded_by=None,
+        )  # fmt: skip
+    before = school_contact_summary(user=system_lead, school=school_a, today=TODAY)
+    assert before is not None and before.distinct_peers == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        contact_record(
+            school=school_c, other_school=school_a, kind="visit", happened_on=dt.date(2026, 10, 20), about="",
+            recorded_by=None,
+        )  # fmt: skip
+    after = school_contact_summary(user=system_lead, school=school_a, today=TODAY)
+    assert after is not None and (after.distinct_peers, after.contacts) == (2, 2)
