@@ -161,7 +161,7 @@ class GlanceData(Panel):
             lambda: _glance_data(request.user, school),
             scope=(school.pk, school_access(request.user, school).name),
         )
-        return {"data_sources": sources, "confidence": confidence}
+        return {"glance_sources": sources, "confidence": confidence}
 
 
 @dataclass(frozen=True)
