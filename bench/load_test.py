@@ -1,6 +1,7 @@
 """Load: 50 people browsing at once for 60 seconds, against gunicorn on the loopback.
 
     .venv/bin/python bench/load_test.py [users] [seconds] [--workers N --threads N] [--keep DIR]
+    .venv/bin/python bench/load_test.py 50 60 --keep DIR --from national.sqlite3
     bash scripts/with-postgres.sh .venv/bin/python bench/load_test.py [users] [seconds]
 
 Builds national scale in a fresh database: all of ``national-2019/`` (23,939 schools;
@@ -21,7 +22,13 @@ Bounded in time and in requests (at most 200 per user and phase). Reports reques
 (anything but 200, or no answer within 60 s), throughput and p50/p95/p99 per kind of page,
 and the mix's throughput as a ratio of the lightest page's. Exits 1 on any error.
 ``--keep DIR`` (SQLite only) keeps the built database in DIR and reuses it next time, to
-compare server settings without building national scale again.
+compare server settings without building national scale again. ``--from FILE`` (SQLite only)
+starts instead from a copy of a national database built before — ``bench_every_page.py
+--keep FILE`` builds a richer one (the simulator's partnership life, every refresh, the demo's
+people) — and adds the two people who browse and their cluster to the copy; the file itself
+is only read. ``--schools N``: how many schools the school pages are drawn from (2,000).
+A database that holds the two people already (``--keep``, ``--from``, or the same PostgreSQL
+server asked again) is not built again. The shared cache is emptied before every run.
 """
 
 from __future__ import annotations
@@ -64,11 +71,10 @@ def build() -> None:
     """National data, families, benchmarks, a risk run and the two people who browse."""
     from django.conf import settings
 
-    from evenbetter.accounts.models import Membership, Role, User
     from evenbetter.benchmarks.services import benchmarks_refresh
     from evenbetter.earlywarning.models import RiskRun, RiskScore
     from evenbetter.ingest.runner import import_path
-    from evenbetter.schools.models import Partnership, PartnershipMembership, School
+    from evenbetter.schools.models import School
 
     folder = settings.EVENBETTER_DATA_DIR / "national-2019"
     started = time.perf_counter()
@@ -93,9 +99,32 @@ def build() -> None:
         ],
         batch_size=2000,
     )  # fmt: skip
+    people()
+    print(f"national scale built in {time.perf_counter() - started:.0f} s: {len(schools):,} schools")
+
+
+def copied_from(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database (its write-ahead log included), through SQLite's
+    own backup: the source is only read."""
+    import sqlite3
+
+    if not source.exists():
+        raise SystemExit(f"load_test: no database at {source}")
+    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reading, sqlite3.connect(target) as writing:
+        reading.backup(writing)
+
+
+def people() -> None:
+    """The two people who browse (a system lead, the lead of a cluster of 40 schools), once."""
+    from evenbetter.accounts.models import Membership, Role, User
+    from evenbetter.schools.models import Partnership, PartnershipMembership, School
+
+    if User.objects.filter(username="load-system").exists():
+        return
+    schools = list(School.objects.order_by("pk").values_list("pk", flat=True)[:40])
     cluster = Partnership.objects.create(name="Load test cluster", slug="load-test", kind=Partnership.Kind.CLUSTER)
     PartnershipMembership.objects.bulk_create(
-        [PartnershipMembership(partnership=cluster, school_id=pk) for pk in schools[:40]]
+        [PartnershipMembership(partnership=cluster, school_id=pk) for pk in schools]
     )
     for username, role, scope in (
         ("load-system", Role.SYSTEM_LEAD, {}),
@@ -103,10 +132,9 @@ def build() -> None:
     ):
         user = User.objects.create_user(username)
         Membership.objects.create(user=user, role=role, **scope)
-    print(f"national scale built in {time.perf_counter() - started:.0f} s: {len(schools):,} schools")
 
 
-def pages_and_sessions() -> tuple[list[str], list[str], dict[str, str]]:
+def pages_and_sessions(schools: int = 2000) -> tuple[list[str], list[str], dict[str, str]]:
     """The pages to browse and a session for each of the two people."""
     from django.conf import settings
     from django.test import Client
@@ -122,7 +150,7 @@ def pages_and_sessions() -> tuple[list[str], list[str], dict[str, str]]:
         sessions[user.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
     rng = random.Random(2026)
     with_family = list(FamilyMember.objects.values_list("school_id", flat=True).distinct())
-    sample = rng.sample(with_family, min(2000, len(with_family)))
+    sample = rng.sample(with_family, min(schools, len(with_family)))
     urls = [School.objects.get(pk=pk).get_absolute_url() for pk in sample]
     family = [f"/schools/id/{pk}/family/" for pk in sample[:300]]
     return urls, family, sessions
@@ -232,17 +260,36 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=WORKERS)
     parser.add_argument("--threads", type=int, default=THREADS)
     parser.add_argument("--keep", type=Path, help="SQLite only: build the database in this folder once, reuse it after")
+    parser.add_argument(
+        "--from", dest="source", type=Path, help="SQLite only, with --keep: start from a copy of this national database"
+    )
+    parser.add_argument("--schools", type=int, default=2000, help="how many schools the school pages are drawn from")
     args = parser.parse_args()
+    if args.source is not None and args.keep is None:
+        parser.error("--from needs --keep DIR: the folder the copy is made in")
     kept = args.keep is not None and (args.keep / "load.sqlite3").exists()
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{args.keep.resolve() / 'load.sqlite3'}"
+        if args.source is not None and not kept:
+            started = time.perf_counter()
+            copied_from(args.source, args.keep / "load.sqlite3")
+            print(f"copied {args.source} in {time.perf_counter() - started:.0f} s")
+            kept = True
     django_with_fresh_database("load")
+    from django.core.cache import cache
     from django.db import connection
 
-    if not kept:
+    from evenbetter.accounts.models import User
+
+    # A database built before (the same PostgreSQL server, asked again) is not built again.
+    if not kept and not User.objects.filter(username="load-system").exists():
         build()
-    urls, family, sessions = pages_and_sessions()
+    people()
+    # Every run starts from an empty shared cache, so that runs compare (what a page keeps is
+    # worked out again during the run, as after a refresh).
+    cache.clear()
+    urls, family, sessions = pages_and_sessions(args.schools)
     connection.close()
     port = free_port()
     # The same EVENBETTER_VAR_DIR as this process (see _setup), so the same secret key signs the sessions.
@@ -258,7 +305,8 @@ def main() -> None:
         # Every worker and thread answers once, untimed, before the timed phases.
         browse_phase(LIGHTEST, args.users, 5, port, (urls, family), sessions)
         print(f"{args.users} users, {args.seconds:.0f} s a phase, on {connection.vendor}; "
-              f"gunicorn {args.workers} workers × {args.threads} threads")  # fmt: skip
+              f"gunicorn {args.workers} workers × {args.threads} threads; school pages of {len(urls):,} schools; "
+              f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")  # fmt: skip
         lightest = browse_phase(LIGHTEST, args.users, args.seconds, port, (urls, family), sessions)
         mix = browse_phase(MIX, args.users, args.seconds, port, (urls, family), sessions)
     finally:

@@ -20,9 +20,11 @@ from evenbetter.benchmarks.selectors import (
     school_benchmarks,
     school_strengths,
 )
+from evenbetter.indicators.figures_cache import figures_key
 from evenbetter.indicators.selectors import generated_values_of
 from evenbetter.jobs.selectors import Freshness, freshness
 from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.access import school_access
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import DASH, ProfileSection
 from evenbetter.schools.profile_pdf import bullets, para, table
@@ -69,15 +71,24 @@ class GlanceStrengths(Panel):
     template = "benchmarks/_glance.html"
     title = "Against schools like this one"
 
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Drawn from the school's benchmarks and its values alone, as far as the reader's
+        # access shows them (published only, or local records too): the same for every reader
+        # with the same access, until the next write of values or benchmarks.
+        return figures_key("panel:glance-strengths", scope=(subject.pk, school_access(request.user, subject).name))
+
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
         found = school_strengths(user=request.user, school=school)
         wanted = {line.indicator.pk for line in found.strengths[:GLANCE_LINES] + found.areas[:GLANCE_LINES]}
-        points = {
-            entry.indicator.pk: [(p.period, p.value) for p in entry.points]
-            for entry in school_benchmarks(user=request.user, school=school)
-            if entry.indicator.pk in wanted
-        }
+        points = (
+            {
+                entry.indicator.pk: [(p.period, p.value) for p in entry.points]
+                for entry in school_benchmarks(user=request.user, school=school, indicator_ids=wanted)
+            }
+            if wanted
+            else {}
+        )
         generated = {indicator for indicator, _ in generated_values_of(school)} if wanted else set()
 
         def glance(lines: list[Any]) -> list[GlanceLine]:

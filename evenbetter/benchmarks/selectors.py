@@ -8,7 +8,7 @@ the school in full) make and remove them; its governors see them too; nobody els
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -184,10 +184,16 @@ def _point(benchmark: Benchmark) -> BenchmarkPoint:
 
 
 def school_benchmarks(
-    *, user: AnyUser, school: School, comparator: ComparatorSet | None = None, headline_only: bool = False
+    *,
+    user: AnyUser,
+    school: School,
+    comparator: ComparatorSet | None = None,
+    headline_only: bool = False,
+    indicator_ids: Collection[int] | None = None,
 ) -> list[IndicatorBenchmark]:
-    """Every benchmarked indicator of the school, oldest period first, against its family
-    or against a comparator set of its own (whose figures are worked out here)."""
+    """Every benchmarked indicator of the school (or only ``indicator_ids``), oldest period
+    first, against its family or against a comparator set of its own (whose figures are
+    worked out here)."""
     access = school_access(user, school)
     if access == SchoolAccess.NONE:
         return []
@@ -196,6 +202,8 @@ def school_benchmarks(
         rows = rows.filter(indicator__is_public=True)
     if headline_only:
         rows = rows.filter(indicator__headline=True)
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
     grouped: dict[int, list[Benchmark]] = {}
     indicators: dict[int, Indicator] = {}
     for row in rows.order_by("indicator__domain", "indicator__name", "period_start"):

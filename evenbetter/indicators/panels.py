@@ -12,7 +12,8 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.indicators.models import Dispute, Indicator
+from evenbetter.indicators.figures_cache import figures_cached
+from evenbetter.indicators.models import Dispute, Indicator, Observation
 from evenbetter.indicators.selectors import (
     IndicatorSeries,
     disputes_visible_to,
@@ -21,6 +22,7 @@ from evenbetter.indicators.selectors import (
     school_indicator_series,
 )
 from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.access import school_access
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import DASH, ProfileSection, day_words
 from evenbetter.schools.profile_pdf import LINE, WIDTH, para, table
@@ -151,17 +153,46 @@ class GlanceData(Panel):
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
-        series = school_indicator_series(user=request.user, school=school)
-        confidence = next(
-            (entry for entry in series if entry.indicator.code == "data_confidence" and entry.values), None
+        # Worked out from every value of the school (hundreds of rows): kept in the figures cache
+        # per school and per access to it (published values only, or local records too), until
+        # the next write of values. How fresh the figures are is drawn afresh by its own tag.
+        sources, confidence = figures_cached(
+            "glance-data",
+            lambda: _glance_data(request.user, school),
+            scope=(school.pk, school_access(request.user, school).name),
         )
-        return {
-            "data_sources": data_sources(series, generated_values_of(school)),
-            "confidence": confidence.values[-1] if confidence else None,
-        }
+        return {"glance_sources": sources, "confidence": confidence}
+
+
+@dataclass(frozen=True)
+class GlanceSource:
+    """One kind of source at a glance: its name and how far its values go."""
+
+    key: str
+    name: str
+    latest_period: str
+
+
+def _glance_data(user: AnyUser, school: School) -> tuple[list[GlanceSource], Observation | None]:
+    series = school_indicator_series(user=user, school=school)
+    confidence = next((entry for entry in series if entry.indicator.code == "data_confidence" and entry.values), None)
+    sources = [
+        GlanceSource(source.key, source.name, source.latest_period)
+        for source in data_sources(series, generated_values_of(school))
+    ]
+    return sources, confidence.values[-1] if confidence else None
 
 
 # --- the profile ------------------------------------------------------------------------------
+
+
+def _series_of_request(request: HttpRequest, school: School) -> list[IndicatorSeries]:
+    """The school's series as the request's reader sees them, read once for the request: the
+    profile's facts and its trends both draw from them (every value of the school)."""
+    read: dict[int, list[IndicatorSeries]] = request.__dict__.setdefault("_evenbetter_series", {})
+    if school.pk not in read:
+        read[school.pk] = school_indicator_series(user=request.user, school=school)
+    return read[school.pk]
 
 
 @dataclass(frozen=True)
@@ -241,7 +272,7 @@ class SchoolFacts(ProfileSection):
     title = "The school"
 
     def section(self, request: HttpRequest, school: School) -> FactsSection:
-        series = school_indicator_series(user=request.user, school=school)
+        series = _series_of_request(request, school)
         return FactsSection(_facts(request.user, school, series))
 
     def pdf_flowables(self, section: FactsSection) -> list[Flowable]:
@@ -310,7 +341,7 @@ class Trends(ProfileSection):
     title = "Trends"
 
     def section(self, request: HttpRequest, school: School) -> TrendsSection:
-        series = school_indicator_series(user=request.user, school=school)
+        series = _series_of_request(request, school)
         generated = generated_values_of(school)
         return TrendsSection(
             [_trend_row(entry, generated) for entry in series if entry.indicator.headline and entry.points]

@@ -4,6 +4,17 @@ A panel is a small class: the page it belongs to, its order on that page, its te
 ``is_shown`` (where permission checks go) and ``context`` (what its template draws).
 Panels are sorted by ``order`` and then by their module and name, never by the order the
 apps were installed in, so no panel depends on another having run first.
+
+**A panel's drawn HTML may be kept** in the shared cache (``CACHES["default"]``), opt-in: a
+panel whose output is costly and the same for every reader who gets the same key says so by
+returning a key from ``cache_key`` (built with ``indicators.figures_cache.figures_key``, so
+that it carries the figures' generation and is out of reach after any write of values,
+families, benchmarks, risk or contacts). The key must name everything the HTML depends on
+about the reader — their access to the subject, never less — and everything else the
+template reads (the page's own variables included); a panel that draws anything personal
+(the reader's name, their requests, a form's CSRF token) is never kept. The one home of
+the mechanism is here: ``panels_for`` and ``section_for`` read the kept HTML instead of
+computing the context, ``{% render_panel %}`` keeps what it draws.
 """
 
 from __future__ import annotations
@@ -13,7 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
+from django.core.cache import cache
 from django.http import HttpRequest
+
+# Kept panels' keys carry the figures' generation: time only clears old generations away.
+PANEL_KEPT_SECONDS = 14 * 24 * 3600
+# A form's token is the reader's own: HTML that holds one is never kept for another reader.
+PERSONAL_MARKERS = ("csrfmiddlewaretoken",)
 
 
 class Panel:
@@ -42,13 +59,24 @@ class Panel:
         """Static paths of the scripts the panel needs on the page (deferred, once each)."""
         return []
 
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        """Opt-in: the key under which the panel's drawn HTML is kept and shared with every
+        reader who gets the same key (see the module's docstring for what it must name).
+        Asked only after ``is_shown``. None, the default: drawn afresh for each reader."""
+        return None
+
 
 @dataclass(frozen=True)
 class ShownPanel:
-    """A panel as one reader sees it: the panel and its computed context."""
+    """A panel as one reader sees it: the panel and its computed context — or, for a panel
+    kept in the cache, the HTML and scripts kept (``html``; the context is then empty)."""
 
     panel: Panel
     context: dict[str, Any]
+    # Where to keep the HTML once drawn (a panel that opts in, not found in the cache).
+    cache_key: str | None = None
+    html: str | None = None
+    kept_scripts: tuple[str, ...] = ()
 
     @property
     def template(self) -> str:
@@ -57,6 +85,30 @@ class ShownPanel:
     @property
     def title(self) -> str:
         return self.panel.title
+
+    @property
+    def scripts(self) -> list[str]:
+        return list(self.kept_scripts) if self.html is not None else self.panel.scripts(self.context)
+
+    def keep(self, html: str) -> None:
+        """Keep what ``{% render_panel %}`` drew, if the panel opted in (and it holds nothing
+        personal: a panel that draws a form cannot be kept, and saying so loudly is the point)."""
+        if self.cache_key is None or self.html is not None:
+            return
+        if any(marker in html for marker in PERSONAL_MARKERS):
+            raise ValueError(f"{type(self.panel).__qualname__} draws a form: its HTML cannot be kept for others.")
+        cache.set(self.cache_key, (html, tuple(self.scripts)), timeout=PANEL_KEPT_SECONDS)
+
+
+def _shown(panel: Panel, request: HttpRequest, subject: Any) -> ShownPanel:
+    """The panel for this reader: its kept HTML when it opted in and it is kept, else its context."""
+    key = panel.cache_key(request, subject)
+    if key is not None:
+        kept = cache.get(key)
+        if kept is not None:
+            html, scripts = kept
+            return ShownPanel(panel, {}, html=html, kept_scripts=tuple(scripts))
+    return ShownPanel(panel, panel.context(request, subject), cache_key=key)
 
 
 PanelClass = TypeVar("PanelClass", bound=type[Panel])
@@ -91,7 +143,7 @@ def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel
     for panel_class in registered_panels(page):
         panel = panel_class()
         if panel.is_shown(request, subject):
-            shown.append(ShownPanel(panel, panel.context(request, subject)))
+            shown.append(_shown(panel, request, subject))
     return shown
 
 
@@ -110,7 +162,7 @@ def section_for(page: str, slug: str, request: HttpRequest, subject: Any) -> Sho
     such section or the reader may not see it."""
     for panel in sections_for(page, request, subject):
         if panel.slug == slug:
-            return ShownPanel(panel, panel.context(request, subject))
+            return _shown(panel, request, subject)
     return None
 
 
@@ -118,7 +170,7 @@ def scripts_of(shown: list[ShownPanel]) -> list[str]:
     """The scripts the shown panels need, each once, in panel order."""
     scripts: list[str] = []
     for entry in shown:
-        scripts += [src for src in entry.panel.scripts(entry.context) if src not in scripts]
+        scripts += [src for src in entry.scripts if src not in scripts]
     return scripts
 
 

@@ -23,10 +23,10 @@ from evenbetter.partnerships.selectors import (
     can_see_network_of_locality,
     can_see_network_of_partnership,
     may_update_some_action,
-    network_picture,
     partnership_actions,
     partnership_health,
     partnership_meetings,
+    partnership_network_picture,
     school_contact_summary,
     school_contacts,
     shared_actions_of_school,
@@ -108,8 +108,7 @@ class PartnershipLife(Panel):
         network = None
         if can_see_network_of_partnership(request.user, partnership):
             memberships = partnership_memberships(user=request.user, partnership=partnership)
-            members = School.objects.filter(pk__in=[m.school_id for m in memberships if m.left_on is None])
-            network = network_picture(members)
+            network = partnership_network_picture(partnership, [m.school_id for m in memberships if m.left_on is None])
         return {
             "health": partnership_health(user=request.user, partnership=partnership),
             "meetings": partnership_meetings(user=request.user, partnership=partnership)[:12],

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.accounts.models import Role, User
@@ -301,6 +301,35 @@ def partnership_health(
     if not can_see_partnership_life(user, partnership):
         return None
     today = today or timezone.localdate()
+    # The same for everyone who may see the partnership's life (checked above): kept in the
+    # figures cache for the day, under what it is worked out from (``_life_stamp``), so that a
+    # meeting or an action recorded or updated is counted on the next read.
+    return figures_cached(
+        "partnership-health",
+        lambda: _partnership_health(partnership, today),
+        scope=(partnership.pk, today, _life_stamp(partnership)),
+    )
+
+
+def _life_stamp(partnership: Partnership) -> tuple[object, ...]:
+    """Counts and newest ids of what a partnership's health reads — its meetings and who came,
+    its actions by status and when done, its members joining and leaving: any write of them
+    changes one of these (three small queries against the dozen the health takes)."""
+    meetings = Meeting.objects.filter(partnership=partnership).aggregate(
+        n=Count("pk", distinct=True), last=Max("pk"), present=Count("schools_present"), held=Max("held_on")
+    )
+    statuses = {f"status_{status}": Count("pk", filter=Q(status=status)) for status in Action.Status.values}
+    actions = Action.objects.filter(partnership=partnership).aggregate(
+        n=Count("pk"), last=Max("pk"), done=Count("done_on"), done_last=Max("done_on"), due_last=Max("due_on"),
+        **statuses,
+    )  # fmt: skip
+    members = PartnershipMembership.objects.filter(partnership=partnership).aggregate(
+        n=Count("pk"), last=Max("pk"), left=Count("left_on"), left_last=Max("left_on")
+    )
+    return tuple(sorted(meetings.items())), tuple(sorted(actions.items())), tuple(sorted(members.items()))
+
+
+def _partnership_health(partnership: Partnership, today: dt.date) -> PartnershipHealth:
     meetings, attendance, members = _attendance_frames(partnership)
     per_partnership, _ = attendance_metrics(meetings, attendance, members, as_of=today)
     row = per_partnership[per_partnership["partnership_id"] == partnership.pk]
@@ -397,6 +426,18 @@ def locality_network_picture(locality: Locality) -> NetworkPicture:
     )
 
 
+def partnership_network_picture(partnership: Partnership, member_ids: list[int]) -> NetworkPicture:
+    """A partnership's network picture of its current members, as at today, kept in the figures
+    cache like a locality's (for whoever may see it at all: the same for every reader)."""
+    today = timezone.localdate()
+    ids = tuple(sorted(member_ids))
+    return figures_cached(
+        "partnership-network",
+        lambda: network_picture(School.objects.filter(pk__in=ids), today=today),
+        scope=(partnership.pk, today, ids),
+    )
+
+
 def network_picture(schools: QuerySet[School], *, today: dt.date | None = None, size: int = 640) -> NetworkPicture:
     """The contact network of a set of schools over the last 12 months; isolated ones stand out."""
     today = today or timezone.localdate()
@@ -467,6 +508,14 @@ def school_contact_summary(*, user: AnyUser, school: School, today: dt.date | No
     if not can_see_school_records(user, school):
         return None
     today = today or timezone.localdate()
+    # The same for everyone who may see the school's records (checked above): kept in the
+    # figures cache for the day, renewed by any new contact (``contact_record``) or refresh.
+    return figures_cached(
+        "school-contact-summary", lambda: _school_contact_summary(school, today), scope=(school.pk, today)
+    )
+
+
+def _school_contact_summary(school: School, today: dt.date) -> ContactSummary:
     contacts = pd.DataFrame.from_records(
         Contact.objects.filter(Q(school=school) | Q(other_school=school)).values_list(
             "school_id", "other_school_id", "happened_on", "kind"

@@ -13,7 +13,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -112,19 +112,14 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
     counts as on the watch list (the early warning is not yet per area: the note on
     issue 7 says so).
     """
-    schools = pd.DataFrame.from_records(
-        School.objects.exclude(status=School.Status.CLOSED).values_list("pk", "name", "phase", "latitude", "longitude"),
-        columns=["school_id", "name", "phase", "latitude", "longitude"],
-    )
-    # Every school's strength in the area, from the benchmarks of all England: the same for
-    # every request in the area (and for everyone who may see suggestions), so kept in the
-    # figures cache until the benchmarks change.
-    strength, evidence = figures_cached(
-        "support-area-strength", lambda: _area_strength(request.area), scope=request.area
-    )
-    schools["strength_percentile"] = schools["school_id"].map(strength).astype(float)
-    schools["strong_in_area"] = schools["school_id"].isin(evidence)
-    schools["strength_evidence"] = [evidence.get(int(s), "") for s in schools["school_id"]]
+    # Every open school with its strength in the area, from the benchmarks of all England: the
+    # same for every request in the area (and for everyone who may see suggestions), so kept in
+    # the figures cache until the benchmarks change — or the register does (its stamp is in the
+    # key: a school opened, closed, moved or renamed). Only what is the requester's own is read
+    # below, per request.
+    schools = figures_cached(
+        "support-school-candidates", lambda: _school_candidates(request.area), scope=(request.area, _register_stamp())
+    ).copy()
     distances = dict(FamilyMember.objects.filter(school=request.school).values_list("member_id", "distance"))
     schools["context_distance"] = schools["school_id"].map(distances)
     offered: dict[int, float] = {}
@@ -139,9 +134,9 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
         .annotate(days=Sum("days"))
         .values_list("help_request__supporter_id", "days")
     )
-    schools["capacity_days_left"] = [
-        max(offered[s] - float(given.get(s, 0)), 0.0) if s in offered else np.nan for s in schools["school_id"]
-    ]
+    # Days offered less days given, never below none; no offer is not known (NaN).
+    days_given = schools["school_id"].map({school: float(days) for school, days in given.items()}).fillna(0.0)
+    schools["capacity_days_left"] = (schools["school_id"].map(offered).astype(float) - days_given).clip(lower=0.0)
     record = list(  # read once, for the three columns below
         HelpRequest.objects.filter(supporter__isnull=False)
         .values("supporter_id")
@@ -236,6 +231,26 @@ def _agency_candidates(request: HelpRequest) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _register_stamp() -> tuple[object, ...]:
+    """How many schools the register holds, the newest and the latest changed: any change to it
+    changes one of these (one query)."""
+    stamp = School.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
+    return tuple(sorted(stamp.items()))
+
+
+def _school_candidates(area: str) -> pd.DataFrame:
+    """Every open school as a supporter for the area: its register facts and its strength."""
+    schools = pd.DataFrame.from_records(
+        School.objects.exclude(status=School.Status.CLOSED).values_list("pk", "name", "phase", "latitude", "longitude"),
+        columns=["school_id", "name", "phase", "latitude", "longitude"],
+    )
+    strength, evidence = _area_strength(area)
+    schools["strength_percentile"] = schools["school_id"].map(strength).astype(float)
+    schools["strong_in_area"] = schools["school_id"].isin(evidence)
+    schools["strength_evidence"] = [evidence.get(school_id, "") for school_id in schools["school_id"].tolist()]
+    return schools
 
 
 def _area_strength(area: str) -> tuple[dict[int, float], dict[int, str]]:

@@ -16,9 +16,13 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def render_panel(context: Context, shown: ShownPanel) -> SafeString:
+    if shown.html is not None:  # kept in the cache (the panel opted in: ``Panel.cache_key``)
+        return mark_safe(shown.html)  # noqa: S308 - a template's own output, kept
     panel_template = context.template.engine.get_template(shown.template)  # type: ignore[union-attr]
     with context.push(shown.context):
-        return mark_safe(panel_template.render(context))  # noqa: S308 - a template's own output
+        html = panel_template.render(context)
+    shown.keep(html)
+    return mark_safe(html)  # noqa: S308 - a template's own output
 
 
 @register.simple_tag(takes_context=True)
