@@ -116,3 +116,20 @@ def test_readers_who_see_different_schools_never_share_a_kept_distribution(
     assert len(everyone) == 10 and [s.pk for s, _, _ in governed.rows] == [school_a.pk]
     again = leader.get(reverse("explorer"), {"indicator": "reading"}).context["distribution"]
     assert [s.pk for s, _, _ in again.rows] == everyone
+
+
+def test_the_table_lists_a_page_at_a_time(
+    client_for: Callable[[str], Client], benchmarked: RefreshResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evenbetter.benchmarks import views
+
+    monkeypatch.setattr(views, "EXPLORER_LISTED", 3)  # a hundred a page on the site
+    client = client_for("school_leader_b")
+    first = client.get(reverse("explorer"), {"indicator": "reading"})
+    second = client.get(reverse("explorer"), {"indicator": "reading", "page": 2})
+    every = first.context["distribution"].rows
+    assert [s.pk for s, _, _ in second.context["listed"]] == [s.pk for s, _, _ in every[3:6]]
+    text = second.content.decode()
+    assert "Schools 4 to 6 of 10" in text and "<td>4</td>" in text and "<td>3</td>" not in text
+    assert "indicator=reading&amp;page=1" in text and "indicator=reading&amp;page=3" in text
+    assert len(first.context["listed"]) == 3 and "Previous" not in first.content.decode()
