@@ -75,7 +75,11 @@ class SchoolSearchSelect(LongSelect):
             elif search.more:
                 self.summary = f"{search.total:,} schools match “{self.query}”; the first {len(found)} are listed."
             else:
-                self.summary = f"{search.total:,} school{'s' if search.total != 1 else ''} match “{self.query}”."
+                self.summary = (
+                    f"1 school matches “{self.query}”."
+                    if search.total == 1
+                    else f"{search.total:,} schools match “{self.query}”."
+                )
         else:
             self.summary = "Type part of the school's name, its town or its URN, then choose it from the list."
         chosen_id = str(chosen or "")
