@@ -236,6 +236,12 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api-import-detail": lambda w: {"pk": w.import_run_pk},
     "api-token-detail": lambda w: {"pk": w.token_pk},
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+    "invitation_accept": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+    "locality_update": lambda w: {"slug": w.locality_slug},
+    "locality_goal_create": lambda w: {"slug": w.locality_slug},
+    "partnership_goal_create": lambda w: {"slug": w.partnership_slug},
+    "concern_action": lambda w: {"pk": 0, "action": "withdraw"},  # POST only
+    "survey_answer": lambda w: {"token": "not-a-token"},  # a respondent's link; none is made here
 }
 # Any other URL whose one argument is ``pk`` is about a school: the school leader's own.
 QUERY = {"help_request_create": "?school={school_pk}", "support_offer_create": "?school={school_pk}"}
