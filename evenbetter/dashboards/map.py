@@ -5,6 +5,7 @@ optional (``EVENBETTER_MAP_TILES``, a URL template with {z}, {x} and {y})."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
@@ -72,7 +73,7 @@ def band_edges(values: list[float]) -> list[float]:
 
 
 def draw(
-    schools: list[tuple[int, str, float | None, float | None, float | None, str, str]],
+    schools: Sequence[tuple[int, str, float | None, float | None, float | None, str, str]],
     *,
     higher_is_better: bool | None,
     fmt: str = "{:.1f}",

@@ -357,7 +357,7 @@ def _in_order(rows: QuerySet[Celebration], *, chunk: int) -> Iterator[Celebratio
     plain columns (in SQL, the day of each row cost a Python call per row on SQLite and was
     most of a system lead's home page after a national refresh), then each chunk is read with
     its joins."""
-    rank = {kind: n for n, kind in enumerate(FEED_ORDER)}
+    rank: dict[str, int] = {str(kind): n for n, kind in enumerate(FEED_ORDER)}
     keys = list(rows.order_by().values_list("pk", "found_at", "kind").distinct())
     keys.sort(
         key=lambda k: (-timezone.localtime(k[1]).toordinal(), rank.get(k[2], len(FEED_ORDER)), -k[1].timestamp(), -k[0])
