@@ -236,6 +236,12 @@ ARGUMENTS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api-import-detail": lambda w: {"pk": w.import_run_pk},
     "api-token-detail": lambda w: {"pk": w.token_pk},
     "password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+    "invitation_accept": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+    "locality_update": lambda w: {"slug": w.locality_slug},
+    "locality_goal_create": lambda w: {"slug": w.locality_slug},
+    "partnership_goal_create": lambda w: {"slug": w.partnership_slug},
+    "concern_action": lambda w: {"pk": 0, "action": "withdraw"},  # POST only
+    "survey_answer": lambda w: {"token": "not-a-token"},  # a respondent's link; none is made here
 }
 # Any other URL whose one argument is ``pk`` is about a school: the school leader's own.
 QUERY = {"help_request_create": "?school={school_pk}", "support_offer_create": "?school={school_pk}"}
@@ -324,7 +330,7 @@ def measure(repeat: int, only: str | None) -> tuple[list[Timed], list[str], list
     for name, arguments in named_urls():
         if name.startswith("admin:"):
             continue
-        if only and only not in name:
+        if only and not any(part in name for part in only.split(",")):
             continue
         url = url_of(name, arguments, w)
         seen_by_anyone = False
@@ -364,7 +370,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=10, help="requests per page and role (after one warm-up)")
     parser.add_argument("--keep", type=Path, help="build into this SQLite file, or open it if it is there")
-    parser.add_argument("--only", help="time only the URL names that contain this")
+    parser.add_argument("--only", help="time only the URL names that contain this (or any of these, comma-separated)")
     parser.add_argument("--top", type=int, default=0, help="print only the slowest N (and the lightest)")
     args = parser.parse_args()
     existing = bool(args.keep and args.keep.exists())

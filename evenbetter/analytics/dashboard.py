@@ -17,7 +17,8 @@ Pure functions on pandas data frames; no Django.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -82,14 +83,23 @@ def gap_by_period(
     return pd.DataFrame(rows, columns=GAP_COLUMNS)
 
 
-def count_by(categories: pd.Series, order: Sequence[str], *, unknown: str = "Not known") -> list[tuple[str, int]]:
-    """(category, schools) in ``order``, then any other category met, then the unknown."""
-    cleaned = categories.astype("string").str.strip()
-    cleaned = cleaned.where(cleaned != "")
-    counts = cleaned.value_counts(dropna=True).to_dict()
+def count_by(
+    categories: Iterable[object], order: Sequence[str], *, unknown: str = "Not known"
+) -> list[tuple[str, int]]:
+    """(category, schools) in ``order``, then any other category met, then the unknown (none,
+    NaN or blank). A plain count (all England is 24,000 schools: pandas' string methods were
+    most of the dashboard's time)."""
+    counts: Counter[str] = Counter()
+    missing = 0
+    for value in categories:
+        text = "" if value is None or value is pd.NA or (isinstance(value, float) and value != value) else str(value)
+        text = text.strip()
+        if text:
+            counts[text] += 1
+        else:
+            missing += 1
     result = [(name, int(counts.pop(name, 0))) for name in order]
-    result += [(str(name), int(n)) for name, n in sorted(counts.items())]
-    missing = int(cleaned.isna().sum())
+    result += [(name, int(n)) for name, n in sorted(counts.items())]
     if missing:
         result.append((unknown, missing))
     return result

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from functools import cached_property
+from typing import Any
+
+from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
+
+from evenbetter.indicators.figures_cache import figures_cached
 
 
 class ApiPagination(PageNumberPagination):
@@ -9,3 +15,37 @@ class ApiPagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+
+
+class CountKeptPaginator(Paginator):
+    """Django's paginator whose ``count`` is kept in the figures cache for the generation.
+
+    Counting every value a reader may see is a ``COUNT(*)`` over millions of rows at national
+    scale, asked again for every page. The count changes only when values are written, which
+    renews the generation (``indicators.figures_cache``), so it is kept under it. The key is
+    the query's own SQL with its parameters, which names the reader's scope and filters, and
+    the ids of the schools the query reaches through a subquery (``count_scope``): two readers
+    share a count only when they would count the very same rows."""
+
+    count_scope: object = None
+
+    @cached_property
+    def count(self) -> int:
+        query = self.object_list
+        sql = str(query.query)  # type: ignore[attr-defined]
+        return figures_cached("api-count", lambda: int(query.count()), scope=(sql, self.count_scope))  # type: ignore[attr-defined]
+
+
+class CountKeptPagination(ApiPagination):
+    """``ApiPagination`` with the count kept for the generation (``CountKeptPaginator``); the
+    view may name what its query's subqueries reach (``count_scope()``)."""
+
+    def django_paginator_class(self, object_list: Any, per_page: int) -> Paginator:  # type: ignore[override]
+        paginator = CountKeptPaginator(object_list, per_page)
+        view = getattr(self, "_view", None)
+        paginator.count_scope = view.count_scope() if view is not None and hasattr(view, "count_scope") else None
+        return paginator
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self._view = view
+        return super().paginate_queryset(queryset, request, view)

@@ -28,6 +28,7 @@ from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.api import serializers as api
 from evenbetter.api.models import ApiToken
+from evenbetter.api.pagination import CountKeptPagination
 from evenbetter.api.reference import reference_from
 from evenbetter.api.selectors import (
     current_risk_visible_to,
@@ -49,6 +50,7 @@ from evenbetter.schools.access import (
     localities_visible_to,
     partnerships_visible_to,
     school_with_access,
+    schools_visible_to,
 )
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import DirectoryFilters, school_directory, school_partnership_memberships
@@ -230,6 +232,16 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 )
 class ObservationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = api.ObservationSerializer
+    # Its count is kept for the generation: a COUNT(*) over every visible value (millions for
+    # a reader who sees all England) each page took seconds.
+    pagination_class = CountKeptPagination
+
+    def count_scope(self) -> object:
+        """What the count depends on besides the query's SQL: the schools reached through a
+        subquery (readers who do not see every school's published values)."""
+        if scope_of(self.request.user).sees_public_data:
+            return None
+        return sorted(schools_visible_to(self.request.user).values_list("pk", flat=True))
 
     def get_queryset(self) -> QuerySet[Observation]:
         if not may_read_register(self.request.user):

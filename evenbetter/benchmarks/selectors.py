@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
@@ -366,17 +368,45 @@ def strong_in_area(*, area: str, schools: Iterable[int] | QuerySet[School] | Non
     return strong.assign(indicator_name=strong["indicator"].map(names))
 
 
+# The school fields the explorer's table, chart and export show, in the order they are kept.
+EXPLORER_SCHOOL_FIELDS = ("id", "urn", "name", "phase", "la_name")
+EXPLORER_LISTED = 100  # rows of the table on one page; the CSV has them all
+
+
 @dataclass(frozen=True)
 class Distribution:
     indicator: Indicator
     period: str
     scope_label: str
-    rows: list[tuple[School, float, float]]  # school, value, percentile within the group shown
+    # (id, urn, name, phase, la_name, value, percentile within the group shown), best first:
+    # plain tuples, kept in the figures cache; ``rows`` makes them School objects when asked.
+    entries: list[tuple[Any, ...]]
     highlight: School | None
     highlight_value: float | None
     q1: float | None
     median: float | None
     q3: float | None
+
+    @staticmethod
+    def _rows(entries: list[tuple[Any, ...]]) -> list[tuple[School, float, float]]:
+        # from_db takes the fields in the model's order, not ours.
+        ordered = [f.attname for f in School._meta.concrete_fields if f.attname in EXPLORER_SCHOOL_FIELDS]
+        where = [EXPLORER_SCHOOL_FIELDS.index(name) for name in ordered]
+        db = School.objects.db
+        return [(School.from_db(db, ordered, [entry[i] for i in where]), entry[5], entry[6]) for entry in entries]
+
+    @cached_property
+    def rows(self) -> list[tuple[School, float, float]]:
+        """Every school shown: school, value, percentile within the group shown (the export)."""
+        return self._rows(self.entries)
+
+    def rows_of(self, entries: list[tuple[Any, ...]]) -> list[tuple[School, float, float]]:
+        """Some of the entries (a page of the table) as rows."""
+        return self._rows(entries)
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
 
     def chart_data(self) -> dict[str, Any]:
         return {
@@ -384,7 +414,7 @@ class Distribution:
             "title": f"{self.indicator.name}, {self.period}",
             "unit": self.indicator.unit,
             "decimals": self.indicator.decimal_places,
-            "values": [value for _, value, _ in self.rows],
+            "values": [entry[5] for entry in self.entries],
             "highlight": self.highlight_value,
             "highlight_label": self.highlight.name if self.highlight else "",
             "median": self.median,
@@ -445,27 +475,54 @@ def explorer_distribution(
         scope = scope_of(user)
         if not scope.is_system_lead:
             schools = schools.filter(pk__in=scope.full_school_ids | scope.governed_school_ids)
+    # The spread depends only on the indicator, the period and which schools: kept in the
+    # figures cache under those (the schools by their ids, so that readers who see the same
+    # schools share it and nobody gets another group's), renewed with every write of values.
+    ids = _ids_of(schools)
+    entries, quartiles = figures_cached(
+        "explorer-distribution",
+        lambda: _distribution(indicator, period, schools),
+        scope=(indicator.pk, period, ids),
+    )
+    highlight_value = next((entry[5] for entry in entries if highlight and entry[0] == highlight.pk), None)
+    return Distribution(
+        indicator, period, scope_label, entries, highlight, highlight_value, quartiles[0], quartiles[1], quartiles[2]
+    )
+
+
+def _ids_of(schools: QuerySet[School]) -> list[int]:
+    """The schools' ids, sorted: read straight from the cursor (all England is 24,000 of them,
+    and the queryset's iterator made most of the time of the cached explorer)."""
+    sql, params = schools.order_by().values("pk").query.sql_with_params()
+    with connections[schools.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _distribution(
+    indicator: Indicator, period: str, schools: QuerySet[School]
+) -> tuple[list[tuple[Any, ...]], list[float | None]]:
+    """The explorer's rows (``Distribution.entries``), best first, and the quartiles."""
     # Only what the table, the chart and the export show, as plain rows (all of England is
-    # 20,000 values: one deferred School each, no Observation objects), in no order: the rows
-    # are sorted below, the way the indicator runs.
-    shown = {"id", "urn", "name", "phase", "la_name"}
-    fields = [f.attname for f in School._meta.concrete_fields if f.attname in shown]  # from_db reads them in this order
+    # 20,000 values), in no order: the rows are sorted below, the way the indicator runs.
     observed = Observation.objects.filter(
         indicator=indicator, period=period, value__isnull=False, school__in=schools.values("pk")
-    ).values_list("value", *(f"school__{name}" for name in fields))
-    entries = [(School.from_db(observed.db, fields, row[1:]), float(row[0])) for row in observed.order_by()]
-    values = np.array([v for _, v in entries], dtype=float)
-    shares = percentiles_among(values, indicator.direction)
-    rows = [(school, value, float(share)) for (school, value), share in zip(entries, shares, strict=True)]
-    if indicator.direction == Indicator.Direction.LOWER_IS_BETTER:
-        rows.sort(key=lambda r: (r[1], r[0].name))
-    else:
-        rows.sort(key=lambda r: (-r[1], r[0].name))
-    quartiles = [float(q) for q in np.quantile(values, [0.25, 0.5, 0.75])] if len(values) else [None, None, None]
-    highlight_value = next((value for school, value, _ in rows if highlight and school.pk == highlight.pk), None)
-    return Distribution(
-        indicator, period, scope_label, rows, highlight, highlight_value, quartiles[0], quartiles[1], quartiles[2]
     )
+    fields = [f"school__{name}" for name in EXPLORER_SCHOOL_FIELDS[1:]]
+    found = [
+        (row[1], *row[2:], float(row[0])) for row in observed.values_list("value", "school_id", *fields).order_by()
+    ]
+    values = np.array([entry[5] for entry in found], dtype=float)
+    shares = percentiles_among(values, indicator.direction)
+    entries = [(*entry, float(share)) for entry, share in zip(found, shares, strict=True)]
+    if indicator.direction == Indicator.Direction.LOWER_IS_BETTER:
+        entries.sort(key=lambda e: (e[5], e[2]))
+    else:
+        entries.sort(key=lambda e: (-e[5], e[2]))
+    quartiles: list[float | None] = (
+        [float(q) for q in np.quantile(values, [0.25, 0.5, 0.75])] if len(values) else [None, None, None]
+    )
+    return entries, quartiles
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -21,6 +22,7 @@ from evenbetter.benchmarks.frames import context_frame
 from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.benchmarks.panels import comparator_from_request
 from evenbetter.benchmarks.selectors import (
+    EXPLORER_LISTED,
     can_manage_comparator_sets,
     can_see_who_is_strong,
     explorable_indicators,
@@ -171,6 +173,11 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
         )
     if distribution and request.GET.get("format") in ("csv", "xlsx"):
         return table_response(request, ExplorerTable(indicator, period), distribution)
+    # The table lists a hundred schools a page (all England is 20,000); the export has them all.
+    page = Paginator(distribution.entries if distribution else [], EXPLORER_LISTED).get_page(request.GET.get("page"))
+    listed = distribution.rows_of(list(page.object_list)) if distribution else []
+    unpaged = request.GET.copy()
+    unpaged.pop("page", None)
     return render_page_or_part(
         request,
         page="benchmarks/explorer.html",
@@ -190,6 +197,9 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
             "distribution": distribution,
             "problems": problems,
             "query": request.GET.urlencode(),
+            "page": page,
+            "listed": listed,
+            "unpaged": unpaged.urlencode(),
         },
     )
 

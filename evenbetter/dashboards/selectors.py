@@ -21,7 +21,7 @@ from django.db.models import Q, QuerySet
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.dashboard import count_by, gap_by_period, spread_by_period
 from evenbetter.earlywarning.models import RiskRun, RiskScore
-from evenbetter.earlywarning.selectors import can_see_watch_list, risk_visible_to
+from evenbetter.earlywarning.selectors import can_see_watch_list, risk_school_ids_visible_to, risk_visible_to
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.access import localities_visible_to, schools_in_full_view_of, schools_visible_to
@@ -179,25 +179,35 @@ def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
     and nobody gets figures over schools they may not see; risk and help are read per reader."""
     # The ids key the cached figures; the queries below take the schools as a subquery rather
     # than the ids (24,000 of them for all England, each a parameter of its own).
-    ids = sorted(schools.values_list("pk", flat=True))
+    # No ordering (the schools' is by name: a sort of 24,000 rows for all England, each time);
+    # the grades are read with the id, so that DISTINCT still means one row per school.
+    ids = sorted(schools.order_by().values_list("pk", flat=True))
     board = Dashboard(schools=len(ids))
     board.outcomes, board.gaps = figures_cached("dashboard-outcomes", lambda: _outcomes(ids), scope=ids)
-    board.grades = count_by(pd.Series(list(schools.values_list("ofsted_rating", flat=True)), dtype="object"), GRADES)
+    ratings = [rating for _, rating in schools.order_by().values_list("pk", "ofsted_rating")]
+    board.grades = count_by(ratings, GRADES)
     if can_see_watch_list(user):
         board.risk_run = RiskRun.objects.first()
         if board.risk_run is not None:
+            run = board.risk_run
             bands = (
-                risk_visible_to(user)
-                .filter(run=board.risk_run, school_id__in=schools.values("pk"))
-                .values_list("band", flat=True)
+                risk_visible_to(user).filter(run=run, school_id__in=schools.values("pk")).values_list("band", flat=True)
             )
             labels = dict(RiskScore.Band.choices)
-            board.risk_bands = [(labels[b], n) for b, n in count_by(pd.Series(list(bands), dtype="object"), list(labels))
-                                if b in labels]  # fmt: skip
+            # Kept for the run, the schools and the schools whose risk the reader may see (all
+            # England's band is read from 24,000 wide rows of scores).
+            risk_ids = risk_school_ids_visible_to(user)
+            board.risk_bands = figures_cached(
+                "dashboard-risk-bands",
+                lambda: [(labels[b], n) for b, n in count_by(list(bands), list(labels)) if b in labels],
+                scope=(run.pk, ids, None if risk_ids is None else sorted(risk_ids)),
+            )
     scope = scope_of(user)
     if scope.is_system_lead or scope.leads_a_group:
         board.help = system_view(help_requests_brokered_by(user).filter(school_id__in=schools.values("pk")))["summary"]  # type: ignore[assignment]
-    full = sorted(set(schools_in_full_view_of(user).filter(pk__in=schools.values("pk")).values_list("pk", flat=True)))
+    full = sorted(
+        set(schools_in_full_view_of(user).filter(pk__in=schools.values("pk")).order_by().values_list("pk", flat=True))
+    )
     if full:
         board.health = figures_cached("dashboard-health", lambda: _health(full), scope=full)
     return board
@@ -210,14 +220,17 @@ def map_indicators() -> QuerySet[Indicator]:
     ) | Indicator.objects.filter(code__in=OUTCOMES, is_public=True)
 
 
-def latest_values(indicator: Indicator, school_ids: list[int]) -> tuple[str, dict[int, float]]:
+def latest_values(indicator: Indicator, schools: QuerySet[School]) -> tuple[str, dict[int, float]]:
     """The latest period any of the schools has a value in, and their values in it."""
+    # The schools as a subquery: all England is 24,000 ids, each a parameter to compile and bind.
     rows = Observation.objects.filter(
-        indicator=indicator, school_id__in=school_ids, status=Observation.Status.VALUE, value__isnull=False
+        indicator=indicator, school_id__in=schools.values("pk"), status=Observation.Status.VALUE, value__isnull=False
     )
     latest = rows.order_by("-period_start").values_list("period", flat=True).first()
     if latest is None:
         return "", {}
     return latest, {
-        pk: float(v) for pk, v in rows.filter(period=latest).values_list("school_id", "value") if v is not None
+        pk: float(v)
+        for pk, v in rows.filter(period=latest).order_by().values_list("school_id", "value")
+        if v is not None
     }

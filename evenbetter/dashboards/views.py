@@ -21,6 +21,7 @@ from evenbetter.dashboards.selectors import (
     latest_values,
     map_indicators,
 )
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator
 from evenbetter.pages.htmx import render_page_or_part
 from evenbetter.schools.access import schools_visible_to
@@ -90,18 +91,30 @@ def map_view(request: HttpRequest) -> HttpResponse:
         "ks2_ptrwm_exp" if "ks2_ptrwm_exp" in indicators else next(iter(indicators), "")
     )
     indicator: Indicator | None = indicators.get(code)
-    schools = list(dashboard_schools(request.user, **filters).values_list("pk", "name", "latitude", "longitude"))
-    period, values = latest_values(indicator, [s[0] for s in schools]) if indicator else ("", {})
+    shown = dashboard_schools(request.user, **filters)
+    schools = list(shown.values_list("pk", "name", "latitude", "longitude"))
+    # The values depend only on the indicator and the schools: kept in the figures cache under
+    # both (the schools by their ids), renewed with every write of values.
+    ids = sorted(pk for pk, *_ in schools)
+    period, values = (
+        figures_cached("map-values", lambda: latest_values(indicator, shown), scope=(indicator.pk, ids))
+        if indicator
+        else ("", {})
+    )
     # Each school's link from one reverse() (all England is 24,000 points; a reverse() each was
     # a third of the page's time). A governor sees their locality's outcomes, not the other
     # schools' pages: no link to those.
     link = reverse("school_detail_by_id", args=[_ANY_PK]).replace(str(_ANY_PK), "{}")
-    openable = set(schools_visible_to(request.user).filter(pk__in=[s[0] for s in schools]).values_list("pk", flat=True))
+    openable = set(
+        schools_visible_to(request.user).filter(pk__in=shown.values("pk")).order_by().values_list("pk", flat=True)
+    )
+    # Only the schools with a place are drawn (the register gives most of England none here).
     rows = [
         (pk, name, lat, lon, values.get(pk),
          f"{name}: {indicator.label_for(values[pk]) if indicator and pk in values else 'no value'}",
          link.format(pk) if pk in openable else "")
         for pk, name, lat, lon in schools
+        if lat is not None and lon is not None
     ]  # fmt: skip
     higher = None
     if indicator is not None and indicator.direction != Indicator.Direction.NEITHER:

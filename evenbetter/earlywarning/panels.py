@@ -24,10 +24,11 @@ from evenbetter.earlywarning.selectors import (
     can_see_risk_of,
     can_see_watch_list,
     current_run,
-    newly_on_watch_list,
+    newly_on_watch_list_ids,
     recent_answers,
     risk_read,
     risk_reads_record,
+    risk_visible_to,
     school_responses,
 )
 from evenbetter.earlywarning.wording import reading_of
@@ -283,11 +284,8 @@ class NewlyOnTheWatchList(Panel):
         return can_see_watch_list(request.user)
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
-        newly = newly_on_watch_list(user=request.user)
-        shown = list(newly[:NEWLY_SHOWN])
+        newly = newly_on_watch_list_ids(user=request.user)
+        shown = list(risk_visible_to(request.user).filter(pk__in=newly[:NEWLY_SHOWN]).order_by("rank"))
         if shown and isinstance(request.user, User):
             risk_reads_record(request=request, user=request.user, scores=shown, via="home")
-        return {
-            "newly_watched": shown,
-            "newly_watched_total": newly.count() if len(shown) == NEWLY_SHOWN else len(shown),
-        }
+        return {"newly_watched": shown, "newly_watched_total": len(newly)}

@@ -23,6 +23,7 @@ from evenbetter.accounts.models import AuditEvent, User
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
@@ -190,6 +191,22 @@ def newly_on_watch_list(*, user: AnyUser, run: RiskRun | None = None) -> QuerySe
             school_id__in=RiskScore.objects.filter(run=before, band__in=RAISED_BANDS).values("school_id")
         )
     return raised.order_by("rank")
+
+
+def newly_on_watch_list_ids(*, user: AnyUser) -> list[int]:
+    """The ids of ``newly_on_watch_list``'s scores, riskiest first, kept in the figures cache:
+    they change only with a new risk run, which renews the generation, and they are keyed by
+    the schools whose risk the reader may see (a system lead's home page read and sorted the
+    run's 24,000 scores for them on every visit)."""
+    run = current_run()
+    if run is None or not can_see_watch_list(user):
+        return []
+    ids = risk_school_ids_visible_to(user)
+    return figures_cached(
+        "newly-on-watch-list",
+        lambda: list(newly_on_watch_list(user=user, run=run).values_list("pk", flat=True)),
+        scope=(run.pk, None if ids is None else sorted(ids)),
+    )
 
 
 def recent_answers(*, user: AnyUser, today: dt.date | None = None) -> QuerySet[RiskResponse]:

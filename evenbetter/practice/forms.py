@@ -4,10 +4,12 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse
 
+from evenbetter.accounts.selectors import AnyUser
 from evenbetter.practice.models import Phase, PracticeItem, Tried
 from evenbetter.practice.search import MODES
-from evenbetter.schools.forms import LongSelect
+from evenbetter.schools.forms import SCHOOLS_LISTED, LongSelect, SchoolSearchSelect
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.areas import AREAS
 
@@ -51,11 +53,24 @@ class NewItemForm(ItemForm):
 
     field_order = ["school", "kind", "title", "summary", "body", "areas", "phase", "attachments"]
 
-    def __init__(self, *args: Any, schools: QuerySet[School], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, schools: QuerySet[School], user: AnyUser | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["school"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = schools
+        # More schools than a list can hold (a system lead may share for any open school):
+        # the reader finds the school by searching, and the list offers only what matches.
+        if user is not None and schools.count() > SCHOOLS_LISTED:
+            picker = SchoolSearchSelect(search_url=reverse("practice_create"))
+            source = self.data if self.is_bound else self.initial
+            picker.narrow(
+                user=user,
+                schools=schools,
+                query=str(source.get(SchoolSearchSelect.query_name) or ""),
+                chosen=source.get("school"),
+            )
+            picker.is_required = field.required
+            field.widget = picker
 
 
 class SearchForm(forms.Form):

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
+from evenbetter.pages.htmx import render_page_or_part
 from evenbetter.practice import services
 from evenbetter.practice.evidence import evidence_for
 from evenbetter.practice.forms import (
@@ -119,8 +120,19 @@ def item_create_view(request: HttpRequest) -> HttpResponse:
     schools = schools_contributing_for(request.user).order_by("name").only("pk", "name", "urn")
     if not schools.exists():
         raise PermissionDenied("Practice is shared for a school by its leaders and the leads who see it in full.")
-    initial = {"school": request.GET.get("school"), "areas": request.GET.getlist("area"), "kind": "idea"}
-    form = NewItemForm(request.POST or None, request.FILES or None, schools=schools, initial=initial)
+    initial = {
+        "school": request.GET.get("school"), "areas": request.GET.getlist("area"), "kind": "idea",
+        "school_q": request.GET.get("school_q", ""),
+    }  # fmt: skip
+    if request.method == "POST" and "find" in request.POST:
+        # The school search's Find button (without JavaScript): the form again, the list of
+        # schools narrowed to what was typed, nothing checked or saved.
+        kept = {
+            name: request.POST.getlist(name) if name == "areas" else request.POST.get(name) for name in request.POST
+        }
+        form = NewItemForm(schools=schools, user=request.user, initial=kept)
+        return render(request, "practice/item_form.html", {"form": form, "editing": None})
+    form = NewItemForm(request.POST or None, request.FILES or None, schools=schools, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if not can_contribute_for(request.user, data["school"]):
@@ -136,8 +148,13 @@ def item_create_view(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f'"{item.title}" is shared. Thank you.')
             return redirect(item)
-    return render(
-        request, "practice/item_form.html", {"form": form, "editing": None}, status=400 if form.errors else 200
+    # htmx asks again as the reader types in the school search: the school field alone.
+    return render_page_or_part(
+        request,
+        page="practice/item_form.html",
+        part="practice/_school_field.html",
+        context={"form": form, "editing": None},
+        status=400 if form.errors else 200,
     )
 
 

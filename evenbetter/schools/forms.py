@@ -4,7 +4,7 @@ import re
 from typing import Any
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
@@ -14,7 +14,7 @@ from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_placeable_by
 from evenbetter.schools.models import Locality, Partnership, School
-from evenbetter.schools.selectors import OFSTED_GRADES, DirectoryFilters, phases_visible_to
+from evenbetter.schools.selectors import OFSTED_GRADES, DirectoryFilters, phases_visible_to, school_search
 
 
 class LongSelect(forms.Select):
@@ -41,6 +41,70 @@ class LongSelect(forms.Select):
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+
+
+# A choice among more schools than this is made by searching (SchoolSearchSelect).
+SCHOOLS_LISTED = 100
+
+
+class SchoolSearchSelect(LongSelect):
+    """A choice of one school among very many (a system lead may choose any of 24,000): a
+    search box over the school search (``school_search``, narrowed to the field's schools)
+    above a list of the schools that match and the one already chosen. With JavaScript, htmx
+    asks the form's page again as the reader types and puts the new list in place; without
+    it, the Find button sends the form back to be shown again with the list narrowed, nothing
+    saved. Validation is the field's own (its queryset: every school it offers)."""
+
+    query_name = "school_q"
+
+    def __init__(self, *, search_url: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.search_url, self.query, self.summary = search_url, "", ""
+
+    def narrow(self, *, user: AnyUser, schools: QuerySet[School], query: str, chosen: Any) -> None:
+        """List the schools among ``schools`` that match ``query``, and the one ``chosen`` (an id)."""
+        self.query = " ".join(query.split())
+        found: list[School] = []
+        if self.query:
+            search = school_search(user=user, query=self.query, among=schools)
+            found = search.schools
+            if search.problem:
+                self.summary = search.problem
+            elif not found:
+                self.summary = f"No school you may choose matches “{self.query}”."
+            elif search.more:
+                self.summary = f"{search.total:,} schools match “{self.query}”; the first {len(found)} are listed."
+            else:
+                self.summary = (
+                    f"1 school matches “{self.query}”."
+                    if search.total == 1
+                    else f"{search.total:,} schools match “{self.query}”."
+                )
+        else:
+            self.summary = "Type part of the school's name, its town or its URN, then choose it from the list."
+        chosen_id = str(chosen or "")
+        if chosen_id.isdigit() and all(str(school.pk) != chosen_id for school in found):
+            found = [*schools.filter(pk=int(chosen_id)).only("pk", "name", "urn"), *found]
+        self.choices = [("", "Choose a school"), *((school.pk, str(school)) for school in found)]
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        select = super().render(name, value, attrs, renderer)
+        widget_id = (attrs or {}).get("id") or self.attrs.get("id") or f"id_{name}"
+        return format_html(
+            '<div class="school-picker">'
+            '<label for="{id}-q" class="small">Search by name, town or URN</label>'
+            '<div class="search-row"><input type="search" id="{id}-q" name="{query_name}" value="{query}"'
+            ' maxlength="100" autocomplete="off" hx-get="{url}" hx-trigger="input changed delay:400ms, search"'
+            ' hx-target="#{id}-choices" hx-select="#{id}-choices" hx-swap="outerHTML" hx-sync="this:replace">'
+            '<button type="submit" name="find" value="1" class="button secondary" formnovalidate>Find</button></div>'
+            '<div id="{id}-choices"><p class="muted small" role="status">{summary}</p>{select}</div></div>',
+            id=widget_id,
+            query_name=self.query_name,
+            query=self.query,
+            url=self.search_url,
+            summary=self.summary,
+            select=select,
+        )
 
 
 class DirectoryFilterForm(forms.Form):

@@ -188,9 +188,10 @@ class SchoolSearch:
         return self.total - len(self.schools)
 
 
-def school_search(*, user: AnyUser, query: str) -> SchoolSearch:
+def school_search(*, user: AnyUser, query: str, among: QuerySet[School] | None = None) -> SchoolSearch:
     """Schools by name, town, postcode, URN or local number, best matches first: the exact
-    number, then names that start with the words, then the rest; open schools before closed."""
+    number, then names that start with the words, then the rest; open schools before closed.
+    ``among`` narrows the search to some of the schools the reader may see (a form's choices)."""
     text = " ".join(query.split())
     if not text:
         return SchoolSearch(text, "Type part of a school's name, a town, a URN or a local number.", [], 0)
@@ -206,9 +207,11 @@ def school_search(*, user: AnyUser, query: str) -> SchoolSearch:
     exact = Q(pk__in=SchoolIdentifier.objects.filter(value__iexact=text).values("school_id"))
     if text.isdigit():
         exact |= Q(urn=int(text))
+    visible = schools_visible_to(user)
+    if among is not None:
+        visible = visible.filter(pk__in=among.values("pk"))
     found = (
-        schools_visible_to(user)
-        .filter(pk__in=School.objects.filter(school_text_condition(text)).values("pk"))
+        visible.filter(pk__in=School.objects.filter(school_text_condition(text)).values("pk"))
         .annotate(
             match=Case(
                 When(exact, then=Value(0)),

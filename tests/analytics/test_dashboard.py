@@ -50,3 +50,5 @@ def test_counts_follow_the_order_given_and_keep_the_unknown_apart() -> None:
         ("Outstanding", 1), ("Good", 2), ("Requires improvement", 1), ("Inadequate", 0), ("Ungraded", 1),
         ("Not known", 2),
     ]  # fmt: skip
+    # Any iterable; spaces around a category do not make a new one; NaN and NA are not known.
+    assert count_by([" Good ", float("nan"), pd.NA, "Good", "  "], ["Good"]) == [("Good", 2), ("Not known", 3)]

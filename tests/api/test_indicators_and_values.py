@@ -133,3 +133,35 @@ def test_values_filter_by_school_indicator_and_period(api_for: Callable[[str], A
         == []
     )
     assert lead.get("/api/v1/observations/?school=abc").status_code == 400
+
+
+def test_the_count_is_each_readers_own_and_is_renewed_by_new_values(
+    api_for: Callable[[str], APIClient], world: World, django_capture_on_commit_callbacks
+) -> None:
+    """The list's count is kept for the generation (a count of every visible value is costly
+    at national scale): each reader's is their own, and a new value renews it."""
+    import datetime as dt
+
+    from evenbetter.indicators.models import Indicator
+    from evenbetter.indicators.store import StagedObservation, observations_write
+
+    def count(persona: str) -> int:
+        return int(api_for(persona).get("/api/v1/observations/?indicator=reading").json()["count"])
+
+    personas = ["system_lead", "governor", "partner_agency", "system_lead", "governor"]  # each twice: kept
+    counts = {persona: count(persona) for persona in personas}
+    for persona, counted in counts.items():
+        assert counted == len(all_pages(api_for(persona), "/api/v1/observations/?indicator=reading&page_size=500"))
+    assert counts["governor"] < counts["partner_agency"] < counts["system_lead"]
+    with django_capture_on_commit_callbacks(execute=True):
+        observations_write(
+            [
+                StagedObservation(
+                    world.school_a.pk, "reading", "2019/20", dt.date(2019, 9, 1), 61.0, "value", False, 1, "x"
+                )
+            ],
+            {"reading": Indicator.objects.get(code="reading").pk},
+            None,
+        )
+    assert count("system_lead") == counts["system_lead"] + 1
+    assert count("governor") == counts["governor"] + 1

@@ -71,3 +71,65 @@ def test_bad_choices_are_named_and_ignored(client_for: Callable[[str], Client], 
     assert "There is no indicator &quot;nope&quot;" in text
     assert "is not a group of schools" in text
     assert "is not a phase" in text
+
+
+def test_the_kept_distribution_is_renewed_by_new_values(
+    client_for: Callable[[str], Client],
+    benchmarked: RefreshResult,
+    school_a: School,
+    django_capture_on_commit_callbacks,
+) -> None:
+    import datetime as dt
+
+    from evenbetter.indicators.models import Indicator
+    from evenbetter.indicators.store import StagedObservation, observations_write
+
+    client = client_for("school_leader_b")
+
+    def shown() -> dict[int, float]:
+        rows = client.get(reverse("explorer"), {"indicator": "reading"}).context["distribution"].rows
+        return {school.pk: value for school, value, _ in rows}
+
+    before = shown()[school_a.pk]
+    reading = Indicator.objects.get(code="reading")
+    with django_capture_on_commit_callbacks(execute=True):
+        observations_write(
+            [StagedObservation(school_a.pk, "reading", "2018/19", dt.date(2018, 9, 1), 12.5, "value", False, 1, "x")],
+            {"reading": reading.pk},
+            None,
+        )
+    assert before != 12.5 and shown()[school_a.pk] == 12.5
+    assert client.get(reverse("explorer"), {"indicator": "reading"}).context["distribution"].rows[-1][0] == school_a
+
+
+def test_readers_who_see_different_schools_never_share_a_kept_distribution(
+    client_for: Callable[[str], Client], benchmarked: RefreshResult, school_a: School
+) -> None:
+    # The school leader sees every school's published values; the governor, asking next for
+    # the same indicator and period, still gets only their own school, and the leader's
+    # second look (from the cache) is what it was.
+    leader = client_for("school_leader_b")
+    everyone = [
+        s.pk for s, _, _ in leader.get(reverse("explorer"), {"indicator": "reading"}).context["distribution"].rows
+    ]
+    governed = client_for("governor").get(reverse("explorer"), {"indicator": "reading"}).context["distribution"]
+    assert len(everyone) == 10 and [s.pk for s, _, _ in governed.rows] == [school_a.pk]
+    again = leader.get(reverse("explorer"), {"indicator": "reading"}).context["distribution"]
+    assert [s.pk for s, _, _ in again.rows] == everyone
+
+
+def test_the_table_lists_a_page_at_a_time(
+    client_for: Callable[[str], Client], benchmarked: RefreshResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evenbetter.benchmarks import views
+
+    monkeypatch.setattr(views, "EXPLORER_LISTED", 3)  # a hundred a page on the site
+    client = client_for("school_leader_b")
+    first = client.get(reverse("explorer"), {"indicator": "reading"})
+    second = client.get(reverse("explorer"), {"indicator": "reading", "page": 2})
+    every = first.context["distribution"].rows
+    assert [s.pk for s, _, _ in second.context["listed"]] == [s.pk for s, _, _ in every[3:6]]
+    text = second.content.decode()
+    assert "Schools 4 to 6 of 10" in text and "<td>4</td>" in text and "<td>3</td>" not in text
+    assert "indicator=reading&amp;page=1" in text and "indicator=reading&amp;page=3" in text
+    assert len(first.context["listed"]) == 3 and "Previous" not in first.content.decode()

@@ -188,3 +188,41 @@ def test_a_cached_dashboard_figure_is_replaced_after_new_data_commits(
         )
     assert run.status == ImportRun.Status.SUCCEEDED, run.problems
     assert "absence_overall" in [s.indicator.code for s in absence()]
+
+
+def test_the_maps_kept_values_are_renewed_after_new_data_commits(
+    client_for: Callable[[str], Client], outcomes: Indicator, school_a: School, django_capture_on_commit_callbacks
+) -> None:
+    from evenbetter.indicators.store import StagedObservation, observations_write
+
+    lead = client_for("system_lead")
+
+    def label_of_a() -> str:
+        page = lead.get(reverse("dashboard_map"), {"indicator": "ks2_ptrwm_exp"})
+        return next(p.label for p in page.context["map"].points if p.school_id == school_a.pk)
+
+    assert label_of_a().endswith("50.0%")  # kept now
+    with django_capture_on_commit_callbacks(execute=True):
+        observations_write(
+            [
+                StagedObservation(
+                    school_a.pk, "ks2_ptrwm_exp", "2018/19", dt.date(2018, 9, 1), 65.0, "value", False, 1, ""
+                )
+            ],
+            {"ks2_ptrwm_exp": outcomes.pk},
+            None,
+        )
+    assert label_of_a().endswith("65.0%")
+
+
+def test_the_kept_risk_bands_follow_a_new_risk_run(
+    client_for: Callable[[str], Client], outcomes: Indicator, school_a: School, school_b: School
+) -> None:
+    make_risk_run([(school_b, 0.6, None, "high"), (school_a, 0.1, None, "usual")])
+    lead = client_for("system_lead")
+    assert dict(lead.get(reverse("dashboard")).context["board"].risk_bands) == {"High": 1, "Raised": 0, "Usual": 1}
+    make_risk_run([(school_b, 0.3, 0.6, "raised"), (school_a, 0.2, 0.1, "raised")])
+    assert dict(lead.get(reverse("dashboard")).context["board"].risk_bands) == {"High": 0, "Raised": 2, "Usual": 0}
+    # The partnership lead sees school A's risk alone: never the system lead's kept figures.
+    partnership = client_for("partnership_lead").get(reverse("dashboard")).context["board"]
+    assert dict(partnership.risk_bands) == {"High": 0, "Raised": 1, "Usual": 0}

@@ -241,3 +241,21 @@ def test_the_welcome_line_links_to_the_readers_own_place(
     target = request.getfixturevalue(place)
     lead = _home(client_for(persona)).split('class="lead"')[1].split("</p>")[0]
     assert f'<a href="{target.get_absolute_url()}">{target}</a>' in lead
+
+
+def test_the_kept_newly_watched_list_follows_a_new_risk_run(
+    client_for: Callable[[str], Client], school_a: School, school_b: School, school_c: School
+) -> None:
+    # The list is kept in the figures cache (a system lead's reads the whole run): a new run
+    # is read afresh, and the partnership lead's kept list is never the system lead's.
+    make_risk_run([(school_b, 0.5, None, "high"), (school_a, 0.1, None, "usual"), (school_c, 0.4, None, "usual")])
+    system = client_for("system_lead")
+
+    def newly(client: Client) -> str:
+        return _home(client).split('id="newly-watched-heading"')[1].split("</section>")[0]
+
+    assert "Ash Grange" in newly(system) and "Alton Infant School" not in newly(system)
+    make_risk_run([(school_b, 0.6, 0.5, "high"), (school_a, 0.3, 0.1, "raised"), (school_c, 0.2, 0.4, "usual")])
+    assert "Alton Infant School" in newly(system) and "Ash Grange" not in newly(system)
+    lead = newly(client_for("partnership_lead"))
+    assert "Alton Infant School" in lead and "Ash Grange" not in lead
