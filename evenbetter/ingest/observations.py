@@ -443,7 +443,9 @@ class StreamingObservations(ObservationFormat):
             with transaction.atomic():
                 try:
                     staged = stage_raw_rows(self, stream, stager, indicator_ids, chunk=STREAM_CHUNK, progress=progress)
-                    loaded = self._load_stream(staged, stager, file_name, run, progress, indicator_ids=indicator_ids)
+                    # Every row has been read by then: the rows checked next never count it back.
+                    onwards = None if progress is None else lambda rows: progress(max(rows, staged.rows_read))
+                    loaded = self._load_stream(staged, stager, file_name, run, onwards, indicator_ids=indicator_ids)
                     write_settled(staged, run, loaded.counts, provisional=self.provisional)
                     loaded.rows_accepted += staged.settled
                 finally:

@@ -83,8 +83,9 @@ class StagedRows:
     """The rows the Python rules must read, as ``CsvStream`` gives them (``rows()``,
     ``problems``, ``rows_seen``); ``settled`` rows were settled in SQL."""
 
-    def __init__(self, header: list[str], settled: int, new_rows_select: str):
+    def __init__(self, header: list[str], rows_read: int, settled: int, new_rows_select: str):
         self.header = header
+        self.rows_read = rows_read  # records in the raw table
         self.settled = settled
         self.rows_seen = settled
         self.problems: list = []
@@ -225,7 +226,7 @@ def stage_raw_rows(
         f"JOIN temp.{PERIODS} AS p ON p.raw = r.c{period} JOIN temp.{INDICATORS} AS i ON i.raw = r.c{indicator} "
         f"WHERE NOT EXISTS (SELECT 1 FROM temp.{HELD} AS h WHERE h.ordinal = r.rowid) ORDER BY r.rowid"
     )
-    return StagedRows(header, count - for_python, new_rows)
+    return StagedRows(header, count, count - for_python, new_rows)
 
 
 def _read_raw(reader: Any, width: int, chunk: int, progress: Progress | None) -> None:
