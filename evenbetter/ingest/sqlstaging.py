@@ -180,7 +180,7 @@ def stage_raw_rows(
         )
         store = connection.ops.quote_name(Observation._meta.db_table)
         parameters: list[Any] = []
-        if _store_holds_any(cursor, store, [row[1] for row in indicators], [row[1] for row in periods]):
+        if _store_holds_any(cursor, store):
             in_store = (
                 f"coalesce((SELECT CASE WHEN o.status = %s AND o.value = k.value AND o.provisional = %s "  # noqa: S608
                 f"THEN {UNCHANGED} ELSE {FOR_PYTHON} END FROM {store} AS o WHERE o.school_id = k.school_id "
@@ -250,16 +250,12 @@ def _read_raw(reader: Any, width: int, chunk: int, progress: Progress | None) ->
         insert.close()
 
 
-def _store_holds_any(cursor: Any, store: str, indicator_ids: list[int], periods: list[str]) -> bool:
-    """Whether the store holds any value of these indicators in these periods (a first import
-    holds none: no row need be looked up)."""
-    indicator_ids, periods = sorted(set(indicator_ids)), sorted(set(periods))
-    if not indicator_ids or not periods:
-        return False
+def _store_holds_any(cursor: Any, store: str) -> bool:
+    """Whether the store holds any value of the file's indicators in its periods (a first import
+    holds none: then no row need be looked up)."""
     cursor.execute(
-        f"SELECT 1 FROM {store} WHERE indicator_id IN ({', '.join(['%s'] * len(indicator_ids))}) "  # noqa: S608
-        f"AND period IN ({', '.join(['%s'] * len(periods))}) LIMIT 1",
-        [*indicator_ids, *periods],
+        f"SELECT 1 FROM temp.{INDICATORS} AS i JOIN temp.{PERIODS} AS p JOIN {store} AS o "  # noqa: S608 (names are ours)
+        "ON o.indicator_id = i.indicator_id AND o.period = p.period LIMIT 1"
     )
     return cursor.fetchone() is not None
 
