@@ -314,6 +314,42 @@ def _insert(new_rows: list[tuple[StagedObservation, int]], run: ImportRun | None
             )
 
 
+def observations_insert_select(
+    rows_select: str, run: ImportRun | None, counts: CommitCounts, *, provisional: bool
+) -> None:
+    """Write, as one INSERT … SELECT, the new values an import checked in SQL (on SQLite, a
+    long file's plain values: ``ingest.sqlstaging``). ``rows_select`` gives (school_id,
+    indicator_id, period, period_start, value) in the file's order, each a value (status
+    "value") for a key the store does not hold.
+
+    Raises IntegrityError when a key is already in the store (a key on two rows of the
+    file): the caller undoes its savepoint."""
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(name) for name in INSERTED_COLUMNS)
+    examples_wanted = EXAMPLES_KEPT - len(counts.examples)
+    with connection.cursor() as cursor:
+        if examples_wanted > 0:
+            # Described before they are written, as observations_write does.
+            cursor.execute(f"{rows_select} LIMIT %s", [examples_wanted])
+            new = cursor.fetchall()
+            names = dict(School.objects.filter(pk__in={row[0] for row in new}).values_list("pk", "name"))
+            codes = dict(Indicator.objects.filter(pk__in={row[1] for row in new}).values_list("pk", "code"))
+            for school_id, indicator_id, period, _, value in new:
+                counts.example(
+                    f"{names.get(school_id)}: {codes.get(indicator_id)} {period} new "
+                    f"{shown_value(value, Observation.Status.VALUE)}"
+                )
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT school_id, indicator_id, period, period_start, value, "  # noqa: S608 (names are ours)
+            f"%s, %s, %s FROM ({rows_select})",
+            [Observation.Status.VALUE, provisional, run.pk if run is not None else None],
+        )
+        created = cursor.rowcount
+    counts.created += created
+    if created:
+        figures_changed()  # every figure cached from the values held is out of date once this commits
+
+
 def _update(updates: list[tuple[StagedObservation, int, int, str]], run: ImportRun | None) -> None:
     """Write changed values by primary key: PostgreSQL copies them into a temporary table and
     updates from it in one statement; SQLite runs one prepared UPDATE many times."""

@@ -14,7 +14,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from evenbetter.indicators.problems import ImportRejected, Problem, Severity
 
@@ -108,6 +108,12 @@ def _column_at(line_prefix: str, header: list[str]) -> str | None:
     return header[index] if index < len(header) else None
 
 
+def is_blank_record(record: list[str]) -> bool:
+    """A record with nothing but blanks: not a row (not counted, never a problem)."""
+    # any(record) first: it runs in C and settles almost every line at once.
+    return not (any(record) and (record[0].strip() or any(value.strip() for value in record)))
+
+
 class CsvStream:
     """A CSV file read row by row, so that a file of millions of rows never sits in memory
     as rows. Problems found on the way are collected in ``problems``; rows with a problem
@@ -144,6 +150,12 @@ class CsvStream:
         if duplicates:
             raise ImportRejected([Problem(file_name, 1, duplicates[0], "the header names this column more than once")])
 
+    @property
+    def reader(self) -> Any:
+        """The CSV reader, after the header: ``rows()`` reads from it (or, on SQLite, the driver
+        straight into a staging table, ``ingest.sqlstaging``)."""
+        return self._reader
+
     def _cut_short(self) -> bool:
         """Whether the record just read was the file's last line, with no line break after it."""
         return self._buffer.tell() >= len(self._text) and not self._text.endswith(("\n", "\r"))
@@ -153,8 +165,7 @@ class CsvStream:
         start_line = reader.line_num + 1
         try:
             for record in reader:
-                # any(record) first: it runs in C and settles almost every line at once.
-                if any(record) and (record[0].strip() or any(value.strip() for value in record)):
+                if not is_blank_record(record):
                     if len(record) > len(header) and self.spill_column is not None and header[-1] == self.spill_column:
                         spilled = [value for value in record[len(header) - 1 :] if value.strip()]
                         record = [*record[: len(header) - 1], "; ".join(spilled)]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.problems import ImportRejected, Problem
@@ -35,6 +35,7 @@ from evenbetter.indicators.store import (
 )
 from evenbetter.ingest.csvfile import CsvRow, CsvStream, CsvTable, read_csv
 from evenbetter.ingest.registry import Loaded, Progress, SourceFormat, Staged
+from evenbetter.ingest.sqlstaging import CannotStage, StagedRows, drop_staging, stage_raw_rows, write_settled
 from evenbetter.ingest.values import as_urn, is_missing, parse_decimal
 from evenbetter.ingest.xlsxfile import XLSX_MAGIC
 from evenbetter.schools.models import School
@@ -269,7 +270,17 @@ class Stager:
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
-    def _period(self, raw: str) -> tuple[str, dt.date] | str:
+    def school_ids(self, keys: Iterable[str]) -> dict[str, int | None]:
+        """The school id of every key (a school column's text, stripped) seen so far, None when
+        not found; each key is looked up once."""
+        new_keys = set(keys) - self.schools.keys()
+        if new_keys:
+            column = self.source.school_column
+            found = self.source.resolve_schools([CsvRow(0, {column: key}) for key in sorted(new_keys)], self.file_name)
+            self.schools.update({key: found.get(key) for key in new_keys})
+        return self.schools
+
+    def period(self, raw: str) -> tuple[str, dt.date] | str:
         """The period for a raw text, or the error message; worked out once per text."""
         known = self.periods.get(raw)
         if known is None:
@@ -295,11 +306,8 @@ class Stager:
                 # National and local totals and notes carry no school identifier.
                 self.unnamed_rows += 1
                 self.first_unnamed_line = self.first_unnamed_line or row.line
-        schools, problems, definitions, measures = self.schools, self.problems, self.definitions, self.measures
-        new_keys = {key for _, key in named} - schools.keys()
-        if new_keys:
-            found = source.resolve_schools([CsvRow(0, {column: key}) for key in sorted(new_keys)], file_name)
-            schools.update({key: found.get(key) for key in new_keys})
+        schools = self.school_ids(key for _, key in named)
+        problems, definitions, measures = self.problems, self.definitions, self.measures
         period_of, row_measures, observation_of = source.period_of, source.row_measures, source._observation
         periods, accepted = self.periods, 0
         for row, key in named:
@@ -311,7 +319,7 @@ class Stager:
                     self.unknown.setdefault(key, row.line)
                 continue
             raw_period = period_of(row, file_name)
-            period = periods.get(raw_period) or self._period(raw_period)
+            period = periods.get(raw_period) or self.period(raw_period)
             if isinstance(period, str):
                 problems.append(Problem(file_name, row.line, None, period))
                 continue
@@ -381,7 +389,13 @@ class StreamingObservations(ObservationFormat):
     inside the runner's one transaction: a file of millions of rows never sits in memory.
     Every problem is still found and reported; after the first error nothing more is
     written, and the transaction writes nothing at all.
+
+    A format of one value a row (``staged_in_sql``) is staged in SQL on SQLite: the rows go
+    into a temporary table, SQL settles the plain values, and the rest are read here, as
+    rows (see ``ingest.sqlstaging``).
     """
+
+    staged_in_sql: ClassVar[bool] = False
 
     def indicator_ids(self) -> dict[str, int]:
         return catalogue_sync(self.indicators)
@@ -389,24 +403,68 @@ class StreamingObservations(ObservationFormat):
     def load(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None = None) -> Loaded:
         if content.startswith(XLSX_MAGIC) or file_name.lower().endswith((".xlsx", ".xlsm")):
             return super().load(content, file_name, run, progress)  # workbooks are read whole
-        stream = CsvStream(content, file_name, pad_short_rows=self.short_rows_are_blank)
-        stream.header = self.header_names(stream.header, file_name)
-        stager = Stager(self, file_name, CsvTable(file_name, stream.header, []))
         # The cyclic garbage collector would walk every live row again and again while
         # millions are made; nothing here makes reference cycles, so it can rest.
         collecting = gc.isenabled()
         gc.disable()
         try:
             with _large_page_cache():
+                if self._can_stage_in_sql():
+                    loaded = self._load_staged(content, file_name, run, progress)
+                    if loaded is not None:
+                        return loaded
+                stream, stager = self._stream(content, file_name)
                 return self._load_stream(stream, stager, file_name, run, progress)
         finally:
             if collecting:
                 gc.enable()
 
-    def _load_stream(
-        self, stream: CsvStream, stager: Stager, file_name: str, run: ImportRun, progress: Progress | None
-    ) -> Loaded:
+    def _stream(self, content: bytes, file_name: str) -> tuple[CsvStream, Stager]:
+        stream = CsvStream(content, file_name, pad_short_rows=self.short_rows_are_blank)
+        stream.header = self.header_names(stream.header, file_name)
+        return stream, Stager(self, file_name, CsvTable(file_name, stream.header, []))
+
+    def _can_stage_in_sql(self) -> bool:
+        # SQL settles what the shared rules would: only for a format that keeps them as they are.
+        cls = type(self)
+        return (
+            self.staged_in_sql
+            and connection.vendor == "sqlite"
+            and not self.short_rows_are_blank
+            and cls.keep_row is ObservationFormat.keep_row
+            and cls._observation is ObservationFormat._observation
+        )
+
+    def _load_staged(self, content: bytes, file_name: str, run: ImportRun, progress: Progress | None) -> Loaded | None:
+        """The file staged in SQL; None when it cannot be (read it row by row: nothing was written)."""
+        stream, stager = self._stream(content, file_name)
         indicator_ids = self.indicator_ids()
+        try:
+            with transaction.atomic():
+                try:
+                    staged = stage_raw_rows(self, stream, stager, indicator_ids, chunk=STREAM_CHUNK, progress=progress)
+                    # Every row has been read by then: the rows checked next never count it back.
+                    onwards = None if progress is None else lambda rows: progress(max(rows, staged.rows_read))
+                    loaded = self._load_stream(staged, stager, file_name, run, onwards, indicator_ids=indicator_ids)
+                    write_settled(staged, run, loaded.counts, provisional=self.provisional)
+                    loaded.rows_accepted += staged.settled
+                finally:
+                    drop_staging()
+        except CannotStage:
+            return None
+        return loaded
+
+    def _load_stream(
+        self,
+        stream: CsvStream | StagedRows,
+        stager: Stager,
+        file_name: str,
+        run: ImportRun,
+        progress: Progress | None,
+        *,
+        indicator_ids: dict[str, int] | None = None,
+    ) -> Loaded:
+        indicator_ids = indicator_ids if indicator_ids is not None else self.indicator_ids()
         counts = CommitCounts()
         seen = SeenKeys()
         chunk: list[CsvRow] = []
@@ -446,15 +504,20 @@ def _large_page_cache() -> Iterator[None]:
     if connection.vendor != "sqlite":
         yield
         return
+    size = f"-{int(settings.EVENBETTER_IMPORT_CACHE_MB) * 1024}"
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size=-{int(settings.EVENBETTER_IMPORT_CACHE_MB) * 1024}")
+        # The temporary tables a long file is staged in (ingest.sqlstaging) have a cache of their own.
+        before = {}
+        for schema in ("main", "temp"):
+            cursor.execute(f"PRAGMA {schema}.cache_size")
+            before[schema] = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA {schema}.cache_size={size}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size={int(before)}")
+            for schema, pages in before.items():
+                cursor.execute(f"PRAGMA {schema}.cache_size={int(pages)}")
 
 
 class PeriodOption(ObservationFormat):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Max, Q, QuerySet
 from django.utils import dateformat, timezone
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.indicators.computed import all_computed
 from evenbetter.indicators.models import ImportRun
+from evenbetter.indicators.runs import process_is_gone
 from evenbetter.jobs.models import Job
 
 UNDER_WAY = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
@@ -33,6 +35,27 @@ def jobs_visible_to(user: AnyUser) -> QuerySet[Job]:
 
 def jobs_under_way(user: AnyUser) -> QuerySet[Job]:
     return jobs_visible_to(user).filter(status__in=UNDER_WAY)
+
+
+WORKER_GONE = "its worker stopped while it ran (killed, out of memory or the machine stopped)"
+WORKER_SILENT = "its worker has said nothing for {hours:g} hours"
+
+
+def worker_stopped(job: Job, *, now: dt.datetime | None = None) -> str | None:
+    """Why a running job's worker is taken for stopped, or None: on this machine when its process
+    no longer runs; anywhere, when it has been silent for ``EVENBETTER_JOB_STALE_HOURS``. The one
+    rule for the worker's turn that takes such a job back (``services.jobs_recover``) and for the
+    pages, which only say so: a page view writes nothing."""
+    if job.status != Job.Status.RUNNING:
+        return None
+    if process_is_gone(job.process):
+        return WORKER_GONE
+    # Elsewhere, or a process of that id runs here: after a restart (a container's worker is
+    # often process 1 again) the id may belong to another process than the job's.
+    now = now or timezone.now()
+    if now - (job.heartbeat_at or job.started_at or now) > dt.timedelta(hours=settings.EVENBETTER_JOB_STALE_HOURS):
+        return WORKER_SILENT.format(hours=settings.EVENBETTER_JOB_STALE_HOURS)
+    return None
 
 
 def refresh_job_of(run: ImportRun) -> Job | None:

@@ -32,16 +32,14 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from evenbetter.indicators.models import ImportRun
-from evenbetter.indicators.runs import process_is_gone, this_process
+from evenbetter.indicators.runs import this_process
 from evenbetter.jobs.models import Job, ScheduleFiring
 from evenbetter.jobs.registry import job_kind
-from evenbetter.jobs.selectors import freshness
+from evenbetter.jobs.selectors import freshness, worker_stopped
 
 logger = logging.getLogger(__name__)
 
 REFRESH = "refresh"
-WORKER_GONE = "its worker stopped while it ran (killed, out of memory or the machine stopped)"
-WORKER_SILENT = "its worker has said nothing for {hours:g} hours"
 STOPPED = "stopped by hand while it ran"
 # Not started yet: queued, or waiting to retry after a failed attempt.
 WAITING = (Job.Status.QUEUED, Job.Status.RETRYING)
@@ -212,20 +210,14 @@ def _retry_marked(fenced: QuerySet[Job], job: Job, *, now: dt.datetime, error: s
 
 
 def jobs_recover(*, now: dt.datetime | None = None) -> int:
-    """Retry (or fail, when no attempts are left) every job left running by a worker that is gone:
-    on this machine when its process no longer runs; anywhere, when it has been silent too long."""
+    """Retry (or fail, when no attempts are left) every job left running by a worker that is gone
+    (``selectors.worker_stopped``), and queue again every job not started whose task was lost.
+    A worker's turn (``worker.jobs_tick``) calls it: never a page view."""
     now = now or timezone.now()
-    silent_for = dt.timedelta(hours=settings.EVENBETTER_JOB_STALE_HOURS)
     recovered = 0
     for job in Job.objects.filter(status=Job.Status.RUNNING):
-        gone = process_is_gone(job.process)
-        why = WORKER_GONE
-        if not gone:
-            # Elsewhere, or a process of that id runs here: after a restart (a container's worker
-            # is often process 1 again) the id may belong to another process than the job's.
-            gone = now - (job.heartbeat_at or job.started_at or now) > silent_for
-            why = WORKER_SILENT.format(hours=settings.EVENBETTER_JOB_STALE_HOURS)
-        if gone:
+        why = worker_stopped(job, now=now)
+        if why is not None:
             _task_abandoned(job.task_id)
             if _attempt_failed(job, why[:1000]):
                 recovered += 1

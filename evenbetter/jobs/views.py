@@ -12,14 +12,14 @@ from django.shortcuts import get_object_or_404, render
 
 from evenbetter.jobs.registry import job_kind
 from evenbetter.jobs.selectors import can_see_jobs, jobs_under_way, jobs_visible_to
-from evenbetter.jobs.services import jobs_recover
 
 
 @login_required
 def job_list_view(request: HttpRequest) -> HttpResponse:
     if not can_see_jobs(request.user):
         raise PermissionDenied("Only system leads see the platform's jobs.")
-    jobs_recover()  # a job whose worker died is shown waiting to retry (or failed), not running
+    # Reads only: a job whose worker stopped is said so (``worker_stopped``) and taken back by a
+    # worker's turn, never by a page view (which would queue again a job another worker is about to run).
     page = Paginator(jobs_visible_to(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "jobs/job_list.html", {"page": page, "under_way": jobs_under_way(request.user)})
 

@@ -116,6 +116,7 @@ class LongFile(GenericObservations):
     name = "Generic long file: school_id, period, indicator, value (CSV or Excel)"
     description = "One value per row, for indicators in the catalogue."
     required_columns = ["period", "indicator", "value"]
+    staged_in_sql = True  # one value a row: on SQLite the plain ones are checked in SQL
 
     def measures(self, table: CsvTable) -> list[Measure]:
         self._measures: dict[str, list[Measure]] = {}
