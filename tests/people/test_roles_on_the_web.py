@@ -158,8 +158,12 @@ def test_the_people_page_lists_whom_one_may_manage(
 def test_a_person_with_several_roles_sees_each_on_the_home_page(governor: User, school_b: School) -> None:
     Membership.objects.create(user=governor, role=Role.STAFF_MEMBER, school=school_b)
     home = _signed_in(governor).get(reverse("home")).content.decode()
-    assert "<strong>governor</strong> of Alton Infant School" in home
-    assert "<strong>staff member</strong> of Ash Grange" in home
+    # Each place is a link to its page; the words around the links read as one line.
+    assert (
+        f'<strong>governor</strong> of <a href="{governor.memberships.get(role=Role.GOVERNOR).school.get_absolute_url()}">Alton Infant School'
+        in home
+    )
+    assert f'<strong>staff member</strong> of <a href="{school_b.get_absolute_url()}">Ash Grange' in home
 
 
 def test_the_people_page_finds_a_person_by_name_and_pages_a_long_list(
