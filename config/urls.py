@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from evenbetter.accounts.admin_site import restrict_admin_to_superusers
 from evenbetter.accounts.urls import audit_urlpatterns
+from evenbetter.api.urls import token_page_urlpatterns
 from evenbetter.web import views as web_views
 
 restrict_admin_to_superusers(admin.site)
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include("evenbetter.goals.urls")),
     path("", include("evenbetter.people.urls")),
     path("api/v1/", include("evenbetter.api.urls")),
+    path("", include(token_page_urlpatterns)),
     path("accounts/", include("evenbetter.accounts.urls")),
     path("", include(audit_urlpatterns)),
     path("admin/", admin.site.urls),

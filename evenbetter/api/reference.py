@@ -1,9 +1,9 @@
 """The API's docs page in plain HTML, read from the same OpenAPI description as ``/api/v1/schema/``
 (``views._schema``): every operation with its path, what it is for and who may read it (the
 operation's own description), its parameters, its answers, the fields of what it returns and an
-example call with the answer's shape. Swagger UI, which draws its page itself and which axe finds
-wanting (buttons inside buttons, the contrast of its badges), stays a second page for trying an
-operation; this one is the site's own markup, so it is axe-clean like every other page.
+example call with the answer's shape. It is the site's own markup, so it is axe-clean like every
+other page (Swagger UI, which drew its page itself and which axe found wanting, is gone: tokens
+are made on the API tokens page, and any OpenAPI tool opens the raw description to try a call).
 
 Only the description is read here: nothing of the code behind it, so the page cannot say
 anything the description does not.

@@ -8,9 +8,11 @@ page it mirrors.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
+from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import AnyUser, UserScope, scope_of
+from evenbetter.api.models import ApiToken
 from evenbetter.earlywarning.models import RiskScore
 from evenbetter.earlywarning.selectors import current_run, risk_school_ids_visible_to, risk_visible_to
 from evenbetter.indicators.models import Indicator, Observation
@@ -91,3 +93,19 @@ def help_requests_readable_by(user: AnyUser) -> QuerySet[HelpRequest]:
         .select_related("school", "supporter", "supporter_agency")
         .order_by("-created_at", "-pk")
     )
+
+
+def may_have_api_tokens(user: AnyUser) -> bool:
+    """Who may list, make and revoke their own API tokens: whoever is signed in, with any role or
+    none, as the token endpoint (``views.ApiTokenViewSet``, behind ``IsAuthenticated``) and the API
+    page (``token_pages``) both ask. A token reads only what its person may read on the web, so
+    one without a role reads nothing more than a signed-in page would show them."""
+    return bool(user.is_authenticated and user.is_active)
+
+
+def tokens_of(user: AnyUser) -> QuerySet[ApiToken]:
+    """The person's own tokens: those that work first, newest first; then the revoked ones, the
+    latest revoked first."""
+    if not isinstance(user, User) or not may_have_api_tokens(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user).order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-pk")

@@ -16,11 +16,10 @@ from django.utils.html import escape
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,6 +33,7 @@ from evenbetter.api.selectors import (
     current_risk_visible_to,
     help_requests_readable_by,
     indicators_visible_to,
+    may_have_api_tokens,
     may_read_help_requests,
     may_read_register,
     may_read_risk,
@@ -391,6 +391,14 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # --- tokens -----------------------------------------------------------------------------------
 
 
+def _token_holder(request: Request) -> User:
+    """The signed-in person, if they may have tokens: the API tokens page's rule too."""
+    user = _signed_in(request)
+    if not may_have_api_tokens(user):  # pragma: no cover - every signed-in account may
+        raise PermissionDenied("Your account may not use the API.")
+    return user
+
+
 @extend_schema_view(
     list=extend_schema(summary="Your API tokens", responses={200: api.ApiTokenSerializer(many=True), **REFUSALS}),
     destroy=extend_schema(
@@ -404,7 +412,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[ApiToken]:
-        user = _signed_in(self.request)
+        user = _token_holder(self.request)
         tokens = ApiToken.objects.select_related("user")
         if self.action == "destroy" and scope_of(user).is_system_lead:
             return tokens
@@ -412,14 +420,15 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
 
     @extend_schema(
         summary="Make a token",
-        description="Only from a signed-in web session (the docs page's Swagger UI, /api/v1/docs/try/), never with a token: a token cannot "
+        description="Only from a signed-in web session, never with a token: a token cannot "
         "make another. The token is in the answer this once. A system lead may make one for another "
-        "account by giving its username.",
+        "account by giving its username. People make and revoke their own on the API tokens page "
+        "(/api-tokens/).",
         request=api.ApiTokenCreateSerializer,
         responses={201: api.ApiTokenCreatedSerializer, 400: INVALID, **REFUSALS},
     )
     def create(self, request: Request) -> Response:
-        user = _signed_in(request)
+        user = _token_holder(request)
         if request.auth is not None:
             raise PermissionDenied("Sign in on the web to make a token: a token cannot make another.")
         asks_for_another = isinstance(request.data, dict) and "username" in request.data
@@ -456,31 +465,13 @@ def _sign_in_first(next_url: str) -> HttpResponse:
 
 def docs_view(request: HttpRequest) -> HttpResponse:
     """The docs page: every operation in the site's own plain HTML (``api.reference``), from the
-    same OpenAPI description as ``/api/v1/schema/``; Swagger UI (to try an operation) and the raw
-    description are linked from it. For people signed in; a visitor who is not is answered 401
+    same OpenAPI description as ``/api/v1/schema/``; the API tokens page and the raw description
+    (which any OpenAPI tool opens) are linked from it. For people signed in; a visitor who is not is answered 401
     with a link to sign in, as the API answers."""
     if not request.user.is_authenticated:
         return _sign_in_first(reverse("api-docs"))
     reference = reference_from(_schema(None))
     return render(request, "api/reference.html", {"reference": reference})
-
-
-class TryItView(SpectacularSwaggerSplitView):
-    """Swagger UI, to try an operation with one's session (and make a token): from this site's
-    own static files, its start-up script a file of its own and no inline style, so the page
-    keeps to the Content-Security-Policy. Its markup is Swagger UI's own, which axe finds wanting;
-    the docs page (``docs_view``) is the accessible reference. For people signed in."""
-
-    template_name = "api/swagger_ui.html"
-    url_name = "api-schema"
-    title = "Even Better API"
-    permission_classes = [AllowAny]
-
-    @extend_schema(exclude=True)
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return _sign_in_first(reverse("api-docs-try"))
-        return super().get(request, *args, **kwargs)
 
 
 @lru_cache(maxsize=8)

@@ -1,6 +1,6 @@
 """The API's docs page: the site's own HTML, read from the same OpenAPI description as
 /api/v1/schema/ — every operation, its parameters (choices in words), who may read it, what
-comes back and an example; Swagger UI and the raw description linked as second pages."""
+comes back and an example; the API tokens page and the raw description linked from it."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def test_the_page_gives_examples_and_links_to_the_other_pages(world: World, gove
     assert "curl -X GET 'https://<this site>/api/v1/schools/'" in page
     assert "Authorization: Bearer eb_…" in page
     assert "-F 'file=@values.csv'" in page  # the import takes a file
-    assert 'href="/api/v1/docs/try/"' in page and 'href="/api/v1/schema/"' in page
+    assert 'href="/api-tokens/"' in page and 'href="/api/v1/schema/"' in page
     # The answer's shape from the description: a school's fields.
     assert re.search(r'"urn": 0,\s+"name": "…"', page)
 

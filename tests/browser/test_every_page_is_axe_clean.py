@@ -8,8 +8,8 @@ page and on the school page (``test_header_and_home_pages.py``, ``test_school_pa
 Nothing is skipped: the GETs that write (an audited read: the school page, the risk pages, the
 watch list) are opened too, their writes are the audit log's. Not walked: downloads (CSV, PDF,
 JSON, pictures), which are not pages; htmx fragments (HTML with no document around it, e.g. a
-job's progress), checked inside the page they are swapped into (``test_filters_and_inline_steps.py``);
-and Swagger UI's page for trying the API (``NOT_OURS``; the API's docs page itself is walked). One
+job's progress), checked inside the page they are swapped into (``test_filters_and_inline_steps.py``).
+Every page is the site's own: the API's docs page and its tokens page are walked like any other. One
 test per persona, so that pytest-xdist spreads them; one browser page per persona, reused from URL
 to URL.
 
@@ -33,12 +33,6 @@ from evenbetter.schools.access import school_access
 from tests.browser.conftest import sign_in
 from tests.conftest import PERSONAS
 from tests.web.policy import OK, POLICY, Entry, World
-
-# Swagger UI draws its page itself, from its vendored script: axe finds its own markup wanting
-# (buttons inside its operations' summary buttons, the contrast of its version badges), which this
-# site cannot change short of patching Swagger UI. It is the second page for trying an operation;
-# the API's docs page itself (api_docs) is the site's own markup and is walked.
-NOT_OURS = {"api_docs_try"}
 
 
 def _one_per_view(entries: dict[str, Entry], persona: str, world: World) -> dict[str, str]:
@@ -98,11 +92,7 @@ def test_every_page_a_persona_may_open_is_axe_clean(
     world = World({p: request.getfixturevalue(p) for p in PERSONAS if p != "anonymous"})
     # The records the entries point at are made before the walk, in the live server's database.
     pages = _one_per_view(
-        {
-            key: entry
-            for key, entry in POLICY.items()
-            if entry.method == "GET" and entry.answer(persona) == OK and key not in NOT_OURS
-        },
+        {key: entry for key, entry in POLICY.items() if entry.method == "GET" and entry.answer(persona) == OK},
         persona,
         world,
     )

@@ -1594,7 +1594,6 @@ POLICY: dict[str, Entry] = {
     # visitor who is not with 401 and a link to sign in; docs/api.md).
     "api_schema": Entry("api-schema", _get("api-schema"), api(SIGNED_IN)),
     "api_docs": Entry("api-docs", _get("api-docs"), api(SIGNED_IN)),
-    "api_docs_try": Entry("api-docs-try", _get("api-docs-try"), api(SIGNED_IN)),
     "api_schools": Entry("api-school-list", _get("api-school-list"), api(READERS)),
     "api_school_a": Entry("api-school-detail", _school_url("api-school-detail", "a"), api(READERS), school="a"),
     "api_school_b": Entry("api-school-detail", _school_url("api-school-detail", "b"), api(PUBLIC_DATA), school="b"),
@@ -1677,6 +1676,22 @@ POLICY: dict[str, Entry] = {
         lambda w: reverse("api-token-detail", args=[w.token.pk]),
         api(answers(NOT_FOUND, school_leader_a=DONE, system_lead=DONE)),
         method="DELETE",
+    ),
+    # The API tokens page (a page of the site, so the web's answers): everyone signed in lists,
+    # makes and revokes their own tokens; another's token is not there, to a system lead too.
+    "api_tokens_page": Entry("api_tokens", _get("api_tokens"), SIGNED_IN),
+    "api_tokens_page_post": Entry(
+        "api_tokens", _get("api_tokens"), answers(DONE), method="POST", data=lambda w: {"name": "Mine"}
+    ),
+    "api_tokens_page_post_no_name": Entry(
+        "api_tokens", _get("api_tokens"), answers(INVALID), method="POST", data=lambda w: {"name": "  "}
+    ),
+    "api_token_revoke": Entry("api_token_revoke", lambda w: reverse("api_token_revoke", args=[w.token.pk]), POST_ONLY),
+    "api_token_revoke_post": Entry(
+        "api_token_revoke",
+        lambda w: reverse("api_token_revoke", args=[w.token.pk]),
+        answers(NOT_FOUND, school_leader_a=DONE),
+        method="POST",
     ),
     # --- collective concerns -------------------------------------------------------------------
     # Raised by anyone who works with the school (its people, its leads, an agency with it, a

@@ -1,7 +1,8 @@
 """manage.py api_token USERNAME: make, list or revoke a person's API tokens.
 
-For whoever runs the platform. People make their own tokens on the API's docs page
-(/api/v1/docs/try/, POST /api/v1/tokens/ while signed in); see docs/api.md.
+For whoever runs the platform. People make and revoke their own tokens on the API tokens page
+(/api-tokens/, linked from the account menu and the API's docs page; or POST /api/v1/tokens/
+while signed in); see docs/api.md.
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from evenbetter.api.services import TokenRefused, token_create, token_revoke
 
 
 class Command(BaseCommand):
-    help = "Make a new API token for a user (printed once), or list or revoke their tokens."
+    help = (
+        "Make a new API token for a user (printed once), or list or revoke their tokens. "
+        "People make and revoke their own on the API tokens page, /api-tokens/."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
