@@ -34,6 +34,12 @@ from tests.browser.conftest import sign_in
 from tests.conftest import PERSONAS
 from tests.web.policy import OK, POLICY, Entry, World
 
+# A second persona of the same role walks only what can differ from the first's walk: the pages
+# about a school (school B's head sees her own school in full with no partnership, school A as
+# public data) and any page the first may not open. The rest are the same pages, drawn the same
+# way for the same role, and were a sixth of the walk.
+SAME_ROLE = {"school_leader_b": "school_leader_a"}
+
 
 def _one_per_view(entries: dict[str, Entry], persona: str, world: World) -> dict[str, str]:
     """Each entry's address, leaving out an entry about a school that differs from one already
@@ -91,8 +97,15 @@ def test_every_page_a_persona_may_open_is_axe_clean(
     settings.MEDIA_ROOT = tmp_path / "media"
     world = World({p: request.getfixturevalue(p) for p in PERSONAS if p != "anonymous"})
     # The records the entries point at are made before the walk, in the live server's database.
+    twin = SAME_ROLE.get(persona)
     pages = _one_per_view(
-        {key: entry for key, entry in POLICY.items() if entry.method == "GET" and entry.answer(persona) == OK},
+        {
+            key: entry
+            for key, entry in POLICY.items()
+            if entry.method == "GET"
+            and entry.answer(persona) == OK
+            and (twin is None or entry.school is not None or entry.answer(twin) != OK)
+        },
         persona,
         world,
     )
