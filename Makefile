@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint layers typecheck pytest pytest-sqlite pytest-browser browser-beside-postgres test-postgres browser-deps demo bench clean help
+.PHONY: run test lint layers typecheck pytest test-postgres browser-deps demo bench clean help
 
 help:
 	@echo "make run    set up, build the demo if the database is empty, serve on http://$(HOST):$(PORT)"
@@ -59,25 +59,6 @@ XDIST := -n $(or $(TEST_WORKERS),$(shell nproc 2>/dev/null || echo 2)) --dist lo
 pytest: $(DEV_STAMP) browser-deps
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest $(XDIST)
 
-# `make test` runs the same tests as `make pytest` in two parts: the SQLite tests without a
-# browser, then the browser tests beside the PostgreSQL stage. Alone, each of those two leaves a
-# core idle much of the time (the PostgreSQL tests wait on the server, the browser tests on
-# Chromium); side by side they fill the machine. The browser's output is printed after
-# PostgreSQL's, whole; the stage fails if either does.
-pytest-sqlite: $(DEV_STAMP)
-	EVENBETTER_VAR_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest $(XDIST) -m "not browser"
-
-pytest-browser: $(DEV_STAMP) browser-deps
-	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-browser $(VENV)/bin/pytest $(XDIST) -q -m browser
-
-browser-beside-postgres: $(DEV_STAMP) browser-deps
-	@mkdir -p var; log=$(CURDIR)/var/browser-stage.log; \
-	$(STAGE) "the browser (SQLite)" $(MAKE) --no-print-directory pytest-browser > $$log 2>&1 & browser=$$!; \
-	$(STAGE) "PostgreSQL" $(MAKE) --no-print-directory test-postgres; postgres=$$?; \
-	wait $$browser; browser_status=$$?; \
-	printf '\n---- the browser tests, run beside PostgreSQL:\n'; cat $$log; \
-	[ $$postgres -eq 0 ] && [ $$browser_status -eq 0 ]
-
 # Again on PostgreSQL: every test but the browser tests and those marked
 # `same_on_any_database` (what they prove cannot differ between the two databases: who may
 # open what, headers, wording, and the processes that always get a SQLite file of their own;
@@ -104,8 +85,8 @@ STAGE = bash scripts/stage.sh
 test: $(DEV_STAMP) browser-deps
 	@start=$$(date +%s); \
 	$(STAGE) "ruff and mypy" $(MAKE) --no-print-directory lint typecheck \
-	&& $(STAGE) "SQLite" $(MAKE) --no-print-directory pytest-sqlite \
-	&& $(STAGE) "the browser beside PostgreSQL" $(MAKE) --no-print-directory browser-beside-postgres; \
+	&& $(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest \
+	&& $(STAGE) "PostgreSQL" $(MAKE) --no-print-directory test-postgres; \
 	status=$$?; seconds=$$(( $$(date +%s) - start )); \
 	printf '\nmake test: %s in %dm %02ds\n' "$$( [ $$status -eq 0 ] && echo passed || echo FAILED )" \
 		$$(( seconds / 60 )) $$(( seconds % 60 )); \
