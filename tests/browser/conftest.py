@@ -6,9 +6,10 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.conftest import PASSWORD
 
@@ -58,6 +59,18 @@ def output_dir(request: pytest.FixtureRequest) -> Path:
     folder = OUTPUT / re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# Pictures of each journey for a person to look at (test-output/<test name>/), taken only when
+# asked: a full-page picture costs the browser a few tenths of a second to over a second, and
+# `make test` needs none of them. EVENBETTER_UPDATE_SCREENSHOTS (the README's pictures) asks too.
+SCREENSHOTS_WANTED = bool(os.environ.get("EVENBETTER_SCREENSHOTS") or os.environ.get("EVENBETTER_UPDATE_SCREENSHOTS"))
+
+
+def screenshot(target: Page | Locator, path: Path, **options: Any) -> None:
+    """Save a picture of a page or of a part of it, when pictures are asked for."""
+    if SCREENSHOTS_WANTED:
+        target.screenshot(path=str(path), **options)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

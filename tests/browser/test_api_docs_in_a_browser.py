@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
 from tests.api.conftest import World, world  # noqa: F401  (the API's small world of schools, as a fixture here)
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.browser.test_content_security_policy import LISTEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,7 +59,7 @@ def test_a_token_made_on_the_page_reads_the_api_until_it_is_revoked(
     expect(page.get_by_role("alert")).to_contain_text("Copy the token now")
     raw = page.get_by_label("The token").input_value()
     assert raw.startswith("eb_") and len(raw) > 40
-    page.screenshot(path=str(output_dir / "token-made.png"), full_page=True)
+    screenshot(page, output_dir / "token-made.png", full_page=True)
     _axe_clean(page, "the new token's page")
 
     read = page.request.get(f"{live_server.url}/api/v1/schools/", headers={"Authorization": f"Bearer {raw}"})
@@ -70,7 +70,7 @@ def test_a_token_made_on_the_page_reads_the_api_until_it_is_revoked(
     expect(row).to_contain_text("Works")
     assert raw not in page.content()  # shown that once only
     _axe_clean(page, "the tokens page with a token")
-    page.screenshot(path=str(output_dir / "tokens.png"), full_page=True)
+    screenshot(page, output_dir / "tokens.png", full_page=True)
 
     row.get_by_role("button", name="Revoke").click()
     expect(page.get_by_role("status")).to_contain_text("no longer works with the API")

@@ -13,6 +13,7 @@ from evenbetter.accounts.models import User
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
+from tests.browser.conftest import screenshot
 from tests.conftest import PASSWORD
 
 LISTEN = """
@@ -55,7 +56,7 @@ def test_pages_with_charts_raise_no_policy_violation(
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}?sections=all")
     expect(page.locator('canvas[data-chart="bench-reading"]')).to_have_attribute("data-rendered", "true")
     expect(page.locator("svg.spark").first).to_be_visible()
-    page.screenshot(path=str(output_dir / "school-page.png"), full_page=True)
+    screenshot(page, output_dir / "school-page.png", full_page=True)
     assert violations() == [], "school page"
     # A section opened in place by htmx draws its chart under the same policy.
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.schools.models import School
-from tests.browser.conftest import sign_in, signed_in_page
+from tests.browser.conftest import screenshot, sign_in, signed_in_page
 from tests.conftest import make_user
 from tests.people.conftest import mailed_link
 
@@ -105,7 +105,7 @@ def test_everyone_takes_part(
     sign_in(page, base, "system_lead")
     invite(page, email="head@alton.example.org", role="School leader", urn=school_a.urn)
     expect(page.get_by_role("cell", name="head@alton.example.org")).to_be_visible()  # waiting
-    page.screenshot(path=str(output_dir / "1-invited.png"), full_page=True)
+    screenshot(page, output_dir / "1-invited.png", full_page=True)
 
     # The headteacher accepts, chooses a password, and is signed in on their home page.
     head = new_page(browser)
@@ -114,7 +114,7 @@ def test_everyone_takes_part(
     )
     expect(head.get_by_text("Welcome. You are now school leader of Alton Infant School")).to_be_visible()
     expect(head.get_by_role("heading", name="Welcome, Nia")).to_be_visible()
-    head.screenshot(path=str(output_dir / "2-head-home.png"), full_page=True)
+    screenshot(head, output_dir / "2-head-home.png", full_page=True)
 
     # The headteacher invites a governor of their own school (the URN is filled in for them).
     invite(head, email="governor@alton.example.org", role="Governor")
@@ -130,7 +130,7 @@ def test_everyone_takes_part(
         password=GOVERNOR_PASSWORD,
     )
     expect(governor.get_by_text("Welcome. You are now governor of Alton Infant School")).to_be_visible()
-    governor.screenshot(path=str(output_dir / "3-governor-home.png"), full_page=True)
+    screenshot(governor, output_dir / "3-governor-home.png", full_page=True)
 
     assert set(Membership.objects.values_list("user__username", "role", "school")) >= {
         ("nia", Role.SCHOOL_LEADER, school_a.pk),
@@ -142,7 +142,7 @@ def test_everyone_takes_part(
     sam = head.get_by_role("row").filter(has_text="governor@alton.example.org")
     expect(sam.get_by_role("button", name="Change role")).to_be_visible()
     expect(sam.get_by_role("button", name="Switch off the account of Sam Reid")).to_be_visible()
-    head.screenshot(path=str(output_dir / "4-head-people.png"), full_page=True)
+    screenshot(head, output_dir / "4-head-people.png", full_page=True)
 
     # The headteacher raises a concern about a neighbour in East Hampshire ...
     make_user("leader_c", Role.SCHOOL_LEADER, school=school_c)
@@ -150,11 +150,11 @@ def test_everyone_takes_part(
         head, base, school_c, area="Governance: Governors are not challenging, meeting or attending.",
         text="Their board has not met since July and two governor posts are empty.",
     )  # fmt: skip
-    head.screenshot(path=str(output_dir / "5-concern-raised.png"), full_page=True)
+    screenshot(head, output_dir / "5-concern-raised.png", full_page=True)
     # ... whose leader reads it (not told who raised it) and answers it ...
     neighbour = signed_in_page(browser, base, "leader_c")
     answer_concern(neighbour, school_c, answer="The board met on 3 October; both posts are being recruited.")
-    neighbour.screenshot(path=str(output_dir / "6-concern-answered.png"), full_page=True)
+    screenshot(neighbour, output_dir / "6-concern-answered.png", full_page=True)
     # ... and the headteacher reads the answer on their home page.
     head.goto(f"{base}/")
     expect(head.get_by_text("The board met on 3 October")).to_be_visible()

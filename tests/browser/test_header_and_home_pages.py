@@ -2,8 +2,8 @@
 the header fits on one line at a desk and is a menu on a phone, both work from the keyboard
 alone, and axe-core finds no violation of any impact. The map and the watch list, where axe
 found the two serious violations the header's issue names, are checked the same way.
-Screenshots of each home page at both widths go to test-output/, and to docs/screenshots/ for
-the README only when EVENBETTER_UPDATE_SCREENSHOTS is set."""
+Screenshots of each home page at both widths go to test-output/ when EVENBETTER_SCREENSHOTS is
+set, and to docs/screenshots/ for the README as well when EVENBETTER_UPDATE_SCREENSHOTS is set."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from evenbetter.jobs.models import Job
 from evenbetter.partnerships.models import Action
 from evenbetter.schools.models import Partnership, School
 from evenbetter.support.models import HelpRequest
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import screenshot, signed_in_page
 from tests.earlywarning.conftest import make_risk_run
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -137,19 +137,19 @@ def test_each_role_home_and_the_header_at_a_desk_and_on_a_phone(
         _keyboard_opens_a_group(page)
         _no_violations(page, f"{persona}'s home at 1280 px")
         page.evaluate("document.activeElement.blur()")
-        page.screenshot(path=str(output_dir / f"home-{name}-1280.png"), full_page=True)
+        screenshot(page, output_dir / f"home-{name}-1280.png", full_page=True)
 
         page.set_viewport_size(PHONE)
         page.reload()
         nav = page.get_by_role("navigation", name="Main")
         expect(nav).to_be_hidden()  # folded into the menu
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "wider than a phone"
-        page.screenshot(path=str(output_dir / f"home-{name}-360.png"), full_page=True)
+        screenshot(page, output_dir / f"home-{name}-360.png", full_page=True)
         _no_violations(page, f"{persona}'s home at 360 px")
         page.locator(".menu-button").focus()
         page.keyboard.press("Enter")
         expect(nav).to_be_visible()
-        page.screenshot(path=str(output_dir / f"menu-{name}-360.png"))
+        screenshot(page, output_dir / f"menu-{name}-360.png")
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the open menu is too wide"
         _no_violations(page, f"{persona}'s menu open at 360 px")
         assert not problems, problems

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.models import Locality, Partnership, School
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,12 +48,12 @@ def test_open_a_locality_dashboard_and_change_a_filter(
     expect(canvas).to_have_attribute("data-rendered", "true")
     first_count = page.locator(".chart-table tbody tr").last.locator("td").first.inner_text()
     assert int(first_count) == len(schools)
-    page.screenshot(path=str(output_dir / "locality.png"), full_page=True)
+    screenshot(page, output_dir / "locality.png", full_page=True)
 
     page.get_by_label("Partnership").select_option(alton_cluster.slug)
     page.get_by_role("button", name="Show").click()
     expect(page.locator(".chart-table tbody tr").last.locator("td").first).to_have_text("2")
     expect(canvas).to_have_attribute("data-rendered", "true")
     assert "partnership=alton-cluster" in page.url
-    page.screenshot(path=str(output_dir / "locality-and-partnership.png"), full_page=True)
+    screenshot(page, output_dir / "locality-and-partnership.png", full_page=True)
     assert not console_errors, f"errors in the browser console: {console_errors}"

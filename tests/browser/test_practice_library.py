@@ -11,7 +11,7 @@ from playwright.sync_api import Browser, expect
 from evenbetter.accounts.models import User
 from evenbetter.practice.models import Comment, PracticeItem
 from evenbetter.schools.models import School
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import screenshot, signed_in_page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -48,7 +48,7 @@ def test_share_find_and_comment(
     reader.get_by_role("button", name="Search", exact=True).click()
     first = reader.locator("#results .practice-card h3 a").first
     expect(first).to_have_text("A book club that got our Year 5 boys reading")
-    reader.screenshot(path=str(output_dir / "search.png"), full_page=True)
+    screenshot(reader, output_dir / "search.png", full_page=True)
     first.click()
     reader.get_by_label("Your comment").fill("We will try the book swap shelf next term.")
     reader.get_by_role("button", name="Comment").click()
@@ -57,5 +57,5 @@ def test_share_find_and_comment(
 
     author.goto(f"{base}{item.get_absolute_url()}")
     expect(author.locator("#comments")).to_contain_text("We will try the book swap shelf next term.")
-    author.screenshot(path=str(output_dir / "item.png"), full_page=True)
+    screenshot(author, output_dir / "item.png", full_page=True)
     assert Comment.objects.get().author == school_leader_b

@@ -24,7 +24,7 @@ from evenbetter.indicators.models import Observation
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.voice import indicator_code
 from evenbetter.voice.indicators import PulseSurveys
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import screenshot, signed_in_page
 
 PHONE = {"width": 360, "height": 740}
 ANSWERS, AGREEING = 12, 8  # 8 of 12 say "Yes, a lot": 66.7% agreeing
@@ -63,7 +63,7 @@ def _check_the_page(phone: Page, output_dir: Path) -> None:
         assert box is not None and box["height"] >= 44 and box["width"] >= 280  # large touch targets
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the page scrolls sideways at 360 px ({width} px wide)"
-    phone.screenshot(path=str(output_dir / "answer-360.png"), full_page=True)
+    screenshot(phone, output_dir / "answer-360.png", full_page=True)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -109,7 +109,7 @@ def test_a_survey_answered_on_phones_shows_its_results_once_ten_have_answered(
     expect(results).to_be_visible()
     expect(results.get_by_role("row", name="I feel happy at school. 66.7% 12")).to_be_visible()
     _axe_clean(leader, "the school page's voice section with results")
-    leader.screenshot(path=str(output_dir / "school-voice-1280.png"), full_page=True)
+    screenshot(leader, output_dir / "school-voice-1280.png", full_page=True)
 
     # The results as indicators, where the goals (and benchmarks, trends, the trigger) read them.
     computed_refresh(PulseSurveys())
@@ -131,5 +131,5 @@ def test_a_survey_answered_on_phones_shows_its_results_once_ten_have_answered(
     assert (goal.indicator.code, goal.target) == (indicator_code("pupils", "happy"), 80)
     leader.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     expect(glance.get_by_role("link", name=f"{kept.indicator.name}: 80.0% by")).to_be_visible()
-    leader.screenshot(path=str(output_dir / "goal-on-a-survey-result.png"), full_page=True)
+    screenshot(leader, output_dir / "goal-on-a-survey-result.png", full_page=True)
     leader.context.close()

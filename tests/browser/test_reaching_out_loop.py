@@ -14,7 +14,7 @@ from evenbetter.accounts.models import User
 from evenbetter.schools.models import School
 from evenbetter.support.models import HelpRequest
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import screenshot, signed_in_page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -68,7 +68,7 @@ def test_request_match_agree_log_review_close(
     suggest.get_by_role("button", name="Suggest a school to help").click()
     expect(broker.get_by_text("Suggest a school to help: done.")).to_be_visible()
     expect(broker.locator("[data-status]")).to_have_text("Supporter suggested")
-    broker.screenshot(path=str(output_dir / "1-suggested.png"), full_page=True)
+    screenshot(broker, output_dir / "1-suggested.png", full_page=True)
 
     # School B now sees who asked; it agrees, writing the objectives.
     helper.goto(request_url)
@@ -116,7 +116,7 @@ def test_request_match_agree_log_review_close(
     broker.goto(request_url)
     broker.get_by_role("button", name="Close").click()
     expect(broker.locator("[data-status]")).to_have_text("Closed")
-    broker.screenshot(path=str(output_dir / "2-closed.png"), full_page=True)
+    screenshot(broker, output_dir / "2-closed.png", full_page=True)
 
     help_request.refresh_from_db()
     assert help_request.status == HelpRequest.Status.CLOSED

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.schools.models import Partnership, School
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,7 +29,7 @@ def test_a_visit_recorded_shows_in_the_partnership_network(
     network = page.locator("figure.network svg")
     expect(network.locator("line")).to_have_count(0)
     expect(network.locator("circle.isolated")).to_have_count(2)
-    page.screenshot(path=str(output_dir / "network-before.png"), full_page=True)
+    screenshot(page, output_dir / "network-before.png", full_page=True)
 
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     page.get_by_role("link", name="Open partnership life").click()  # a section, opened in place
@@ -48,4 +48,4 @@ def test_a_visit_recorded_shows_in_the_partnership_network(
     expect(network.locator("circle")).to_have_count(2)
     titles = [title.text_content() or "" for title in network.locator("circle title").all()]
     assert any("Anstey Junior School: 1 peer in 12 months, last contact 0 days ago" in t for t in titles), titles
-    page.screenshot(path=str(output_dir / "network-after.png"), full_page=True)
+    screenshot(page, output_dir / "network-after.png", full_page=True)

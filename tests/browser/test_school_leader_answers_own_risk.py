@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from evenbetter.accounts.models import AuditEvent, User
 from evenbetter.earlywarning.models import RiskResponse
 from evenbetter.schools.models import School
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.earlywarning.conftest import make_risk_run
 
 
@@ -40,7 +40,7 @@ def test_a_school_leader_reads_and_answers_their_own_risk_page(
     page.get_by_role("button", name="Add your response").click()
     expect(page.get_by_text("Your response is saved")).to_be_visible()
     expect(page.get_by_text("Two teachers retired in July")).to_be_visible()
-    page.screenshot(path=str(output_dir / "own-risk-page.png"), full_page=True)
+    screenshot(page, output_dir / "own-risk-page.png", full_page=True)
 
     assert RiskResponse.objects.get().school == school_a
     assert AuditEvent.objects.filter(user=school_leader_a, action=AuditEvent.Action.RISK_VIEW, school=school_a).exists()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.conftest import PASSWORD
 
 
@@ -36,7 +36,7 @@ def test_a_school_leader_finds_a_school_and_opens_its_page(
     expect(page.get_by_text("URN 125116")).to_be_visible()
     expect(page.get_by_text("Public data")).to_be_visible()
     expect(page.get_by_role("link", name="Guildford")).to_be_visible()
-    page.screenshot(path=str(output_dir / "school-page.png"), full_page=True)
+    screenshot(page, output_dir / "school-page.png", full_page=True)
     assert (output_dir / "school-page.png").stat().st_size > 10_000
 
 
@@ -49,4 +49,4 @@ def test_a_governor_is_shown_a_clear_page_for_a_school_they_may_not_see(
     response = page.goto(f"{live_server.url}/schools/{school_b.urn}/")
     assert response is not None and response.status == 403
     expect(page.get_by_role("heading", name="You do not have access to this page")).to_be_visible()
-    page.screenshot(path=str(output_dir / "forbidden.png"))
+    screenshot(page, output_dir / "forbidden.png")

@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import sign_in, signed_in_page
+from tests.browser.conftest import screenshot, sign_in, signed_in_page
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESK, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
@@ -48,7 +48,7 @@ def test_a_school_leader_reads_the_summary_then_opens_a_section(
     # Nothing of a section is on the page until it is opened: no chart drawn twice.
     expect(page.locator("section.even-better")).to_have_count(0)
     expect(page.get_by_role("navigation", name="Sections of this page")).to_be_visible()
-    page.screenshot(path=str(output_dir / "school-page.png"), full_page=True)
+    screenshot(page, output_dir / "school-page.png", full_page=True)
     _axe_clean(page, "the school page as it first paints, 1280 px")
 
     page.evaluate("window.notReloaded = true")
@@ -67,7 +67,7 @@ def test_a_school_leader_reads_the_summary_then_opens_a_section(
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # nothing wider than a phone
-    page.screenshot(path=str(output_dir / "school-page-phone.png"), full_page=True)
+    screenshot(page, output_dir / "school-page-phone.png", full_page=True)
     _axe_clean(page, "the school page as it first paints, 360 px")
     assert not problems, problems
     if os.environ.get("EVENBETTER_UPDATE_SCREENSHOTS"):  # the README's pictures, only when asked

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from evenbetter.goals.models import Goal
 from evenbetter.schools.models import School
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.goals.conftest import THIS_YEAR, benchmark, indicator, value, year
 
 PHONE = {"width": 360, "height": 740}
@@ -43,7 +43,7 @@ def test_a_school_leader_sets_a_challenging_goal_and_sees_it_at_a_glance(
     expect(evidence).to_contain_text("Even-better target (the upper quartile of similar schools)")
     expect(evidence).to_contain_text("68.0%")
     _axe_clean(page, "the goal form with its evidence")
-    page.screenshot(path=str(output_dir / "set-a-goal.png"), full_page=True)
+    screenshot(page, output_dir / "set-a-goal.png", full_page=True)
 
     page.get_by_label("Target").fill("55")  # worse than now: refused, in plain words
     page.get_by_label("Reach it by").fill(dt.date(THIS_YEAR + 2, 7, 15).isoformat())
@@ -64,4 +64,4 @@ def test_a_school_leader_sets_a_challenging_goal_and_sees_it_at_a_glance(
 
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     expect(glance.get_by_role("link", name=f"{reading.name}: 70.0% by")).to_be_visible()
-    page.screenshot(path=str(output_dir / "goal-at-a-glance.png"), full_page=True)
+    screenshot(page, output_dir / "goal-at-a-glance.png", full_page=True)

@@ -20,7 +20,7 @@ from evenbetter.jobs.services import _JobProgress
 from evenbetter.jobs.worker import jobs_run_pending
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import screenshot, sign_in
 from tests.web.policy import ABSENCE
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -84,7 +84,7 @@ def test_a_system_lead_follows_the_refresh_of_an_upload_to_the_new_figures(
     expect(progress).to_have_attribute("data-status", "queued")
     expect(progress.get_by_text("Not started yet.")).to_be_visible()
     expect(progress.get_by_role("link", name="Refresh")).to_be_visible()  # without JavaScript
-    page.screenshot(path=str(output_dir / "job-queued.png"), full_page=True)
+    screenshot(page, output_dir / "job-queued.png", full_page=True)
     page.evaluate("window.notReloaded = true")  # lost if the page were loaded again
 
     seen: list[float] = []
@@ -102,13 +102,13 @@ def test_a_system_lead_follows_the_refresh_of_an_upload_to_the_new_figures(
     page.wait_for_timeout(1500)  # longer than it waits between two requests
     assert not [url for url in requests if "/progress/" in url], "a finished job stopped polling"
 
-    page.screenshot(path=str(output_dir / "job-progress.png"), full_page=True)
+    screenshot(page, output_dir / "job-progress.png", full_page=True)
     accessibility = Axe().run(page)  # axe-core: the job page as a screen reader or keyboard meets it
     assert accessibility.violations_count == 0, accessibility.generate_report()
     page.set_viewport_size({"width": 390, "height": 844})
     page.reload()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than a phone
-    page.screenshot(path=str(output_dir / "job-progress-phone.png"), full_page=True)
+    screenshot(page, output_dir / "job-progress-phone.png", full_page=True)
     if os.environ.get("EVENBETTER_UPDATE_SCREENSHOTS"):  # the README's pictures, only when asked
         SCREENSHOTS.mkdir(exist_ok=True)
         for name in ("job-progress.png", "job-progress-phone.png"):
