@@ -24,7 +24,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
-from sklearn.neighbors import NearestNeighbors
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "pupils_on_roll": 1.0,
@@ -132,6 +131,9 @@ def _phase_families(
     # then measure each shortlisted pair exactly, over what both schools know.
     search = np.nan_to_num(scaled[index], nan=0.0) * np.sqrt(weights)
     k = min(settings.shortlist + 1, len(index))
+    # Loaded here, not with the module: the pages that import this module never search.
+    from sklearn.neighbors import NearestNeighbors
+
     _, neighbours = NearestNeighbors(n_neighbors=k).fit(search).kneighbors(search)
     candidates = index[neighbours]  # rows into the group, shape (n, k)
     school_rows = np.repeat(index[:, None], k, axis=1)

@@ -50,7 +50,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats  # type: ignore[import-untyped]  # installed with scikit-learn
 
 HIGHER, LOWER = "higher", "lower"
 T, BOOTSTRAP = "t", "bootstrap"
@@ -86,6 +85,14 @@ class ImpactSettings:
     random_state: int = 0
     # "t" (the prediction interval, default) or "bootstrap".
     method: str = T
+
+
+def _t_quantile(probability: float, degrees: float) -> float:
+    """Student's t quantile. scipy.stats is loaded on first use (about a second), not by every
+    process that imports this module to show a page."""
+    from scipy import stats  # type: ignore[import-untyped]  # installed with scikit-learn
+
+    return float(stats.t.ppf(probability, degrees))
 
 
 def _amount(value: float, unit: str, decimals: int, signed: bool = False) -> str:
@@ -170,7 +177,7 @@ def _noise_interval(changes: np.ndarray, settings: ImpactSettings) -> tuple[floa
     n = len(changes)
     alpha = 1.0 - settings.confidence
     if settings.method == T:
-        half = float(stats.t.ppf(1.0 - alpha / 2, n - 1)) * float(np.std(changes, ddof=1)) * np.sqrt(1.0 + 1.0 / n)
+        half = float(_t_quantile(1.0 - alpha / 2, n - 1)) * float(np.std(changes, ddof=1)) * np.sqrt(1.0 + 1.0 / n)
         return -half, half
     rng = np.random.default_rng(settings.random_state)
     means = changes[rng.integers(0, n, size=(settings.bootstrap, n))].mean(axis=1)
@@ -284,7 +291,7 @@ def pooled_impact(estimates: Sequence[ImpactEstimate]) -> PooledEstimate | None:
     effect = float((weights * effects).sum() / weights.sum())
     standard_error = float(1.0 / np.sqrt(weights.sum()))
     degrees = min(e.comparison_schools for e in judged) - 1
-    half = float(stats.t.ppf(1.0 - (1.0 - confidence) / 2, degrees)) * standard_error
+    half = float(_t_quantile(1.0 - (1.0 - confidence) / 2, degrees)) * standard_error
     low, high = effect - half, effect + half
     return PooledEstimate(
         effect=effect,

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.urls import reverse
 
 from evenbetter.accounts.models import Role, User
-from evenbetter.analytics.risk.backtest import backtest
 from evenbetter.analytics.risk.scoring import confidence_bands, score
 from evenbetter.analytics.risk.settings import RANKING_NAMES, Outcome, RiskSettings
 from evenbetter.analytics.triggers.evaluation import evaluate_triggers
@@ -108,6 +107,9 @@ def risk_run_create(
     summary: dict[str, Any] = {}
     if with_backtest:
         try:
+            # Loaded here (scikit-learn, a second or more), not by every process that shows a page.
+            from evenbetter.analytics.risk.backtest import backtest
+
             summary = backtest_summary(backtest(data.risk, outcome, random_state=random_state))
         except ValueError as error:
             summary = {"method": "not run", "error": str(error)}

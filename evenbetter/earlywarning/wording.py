@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from evenbetter.analytics.benchmark import standing_words
+from evenbetter.analytics.risk.effects import FURTHER_TO_FALL
 from evenbetter.analytics.risk.examples import INSPECTION_FEATURES
-from evenbetter.analytics.risk.model import FURTHER_TO_FALL
 from evenbetter.analytics.risk.scoring import A_LOT, confidence_band_of, how_much
 from evenbetter.benchmarks.models import Benchmark
 from evenbetter.indicators.models import Indicator

@@ -77,13 +77,15 @@ Example
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 # Callers import from the module that does the job; these names stay here so that code
-# written against the single module keeps working.
-from evenbetter.analytics.risk.backtest import Backtest, backtest
-from evenbetter.analytics.risk.examples import Examples, build_examples
-from evenbetter.analytics.risk.metrics import random_expectation, ranking_metrics, recall_at
-from evenbetter.analytics.risk.model import RiskModel
-from evenbetter.analytics.risk.scoring import Scores, score
+# written against the single module keeps working. The ones from modules that load
+# scikit-learn (a second or more of every process's start) are loaded when first asked for,
+# so that importing a light module of this package (``settings``, ``effects``, ``examples``)
+# does not load the model. The function ``backtest`` is imported from its module
+# (``from evenbetter.analytics.risk.backtest import backtest``): here, the name is the module's.
 from evenbetter.analytics.risk.settings import (
     CROSS_VALIDATION,
     FAIRNESS_COLUMNS,
@@ -101,6 +103,33 @@ from evenbetter.analytics.risk.settings import (
     RiskSettings,
 )
 from evenbetter.vocabulary.directions import HIGHER, LOWER, NEITHER
+
+if TYPE_CHECKING:
+    from evenbetter.analytics.risk.backtest import Backtest
+    from evenbetter.analytics.risk.examples import Examples, build_examples
+    from evenbetter.analytics.risk.metrics import random_expectation, ranking_metrics, recall_at
+    from evenbetter.analytics.risk.model import RiskModel
+    from evenbetter.analytics.risk.scoring import Scores, score
+
+_LAZY = {
+    "Backtest": "backtest",
+    "Examples": "examples",
+    "build_examples": "examples",
+    "random_expectation": "metrics",
+    "ranking_metrics": "metrics",
+    "recall_at": "metrics",
+    "RiskModel": "model",
+    "Scores": "scoring",
+    "score": "scoring",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "CROSS_VALIDATION",
@@ -124,7 +153,6 @@ __all__ = [
     "RiskModel",
     "RiskSettings",
     "Scores",
-    "backtest",
     "build_examples",
     "random_expectation",
     "ranking_metrics",

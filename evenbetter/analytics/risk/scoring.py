@@ -15,21 +15,18 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from evenbetter.analytics.risk.effects import EITHER, declared_effects, direction_effect, exempt_from_direction
 from evenbetter.analytics.risk.examples import Examples, _build, _candidate_periods, _Frames, _known
-from evenbetter.analytics.risk.model import (
-    EITHER,
-    RiskModel,
-    declared_effects,
-    direction_effect,
-    exempt_from_direction,
-)
 from evenbetter.analytics.risk.settings import _TOLERANCE, Outcome, RiskData, RiskSettings, number
 from evenbetter.vocabulary.grades import GRADE_NAMES
+
+if TYPE_CHECKING:  # the model (scikit-learn) is loaded when a score is fitted, not by the pages that word one
+    from evenbetter.analytics.risk.model import RiskModel
 
 # A push of at least this many log-odds "raised the chance a lot": the odds of decline rose
 # by more than half (times e**0.5, about 1.65); below it, "a little".
@@ -145,6 +142,8 @@ def score(
         .drop_duplicates("feature", keep="last")
         .set_index("feature", drop=False)
     )
+    from evenbetter.analytics.risk.model import RiskModel
+
     model = model if model is not None else RiskModel(kind=kind, random_state=random_state, settings=settings)
     model.fit(X, y, effects=declared_effects(every_info, outcome))
 
