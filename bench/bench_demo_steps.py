@@ -3,6 +3,7 @@ once on each database for tests/demo/test_demo_build.py, and once more on SQLite
 rebuild-twice check), in CPU seconds of this process and as a share of the whole build.
 
     .venv/bin/python bench/bench_demo_steps.py            # a fresh SQLite file
+    .venv/bin/python bench/bench_demo_steps.py --profile "early warning (no backtest)"   # and where that step's time goes
     bash scripts/with-postgres.sh .venv/bin/python bench/bench_demo_steps.py
 
 The steps are those of ``evenbetter.demo.services.demo_build``, in its order, without the
@@ -11,6 +12,9 @@ model's backtest (as the tests build it). On PostgreSQL the server's own CPU is 
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import pstats
 import time
 from collections.abc import Callable
 
@@ -18,6 +22,9 @@ from _setup import django_with_fresh_database
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profile", metavar="STEP", help="profile this step (its name as printed) with cProfile")
+    arguments = parser.parse_args()
     django_with_fresh_database("demo-steps")
     from django.conf import settings
 
@@ -46,7 +53,12 @@ def main() -> None:
     seconds: list[tuple[str, float, float]] = []
     for name, step in steps:
         cpu, wall = time.process_time(), time.perf_counter()
-        step()
+        if name == arguments.profile:
+            profiler = cProfile.Profile()
+            profiler.runcall(step)
+            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        else:
+            step()
         seconds.append((name, time.process_time() - cpu, time.perf_counter() - wall))
     total = sum(cpu for _, cpu, _ in seconds)
     print(f"{'step':30} {'CPU s':>7} {'wall s':>7} {'share':>6}")

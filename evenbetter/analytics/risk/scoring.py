@@ -263,7 +263,10 @@ def _evidence(
     ]
     timeline = sorted(set(past["period"].tolist()) | set(frames.inspections["period"].tolist()))
     position = {period: i for i, period in enumerate(timeline)}
-    latest = past.groupby(["school_id", "indicator"], sort=False)["period"].max().map(position)
+    # The newest period as its place on the timeline (a whole number: pandas takes the largest
+    # of strings row by row in Python, seconds on a national file).
+    places = past["period"].map(position)
+    latest = places.groupby([past["school_id"], past["indicator"]], sort=False).max()
     wide = latest.unstack("indicator").reindex(index=schools, columns=sources).to_numpy(dtype=float)
     wide = np.where(known, wide, np.nan)
     counts = known.sum(axis=1) if len(sources) else np.zeros(len(schools), dtype=np.int64)
