@@ -24,6 +24,7 @@ from _setup import django_with_fresh_database
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profile", metavar="STEP", help="profile this step (its name as printed) with cProfile")
+    parser.add_argument("--sort", default="cumulative", help="the profile's order (cumulative, tottime)")
     arguments = parser.parse_args()
     django_with_fresh_database("demo-steps")
     from django.conf import settings
@@ -56,7 +57,7 @@ def main() -> None:
         if name == arguments.profile:
             profiler = cProfile.Profile()
             profiler.runcall(step)
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+            pstats.Stats(profiler).sort_stats(arguments.sort).print_stats(30)
         else:
             step()
         seconds.append((name, time.process_time() - cpu, time.perf_counter() - wall))

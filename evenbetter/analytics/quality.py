@@ -54,6 +54,19 @@ def robust_z(values: pd.Series) -> pd.Series:
     return (values - median) / mad
 
 
+def robust_z_within(frame: pd.DataFrame, column: str, keys: list[str]) -> pd.Series:
+    """:func:`robust_z` of ``column`` within each group of ``keys``, worked out for every group
+    at once (the same figures as ``frame.groupby(keys)[column].transform(robust_z)``, which
+    calls Python once per group: seconds on a national file)."""
+    values = frame[column]
+    by = [frame[key] for key in keys]
+    median = values.groupby(by, sort=False).transform("median")
+    deviation = values - median
+    mad = deviation.abs().groupby(by, sort=False).transform("median") * MAD_SCALE
+    peers = values.groupby(by, sort=False).transform("count")
+    return (deviation / mad).where((peers >= MIN_PEERS) & (mad != 0) & mad.notna())
+
+
 def _with_phase(observations: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
     frame = observations.merge(schools[["school_id", "phase"]], on="school_id", how="left")
     frame["phase"] = frame["phase"].fillna("")
@@ -84,6 +97,10 @@ def timeliness(observations: pd.DataFrame, schools: pd.DataFrame) -> pd.Series:
     frame = _with_phase(observations[observations["status"] != "missing"], schools)
     if frame.empty:
         return pd.Series(dtype=float, name="timeliness")
+    # Periods by their place in time (whole numbers: pandas takes the largest of dates or
+    # strings row by row in Python, seconds on a national file).
+    places, _ = pd.factorize(frame["period_start"], sort=True)
+    frame = frame.assign(period_start=np.where(places < 0, np.nan, places))
     latest_for_phase = frame.groupby(["phase", "indicator"])["period_start"].max().rename("phase_latest")
     latest_for_school = frame.groupby(["school_id", "phase", "indicator"])["period_start"].max().rename("school_latest")
     joined = latest_for_school.reset_index().join(latest_for_phase, on=["phase", "indicator"])
@@ -97,9 +114,9 @@ def outliers(observations: pd.DataFrame, schools: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame.sort_values(["school_id", "indicator", "period_start"])
-    frame["peer_z"] = frame.groupby(["phase", "indicator", "period"])["value"].transform(robust_z)
+    frame["peer_z"] = robust_z_within(frame, "value", ["phase", "indicator", "period"])
     frame["change"] = frame.groupby(["school_id", "indicator"])["value"].diff()
-    frame["change_z"] = frame.groupby(["phase", "indicator", "period"])["change"].transform(robust_z)
+    frame["change_z"] = robust_z_within(frame, "change", ["phase", "indicator", "period"])
     peer = frame["peer_z"].abs() > OUTLIER_Z
     jump = frame["change_z"].abs() > OUTLIER_Z
     flagged = frame[peer | jump].copy()

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from evenbetter.analytics.quality import WEIGHTS, completeness, outliers, quality_report, robust_z, timeliness
+from evenbetter.analytics.quality import (
+    WEIGHTS,
+    completeness,
+    outliers,
+    quality_report,
+    robust_z,
+    robust_z_within,
+    timeliness,
+)
 
 START = {"2016/17": 2016, "2017/18": 2017, "2018/19": 2018}
 
@@ -102,3 +111,27 @@ def test_the_score_weighs_the_four_measures_and_a_school_with_no_data_scores_zer
     assert report.loc[2, "score"] == pytest.approx(100 - WEIGHTS["agreement"] * 50)
     assert report.loc[3, "score"] == 0.0
     assert report.loc[3, "values"] == 0
+
+
+def test_robust_z_within_groups_is_robust_z_of_each_group() -> None:
+    """The vectorised form gives the figures of calling robust_z on each group: groups too small,
+    with no spread, with gaps, and ordinary ones."""
+    rng = np.random.default_rng(3)
+    rows = 3000
+    frame = pd.DataFrame(
+        {
+            "phase": rng.choice(["Primary", "Secondary", ""], rows),
+            "indicator": rng.choice([f"i{n}" for n in range(12)], rows),
+            "period": rng.choice(["2016/17", "2017/18", "2018/19"], rows),
+            "value": rng.normal(50, 10, rows).round(1),
+        }
+    )
+    frame.loc[rng.random(rows) < 0.1, "value"] = np.nan
+    frame.loc[frame["indicator"] == "i0", "value"] = 7.0  # no spread
+    small = frame[frame["indicator"] == "i1"].index[3:]
+    frame = frame.drop(index=small)  # a few peers only
+    keys = ["phase", "indicator", "period"]
+    expected = frame.groupby(keys)["value"].transform(robust_z)
+    got = robust_z_within(frame, "value", keys)
+    pd.testing.assert_series_equal(got, expected, check_names=False, check_exact=True)
+    assert got.notna().sum() > rows // 2
