@@ -513,6 +513,32 @@ def test_boosting_contributions_add_up_within_tolerance() -> None:
     assert contributions.abs().mean().idxmax() == "a"
 
 
+def test_boosting_occlusion_leaves_out_only_inputs_no_tree_splits_on() -> None:
+    """Occlusion skips an input that no tree splits on (its effect is 0): the figures are exactly
+    those of setting every input to the median for every school, one after the other (to the
+    last bits of a double: the reference predicts outside the model's thread limit)."""
+    X, y = _synthetic()
+    X = X.assign(**{f"noise_{n}": np.random.default_rng(n).normal(0, 1, len(X)) for n in range(30)})
+    model = RiskModel(kind="boosting", random_state=0, settings=RiskSettings(boosting_max_iter=20)).fit(X, y)
+    matrix = X.reindex(columns=model.feature_names).to_numpy(dtype=float)
+    full = model.estimator_.decision_function(matrix)
+    every_input = np.empty_like(matrix)
+    for j, median in enumerate(model.medians_.to_numpy(dtype=float)):
+        occluded = matrix.copy()
+        occluded[:, j] = median
+        every_input[:, j] = full - model.estimator_.decision_function(occluded)
+    residual = full - model.base_log_odds - every_input.sum(axis=1)
+    size = np.abs(every_input)
+    total = size.sum(axis=1, keepdims=True)
+    weight = np.where(total > 0, size / np.where(total > 0, total, 1.0), 1.0 / matrix.shape[1])
+    np.testing.assert_allclose(
+        model.contributions(X).to_numpy(), every_input + residual[:, None] * weight, rtol=1e-12, atol=1e-12
+    )
+    # Some inputs were left out, and those are exactly the ones that never moved a prediction.
+    unused = np.flatnonzero(~np.any(every_input != 0, axis=0))
+    assert 0 < len(unused) < matrix.shape[1]
+
+
 def test_model_takes_missing_and_extra_columns_at_predict_time() -> None:
     X, y = _synthetic()
     model = RiskModel(kind="logistic", random_state=0).fit(X, y)
