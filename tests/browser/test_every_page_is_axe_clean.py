@@ -4,7 +4,9 @@ persona may open (answered 200) and that answers a page (HTML), and axe-core fin
 violation of any impact on it.
 
 At 1280 px only: the phone width (360 px) is checked where layouts change, on each role's home
-page and on the school page (``test_header_and_home_pages.py``, ``test_school_page_summary_first.py``).
+page and on the school page (``test_header_and_home_pages.py``, ``test_school_page_summary_first.py``);
+every table sits in a box that scrolls by keyboard at any width (``{% scroll_region %}``, checked
+over every template by ``tests/web/test_tables_scroll.py``).
 Nothing is skipped: the GETs that write (an audited read: the school page, the risk pages, the
 watch list) are opened too, their writes are the audit log's. Not walked: downloads (CSV, PDF,
 JSON, pictures), which are not pages; htmx fragments (HTML with no document around it, e.g. a
