@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evenbetter.indicators import store
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.ingest import sqlstaging
 from evenbetter.ingest.formats.generic import LongFile
@@ -302,3 +303,28 @@ CELL = st.sampled_from
 def test_any_long_file_ends_as_reading_row_by_row(catalogue: None, files: list[bytes]) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _same_either_way(files, monkeypatch)
+
+
+def test_the_store_read_by_keys_or_by_their_product_ends_the_same(
+    catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``observations_write`` reads the stored values of a few records spread wide (a staged
+    file's leftovers) by their keys, of many by the product of their schools, indicators and
+    periods: the same imports end the same either way."""
+    first = [f"{urn},{period},{code},{n}" for n, (urn, period, code) in enumerate(
+        (urn, period, code)
+        for urn in ("115850", "115851", "125116")
+        for period in ("2016/17", "2017/18", "2018/19")
+        for code in ("staff_trust", "balance")
+    )]  # fmt: skip
+    second = [*first[:5], "115850,2018/19,balance,SUPP", "115851,2017/18,balance, 7", "125116,2016/17,balance,x"]
+    second += [first[7], first[7].replace(",7", ",7.0")]  # a repeat, identical
+    files = [_long(*first), _long(*second), _long(*second)]
+    outcomes = []
+    for sparse in (0, 10**9):  # always by keys; never
+        monkeypatch.setattr(store, "SPARSE", sparse)
+        outcomes.append([_outcome(files, staged=staged, monkeypatch=monkeypatch) for staged in (True, False)])
+    assert outcomes[0] == outcomes[1]
+    runs, _ = outcomes[0][0]
+    assert [run[0] for run in runs] == [ImportRun.Status.SUCCEEDED] * 3, [run[7] for run in runs]
+    assert [run[4:7] for run in runs] == [(18, 0, 0), (0, 3, 6), (0, 0, 9)]
