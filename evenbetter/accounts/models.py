@@ -142,7 +142,8 @@ class Invitation(models.Model):
 class AuditEvent(models.Model):
     """Who looked at or changed something sensitive, and when: every view of risk data,
     sign-ins (refused ones too), sign-outs, lock-outs, changes to who may see what
-    (memberships) and exports of the audit log. System leads read it at /audit/.
+    (memberships), API tokens made and revoked, and exports of the audit log. System leads
+    read it at /audit/.
 
     ``user`` is the person who acted: for a refused sign-in, the account it was made as (when
     there is one); for a membership change, whoever made it (none from the command line), the
@@ -171,6 +172,8 @@ class AuditEvent(models.Model):
         INVITATION_DECLINED = "invitation_declined", "Declined an invitation"
         INVITATION_REFUSED = "invitation_refused", "Invitation link refused (expired, used or withdrawn)"
         ACCOUNT_DEACTIVATED = "account_deactivated", "Switched an account off"
+        API_TOKEN_MADE = "api_token_made", "Made an API token"
+        API_TOKEN_REVOKED = "api_token_revoked", "Revoked an API token"
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events")
     action = models.CharField(max_length=30, choices=Action.choices, db_index=True)

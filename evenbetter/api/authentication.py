@@ -8,14 +8,15 @@ from rest_framework.request import Request
 
 from evenbetter.accounts.models import User
 from evenbetter.api.models import ApiToken
-from evenbetter.api.services import token_find
+from evenbetter.api.services import TokenExpired, token_find
 
 KEYWORDS = (b"bearer", b"token")
 
 
 class ApiTokenAuthentication(BaseAuthentication):
-    """A token that is unknown, revoked or of an inactive account is refused (401), never
-    ignored: a client that sends a token means to be that person."""
+    """A token that is unknown, revoked, expired or of an inactive account is refused (401),
+    never ignored: a client that sends a token means to be that person. An expired one is told
+    so, with when."""
 
     def authenticate(self, request: Request) -> tuple[User, ApiToken] | None:
         parts = get_authorization_header(request).split()
@@ -27,7 +28,10 @@ class ApiTokenAuthentication(BaseAuthentication):
             raw = parts[1].decode("ascii")
         except UnicodeDecodeError:
             raise AuthenticationFailed("The token is not valid.") from None
-        token = token_find(raw)
+        try:
+            token = token_find(raw)
+        except TokenExpired as expired:
+            raise AuthenticationFailed(str(expired)) from None
         if token is None:
             raise AuthenticationFailed("The token is not valid, or it has been revoked.")
         return token.user, token

@@ -1,12 +1,12 @@
-"""The API tokens page's form: what a new token is for."""
+"""The API tokens page's form: what a new token is for, and how long it works."""
 
 from __future__ import annotations
 
 from django import forms
 
-from evenbetter.api.models import ApiToken
+from evenbetter.api.models import DEFAULT_LIFETIME, LIFETIMES, NAME_LENGTH
 
-NAME_LENGTH = ApiToken._meta.get_field("name").max_length or 100
+LIFETIME_CHOICES = [(days, f"{days} days" + (" (a year)" if days == 365 else "")) for days in LIFETIMES]
 
 
 class TokenForm(forms.Form):
@@ -22,3 +22,21 @@ class TokenForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
+    days = forms.TypedChoiceField(
+        label="How long it works",
+        choices=LIFETIME_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        initial=DEFAULT_LIFETIME,
+        help_text="After that the API refuses it and you make a new one; you can revoke it sooner.",
+        error_messages={
+            "invalid_choice": f"Choose how long the token works: {', '.join(str(d) for d in LIFETIMES[:-1])} "
+            f"or {LIFETIMES[-1]} days."
+        },
+    )
+
+    def clean_days(self) -> int:
+        """Not given (a program posting the form, an old page): the default."""
+        days = self.cleaned_data.get("days")
+        return DEFAULT_LIFETIME if days is None else int(days)

@@ -104,8 +104,8 @@ def may_have_api_tokens(user: AnyUser) -> bool:
 
 
 def tokens_of(user: AnyUser) -> QuerySet[ApiToken]:
-    """The person's own tokens: those that work first, newest first; then the revoked ones, the
-    latest revoked first."""
+    """The person's own tokens: those not revoked first (working or expired), newest first; then
+    the revoked ones, the latest revoked first."""
     if not isinstance(user, User) or not may_have_api_tokens(user):
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user).order_by(F("revoked_at").desc(nulls_first=True), "-created_at", "-pk")

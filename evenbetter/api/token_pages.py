@@ -2,9 +2,9 @@
 once, on the page that answers the form, and never kept in clear) and revokes one. The site's
 own HTML, in place of the Swagger UI page that made tokens before. Who may is the token
 endpoint's rule (``selectors.may_have_api_tokens``); the writes are ``services.token_create``
-and ``token_revoke``, as the endpoint's and ``manage.py api_token``'s. Like the endpoint, it
-audits nothing: a token reads only what its person may read, and each read that is audited
-(a school's risk) is audited as it is made, with the token or without."""
+and ``token_revoke``, as the endpoint's and ``manage.py api_token``'s, which write making and
+revoking to the audit log. (A token reads only what its person may read, and each read that
+is audited, a school's risk, is audited as it is made, with the token or without.)"""
 
 from __future__ import annotations
 
@@ -45,8 +45,10 @@ def api_tokens_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _page(request, user, form, status=400)
     try:
-        token, raw = token_create(user=user, name=form.cleaned_data["name"], created_by=user)
-    except TokenRefused as refused:  # pragma: no cover - a signed-in account is active
+        token, raw = token_create(
+            user=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"], created_by=user, request=request
+        )
+    except TokenRefused as refused:  # pragma: no cover - the form checks what the service does
         form.add_error(None, f"Nothing was made: {refused}")
         return _page(request, user, form, status=400)
     return render(request, "api/token_made.html", {"token": token, "raw": raw})
@@ -59,9 +61,9 @@ def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     (they revoke others' with the API or ``manage.py api_token``)."""
     user = _holder(request)
     token = get_object_or_404(tokens_of(user), pk=pk)
-    if not token.is_active:
+    if token.revoked_at is not None:
         messages.info(request, f"“{token.name or token.prefix}” was already revoked: nothing was changed.")
         return redirect("api_tokens")
-    token_revoke(token=token, by=user)
+    token_revoke(token=token, by=user, request=request)
     messages.success(request, f"“{token.name or token.prefix}” is revoked: it no longer works with the API.")
     return redirect("api_tokens")

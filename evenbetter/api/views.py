@@ -403,7 +403,7 @@ def _token_holder(request: Request) -> User:
     list=extend_schema(summary="Your API tokens", responses={200: api.ApiTokenSerializer(many=True), **REFUSALS}),
     destroy=extend_schema(
         summary="Revoke a token",
-        description="Your own, or (for a system lead) anyone's. It stops working at once.",
+        description="Your own, or (for a system lead) anyone's. It stops working at once; the audit log says who revoked it.",
         responses={204: None, 404: ERROR, **REFUSALS},
     ),
 )
@@ -421,7 +421,8 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
     @extend_schema(
         summary="Make a token",
         description="Only from a signed-in web session, never with a token: a token cannot "
-        "make another. The token is in the answer this once. A system lead may make one for another "
+        "make another. The token is in the answer this once; it works for 30, 90 (unless said) or 365 "
+        "days, then the API refuses it. A system lead may make one for another "
         "account by giving its username. People make and revoke their own on the API tokens page "
         "(/api-tokens/).",
         request=api.ApiTokenCreateSerializer,
@@ -437,12 +438,18 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
         given = api.ApiTokenCreateSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         owner = given.validated_data.get("username") or user
-        token, raw = token_create(user=owner, name=given.validated_data["name"], created_by=user)
+        token, raw = token_create(
+            user=owner,
+            name=given.validated_data["name"],
+            days=given.validated_data["expires_in_days"],
+            created_by=user,
+            request=request._request,
+        )
         return Response(api.ApiTokenCreatedSerializer(token, context={"raw": raw}).data, status=201)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         token = self.get_object()
-        token_revoke(token=token, by=_signed_in(request))
+        token_revoke(token=token, by=_signed_in(request), request=request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -9,11 +9,12 @@ a few changes are described in plain words for the preview.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
@@ -169,6 +170,40 @@ def _corrected_values() -> dict[int, tuple[float | None, str]]:
 
 
 SCHOOLS_PER_QUERY = 500
+# Records that are a sparse few of their schools x indicators x periods (the rows an import
+# staged in SQL leaves to the Python rules, such as the SUPP markers of a re-imported file) are
+# looked up by their keys, a hundred a query: the product would fetch every value of the file.
+KEYS_PER_QUERY = 100
+SPARSE = 20
+STORED_COLUMNS = ("pk", "school_id", "indicator_id", "period", "value", "status", "provisional", "import_run_id")
+
+
+def _stored_rows(
+    records: list[StagedObservation],
+    indicator_ids: dict[str, int],
+    school_ids: list[int],
+    wanted_indicators: set[int],
+    wanted_periods: set[str],
+) -> Iterator[Iterable[tuple[Any, ...]]]:
+    """The store's rows (``STORED_COLUMNS``) for at least the records' keys, a query at a time."""
+    keys = sorted({(r.school_id, indicator_ids[r.indicator], r.period) for r in records})
+    if len(school_ids) * len(wanted_indicators) * len(wanted_periods) > SPARSE * len(keys):
+        for start in range(0, len(keys), KEYS_PER_QUERY):
+            condition = Q(
+                *(
+                    Q(school_id=school_id, indicator_id=indicator_id, period=period)
+                    for school_id, indicator_id, period in keys[start : start + KEYS_PER_QUERY]
+                ),
+                _connector=Q.OR,
+            )
+            yield Observation.objects.filter(condition).values_list(*STORED_COLUMNS)
+        return
+    for start in range(0, len(school_ids), SCHOOLS_PER_QUERY):
+        yield Observation.objects.filter(
+            school_id__in=school_ids[start : start + SCHOOLS_PER_QUERY],
+            indicator_id__in=wanted_indicators,
+            period__in=wanted_periods,
+        ).values_list(*STORED_COLUMNS)
 
 
 def observations_write(
@@ -194,12 +229,7 @@ def observations_write(
     wanted_periods = {r.period for r in records}
     school_ids = sorted({r.school_id for r in records})
     existing: dict[tuple[int, int, str], tuple[int, float | None, str, bool, int | None]] = {}
-    for start in range(0, len(school_ids), SCHOOLS_PER_QUERY):
-        rows = Observation.objects.filter(
-            school_id__in=school_ids[start : start + SCHOOLS_PER_QUERY],
-            indicator_id__in=wanted_indicators,
-            period__in=wanted_periods,
-        ).values_list("pk", "school_id", "indicator_id", "period", "value", "status", "provisional", "import_run_id")
+    for rows in _stored_rows(records, indicator_ids, school_ids, wanted_indicators, wanted_periods):
         for pk, school_id, indicator_id, period, value, status, provisional, run_id in rows:
             existing[(school_id, indicator_id, period)] = (pk, value, status, provisional, run_id)
     this_run = run.pk if run is not None else None

@@ -35,7 +35,16 @@ from evenbetter.indicators.store import (
 )
 from evenbetter.ingest.csvfile import CsvRow, CsvStream, CsvTable, read_csv
 from evenbetter.ingest.registry import Loaded, Progress, SourceFormat, Staged
-from evenbetter.ingest.sqlstaging import CannotStage, StagedRows, drop_staging, stage_raw_rows, write_settled
+from evenbetter.ingest.sqlstaging import (
+    CannotStage,
+    RepeatedKey,
+    StagedRows,
+    drop_staging,
+    hold_repeated_keys,
+    repeats_a_key,
+    stage_raw_rows,
+    write_settled,
+)
 from evenbetter.ingest.values import as_urn, is_missing, parse_decimal
 from evenbetter.ingest.xlsxfile import XLSX_MAGIC
 from evenbetter.schools.models import School
@@ -270,6 +279,13 @@ class Stager:
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
+    def restart(self) -> None:
+        """Forget the rows read (their problems and counts), to read them again; what was
+        looked up (schools, periods) is kept."""
+        self.problems = []
+        self.accepted_rows = self.unnamed_rows = self.first_unnamed_line = 0
+        self.unknown = {}
+
     def school_ids(self, keys: Iterable[str]) -> dict[str, int | None]:
         """The school id of every key (a school column's text, stripped) seen so far, None when
         not found; each key is looked up once."""
@@ -439,15 +455,36 @@ class StreamingObservations(ObservationFormat):
         """The file staged in SQL; None when it cannot be (read it row by row: nothing was written)."""
         stream, stager = self._stream(content, file_name)
         indicator_ids = self.indicator_ids()
+        staged: StagedRows | None = None
         try:
             with transaction.atomic():
                 try:
                     staged = stage_raw_rows(self, stream, stager, indicator_ids, chunk=STREAM_CHUNK, progress=progress)
                     # Every row has been read by then: the rows checked next never count it back.
-                    onwards = None if progress is None else lambda rows: progress(max(rows, staged.rows_read))
-                    loaded = self._load_stream(staged, stager, file_name, run, onwards, indicator_ids=indicator_ids)
-                    write_settled(staged, run, loaded.counts, provisional=self.provisional)
+                    read = staged.rows_read
+                    onwards = None if progress is None else lambda rows: progress(max(rows, read))
+                    try:
+                        with transaction.atomic():
+                            loaded = self._load_stream(
+                                staged, stager, file_name, run, onwards, indicator_ids=indicator_ids
+                            )
+                            write_settled(staged, run, loaded.counts, provisional=self.provisional)
+                    except RepeatedKey:
+                        # A row the Python rules read repeats a key SQL settled: all that was
+                        # written is undone; they read the held rows again, each repeated key's
+                        # rows among them.
+                        hold_repeated_keys(staged)
+                        stager.restart()
+                        loaded = self._load_stream(staged, stager, file_name, run, onwards, indicator_ids=indicator_ids)
+                        write_settled(staged, run, loaded.counts, provisional=self.provisional)
                     loaded.rows_accepted += staged.settled
+                except ImportRejected:
+                    if staged is not None and (staged.repeats_held or repeats_a_key(staged)):
+                        # A refused repeat is worded by where its lines fall in the chunks read,
+                        # and one a settled row makes is not seen by the Python rules at all:
+                        # reading row by row gives every problem in its very words.
+                        raise CannotStage("a refused file repeats a key") from None
+                    raise
                 finally:
                     drop_staging()
         except CannotStage:

@@ -23,8 +23,14 @@ does: they stay the one home of every check and every message. The rows SQL sett
 written after those, once no row has an error, by ``observations_insert_select``.
 
 A key on two rows of the file is caught by a unique index (of the keys held back, and the
-store's own for the new ones); the staging is then undone and the file read row by row,
-which reports a repeat, or takes an identical one, as it always has. So is a file whose
+store's own for the new ones). Then every row of every key the file repeats is held back
+too (``hold_repeated_keys``: one more pass over the file, only then) and the held rows are
+read by the Python rules again, so that they see each repeated key on all its rows, in the
+file's order, as reading row by row does: an identical repeat is taken once, as it always
+has been. A repeat they refuse is worded by where the two lines fall in the chunks read
+(``observations_write`` across chunks, the ``Stager`` within one), and a settled row is
+never read by them: so a refused file that repeats a key (``repeats_a_key``, asked only of
+a refused file) is read row by row after all, for every problem in its very words; so is a file whose
 rows cannot be staged line for line: a ragged row, a blank line, a field across lines, a
 quote left open.
 """
@@ -48,14 +54,19 @@ if TYPE_CHECKING:
     from evenbetter.ingest.observations import Stager, StreamingObservations
 
 RAW, SCHOOLS, PERIODS, INDICATORS = "ingest_raw", "ingest_raw_schools", "ingest_raw_periods", "ingest_raw_indicators"
-HELD, KEYS = "ingest_held", "ingest_held_keys"
-TABLES = (RAW, SCHOOLS, PERIODS, INDICATORS, HELD, KEYS)
+HELD, KEYS, REPEATED = "ingest_held", "ingest_held_keys", "ingest_repeated_keys"
+TABLES = (RAW, SCHOOLS, PERIODS, INDICATORS, HELD, KEYS, REPEATED)
 # Rows held back from the INSERT … SELECT: read by the Python rules, or unchanged in the store.
 FOR_PYTHON, UNCHANGED = -1, 1
 
 
 class CannotStage(Exception):
     """The file cannot be settled in SQL as a whole: it is read row by row instead."""
+
+
+class RepeatedKey(Exception):
+    """A key SQL settled is on a row the Python rules read too: undo what they wrote, hold back
+    every row of a repeated key (``hold_repeated_keys``) and read the held rows again."""
 
 
 def plain_number(text: str) -> str:
@@ -83,13 +94,15 @@ class StagedRows:
     """The rows the Python rules must read, as ``CsvStream`` gives them (``rows()``,
     ``problems``, ``rows_seen``); ``settled`` rows were settled in SQL."""
 
-    def __init__(self, header: list[str], rows_read: int, settled: int, new_rows_select: str):
+    def __init__(self, header: list[str], rows_read: int, settled: int, new_rows_select: str, keys_select: str):
         self.header = header
         self.rows_read = rows_read  # records in the raw table
         self.settled = settled
         self.rows_seen = settled
         self.problems: list = []
         self.new_rows_select = new_rows_select
+        self.keys_select = keys_select  # (ordinal, school_id, indicator_id, period) of every row SQL keys
+        self.repeats_held = False  # every row of a repeated key is held back for the Python rules
 
     def rows(self) -> Iterator[CsvRow]:
         columns = ", ".join(f"r.c{index}" for index in range(len(self.header)))
@@ -217,17 +230,61 @@ def stage_raw_rows(
                     f"INSERT INTO temp.{KEYS} SELECT school_id, indicator_id, period FROM temp.{HELD} "  # noqa: S608
                     "WHERE school_id IS NOT NULL AND indicator_id IS NOT NULL AND period IS NOT NULL"
                 )
+            repeated = False
         except IntegrityError:
-            raise CannotStage("a key is on two rows") from None
-        cursor.execute(f"SELECT count(*) FROM temp.{HELD} WHERE settled = {FOR_PYTHON}")  # noqa: S608
-        (for_python,) = cursor.fetchone()
+            repeated = True
+    keys = (
+        f"SELECT r.rowid AS ordinal, s.school_id, i.indicator_id, p.period "  # noqa: S608 (names are ours)
+        f"FROM temp.{RAW} AS r JOIN temp.{SCHOOLS} AS s ON s.raw = r.c{school} "
+        f"JOIN temp.{PERIODS} AS p ON p.raw = r.c{period} JOIN temp.{INDICATORS} AS i ON i.raw = r.c{indicator}"
+    )
     new_rows = (
         f"SELECT s.school_id, i.indicator_id, p.period, p.period_start, {number_of(v)} AS value "  # noqa: S608 (names are ours)
         f"FROM temp.{RAW} AS r JOIN temp.{SCHOOLS} AS s ON s.raw = r.c{school} "
         f"JOIN temp.{PERIODS} AS p ON p.raw = r.c{period} JOIN temp.{INDICATORS} AS i ON i.raw = r.c{indicator} "
         f"WHERE NOT EXISTS (SELECT 1 FROM temp.{HELD} AS h WHERE h.ordinal = r.rowid) ORDER BY r.rowid"
     )
-    return StagedRows(header, count, count - for_python, new_rows)
+    staged = StagedRows(header, count, count, new_rows, keys)
+    if repeated:
+        hold_repeated_keys(staged)
+    else:
+        _count_held(staged)
+    return staged
+
+
+def _count_held(staged: StagedRows) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM temp.{HELD} WHERE settled = {FOR_PYTHON}")  # noqa: S608
+        (for_python,) = cursor.fetchone()
+    staged.settled = staged.rows_seen = staged.rows_read - for_python
+    staged.problems = []
+
+
+def hold_repeated_keys(staged: StagedRows) -> None:
+    """Hold back, for the Python rules, every row of every key on more than one row of the file,
+    and make ``staged`` ready to be read again (nothing of its first reading kept).
+
+    Reading row by row, the Python rules see a key's rows in the file's order, take an identical
+    repeat once and refuse another; holding back all its rows, they see just the same rows in
+    the same order. SQL then settles only keys on one row, which no other row can meet."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS temp.{REPEATED}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {REPEATED} (school_id INTEGER, indicator_id INTEGER, period TEXT, "
+            "PRIMARY KEY (school_id, indicator_id, period)) WITHOUT ROWID"
+        )
+        cursor.execute(
+            f"INSERT INTO temp.{REPEATED} SELECT school_id, indicator_id, period FROM ({staged.keys_select}) "  # noqa: S608
+            "GROUP BY school_id, indicator_id, period HAVING count(*) > 1"
+        )
+        cursor.execute(
+            f"INSERT OR REPLACE INTO temp.{HELD} (ordinal, settled, school_id, indicator_id, period) "  # noqa: S608
+            f"SELECT k.ordinal, {FOR_PYTHON}, k.school_id, k.indicator_id, k.period FROM ({staged.keys_select}) AS k "
+            f"JOIN temp.{REPEATED} AS d ON d.school_id = k.school_id AND d.indicator_id = k.indicator_id "
+            "AND d.period = k.period"
+        )
+    staged.repeats_held = True
+    _count_held(staged)
 
 
 def _read_raw(reader: Any, width: int, chunk: int, progress: Progress | None) -> None:
@@ -261,14 +318,27 @@ def _store_holds_any(cursor: Any, store: str) -> bool:
     return cursor.fetchone() is not None
 
 
+def repeats_a_key(staged: StagedRows) -> bool:
+    """Whether a key is on two rows of the file (asked of a refused file only: one more pass)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM ({staged.keys_select}) GROUP BY school_id, indicator_id, period "  # noqa: S608
+            "HAVING count(*) > 1 LIMIT 1"
+        )
+        return cursor.fetchone() is not None
+
+
 def write_settled(staged: StagedRows, run: ImportRun, counts: CommitCounts, *, provisional: bool) -> None:
-    """Write the new rows SQL settled and count the unchanged ones; CannotStage when a new key
-    meets one already written (a key on two rows of the file)."""
+    """Write the new rows SQL settled and count the unchanged ones. When a new key meets one
+    already written (a key on two rows of the file): RepeatedKey, or CannotStage once every
+    repeated key is held back (a key SQL could not see, which cannot happen: to be safe)."""
     try:
         with transaction.atomic():
             observations_insert_select(staged.new_rows_select, run, counts, provisional=provisional)
     except IntegrityError:
-        raise CannotStage("a key is on two rows") from None
+        if staged.repeats_held:  # pragma: no cover - every row of a repeated key is held back
+            raise CannotStage("a key is on two rows") from None
+        raise RepeatedKey from None
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM temp.{HELD} WHERE settled = {UNCHANGED}")  # noqa: S608
         counts.unchanged += cursor.fetchone()[0]

@@ -14,7 +14,9 @@ keeps every template, every part and every role's frame in the walk at about two
 browser's work. The walk prints how many pages it read and how many it opened.
 
 At 1280 px only: the phone width (360 px) is checked where layouts change, on each role's home
-page and on the school page (``test_header_and_home_pages.py``, ``test_school_page_summary_first.py``).
+page and on the school page (``test_header_and_home_pages.py``, ``test_school_page_summary_first.py``);
+every table sits in a box that scrolls by keyboard at any width (``{% scroll_region %}``, checked
+over every template by ``tests/web/test_tables_scroll.py``).
 Nothing is skipped: the GETs that write (an audited read: the school page, the risk pages, the
 watch list) are asked for too, their writes are the audit log's. Not walked: downloads (CSV,
 PDF, JSON, pictures), which are not pages; htmx fragments (HTML with no document around it, e.g.

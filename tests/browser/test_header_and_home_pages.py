@@ -165,7 +165,13 @@ def test_each_role_home_and_the_header_at_a_desk_and_on_a_phone(
 
 @pytest.mark.django_db(transaction=True)
 def test_the_map_and_the_watch_list_are_clean_and_reachable_by_keyboard(
-    live_server, browser: Browser, school_a: School, school_b: School, school_c: School, system_lead: User
+    live_server,
+    browser: Browser,
+    school_a: School,
+    school_b: School,
+    school_c: School,
+    system_lead: User,
+    alton_cluster: Partnership,
 ) -> None:
     make_risk_run(
         [(school_b, 0.62, 0.4, "high"), (school_a, 0.31, 0.1, "raised"), (school_c, 0.05, 0.2, "usual")],
@@ -185,3 +191,29 @@ def test_the_map_and_the_watch_list_are_clean_and_reachable_by_keyboard(
         links.first.focus()
         expect(links.first).to_be_focused()
         _no_violations(page, f"the map at {viewport['width']} px")
+    # On the phone still, wide tables scroll in their own region (``{% scroll_region %}``) and
+    # nothing else widens the page: the people page (its tables made it 420 px wide before they
+    # sat in the box) and a meeting's form (its rows of fields did). The rest is checked in the
+    # templates (``tests/web/test_tables_scroll.py``).
+    for address in ("/people/", "/partnerships/alton-cluster/meetings/new/"):
+        page.goto(f"{live_server.url}{address}")
+        assert page.evaluate(TABLES_REACHABLE) == [], address
+    page.goto(f"{live_server.url}/people/")
+    region = page.get_by_role("region", name="People and their roles, scrolls sideways")
+    region.focus()
+    expect(region).to_be_focused()  # the keyboard scrolls it
+
+
+# Each table wider than its box must sit in a focusable, named region (``{% scroll_region %}``);
+# nothing else may make the page wider than the screen.
+TABLES_REACHABLE = """() => {
+  const width = document.documentElement.clientWidth, problems = [];
+  if (document.documentElement.scrollWidth > width) problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+  for (const table of document.querySelectorAll('table')) {
+    const box = table.closest('.table-wrap');
+    if (!box) { if (table.getBoundingClientRect().right > width) problems.push('a table outside any box'); continue; }
+    if (box.scrollWidth > box.clientWidth && !(box.tabIndex === 0 && box.getAttribute('aria-label')))
+      problems.push(`a wide table in a box the keyboard cannot reach: ${box.outerHTML.slice(0, 80)}`);
+  }
+  return problems;
+}"""

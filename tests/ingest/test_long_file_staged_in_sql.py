@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evenbetter.indicators import store
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.ingest import sqlstaging
 from evenbetter.ingest.formats.generic import LongFile
@@ -105,7 +106,9 @@ def _row(*cells: str) -> str:
 
 @pytest.fixture
 def staging_spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Each staging's steps: "staged", "settled" (written), or why it could not be."""
+    """Each staging's steps: "staged", "repeats held" (every row of a repeated key held back for
+    the Python rules), "settled" (written), "repeated key" (a settled row met a held one), or
+    why it could not be."""
     ended: list[str] = []
 
     def spied(name: str, outcome: str | None) -> None:
@@ -117,13 +120,19 @@ def staging_spied(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             except sqlstaging.CannotStage as why:
                 ended.append(str(why))
                 raise
+            except sqlstaging.RepeatedKey:
+                ended.append("repeated key")
+                raise
             if outcome:
                 ended.append(outcome)
             return result
 
         monkeypatch.setattr(f"evenbetter.ingest.observations.{name}", spy)
+        if name == "hold_repeated_keys":  # called by the staging too
+            monkeypatch.setattr(sqlstaging, name, spy)
 
     spied("stage_raw_rows", "staged")
+    spied("hold_repeated_keys", "repeats held")
     spied("write_settled", "settled")
     return ended
 
@@ -171,25 +180,12 @@ def test_a_clean_file_then_a_changed_one_end_as_reading_row_by_row(
 @pytest.mark.parametrize(
     ("rows", "why"),
     [
-        (["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust,45"], "a key is on two rows"),
-        (["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust,46"], "a key is on two rows"),
-        (["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust, 45"], "a key is on two rows"),
-        (["115850,2018/19,staff_trust,SUPP", "115850,2018/19,staff_trust,45"], "a key is on two rows"),
         (["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust"], "Incorrect number of bindings"),
         (["115850,2018/19,staff_trust,45", "", "115851,2018/19,staff_trust,45"], "Incorrect number of bindings"),
         (['115850,2018/19,staff_trust,"4\n5"', "115851,2018/19,staff_trust,45"], "spans several lines"),
         (['115850,2018/19,staff_trust,"45', "115851,2018/19,staff_trust,45"], "unexpected end of data"),
     ],
-    ids=[
-        "identical repeat",
-        "two values",
-        "repeat not plain",
-        "marker then value",
-        "ragged",
-        "blank line",
-        "field across lines",
-        "quote left open",
-    ],
+    ids=["ragged", "blank line", "field across lines", "quote left open"],
 )
 def test_what_sql_cannot_stage_is_read_row_by_row(
     catalogue: None, monkeypatch: pytest.MonkeyPatch, staging_spied: list[str], rows: list[str], why: str
@@ -197,6 +193,96 @@ def test_what_sql_cannot_stage_is_read_row_by_row(
     _same_either_way([_long(*rows, "125116,2018/19,balance,7")], monkeypatch)
     if connection.vendor == "sqlite":
         assert why in staging_spied[-1], staging_spied
+
+
+SETTLED = [f"{urn},2018/19,balance,{n}" for n, urn in enumerate(("115850", "115851", "125116"))]
+
+
+@pytest.mark.parametrize(
+    ("rows", "status", "steps"),
+    [
+        # Both rows plain and new: SQL would settle both; the second meets the first when written.
+        (
+            ["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust,45.0"],
+            ImportRun.Status.SUCCEEDED,
+            ["staged", "repeated key", "repeats held", "settled"],
+        ),
+        # A leftover (not plain) repeats a key SQL would have settled, with the same value.
+        (
+            ["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust, 45"],
+            ImportRun.Status.SUCCEEDED,
+            ["staged", "repeated key", "repeats held", "settled"],
+        ),
+        # Two leftovers on one key, identical: the staging holds the key's rows back at once.
+        (
+            ["115850,2018/19,staff_trust,SUPP", "115851,2018/19,staff_trust,1", "115850,2018/19,staff_trust,SUPP"],
+            ImportRun.Status.SUCCEEDED,
+            ["repeats held", "staged", "settled"],
+        ),
+        # Refused repeats: read row by row after all, for their very words.
+        (
+            ["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust,46"],
+            ImportRun.Status.FAILED,
+            ["staged", "repeated key", "repeats held"],
+        ),
+        (
+            ["115850,2018/19,staff_trust,SUPP", "115850,2018/19,staff_trust,45"],
+            ImportRun.Status.FAILED,
+            ["staged", "repeated key", "repeats held"],
+        ),
+        (
+            ["115850,2018/19,staff_trust,SUPP", "115850,2018/19,staff_trust,x"],
+            ImportRun.Status.FAILED,
+            ["repeats held", "staged"],
+        ),
+        # A leftover repeats a settled key in a file refused for another row: the Python rules
+        # never meet the settled row, so the file is read row by row to name the repeat too.
+        (
+            ["115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust,SUPP", "999999,2018/19,staff_trust,1"],
+            ImportRun.Status.FAILED,
+            ["staged"],
+        ),
+    ],
+    ids=[
+        "identical plain repeat",
+        "leftover repeats a settled key",
+        "identical leftovers",
+        "two values",
+        "marker then value",
+        "two markers",
+        "repeat in a file refused otherwise",
+    ],
+)
+def test_a_repeated_key_is_read_by_the_python_rules_on_all_its_rows(
+    catalogue: None,
+    monkeypatch: pytest.MonkeyPatch,
+    staging_spied: list[str],
+    rows: list[str],
+    status: ImportRun.Status,
+    steps: list[str],
+) -> None:
+    runs, store = _same_either_way([_long(*SETTLED, *rows)], monkeypatch)
+    assert runs[0][0] == status, runs[0][7]
+    if status == ImportRun.Status.FAILED:
+        repeats = ("already has", "an earlier line of this file gives")
+        assert any(words in problem["message"] for problem in runs[0][7] for words in repeats), runs[0][7]
+        assert store == set()
+    else:
+        assert runs[0][4] == len(SETTLED) + len({row.rsplit(",", 1)[0] for row in rows})  # each key once
+    if connection.vendor == "sqlite":
+        assert staging_spied == steps  # no whole-file fallback unless refused
+
+
+def test_a_repeated_key_the_store_holds_unchanged_is_counted_once(
+    catalogue: None, monkeypatch: pytest.MonkeyPatch, staging_spied: list[str]
+) -> None:
+    first = _long(*SETTLED, "115850,2018/19,staff_trust,45")
+    again = _long(*SETTLED, "115850,2018/19,staff_trust,45", "115850,2018/19,staff_trust,45.0")
+    runs, store = _same_either_way([first, again], monkeypatch)
+    assert [run[4:7] for run in runs] == [(4, 0, 0), (0, 0, 4)]
+    assert len(store) == 4
+    if connection.vendor == "sqlite":
+        assert staging_spied == ["staged", "settled", "repeats held", "staged", "settled"]
 
 
 CELL = st.sampled_from
@@ -217,3 +303,28 @@ CELL = st.sampled_from
 def test_any_long_file_ends_as_reading_row_by_row(catalogue: None, files: list[bytes]) -> None:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _same_either_way(files, monkeypatch)
+
+
+def test_the_store_read_by_keys_or_by_their_product_ends_the_same(
+    catalogue: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``observations_write`` reads the stored values of a few records spread wide (a staged
+    file's leftovers) by their keys, of many by the product of their schools, indicators and
+    periods: the same imports end the same either way."""
+    first = [f"{urn},{period},{code},{n}" for n, (urn, period, code) in enumerate(
+        (urn, period, code)
+        for urn in ("115850", "115851", "125116")
+        for period in ("2016/17", "2017/18", "2018/19")
+        for code in ("staff_trust", "balance")
+    )]  # fmt: skip
+    second = [*first[:5], "115850,2018/19,balance,SUPP", "115851,2017/18,balance, 7", "125116,2016/17,balance,x"]
+    second += [first[7], first[7].replace(",7", ",7.0")]  # a repeat, identical
+    files = [_long(*first), _long(*second), _long(*second)]
+    outcomes = []
+    for sparse in (0, 10**9):  # always by keys; never
+        monkeypatch.setattr(store, "SPARSE", sparse)
+        outcomes.append([_outcome(files, staged=staged, monkeypatch=monkeypatch) for staged in (True, False)])
+    assert outcomes[0] == outcomes[1]
+    runs, _ = outcomes[0][0]
+    assert [run[0] for run in runs] == [ImportRun.Status.SUCCEEDED] * 3, [run[7] for run in runs]
+    assert [run[4:7] for run in runs] == [(18, 0, 0), (0, 3, 6), (0, 0, 9)]

@@ -5,16 +5,19 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from evenbetter.accounts.models import User
-from evenbetter.api.models import ApiToken
+from evenbetter.api.models import DEFAULT_LIFETIME, LIFETIMES, NAME_LENGTH, ApiToken
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):
     user: serializers.SlugRelatedField[User] = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    active = serializers.BooleanField(source="is_active", read_only=True)
+    active = serializers.BooleanField(source="is_active", read_only=True, help_text="Neither revoked nor expired")
+    expired = serializers.BooleanField(source="is_expired", read_only=True, help_text="Past its expiry, not revoked")
 
     class Meta:
         model = ApiToken
-        fields = ["id", "name", "prefix", "user", "created_at", "last_used_at", "revoked_at", "active"]
+        fields = [
+            "id", "name", "prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at", "active", "expired",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
@@ -30,7 +33,10 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 class ApiTokenCreateSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    name = serializers.CharField(required=False, allow_blank=True, max_length=NAME_LENGTH, default="")
+    expires_in_days = serializers.ChoiceField(
+        choices=LIFETIMES, default=DEFAULT_LIFETIME, help_text="How long the token works, in days"
+    )
     username = serializers.CharField(
         required=False, max_length=150, help_text="System leads only: make the token for this account"
     )

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
 from evenbetter.accounts.models import User
-from evenbetter.api.models import ApiToken
+from evenbetter.api.models import DEFAULT_LIFETIME, LIFETIMES, ApiToken
 from evenbetter.api.services import TokenRefused, token_create, token_revoke
 
 
@@ -26,6 +26,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--name", default="", help='What the token is for, e.g. "LA dashboard"')
+        parser.add_argument(
+            "--days",
+            type=int,
+            choices=LIFETIMES,
+            default=DEFAULT_LIFETIME,
+            help=f"How long a new token works (default {DEFAULT_LIFETIME})",
+        )
         action = parser.add_mutually_exclusive_group()
         action.add_argument("--list", action="store_true", help="List the user's tokens")
         action.add_argument("--revoke", metavar="ID_OR_PREFIX", help="Revoke one token, by its id or first characters")
@@ -36,6 +43,7 @@ class Command(BaseCommand):
         *args: Any,
         username: str,
         name: str,
+        days: int,
         list: bool,
         revoke: str | None,
         revoke_all: bool,
@@ -47,7 +55,10 @@ class Command(BaseCommand):
         tokens = ApiToken.objects.filter(user=user)
         if list:
             for token in tokens:
-                state = f"revoked {token.revoked_at:%Y-%m-%d %H:%M}" if token.revoked_at else "active"
+                if token.revoked_at:
+                    state = f"revoked {token.revoked_at:%Y-%m-%d %H:%M}"
+                else:
+                    state = f"{'expired' if token.is_expired else 'active, expires'} {token.expires_at:%Y-%m-%d %H:%M}"
                 used = f"last used {token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never used"
                 self.stdout.write(f"{token.pk}\t{token.prefix}…\t{token.name or '-'}\t{state}\t{used}")
             return
@@ -67,8 +78,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Revoked {count} token(s) of {username}."))
             return
         try:
-            token, raw = token_create(user=user, name=name)
+            token, raw = token_create(user=user, name=name, days=days)
         except TokenRefused as refusal:
             raise CommandError(str(refusal)) from None
-        self.stderr.write(f"Token {token.pk} for {username}; it is shown this once, keep it safe:")
+        self.stderr.write(
+            f"Token {token.pk} for {username}, working until {token.expires_at:%Y-%m-%d %H:%M}; "
+            "it is shown this once, keep it safe:"
+        )
         self.stdout.write(raw)
