@@ -6,7 +6,8 @@
 
 Builds national scale in a fresh database: all of ``national-2019/`` (23,939 schools;
 from ``settings.EVENBETTER_DATA_DIR``, ``data/england/`` in the repository by default),
-every family and benchmark, and an early-warning run over every school (its scores are
+every family and benchmark (each school's strengths and areas kept with them), each school's
+contact summary, and an early-warning run over every school (its scores are
 drawn at random, seeded — the load is what matters here, not the model). Then starts
 gunicorn (as docs/operations.md recommends for 2 cores, with the same settings) on a free
 loopback port and runs two phases of ``seconds`` each with ``users`` threads, each signed in
@@ -132,6 +133,26 @@ def people() -> None:
     ):
         user = User.objects.create_user(username)
         Membership.objects.create(user=user, role=role, **scope)
+
+
+def kept_for_pages() -> None:
+    """What the refresh keeps for the school page (each school's strengths and areas, and its
+    contact summary as at today), worked out here when the database was built before they
+    were kept (a copy of an older national database) or on another day."""
+    from django.utils import timezone
+
+    from evenbetter.benchmarks.models import SchoolStrengths
+    from evenbetter.benchmarks.services import strengths_keep
+    from evenbetter.partnerships.models import SchoolContactSummary
+    from evenbetter.partnerships.services import contact_summaries_keep
+
+    started = time.perf_counter()
+    if not SchoolStrengths.objects.exists():
+        print(f"strengths and areas of {strengths_keep():,} schools kept in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    if not SchoolContactSummary.objects.filter(as_of=timezone.localdate()).exists():
+        kept = contact_summaries_keep()
+        print(f"contact summaries of {kept:,} schools kept in {time.perf_counter() - started:.0f} s")
 
 
 def pages_and_sessions(schools: int = 2000) -> tuple[list[str], list[str], dict[str, str]]:
@@ -286,6 +307,7 @@ def main() -> None:
     if not kept and not User.objects.filter(username="load-system").exists():
         build()
     people()
+    kept_for_pages()
     # Every run starts from an empty shared cache, so that runs compare (what a page keeps is
     # worked out again during the run, as after a refresh).
     cache.clear()

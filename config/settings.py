@@ -465,6 +465,7 @@ EVENBETTER_BACKUP_DIR = Path(env_str("EVENBETTER_BACKUP_DIR", str(VAR_DIR / "bac
 EVENBETTER_SCHEDULES: list[dict[str, Any]] = [
     {"job": "practice_digest", "every": "weekly", "day": "monday", "at": "07:00"},
     {"job": "risk_run", "every": "termly", "dates": ["09-05", "01-06", "04-22"], "at": "06:00"},
+    {"job": "contact_summaries", "every": "daily", "at": "00:30"},
     {"job": "backup", "every": "daily", "at": "02:00"},
     {"job": "staleness_check", "every": "daily", "at": "03:00"},
     {"job": "jobs_prune", "every": "daily", "at": "04:00"},

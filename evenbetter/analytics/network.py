@@ -231,6 +231,26 @@ def _betweenness(graph: nx.Graph, settings: NetworkSettings) -> dict[int, float]
     return dict(nx.betweenness_centrality(graph))
 
 
+MEASURE_COLUMNS = [
+    "school_id", "contacts", "distinct_peers", "days_since_contact", "outside_partnership_share", "isolated"
+]  # fmt: skip
+
+
+def contact_measures(
+    contacts: pd.DataFrame,
+    schools: pd.DataFrame,
+    *,
+    as_of: datetime.date,
+    settings: NetworkSettings | None = None,
+) -> pd.DataFrame:
+    """:func:`contact_metrics` without the two centralities (no network is built): each
+    school's measures depend on its own contacts and partnerships alone, so working them out
+    for every school at once gives each school what working it out alone would. Columns
+    ``MEASURE_COLUMNS``, one row per school in the order of ``schools``."""
+    per_school, _ = _per_school(contacts, schools, _day(as_of), settings or NetworkSettings())
+    return per_school[MEASURE_COLUMNS]
+
+
 def contact_metrics(
     contacts: pd.DataFrame,
     schools: pd.DataFrame,

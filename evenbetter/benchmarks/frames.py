@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from evenbetter.indicators.models import Observation
+from evenbetter.benchmarks.models import Benchmark
+from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.models import School
 
 # Each context variable of a family, the indicator it is read from, and its weight.
@@ -68,4 +69,26 @@ def cohorts_frame(cohort_codes: set[str]) -> pd.DataFrame:
             "school_id", "indicator__code", "period", "value"
         ),
         columns=["school_id", "code", "period", "cohort"],
+    )
+
+
+STRENGTHS_INPUT = ["school_id", "indicator", "period", "period_start", "value", "family_percentile", "small_cohort"]
+
+
+def strengths_input_frame(*, between: tuple[int, int], public_only: bool = False) -> pd.DataFrame:
+    """The benchmarks that strengths and areas to develop are worked out from, for the schools
+    whose ids are in ``[first, last)``: one school's page, or a batch of every school's in the
+    refresh. Confidence in the evidence describes the data, not the school's work: not a
+    strength. ``public_only``: published indicators only."""
+    first, last = between
+    rows = Benchmark.objects.filter(school_id__gte=first, school_id__lt=last, family_percentile__isnull=False).exclude(
+        indicator__domain=Indicator.Domain.DATA_QUALITY
+    )
+    if public_only:
+        rows = rows.filter(indicator__is_public=True)
+    return pd.DataFrame.from_records(
+        rows.values_list(
+            "school_id", "indicator_id", "period", "period_start", "value", "family_percentile", "small_cohort"
+        ),
+        columns=STRENGTHS_INPUT,
     )

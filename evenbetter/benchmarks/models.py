@@ -106,3 +106,21 @@ class ComparatorSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SchoolStrengths(models.Model):
+    """Each school's strengths and areas to develop (``analytics.strengths``), worked out for
+    every school in one pass by the refresh, in the same transaction as the benchmarks they
+    come from, so the school page reads them in one query instead of working them out per
+    school. Every indicator is kept; a reader who sees published figures only is shown the
+    public ones (``benchmarks.selectors.school_strengths``). A school with no row is worked out
+    when its page is opened, as before."""
+
+    school = models.OneToOneField("schools.School", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    found = models.JSONField(
+        default=list, help_text="The rows of analytics.strengths.strengths_and_areas for the school, strongest first"
+    )
+    worked_out_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Strengths of {self.school_id}: {len(self.found)}"

@@ -29,8 +29,8 @@ from evenbetter.analytics.strengths import (
     strengths_and_areas,
     strong_in_areas,
 )
-from evenbetter.benchmarks.frames import FAMILY_CONTEXT
-from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
+from evenbetter.benchmarks.frames import FAMILY_CONTEXT, strengths_input_frame
+from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun, SchoolStrengths
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import sees_local_records
@@ -282,8 +282,14 @@ def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
     if access == SchoolAccess.NONE:
         return StrengthsAndAreas([], [])
     with_local = sees_local_records(access)
-    # Kept in the figures cache per school and per what the reader may see of it (published
-    # benchmarks only, or local records too): the same for every reader of that kind.
+    # Worked out for every school by the refresh, with the benchmarks they come from
+    # (``services.strengths_keep``): one row read.
+    kept = SchoolStrengths.objects.filter(school_id=school.pk).values_list("found", flat=True).first()
+    if kept is not None:
+        return _strengths_from(kept, with_local=with_local)
+    # No row yet (benchmarks written before strengths were kept): worked out now, and kept in
+    # the figures cache per school and per what the reader may see of it (published benchmarks
+    # only, or local records too): the same for every reader of that kind.
     return figures_cached(
         "school-strengths",
         lambda: _school_strengths(school=school, with_local=with_local),
@@ -292,40 +298,32 @@ def school_strengths(*, user: AnyUser, school: School) -> StrengthsAndAreas:
 
 
 def _school_strengths(*, school: School, with_local: bool) -> StrengthsAndAreas:
-    # Confidence in the evidence describes the data, not the school's work: not a strength.
-    rows = (
-        Benchmark.objects.filter(school=school, family_percentile__isnull=False)
-        .exclude(indicator__domain=Indicator.Domain.DATA_QUALITY)
-        .select_related("indicator")
-    )
-    if not with_local:
-        rows = rows.filter(indicator__is_public=True)
-    indicators = {}
-    records = []
-    for row in rows:
-        indicators[row.indicator_id] = row.indicator
-        records.append(
-            (
-                row.school_id,
-                row.indicator_id,
-                row.period,
-                row.period_start,
-                row.value,
-                row.family_percentile,
-                row.small_cohort,
-            )
-        )
-    frame = pd.DataFrame.from_records(
-        records,
-        columns=["school_id", "indicator", "period", "period_start", "value", "family_percentile", "small_cohort"],
-    )
+    frame = strengths_input_frame(between=(school.pk, school.pk + 1), public_only=not with_local)
     if frame.empty:
         return StrengthsAndAreas([], [])
-    found = strengths_and_areas(frame)
+    return _strengths_from(found_records(strengths_and_areas(frame)), with_local=with_local)
+
+
+def found_records(found: pd.DataFrame) -> list[dict[str, Any]]:
+    """``strengths_and_areas``' rows as plain values (kept as JSON by the refresh)."""
+    return [
+        {str(key): value.item() if isinstance(value, np.generic) else value for key, value in record.items()}
+        for record in found.to_dict("records")
+    ]
+
+
+def _strengths_from(found: list[dict[str, Any]], *, with_local: bool) -> StrengthsAndAreas:
+    """The lines of one school's strengths and areas, in words, from ``strengths_and_areas``'
+    rows (strongest first), as a reader who sees published figures only, or local records too,
+    may see them: the indicators as the catalogue holds them now."""
+    if not found:
+        return StrengthsAndAreas([], [])
+    indicators = Indicator.objects.in_bulk({int(row["indicator"]) for row in found})
     lines: dict[str, list[StrengthLine]] = {STRENGTH: [], AREA_TO_DEVELOP: []}
-    for record in found.to_dict("records"):
-        found_row = {str(k): v for k, v in record.items()}
-        indicator = indicators[int(found_row["indicator"])]
+    for found_row in found:
+        indicator = indicators.get(int(found_row["indicator"]))
+        if indicator is None or not (with_local or indicator.is_public):
+            continue
         value_label = indicator.label_for(float(found_row["latest_value"]))
         text = describe(found_row, indicator.name, value_label)
         brief = describe_briefly(found_row, indicator.name, value_label)

@@ -16,8 +16,16 @@ from django.db import connection, transaction
 from evenbetter.accounts.models import User
 from evenbetter.analytics.benchmark import BENCHMARK_COLUMNS, BenchmarkSettings, FamilyMatrix, benchmark_indicator
 from evenbetter.analytics.families import Families, FamilySettings, build_families
-from evenbetter.benchmarks.frames import FAMILY_CONTEXT, cohorts_frame, context_frame, values_frame
-from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun
+from evenbetter.analytics.strengths import strengths_and_areas
+from evenbetter.benchmarks.frames import (
+    FAMILY_CONTEXT,
+    cohorts_frame,
+    context_frame,
+    strengths_input_frame,
+    values_frame,
+)
+from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun, SchoolStrengths
+from evenbetter.benchmarks.selectors import found_records
 from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import School
@@ -72,6 +80,8 @@ def benchmarks_refresh(
         figures_changed()  # the families and benchmarks cached are out of date once this commits
         written = _write_benchmarks(context, matrix, say, indicators_done or (lambda done, total: None))
         say(f"benchmarks written ({time.perf_counter() - started:.1f} s)")
+        kept = strengths_keep()
+        say(f"strengths and areas of {kept:,} schools kept ({time.perf_counter() - started:.1f} s)")
         run = FamilyRun.objects.create(
             settings={
                 "weights": dict(family_config.weights),
@@ -95,6 +105,31 @@ def benchmarks_refresh(
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE benchmarks_benchmark; ANALYZE benchmarks_familymember")
     return RefreshResult(run, families)
+
+
+STRENGTHS_BATCH = 2000  # schools whose benchmarks are read at once (some 400,000 rows at national scale)
+
+
+def strengths_keep() -> int:
+    """Every school's strengths and areas to develop, worked out from the benchmarks held in one
+    pass per batch of schools and kept (``SchoolStrengths``), replacing the ones kept: a row for
+    every school, empty when it stands out nowhere. ``benchmarks_refresh`` calls it inside its
+    transaction, so the kept rows always come from the benchmarks held; the school page reads
+    one row instead of working them out. Returns the number of schools."""
+    school_ids = list(School.objects.order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        SchoolStrengths.objects.all().delete()
+        for start in range(0, len(school_ids), STRENGTHS_BATCH):
+            batch = school_ids[start : start + STRENGTHS_BATCH]
+            frame = strengths_input_frame(between=(batch[0], batch[-1] + 1))
+            by_school: dict[int, list[dict[str, Any]]] = {}
+            if not frame.empty:
+                for record in found_records(strengths_and_areas(frame)):
+                    by_school.setdefault(int(record["school_id"]), []).append(record)
+            SchoolStrengths.objects.bulk_create(
+                [SchoolStrengths(school_id=pk, found=by_school.get(pk, [])) for pk in batch], batch_size=BATCH
+            )
+    return len(school_ids)
 
 
 def _write_members(families: Families) -> None:

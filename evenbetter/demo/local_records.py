@@ -33,6 +33,7 @@ from evenbetter.partnerships.models import (
     Challenge,
     Contact,
     Meeting,
+    SchoolContactSummary,
 )
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 from evenbetter.vocabulary.areas import AREA_NAMES
@@ -245,6 +246,9 @@ def _write_contacts(records: LocalRecords) -> None:
         ],
         batch_size=BATCH,
     )
+    # Each school's kept contact summary no longer counts every contact: worked out when read
+    # until the refresh or the night keeps them again.
+    SchoolContactSummary.objects.all().delete()
 
 
 def _write_meetings_and_actions(records: LocalRecords) -> None:

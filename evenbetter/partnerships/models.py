@@ -251,3 +251,25 @@ class GovernanceReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} of {self.school_id} governance ({self.reviewed_on})"
+
+
+class SchoolContactSummary(models.Model):
+    """A school's contact with its peers as at a day (``analytics.network.contact_measures``),
+    worked out for every school in one pass by the refresh and each night, so the school page
+    reads one row. Read only on its own day (the window and the days since the latest contact
+    move with the date); a contact recorded with a school drops that school's row, and a school
+    with no row for the day is worked out when its page is opened, as before."""
+
+    school = models.OneToOneField("schools.School", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    as_of = models.DateField()
+    contacts = models.PositiveIntegerField(help_text="Contacts in the last 12 months")
+    distinct_peers = models.PositiveIntegerField(help_text="Other schools in contact in the last 12 months")
+    days_since_contact = models.FloatField(null=True, help_text="Days since the latest contact; empty for none")
+    outside_partnership_share = models.FloatField(
+        null=True, help_text="Share of the 12 months' contacts with schools outside its partnerships"
+    )
+    isolated = models.BooleanField()
+    worked_out_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Contact summary of {self.school_id} as at {self.as_of}"

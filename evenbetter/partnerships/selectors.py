@@ -27,6 +27,7 @@ The rules (DESIGN.md, "Users and what they may see"):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +37,7 @@ from django.utils import timezone
 
 from evenbetter.accounts.models import Role, User
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_metrics, graph_layout
+from evenbetter.analytics.network import NetworkSettings, contact_graph, contact_measures, contact_metrics, graph_layout
 from evenbetter.analytics.partnership_health import action_metrics, attendance_metrics
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.partnerships.models import (
@@ -47,6 +48,7 @@ from evenbetter.partnerships.models import (
     Contact,
     GovernanceReview,
     Meeting,
+    SchoolContactSummary,
 )
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
@@ -508,29 +510,53 @@ def school_contact_summary(*, user: AnyUser, school: School, today: dt.date | No
     if not can_see_school_records(user, school):
         return None
     today = today or timezone.localdate()
-    # The same for everyone who may see the school's records (checked above): kept in the
-    # figures cache for the day, renewed by any new contact (``contact_record``) or refresh.
+    # The same for everyone who may see the school's records (checked above). Worked out for
+    # every school by the refresh and each night (``services.contact_summaries_keep``): one row,
+    # read on its own day only.
+    kept = SchoolContactSummary.objects.filter(school_id=school.pk, as_of=today).first()
+    if kept is not None:
+        return ContactSummary(
+            distinct_peers=kept.distinct_peers,
+            contacts=kept.contacts,
+            days_since_contact=kept.days_since_contact,
+            outside_partnership_share=kept.outside_partnership_share,
+            isolated=kept.isolated,
+        )
+    # Else worked out now, kept in the figures cache for the day, renewed by any new contact
+    # (``contact_record``) or refresh.
     return figures_cached(
         "school-contact-summary", lambda: _school_contact_summary(school, today), scope=(school.pk, today)
     )
 
 
-def _school_contact_summary(school: School, today: dt.date) -> ContactSummary:
+def contact_summary_frames(school_ids: Collection[int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What a contact summary is worked out from: the contacts of ``school_ids`` (every contact
+    when None), and every school they involve with its current partnerships."""
+    rows = Contact.objects.all()
+    if school_ids is not None:
+        rows = rows.filter(Q(school_id__in=school_ids) | Q(other_school_id__in=school_ids))
     contacts = pd.DataFrame.from_records(
-        Contact.objects.filter(Q(school=school) | Q(other_school=school)).values_list(
-            "school_id", "other_school_id", "happened_on", "kind"
-        ),
+        rows.values_list("school_id", "other_school_id", "happened_on", "kind"),
         columns=["school_id", "other_school_id", "happened_on", "kind"],
     )
+    peers = set(contacts["school_id"]) | set(contacts["other_school_id"]) | set(school_ids or ())
+    if school_ids is None:
+        peers |= set(School.objects.values_list("pk", flat=True))
     partnership_of: dict[int, list[int]] = {}
-    peers = set(contacts["school_id"]) | set(contacts["other_school_id"]) | {school.pk}
-    for school_id, partnership_id in PartnershipMembership.objects.filter(
-        school_id__in=peers, left_on__isnull=True
-    ).values_list("school_id", "partnership_id"):
+    memberships = PartnershipMembership.objects.filter(left_on__isnull=True)
+    if school_ids is not None:
+        memberships = memberships.filter(school_id__in=peers)
+    for school_id, partnership_id in memberships.values_list("school_id", "partnership_id"):
         partnership_of.setdefault(school_id, []).append(partnership_id)
-    frame = pd.DataFrame({"school_id": list(peers), "partnership_ids": [partnership_of.get(p, []) for p in peers]})
+    ordered = sorted(peers)
+    schools = pd.DataFrame({"school_id": ordered, "partnership_ids": [partnership_of.get(p, []) for p in ordered]})
+    return contacts, schools
+
+
+def _school_contact_summary(school: School, today: dt.date) -> ContactSummary:
+    contacts, schools = contact_summary_frames([school.pk])
     row: dict[Any, Any] = (
-        contact_metrics(contacts, frame, as_of=today, settings=NO_BETWEENNESS)
+        contact_measures(contacts, schools, as_of=today, settings=NO_BETWEENNESS)
         .set_index("school_id")
         .to_dict("index")[school.pk]
     )

@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from evenbetter.accounts.models import Role, User
+from evenbetter.analytics.network import contact_measures
 from evenbetter.indicators.computed import computed_observations_record
 from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import ImportRun, Observation
@@ -27,7 +29,9 @@ from evenbetter.partnerships.models import (
     Contact,
     GovernanceReview,
     Meeting,
+    SchoolContactSummary,
 )
+from evenbetter.partnerships.selectors import NO_BETWEENNESS, contact_summary_frames
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.vocabulary.periods import parse_period
 
@@ -106,6 +110,8 @@ def contact_record(
     *, school: School, other_school: School, kind: str, happened_on: dt.date, about: str, recorded_by: User | None
 ) -> Contact:
     figures_changed()  # the network pictures kept in the figures cache count contacts
+    # The two schools' kept summaries are out of date: worked out when next read, until tonight's.
+    SchoolContactSummary.objects.filter(school__in=[school, other_school]).delete()
     return Contact.objects.create(
         school=school,
         other_school=other_school,
@@ -253,3 +259,33 @@ def agency_member_add(*, agency: Agency, who: str) -> AgencyMember:
 def agency_member_remove(*, member: AgencyMember) -> None:
     """They no longer act for the agency; their role (where they work) stays until ended on the People page."""
     member.delete()
+
+
+def contact_summaries_keep(*, today: dt.date | None = None) -> int:
+    """Every school's contact summary as at ``today``, worked out in one pass
+    (``analytics.network.contact_measures`` over every contact) and kept
+    (``SchoolContactSummary``), replacing the ones kept. Run by the refresh and each night;
+    returns the number of schools."""
+    today = today or timezone.localdate()
+    contacts, schools = contact_summary_frames()
+    measures = contact_measures(contacts, schools, as_of=today, settings=NO_BETWEENNESS)
+
+    def plain(value: float) -> float | None:
+        return None if pd.isna(value) else float(value)
+
+    rows = [
+        SchoolContactSummary(
+            school_id=int(row["school_id"]),
+            as_of=today,
+            contacts=int(row["contacts"]),
+            distinct_peers=int(row["distinct_peers"]),
+            days_since_contact=plain(row["days_since_contact"]),
+            outside_partnership_share=plain(row["outside_partnership_share"]),
+            isolated=bool(row["isolated"]),
+        )
+        for row in measures.to_dict("records")
+    ]
+    with transaction.atomic():
+        SchoolContactSummary.objects.all().delete()
+        SchoolContactSummary.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
