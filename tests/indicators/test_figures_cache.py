@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +14,8 @@ from evenbetter.indicators.figures_cache import figures_cached, figures_changed,
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
 from evenbetter.ingest.runner import import_file
+from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.schools.services import register_sync_partnerships
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +101,95 @@ def test_the_data_quality_summary_is_replaced_by_the_next_refresh(
     with django_capture_on_commit_callbacks(execute=True):
         data_quality_refresh()
     assert _coverage(lead) == "3"
+
+
+def _generation_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every read of the generation's key from the shared cache, as it happens."""
+    from evenbetter.indicators import figures_cache
+
+    reads: list[str] = []
+    real_get = cache.get
+
+    def counted_get(key: str, *args: object, **kwargs: object) -> object:
+        if key == figures_cache.GENERATION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(figures_cache.cache, "get", counted_get)
+    return reads
+
+
+def test_the_generation_is_read_once_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.signals import request_finished, request_started
+
+    figures_generation()  # one exists
+    reads = _generation_reads(monkeypatch)
+    request_started.send(sender=None)
+    first = figures_generation()
+    assert figures_cached("answer", lambda: 1) == 1
+    assert figures_cached("other", lambda: 2, scope=(1, 2)) == 2
+    assert figures_generation() == first
+    assert len(reads) == 1  # three keys, one read
+    request_finished.send(sender=None)
+    figures_generation()
+    figures_generation()
+    assert len(reads) == 3  # outside a request (a worker, a command): read every time
+
+
+def test_a_request_that_renews_the_generation_reads_the_new_one(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    from django.core.signals import request_finished, request_started
+
+    request_started.send(sender=None)
+    try:
+        before = figures_generation()
+        assert figures_cached("answer", lambda: "old") == "old"
+        with django_capture_on_commit_callbacks(execute=True):
+            figures_changed()
+        assert figures_generation() != before
+        assert figures_cached("answer", lambda: "new") == "new"  # not the old generation's entry
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_another_process_renewing_the_generation_is_seen_by_the_next_request() -> None:
+    from django.core.signals import request_finished, request_started
+
+    request_started.send(sender=None)
+    before = figures_generation()
+    request_finished.send(sender=None)
+    cache.set("evenbetter:figures:generation", "renewed-elsewhere", timeout=None)  # as another worker's commit
+    request_started.send(sender=None)
+    try:
+        assert figures_generation() == "renewed-elsewhere" != before
+    finally:
+        request_finished.send(sender=None)
+
+
+def test_a_page_reads_the_generation_once(client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch) -> None:
+    lead = client_for("system_lead")
+    lead.get(reverse("dashboard"))  # the figures kept, the generation made
+    reads = _generation_reads(monkeypatch)
+    assert lead.get(reverse("dashboard")).status_code == 200
+    assert len(reads) == 1
+
+
+def test_the_register_moving_a_school_between_trusts_renews_the_generation(
+    school_a: School, django_capture_on_commit_callbacks
+) -> None:
+    before = figures_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        register_sync_partnerships(today=dt.date(2026, 12, 6))  # the register as imported: nothing new
+    assert figures_generation() == before
+    School.objects.filter(pk=school_a.pk).update(trust_name="The Test Valley Trust (new)")
+    with django_capture_on_commit_callbacks(execute=True):
+        register_sync_partnerships(today=dt.date(2026, 12, 6))
+    assert PartnershipMembership.objects.filter(
+        school=school_a, partnership__name="The Test Valley Trust (new)", left_on__isnull=True
+    ).exists()
+    renewed = figures_generation()
+    assert renewed != before
+    with django_capture_on_commit_callbacks(execute=True):
+        register_sync_partnerships(today=dt.date(2026, 12, 6))  # again: nothing changes
+    assert figures_generation() == renewed
