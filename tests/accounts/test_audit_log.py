@@ -264,3 +264,13 @@ def test_a_long_log_streams_in_pieces_and_the_export_is_recorded_before_the_firs
     rows = list(csv.reader(io.StringIO("".join(piece.decode("utf-8") for piece in rest))))
     assert len(rows) == before
     assert [row[2] for row in rows].count(Action.EXPORT) == exports_before  # not its own line
+    # Each row in the page's words: the event's time, action, who, school and detail.
+    events = AuditEvent.objects.exclude(pk=export.pk).select_related("user", "school").order_by("-at", "-pk")
+    assert rows == [
+        [
+            timezone.localtime(e.at).isoformat(timespec="seconds"), e.get_action_display(), e.action,
+            e.user.username if e.user else "", e.school.name if e.school else "",
+            str(e.school.urn) if e.school else "", e.detail_summary, e.path,
+        ]
+        for e in events
+    ]  # fmt: skip
