@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from evenbetter.indicators import figures_cache
 from evenbetter.indicators.figures_cache import figures_cached, figures_changed, figures_generation
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
@@ -105,8 +106,6 @@ def test_the_data_quality_summary_is_replaced_by_the_next_refresh(
 
 def _generation_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every read of the generation's key from the shared cache, as it happens."""
-    from evenbetter.indicators import figures_cache
-
     reads: list[str] = []
     real_get = cache.get
 
@@ -119,18 +118,18 @@ def _generation_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return reads
 
 
+# A request's start and end as the signals tell them (sending request_finished itself would
+# also close the test's database connection); the page test below goes through the signals.
 def test_the_generation_is_read_once_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
-    from django.core.signals import request_finished, request_started
-
     figures_generation()  # one exists
     reads = _generation_reads(monkeypatch)
-    request_started.send(sender=None)
+    figures_cache._request_opened()
     first = figures_generation()
     assert figures_cached("answer", lambda: 1) == 1
     assert figures_cached("other", lambda: 2, scope=(1, 2)) == 2
     assert figures_generation() == first
     assert len(reads) == 1  # three keys, one read
-    request_finished.send(sender=None)
+    figures_cache._request_closed()
     figures_generation()
     figures_generation()
     assert len(reads) == 3  # outside a request (a worker, a command): read every time
@@ -139,9 +138,7 @@ def test_the_generation_is_read_once_per_request(monkeypatch: pytest.MonkeyPatch
 def test_a_request_that_renews_the_generation_reads_the_new_one(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
 ) -> None:
-    from django.core.signals import request_finished, request_started
-
-    request_started.send(sender=None)
+    figures_cache._request_opened()
     try:
         before = figures_generation()
         assert figures_cached("answer", lambda: "old") == "old"
@@ -150,21 +147,19 @@ def test_a_request_that_renews_the_generation_reads_the_new_one(
         assert figures_generation() != before
         assert figures_cached("answer", lambda: "new") == "new"  # not the old generation's entry
     finally:
-        request_finished.send(sender=None)
+        figures_cache._request_closed()
 
 
 def test_another_process_renewing_the_generation_is_seen_by_the_next_request() -> None:
-    from django.core.signals import request_finished, request_started
-
-    request_started.send(sender=None)
+    figures_cache._request_opened()
     before = figures_generation()
-    request_finished.send(sender=None)
+    figures_cache._request_closed()
     cache.set("evenbetter:figures:generation", "renewed-elsewhere", timeout=None)  # as another worker's commit
-    request_started.send(sender=None)
+    figures_cache._request_opened()
     try:
         assert figures_generation() == "renewed-elsewhere" != before
     finally:
-        request_finished.send(sender=None)
+        figures_cache._request_closed()
 
 
 def test_a_page_reads_the_generation_once(client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch) -> None:
