@@ -10,10 +10,10 @@ named after) and calls ``table_response(request, table, data)``.
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, ClassVar
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils.text import slugify
 
 
@@ -26,6 +26,37 @@ def csv_response(name: str, header: Sequence[str], rows: Iterable[Sequence[objec
     writer.writerow(header)
     for row in rows:
         writer.writerow(["" if value is None else _safe(value) for value in row])
+    return response
+
+
+class _Line:
+    """What ``csv.writer`` writes to when each line is handed on rather than kept."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+STREAM_BATCH = 500  # rows a piece of a streamed CSV: few pieces, none large
+
+
+def csv_streaming_response(name: str, header: Sequence[str], rows: Iterable[Sequence[object]]) -> StreamingHttpResponse:
+    """The same CSV as ``csv_response``, sent as it is read (a table of any length: the first
+    bytes leave before the last row is read, and memory stays flat)."""
+    writer = csv.writer(_Line())
+
+    def pieces() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(header)
+        lines: list[str] = []
+        for row in rows:
+            lines.append(writer.writerow(["" if value is None else _safe(value) for value in row]))
+            if len(lines) >= STREAM_BATCH:
+                yield "".join(lines)
+                lines = []
+        if lines:
+            yield "".join(lines)
+
+    response = StreamingHttpResponse(pieces(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = _attachment(name, "csv")
     return response
 
 
@@ -87,8 +118,13 @@ class ExportTable:
             yield [accessor(item) for _, accessor in self.columns]
 
     def audit_detail(self, *, name: str, wants: str) -> dict[str, object]:
-        """What the audit log records of this export (after the rows are written)."""
+        """What the audit log records of this export (after the rows are written; before, for
+        a streamed table)."""
         return {"export": name, "format": wants}
+
+    def as_sent(self, data: Any) -> Any:
+        """The rows as they stand now, for ``table_streamed`` (what ``audit_detail`` can count)."""
+        return data
 
 
 EXPORTS: dict[str, type[ExportTable]] = {}
@@ -108,6 +144,19 @@ def table_response(request: HttpRequest, table: ExportTable, data: Any) -> HttpR
     return response
 
 
+def table_streamed(request: HttpRequest, table: ExportTable, data: Any) -> StreamingHttpResponse:
+    """The table's CSV sent as it is read (a table of any length, such as the audit log). The
+    rows are fixed first (``as_sent``) and the export is recorded before the first byte, so
+    that a download broken off is recorded too."""
+    from evenbetter.accounts.models import AuditEvent
+    from evenbetter.accounts.services import audit_record
+
+    name = table.filename(data)
+    data = table.as_sent(data)
+    audit_record(request=request, action=AuditEvent.Action.EXPORT, detail=table.audit_detail(name=name, wants="csv"))
+    return csv_streaming_response(name, table.header(data), table.rows(data))
+
+
 class AuditLogTable(ExportTable):
     """Every audit event the filters select, not only one page; how many is itself recorded."""
 
@@ -116,7 +165,14 @@ class AuditLogTable(ExportTable):
 
     def __init__(self, filters_detail: dict[str, str]) -> None:
         self.filters_detail = filters_detail
-        self.written = 0
+        self.counted = 0
+
+    def as_sent(self, data: Any) -> Any:
+        # The events up to now: the export's own line (written next) is not among its rows.
+        newest = data.order_by("-pk").values_list("pk", flat=True).first()
+        data = data.none() if newest is None else data.filter(pk__lte=newest)
+        self.counted = data.count()
+        return data
 
     def header(self, data: Any) -> list[str]:
         return ["When", "Action", "Action code", "User", "School", "URN", "Details", "Page"]
@@ -124,18 +180,24 @@ class AuditLogTable(ExportTable):
     def rows(self, data: Any) -> Iterable[Sequence[object]]:
         from django.utils import timezone
 
-        for event in data.iterator(chunk_size=2000):
-            self.written += 1
+        from evenbetter.accounts.models import AuditEvent, detail_words
+
+        # Plain values, not an event with its user and school made for each row (a national
+        # log has millions): the same words as the page's.
+        actions = dict(AuditEvent.Action.choices)
+        zone = timezone.get_current_timezone()
+        columns = ("at", "action", "user__username", "school__name", "school__urn", "detail", "path")
+        for at, action, username, school, urn, detail, path in data.values_list(*columns).iterator(chunk_size=2000):
             yield [
-                timezone.localtime(event.at).isoformat(timespec="seconds"),
-                event.get_action_display(),
-                event.action,
-                event.user.username if event.user else "",
-                event.school.name if event.school else "",
-                event.school.urn if event.school else "",
-                event.detail_summary,
-                event.path,
+                at.astimezone(zone).isoformat(timespec="seconds"),
+                actions.get(action, action),
+                action,
+                username or "",
+                school or "",
+                "" if urn is None else urn,
+                detail_words(detail),
+                path,
             ]
 
     def audit_detail(self, *, name: str, wants: str) -> dict[str, object]:
-        return {"export": "audit log", "rows": self.written, **self.filters_detail}
+        return {"export": "audit log", "rows": self.counted, **self.filters_detail}

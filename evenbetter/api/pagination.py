@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from django.core.paginator import Paginator
@@ -27,7 +27,9 @@ class CountKeptPaginator(Paginator):
     the ids of the schools the query reaches through a subquery (``count_scope``): two readers
     share a count only when they would count the very same rows."""
 
-    count_scope: object = None
+    def __init__(self, object_list: Any, per_page: int, *, count_scope: object = None, **options: Any) -> None:
+        super().__init__(object_list, per_page, **options)
+        self.count_scope = count_scope
 
     @cached_property
     def count(self) -> int:
@@ -38,14 +40,10 @@ class CountKeptPaginator(Paginator):
 
 class CountKeptPagination(ApiPagination):
     """``ApiPagination`` with the count kept for the generation (``CountKeptPaginator``); the
-    view may name what its query's subqueries reach (``count_scope()``)."""
-
-    def django_paginator_class(self, object_list: Any, per_page: int) -> Paginator:  # type: ignore[override]
-        paginator = CountKeptPaginator(object_list, per_page)
-        view = getattr(self, "_view", None)
-        paginator.count_scope = view.count_scope() if view is not None and hasattr(view, "count_scope") else None
-        return paginator
+    view may name what its query's subqueries reach (``count_scope()``), handed to the
+    paginator when it is made."""
 
     def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
-        self._view = view
+        count_scope = view.count_scope() if view is not None and hasattr(view, "count_scope") else None
+        self.django_paginator_class = partial(CountKeptPaginator, count_scope=count_scope)  # type: ignore[assignment]
         return super().paginate_queryset(queryset, request, view)

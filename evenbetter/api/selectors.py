@@ -14,7 +14,7 @@ from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import AnyUser, UserScope, scope_of
 from evenbetter.api.models import ApiToken
 from evenbetter.earlywarning.models import RiskScore
-from evenbetter.earlywarning.selectors import current_run, risk_school_ids_visible_to, risk_visible_to
+from evenbetter.earlywarning.selectors import current_run, risk_school_ids_visible_to, risk_visible_to, riskiest_first
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.access import schools_visible_to
 from evenbetter.support.models import HelpRequest
@@ -75,7 +75,7 @@ def current_risk_visible_to(user: AnyUser) -> QuerySet[RiskScore]:
     run = current_run()
     if run is None:
         return RiskScore.objects.none()
-    return risk_visible_to(user).filter(run=run).order_by("rank", "pk")
+    return riskiest_first(risk_visible_to(user).filter(run=run), user)
 
 
 def may_read_help_requests(user: AnyUser) -> bool:

@@ -24,7 +24,11 @@ from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.earlywarning.selectors import can_see_watch_list, risk_school_ids_visible_to, risk_visible_to
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
-from evenbetter.schools.access import localities_visible_to, schools_in_full_view_of, schools_visible_to
+from evenbetter.schools.access import (
+    full_view_among,
+    localities_visible_to,
+    schools_visible_to,
+)
 from evenbetter.schools.models import Locality, School
 from evenbetter.support.impact import system_view
 from evenbetter.support.selectors import help_requests_brokered_by
@@ -181,11 +185,12 @@ def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
     # than the ids (24,000 of them for all England, each a parameter of its own).
     # No ordering (the schools' is by name: a sort of 24,000 rows for all England, each time);
     # the grades are read with the id, so that DISTINCT still means one row per school.
-    ids = sorted(schools.order_by().values_list("pk", flat=True))
+    # One read gives both the ids and the grades (all England is 24,000 rows: read once).
+    rows = list(schools.order_by().values_list("pk", "ofsted_rating"))
+    ids = sorted(pk for pk, _ in rows)
     board = Dashboard(schools=len(ids))
     board.outcomes, board.gaps = figures_cached("dashboard-outcomes", lambda: _outcomes(ids), scope=ids)
-    ratings = [rating for _, rating in schools.order_by().values_list("pk", "ofsted_rating")]
-    board.grades = count_by(ratings, GRADES)
+    board.grades = count_by([rating for _, rating in rows], GRADES)
     if can_see_watch_list(user):
         board.risk_run = RiskRun.objects.first()
         if board.risk_run is not None:
@@ -205,9 +210,7 @@ def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
     scope = scope_of(user)
     if scope.is_system_lead or scope.leads_a_group:
         board.help = system_view(help_requests_brokered_by(user).filter(school_id__in=schools.values("pk")))["summary"]  # type: ignore[assignment]
-    full = sorted(
-        set(schools_in_full_view_of(user).filter(pk__in=schools.values("pk")).order_by().values_list("pk", flat=True))
-    )
+    full = full_view_among(user, ids)
     if full:
         board.health = figures_cached("dashboard-health", lambda: _health(full), scope=full)
     return board

@@ -33,12 +33,17 @@ def _filters(form: DashboardFilter) -> dict[str, str]:
     return {key: form.cleaned_data.get(key) or "" for key in ("locality", "partnership", "phase")}
 
 
-def _scope_words(form: DashboardFilter, filters: dict[str, str]) -> str:
+def _filter_words(form: DashboardFilter, filters: dict[str, str]) -> str:
+    """The filters chosen, by name ("Basingstoke and Deane, Primary"), or nothing."""
     words = []
     for key in ("locality", "partnership", "phase"):
         if filters[key]:
             words.append(dict(form.fields[key].choices).get(filters[key], filters[key]))  # type: ignore[attr-defined]
-    return ", ".join(str(w) for w in words) or "every school you see"
+    return ", ".join(str(w) for w in words)
+
+
+def _scope_words(form: DashboardFilter, filters: dict[str, str]) -> str:
+    return _filter_words(form, filters) or "every school you see"
 
 
 @login_required
@@ -75,6 +80,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
 
 
 _ANY_PK = 987654321  # a number no other part of the link holds
+MAP_DEFAULT = "ks2_ptrwm_exp"  # the map's colour before a reader chooses: reading, writing and maths
 
 
 @login_required
@@ -85,17 +91,21 @@ def map_view(request: HttpRequest) -> HttpResponse:
         )
     indicators = {i.code: i for i in map_indicators().order_by("name")}
     choices = [(code, i.name) for code, i in indicators.items()]
-    form = MapForm(request.GET or None, user=request.user, indicators=choices)
+    default = MAP_DEFAULT if MAP_DEFAULT in indicators else next(iter(indicators), "")
+    # Unfiltered, the select names what the map is coloured by (not the list's first).
+    form = MapForm(request.GET or None, user=request.user, indicators=choices, initial={"indicator": default})
     filters = _filters(form)
-    code = (form.cleaned_data.get("indicator") if form.is_valid() else "") or (
-        "ks2_ptrwm_exp" if "ks2_ptrwm_exp" in indicators else next(iter(indicators), "")
-    )
+    code = (form.cleaned_data.get("indicator") if form.is_valid() else "") or default
     indicator: Indicator | None = indicators.get(code)
     shown = dashboard_schools(request.user, **filters)
-    schools = list(shown.values_list("pk", "name", "latitude", "longitude"))
+    # The ids alone count the schools and key the values (all England: 24,000 numbers, no
+    # names, no sort); only the schools with a place are read whole, to be drawn (the register
+    # gives most of England none here).
+    ids = sorted(shown.order_by().values_list("pk", flat=True))
+    placed = shown.filter(latitude__isnull=False, longitude__isnull=False)
+    schools = list(placed.values_list("pk", "name", "latitude", "longitude"))
     # The values depend only on the indicator and the schools: kept in the figures cache under
     # both (the schools by their ids), renewed with every write of values.
-    ids = sorted(pk for pk, *_ in schools)
     period, values = (
         figures_cached("map-values", lambda: latest_values(indicator, shown), scope=(indicator.pk, ids))
         if indicator
@@ -106,15 +116,13 @@ def map_view(request: HttpRequest) -> HttpResponse:
     # schools' pages: no link to those.
     link = reverse("school_detail_by_id", args=[_ANY_PK]).replace(str(_ANY_PK), "{}")
     openable = set(
-        schools_visible_to(request.user).filter(pk__in=shown.values("pk")).order_by().values_list("pk", flat=True)
+        schools_visible_to(request.user).filter(pk__in=placed.values("pk")).order_by().values_list("pk", flat=True)
     )
-    # Only the schools with a place are drawn (the register gives most of England none here).
     rows = [
         (pk, name, lat, lon, values.get(pk),
          f"{name}: {indicator.label_for(values[pk]) if indicator and pk in values else 'no value'}",
          link.format(pk) if pk in openable else "")
         for pk, name, lat, lon in schools
-        if lat is not None and lon is not None
     ]  # fmt: skip
     higher = None
     if indicator is not None and indicator.direction != Indicator.Direction.NEITHER:
@@ -129,7 +137,7 @@ def map_view(request: HttpRequest) -> HttpResponse:
         part="dashboards/_map_results.html",
         context={
             "form": form, "map": school_map, "indicator": indicator, "period": period,
-            "scope": _scope_words(form, filters), "with_value": len(values), "shown": len(school_map.points),
-            "without_place": len(schools) - len(school_map.points),
+            "filtered_by": _filter_words(form, filters), "schools": len(ids), "with_value": len(values),
+            "shown": len(school_map.points), "without_place": len(ids) - len(school_map.points),
         },
     )  # fmt: skip

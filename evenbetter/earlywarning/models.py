@@ -69,8 +69,8 @@ class RiskScore(models.Model):
     class Meta:
         ordering = ["run", "rank"]
         constraints = [models.UniqueConstraint(fields=["run", "school"], name="risk_score_once_per_run")]
-        # The watch list reads a run's first hundred by rank: without it the database sorts every
-        # school of a national run (24,000 rows with their schools) for each page.
+        # A run's scores riskiest first, a page at a time (the watch list, the API): without it
+        # the database sorts every score of the run, each with its wide JSON, to keep 100.
         indexes = [models.Index(fields=["run", "rank"], name="risk_score_run_rank")]
 
     def __str__(self) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -42,6 +42,20 @@ def risk_visible_to(user: AnyUser) -> QuerySet[RiskScore]:
     if ids is None:
         return scores
     return scores.filter(school_id__in=ids)
+
+
+def riskiest_first(scores: QuerySet[RiskScore], user: AnyUser, *, narrowed: bool = False) -> QuerySet[RiskScore]:
+    """One run's ``scores`` as ``user`` reads them, by rank (then id, for a stable page).
+
+    Over every school (a system lead) the run's (run, rank) index hands a page over in order.
+    Over a reader's few schools the (run, school) index finds them and the few are sorted: the
+    rank is then ordered as an expression, so that SQLite's planner (which keeps no statistics
+    here) does not walk the whole run in rank order looking for them (140 ms against 1 ms for
+    a partnership lead at national scale). ``narrowed``: the scores are filtered to a group of
+    schools (a locality, a partnership), as a few schools' are."""
+    if risk_school_ids_visible_to(user) is None and not narrowed:
+        return scores.order_by("rank", "pk")
+    return scores.order_by(F("rank") + 0, "pk")
 
 
 def can_see_watch_list(user: AnyUser) -> bool:
@@ -90,7 +104,8 @@ def watch_list_scores(
         )
     if locality or partnership:
         scores = scores.distinct()
-    return scores.prefetch_related("school__risk_responses", "school__watch_decisions").order_by("rank")
+    scores = scores.prefetch_related("school__risk_responses", "school__watch_decisions")
+    return riskiest_first(scores, user, narrowed=bool(locality or partnership))
 
 
 def watch_list(*, user: AnyUser, run: RiskRun | None = None) -> list[RiskScore]:

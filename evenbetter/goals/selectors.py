@@ -359,8 +359,11 @@ def _in_order(rows: QuerySet[Celebration], *, chunk: int) -> Iterator[Celebratio
     its joins."""
     rank: dict[str, int] = {str(kind): n for n, kind in enumerate(FEED_ORDER)}
     keys = list(rows.order_by().values_list("pk", "found_at", "kind").distinct())
+    # The local day by the zone's own conversion (``timezone.localtime`` per row was most of
+    # the sort: thousands of rows after a national refresh).
+    zone = timezone.get_current_timezone()
     keys.sort(
-        key=lambda k: (-timezone.localtime(k[1]).toordinal(), rank.get(k[2], len(FEED_ORDER)), -k[1].timestamp(), -k[0])
+        key=lambda k: (-k[1].astimezone(zone).toordinal(), rank.get(k[2], len(FEED_ORDER)), -k[1].timestamp(), -k[0])
     )
     ids = [pk for pk, _, _ in keys]
     for start in range(0, len(ids), chunk):

@@ -20,6 +20,17 @@ keyed by what the reader may see (``scope=``: for example the ids of the schools
 them); the scope is part of the key, hashed. Never cache a rendered page or anything that
 holds a reader's own name, risk or requests under a key that does not say whose it is.
 
+**The generation is read once per request.** A page asks for many figures (a school's page
+about eight); each key needs the generation, a read of the cache (a query of the database
+cache). Within a request the first read is remembered (``_request_generation``) and used by
+every later key; the memo is forgotten when the request finishes and whenever this process
+renews the generation. Outside a request (a worker, a command) it is read every time, so a
+long-lived process never keeps an old generation.
+
+**Records other than values** (help requests and their events, ``support``) keep a generation
+of their own (``records_generation``, renewed by ``records_changed`` on commit), which the
+figures over them name in their scope beside the figures' generation.
+
 ``indicators`` is the lowest app with a cached figure (the data-quality summary), so this is
 the one home of the rule; the apps above (benchmarks, the early warning, the dashboards) use it.
 """
@@ -28,11 +39,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
+
+from evenbetter.schools.signals import partnership_members_changed
 
 GENERATION_KEY = "evenbetter:figures:generation"
 # Old generations' entries are never read again; this only lets the cache drop them.
@@ -41,23 +56,80 @@ T = TypeVar("T")
 _MISSING = object()
 
 
-def figures_generation() -> str:
-    """The current generation's token (a new one if the cache holds none)."""
-    generation = cache.get(GENERATION_KEY)
+class _RequestMemo(threading.local):
+    """The generation as this thread's request first read it (``None``: not read yet, or not
+    in a request); ``active`` while a request is being answered."""
+
+    active = False
+    generation: str | None = None
+
+
+_request_generation = _RequestMemo()
+
+
+def _request_opened(**kwargs: Any) -> None:
+    _request_generation.active = True
+    _request_generation.generation = None
+
+
+def _request_closed(**kwargs: Any) -> None:
+    _request_generation.active = False
+    _request_generation.generation = None
+
+
+request_started.connect(_request_opened, dispatch_uid="evenbetter.figures_cache.opened")
+request_finished.connect(_request_closed, dispatch_uid="evenbetter.figures_cache.closed")
+
+
+def _read_generation(key: str) -> str:
+    generation = cache.get(key)
     if generation is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        generation = cache.get(GENERATION_KEY)
+        cache.add(key, secrets.token_hex(8), timeout=None)
+        generation = cache.get(key)
     return str(generation)
+
+
+def figures_generation() -> str:
+    """The current generation's token (a new one if the cache holds none); read once per
+    request (see the module's docstring)."""
+    memo = _request_generation
+    if not memo.active:
+        return _read_generation(GENERATION_KEY)
+    if memo.generation is None:
+        memo.generation = _read_generation(GENERATION_KEY)
+    return memo.generation
 
 
 def _bump() -> None:
     cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    _request_generation.generation = None  # this request reads the new one from now on
 
 
 def figures_changed() -> None:
     """The data behind the figures changed: a new generation once the transaction commits
     (at once outside one; never for a transaction that rolls back)."""
     transaction.on_commit(_bump)
+
+
+def records_generation(records: str) -> str:
+    """The token of a kind of records (``"support"``: help requests, their events and the days
+    given), renewed by ``records_changed``; figures worked out from those records name it in
+    their scope."""
+    return _read_generation(f"{GENERATION_KEY}:{records}")
+
+
+def records_changed(records: str) -> None:
+    """Those records changed: a new token for them once the transaction commits."""
+    key = f"{GENERATION_KEY}:{records}"
+    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), timeout=None))
+
+
+def _partnership_members_changed(**kwargs: Any) -> None:
+    figures_changed()  # partnerships' health, the dashboards over a partnership, access to a school
+
+
+# The register (below this app) says when its import changed who is in a trust or federation.
+partnership_members_changed.connect(_partnership_members_changed, dispatch_uid="evenbetter.figures_cache.members")
 
 
 def figures_key(name: str, *, scope: object = None, version: object = None) -> str:

@@ -115,6 +115,25 @@ def can_update_action(user: AnyUser, action: Action) -> bool:
     return can_assign_action(user, action) or is_given_to(user, action)
 
 
+def actions_updatable_by(user: AnyUser, actions: QuerySet[Action]) -> QuerySet[Action]:
+    """``actions`` narrowed in SQL to those ``can_update_action`` allows (the same rule, for a
+    list counted or cut in the database: a system lead's actions due are every open action in
+    England). Checked against ``can_update_action`` for every persona and kind of action in
+    ``tests/partnerships/test_actions_updatable_by.py``."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return actions
+    answers_for = Q(owner_school_id__in=scope.school_ids | scope.locality_school_ids) | Q(
+        partnership_id__in=scope.led_partnership_ids
+    )
+    if not user.is_authenticated:
+        return actions.filter(answers_for)
+    given = Q(assignee_id=user.pk)
+    if scope.agency_ids:
+        given |= Q(assigned_to_agency=True, agency_id__in=scope.agency_ids)
+    return actions.filter(answers_for | given)
+
+
 def may_update_some_action(user: AnyUser) -> bool:
     """Whether ``can_update_action`` can say yes to any action at all: a system lead, a
     school's leader, a partnership's or a locality's lead, an agency's user, or someone given
@@ -620,11 +639,13 @@ def actions_due_for(user: AnyUser, *, today: dt.date | None = None) -> ActionsDu
     open_and_due = actions_visible_to(user).filter(
         status__in=[Action.Status.AGREED, Action.Status.IN_PROGRESS], due_on__lte=today + ACTIONS_DUE_WITHIN
     )
-    # Whose they are is can_update_action's rule (the owner school's leaders, the partnership's lead).
-    mine = [action for action in open_and_due.order_by("due_on", "pk") if can_update_action(user, action)]
+    # Whose they are is can_update_action's rule (the owner school's leaders, the partnership's
+    # lead), in SQL: counted there, and only the few shown are read.
+    mine = actions_updatable_by(user, open_and_due)
     return ActionsDue(
-        actions=mine[:ACTIONS_DUE_SHOWN],
-        total=len(mine),
-        overdue=sum(1 for action in mine if action.is_overdue(today)),
+        actions=list(mine.order_by("due_on", "pk")[:ACTIONS_DUE_SHOWN]),
+        total=mine.count(),
+        # Action.is_overdue for open actions (every action here is open).
+        overdue=mine.filter(due_on__lt=today).count(),
         today=today,
     )

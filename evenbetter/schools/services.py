@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.schools.models import Locality, LocalityLink, Partnership, PartnershipMembership, School
+from evenbetter.schools.signals import partnership_members_changed
 
 # Slugs that are the names of pages beside the localities' and partnerships' own.
 RESERVED_SLUGS = frozenset({"new"})
@@ -112,8 +113,10 @@ def register_sync_partnerships(*, today: dt.date) -> None:
 
     A school whose trust or federation changes leaves the old one (``left_on`` set) and
     joins the new one; a closed school leaves on its close date. Run twice on the same
-    register, it changes nothing.
+    register, it changes nothing; when it changes something it says so
+    (``signals.partnership_members_changed``: the figures kept over members are renewed).
     """
+    changed = False
     for kind, field in ((Partnership.Kind.TRUST, "trust_name"), (Partnership.Kind.FEDERATION, "federation_name")):
         wanted: dict[int, str] = {}
         closed_on: dict[int, dt.date | None] = {}
@@ -124,6 +127,7 @@ def register_sync_partnerships(*, today: dt.date) -> None:
                 closed_on[school_id] = close_date
         partnerships = {p.name: p for p in Partnership.objects.filter(kind=kind, source=Partnership.Source.REGISTER)}
         for name in sorted(set(wanted.values()) - set(partnerships)):
+            changed = True
             partnerships[name] = Partnership.objects.create(
                 name=name,
                 kind=kind,
@@ -140,6 +144,7 @@ def register_sync_partnerships(*, today: dt.date) -> None:
             if not still_member:
                 membership.left_on = closed_on.get(school_id) or today
                 membership.save(update_fields=["left_on"])
+                changed = True
         had_membership = set(
             PartnershipMembership.objects.filter(partnership_id__in=by_id).values_list("school_id", "partnership_id")
         )
@@ -164,6 +169,9 @@ def register_sync_partnerships(*, today: dt.date) -> None:
                 PartnershipMembership(partnership_id=key[1], school_id=school_id, joined_on=joined_on)
             )
         PartnershipMembership.objects.bulk_create(new_memberships)
+        changed = changed or bool(new_memberships)
+    if changed:
+        partnership_members_changed.send(sender=PartnershipMembership)
 
 
 def _seen_before(school_id: int, kind: str) -> bool:

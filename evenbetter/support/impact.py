@@ -12,12 +12,13 @@ schools, without the school that helped (its results may have moved with the sup
 from __future__ import annotations
 
 import pandas as pd
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Min, QuerySet, Sum
 from django.utils import timezone
 
 from evenbetter.analytics.impact import TOO_FEW, ImpactEstimate, system_summary
 from evenbetter.benchmarks.change import IndicatorImpact, area_indicators, change_against_family
-from evenbetter.indicators.figures_cache import figures_cached
+from evenbetter.indicators.figures_cache import figures_cached, records_changed, records_generation
 from evenbetter.support.models import Engagement, HelpRequest, SupportEvent
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
@@ -74,9 +75,33 @@ def _supporter_key(help_request: HelpRequest) -> str | None:
     return f"school {help_request.supporter_id}" if help_request.supporter_id is not None else None
 
 
+SUPPORT_RECORDS = "support"  # the records' generation (``figures_cache.records_generation``)
+
+
+def support_records_changed(**kwargs: object) -> None:
+    """A help request, one of its events or days given was written or deleted: the system
+    view kept over them is out of date once that commits (connected in ``apps.py``)."""
+    records_changed(SUPPORT_RECORDS)
+
+
 def system_view(requests: QuerySet[HelpRequest]) -> dict[str, object]:
-    """Help asked and given, how fast it was matched, by area and by supporter, and what changed."""
+    """Help asked and given, how fast it was matched, by area and by supporter, and what changed.
+
+    Kept in the figures cache (every closed support's impact, a pandas summary by area and
+    supporter: the dashboards ask on every request) under the requests' own SQL, which names
+    the reader's scope and filters, and the support records' generation, renewed by every write
+    of a request, an event or days given; the figures' generation covers the impacts."""
     requests = requests.exclude(status=HelpRequest.Status.WITHDRAWN)
+    try:
+        sql = str(requests.query)
+    except EmptyResultSet:  # none at all (a lead of no schools): nothing to keep
+        return _system_view(requests)
+    return figures_cached(
+        "support-system-view", lambda: _system_view(requests), scope=(sql, records_generation(SUPPORT_RECORDS))
+    )
+
+
+def _system_view(requests: QuerySet[HelpRequest]) -> dict[str, object]:
     rows = list(requests.select_related("school", "supporter", "supporter_agency"))
     ids = [row.pk for row in rows]
     # Two separate aggregates: one query joining both would multiply days by events.

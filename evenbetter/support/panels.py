@@ -85,12 +85,16 @@ def _support_row(seen: HelpRequestView, other_name: str) -> SupportRow:
     )
 
 
-def _support(user: AnyUser, school: School) -> tuple[list[SupportRow], list[SupportRow]]:
+def _support(user: AnyUser, school: School, *, open_only: bool = False) -> tuple[list[SupportRow], list[SupportRow]]:
+    """``open_only``: only the requests still under way (``SupportRow.is_open``), chosen in SQL,
+    so that the closed ones' rows, reviews and measured impact are never worked out."""
     visible = (
         help_requests_visible_to(user)
         .select_related("school", "supporter", "supporter_agency")
         .prefetch_related("engagements", "reviews")
     )
+    if open_only:
+        visible = visible.exclude(status=HelpRequest.Status.CLOSED)
     # Each request as this reader may see it (support.selectors.help_request_seen_by, the one
     # redaction the pages, the export and the API use too). A request it made is listed only
     # where the reader may know who asked: listing an anonymous one would name the school.
@@ -168,10 +172,10 @@ class GlanceHelp(Panel):
     title = "Help asked and given"
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
-        asked, given = _support(request.user, subject)
+        asked, given = _support(request.user, subject, open_only=True)
         return {
-            "open_asked": [row for row in asked if row.is_open],
-            "open_given": [row for row in given if row.is_open],
+            "open_asked": asked,
+            "open_given": given,
             "can_ask": can_ask_for(request.user, subject),
         }
 

@@ -8,6 +8,7 @@ those who hold its role."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, ClassVar
 
 from django.db.models import Count, Q
@@ -45,6 +46,10 @@ def _open(schools: Any) -> Any:
     return schools.exclude(status=School.Status.CLOSED)
 
 
+def _most_first(counted: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counted.items(), key=lambda item: (-item[1], item[0]))
+
+
 @register
 class SystemLeadPanel(HomePanel):
     role = Role.SYSTEM_LEAD
@@ -53,12 +58,22 @@ class SystemLeadPanel(HomePanel):
 
     def figures(self, user: AnyUser, scope: UserScope) -> dict[str, Any]:
         schools = _open(schools_visible_to(user))
+        # One pass over the register (all England: 24,000 rows) counts every way the panel shows.
+        by_authority: Counter[str] = Counter()
+        by_phase: Counter[str] = Counter()
+        by_ofsted: Counter[str] = Counter()
+        for la_name, phase, rating, n in (
+            schools.order_by().values_list("la_name", "phase", "ofsted_rating").annotate(n=Count("pk"))
+        ):
+            by_authority[la_name] += n
+            by_phase[phase] += n
+            by_ofsted[rating] += n
         return {
-            "open_schools": schools.count(),
+            "open_schools": by_authority.total(),
             "closed_schools": schools_visible_to(user).filter(status=School.Status.CLOSED).count(),
-            "by_authority": schools.values("la_name").annotate(n=Count("pk")).order_by("la_name"),
-            "by_phase": schools.values("phase").annotate(n=Count("pk")).order_by("-n"),
-            "by_ofsted": schools.values("ofsted_rating").annotate(n=Count("pk")).order_by("-n"),
+            "by_authority": [{"la_name": name, "n": n} for name, n in sorted(by_authority.items())],
+            "by_phase": [{"phase": phase, "n": n} for phase, n in _most_first(by_phase)],
+            "by_ofsted": [{"ofsted_rating": rating, "n": n} for rating, n in _most_first(by_ofsted)],
             "locality_count": localities_visible_to(user).count(),
             "partnership_count": partnerships_visible_to(user).count(),
             "partnerships_by_kind": partnerships_visible_to(user)

@@ -217,7 +217,8 @@ def test_the_csv_export_holds_every_matching_event_and_is_itself_recorded(logged
     response = logged.get(reverse("audit_log_csv"), {"action": Action.RISK_VIEW})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert response.streaming  # sent as it is read: the log grows without end
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][:4] == ["When", "Action", "Action code", "User"]
     assert [(row[2], row[3], row[5]) for row in rows[1:]] == [
         ("risk_view", "system_lead", "125116"),
@@ -243,3 +244,33 @@ def test_only_system_leads_get_the_audit_log_in_the_menu(client_for: Callable[[s
     assert link in client_for("system_lead").get(reverse("home")).content
     for persona in ("partnership_lead", "school_leader_a", "governor", "partner_agency", "outsider"):
         assert link not in client_for(persona).get(reverse("home")).content
+
+
+def test_a_long_log_streams_in_pieces_and_the_export_is_recorded_before_the_first_row(
+    logged: Client, system_lead: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evenbetter.accounts import exports
+
+    monkeypatch.setattr(exports, "STREAM_BATCH", 1)
+    before = AuditEvent.objects.count()
+    exports_before = AuditEvent.objects.filter(action=Action.EXPORT).count()
+    response = logged.get(reverse("audit_log_csv"))
+    pieces = iter(response.streaming_content)
+    next(pieces)  # the header: nothing read yet of the rows
+    export = _events(Action.EXPORT)[-1]  # recorded already, with what it will hold
+    assert export.user == system_lead and export.detail == {"export": "audit log", "rows": before}
+    rest = list(pieces)
+    assert len(rest) == before  # a piece per row here (STREAM_BATCH): never the whole file at once
+    rows = list(csv.reader(io.StringIO("".join(piece.decode("utf-8") for piece in rest))))
+    assert len(rows) == before
+    assert [row[2] for row in rows].count(Action.EXPORT) == exports_before  # not its own line
+    # Each row in the page's words: the event's time, action, who, school and detail.
+    events = AuditEvent.objects.exclude(pk=export.pk).select_related("user", "school").order_by("-at", "-pk")
+    assert rows == [
+        [
+            timezone.localtime(e.at).isoformat(timespec="seconds"), e.get_action_display(), e.action,
+            e.user.username if e.user else "", e.school.name if e.school else "",
+            str(e.school.urn) if e.school else "", e.detail_summary, e.path,
+        ]
+        for e in events
+    ]  # fmt: skip

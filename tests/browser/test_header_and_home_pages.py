@@ -203,6 +203,14 @@ def test_the_map_and_the_watch_list_are_clean_and_reachable_by_keyboard(
     region.focus()
     expect(region).to_be_focused()  # the keyboard scrolls it
 
+    # On a phone a school's name fills its line and its links wrap below: close under it.
+    page.goto(f"{live_server.url}/schools/id/{school_a.pk}/")
+    name_bottom, links_top = page.evaluate(
+        "() => [document.querySelector('.page-head h1').getBoundingClientRect().bottom,"
+        " document.querySelector('.page-head .links').getBoundingClientRect().top]"
+    )
+    assert name_bottom - 1 <= links_top < name_bottom + 12, (name_bottom, links_top)
+
 
 # Each table wider than its box must sit in a focusable, named region (``{% scroll_region %}``);
 # nothing else may make the page wider than the screen.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import pytest
@@ -9,10 +10,13 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from evenbetter.indicators import figures_cache
 from evenbetter.indicators.figures_cache import figures_cached, figures_changed, figures_generation
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.quality import data_quality_refresh
 from evenbetter.ingest.runner import import_file
+from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.schools.services import register_sync_partnerships
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +102,89 @@ def test_the_data_quality_summary_is_replaced_by_the_next_refresh(
     with django_capture_on_commit_callbacks(execute=True):
         data_quality_refresh()
     assert _coverage(lead) == "3"
+
+
+def _generation_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every read of the generation's key from the shared cache, as it happens."""
+    reads: list[str] = []
+    real_get = cache.get
+
+    def counted_get(key: str, *args: object, **kwargs: object) -> object:
+        if key == figures_cache.GENERATION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(figures_cache.cache, "get", counted_get)
+    return reads
+
+
+# A request's start and end as the signals tell them (sending request_finished itself would
+# also close the test's database connection); the page test below goes through the signals.
+def test_the_generation_is_read_once_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    figures_generation()  # one exists
+    reads = _generation_reads(monkeypatch)
+    figures_cache._request_opened()
+    first = figures_generation()
+    assert figures_cached("answer", lambda: 1) == 1
+    assert figures_cached("other", lambda: 2, scope=(1, 2)) == 2
+    assert figures_generation() == first
+    assert len(reads) == 1  # three keys, one read
+    figures_cache._request_closed()
+    figures_generation()
+    figures_generation()
+    assert len(reads) == 3  # outside a request (a worker, a command): read every time
+
+
+def test_a_request_that_renews_the_generation_reads_the_new_one(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    figures_cache._request_opened()
+    try:
+        before = figures_generation()
+        assert figures_cached("answer", lambda: "old") == "old"
+        with django_capture_on_commit_callbacks(execute=True):
+            figures_changed()
+        assert figures_generation() != before
+        assert figures_cached("answer", lambda: "new") == "new"  # not the old generation's entry
+    finally:
+        figures_cache._request_closed()
+
+
+def test_another_process_renewing_the_generation_is_seen_by_the_next_request() -> None:
+    figures_cache._request_opened()
+    before = figures_generation()
+    figures_cache._request_closed()
+    cache.set("evenbetter:figures:generation", "renewed-elsewhere", timeout=None)  # as another worker's commit
+    figures_cache._request_opened()
+    try:
+        assert figures_generation() == "renewed-elsewhere" != before
+    finally:
+        figures_cache._request_closed()
+
+
+def test_a_page_reads_the_generation_once(client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch) -> None:
+    lead = client_for("system_lead")
+    lead.get(reverse("dashboard"))  # the figures kept, the generation made
+    reads = _generation_reads(monkeypatch)
+    assert lead.get(reverse("dashboard")).status_code == 200
+    assert len(reads) == 1
+
+
+def test_the_register_moving_a_school_between_trusts_renews_the_generation(
+    school_a: School, django_capture_on_commit_callbacks
+) -> None:
+    before = figures_generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        register_sync_partnerships(today=dt.date(2026, 12, 6))  # the register as imported: nothing new
+    assert figures_generation() == before
+    School.objects.filter(pk=school_a.pk).update(trust_name="The Test Valley Trust (new)")
+    with django_capture_on_commit_callbacks(execute=True):
+        register_sync_partnerships(today=dt.date(2026, 12, 6))
+    assert PartnershipMembership.objects.filter(
+        school=school_a, partnership__name="The Test Valley Trust (new)", left_on__isnull=True
+    ).exists()
+    renewed = figures_generation()
+    assert renewed != before
+    with django_capture_on_commit_callbacks(execute=True):
+        register_sync_partnerships(today=dt.date(2026, 12, 6))  # again: nothing changes
+    assert figures_generation() == renewed

@@ -40,7 +40,12 @@ PAGES = [
     ("school_directory", {"partnership": "alton-cluster"}, "directory-results", "<strong>2</strong> schools found"),
     ("explorer", {"scope": "partnership:alton-cluster"}, "explorer-results", "Alton Cluster</h2>"),
     ("dashboard", {"partnership": "alton-cluster"}, "dashboard-results", "Alton Cluster (2 open schools)"),
-    ("dashboard_map", {"partnership": "alton-cluster"}, "map-results", "2 schools of Alton Cluster shown"),
+    (
+        "dashboard_map",
+        {"partnership": "alton-cluster"},
+        "map-results",
+        "All 2 schools you see (Alton Cluster) are on the map",
+    ),
     ("watch_list", {"partnership": "alton-cluster"}, "watch-list-results", "<strong>2</strong> schools match"),
 ]
 

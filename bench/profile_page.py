@@ -1,0 +1,88 @@
+"""One page as one of the demo's people, on a copy of a national database: its time, its
+queries (slowest first) and a cProfile of one request.
+
+    .venv/bin/python bench/profile_page.py COPY.sqlite3 system-lead /dashboard/ [requests] [--sql] [--no-gc]
+
+The database is a copy made by ``bench_every_page.py --keep`` (the demo's accounts: system-lead,
+partnership-lead, school-leader, governor, partner-agency). One warm-up request fills what is
+kept; then the requests are timed, one more is asked with every query timed, and one more is
+profiled. A streamed response is read to its last byte.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import gc
+import io
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    database, role, url = sys.argv[1:4]
+    repeat = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4].isdigit() else 3
+    os.environ["DATABASE_URL"] = f"sqlite:///{Path(database).resolve()}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from evenbetter.accounts.models import User
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    if "--no-gc" in sys.argv:
+        gc.disable()
+    client = Client()
+    client.force_login(User.objects.get(username=role))
+
+    def get() -> Any:
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            for _ in response.streaming_content:
+                pass
+            response.close()
+        return response
+
+    print("status", get().status_code)
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        get()
+        times.append((time.perf_counter() - started) * 1000)
+    print("ms", [round(t) for t in times], "load average", " ".join(f"{n:.1f}" for n in os.getloadavg()))
+    queries: list[tuple[float, str]] = []
+
+    def timed(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - started) * 1000, sql))
+
+    with connection.execute_wrapper(timed):
+        get()
+    print(f"{len(queries)} queries, {sum(ms for ms, _ in queries):.0f} ms in the database")
+    if "--sql" in sys.argv:
+        for ms, sql in sorted(queries, reverse=True)[:15]:
+            print(f"{ms:8.1f} {sql[:300]}")
+    profile = cProfile.Profile()
+    profile.enable()
+    get()
+    profile.disable()
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(40)
+    print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,13 @@
+"""What the register tells the apps above it, which it may not import (``docs/architecture.md``).
+
+``partnership_members_changed``: the register import made a school join or leave a trust or
+federation (or made a new one). Sent inside the writing transaction; figures kept over a
+partnership's members are then out of date (``indicators.figures_cache`` renews the figures'
+generation when the transaction commits).
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+partnership_members_changed = Signal()
