@@ -130,7 +130,8 @@ class IndicatorsOverTime(Panel):
         school: School = subject
         return {
             "data_sources": data_sources(
-                school_indicator_series(user=request.user, school=school), generated_values_of(school)
+                _series_of_request(request, school),
+                generated_values_of(school, request=request),
             ),
             "can_flag": school.pk in scope_of(request.user).school_ids,
             "disputed_ids": set(
@@ -158,7 +159,7 @@ class GlanceData(Panel):
         # the next write of values. How fresh the figures are is drawn afresh by its own tag.
         sources, confidence = figures_cached(
             "glance-data",
-            lambda: _glance_data(request.user, school),
+            lambda: _glance_data(request, school),
             scope=(school.pk, school_access(request.user, school).name),
         )
         return {"glance_sources": sources, "confidence": confidence}
@@ -173,12 +174,14 @@ class GlanceSource:
     latest_period: str
 
 
-def _glance_data(user: AnyUser, school: School) -> tuple[list[GlanceSource], Observation | None]:
-    series = school_indicator_series(user=user, school=school)
+def _glance_data(request: HttpRequest, school: School) -> tuple[list[GlanceSource], Observation | None]:
+    # The school's values and which of them were generated, read once for the request: the
+    # Data section below draws from the same reads.
+    series = _series_of_request(request, school)
     confidence = next((entry for entry in series if entry.indicator.code == "data_confidence" and entry.values), None)
     sources = [
         GlanceSource(source.key, source.name, source.latest_period)
-        for source in data_sources(series, generated_values_of(school))
+        for source in data_sources(series, generated_values_of(school, request=request))
     ]
     return sources, confidence.values[-1] if confidence else None
 
@@ -188,7 +191,8 @@ def _glance_data(user: AnyUser, school: School) -> tuple[list[GlanceSource], Obs
 
 def _series_of_request(request: HttpRequest, school: School) -> list[IndicatorSeries]:
     """The school's series as the request's reader sees them, read once for the request: the
-    profile's facts and its trends both draw from them (every value of the school)."""
+    page's glance of the data and its Data section, the profile's facts and its trends all draw
+    from them (every value of the school)."""
     read: dict[int, list[IndicatorSeries]] = request.__dict__.setdefault("_evenbetter_series", {})
     if school.pk not in read:
         read[school.pk] = school_indicator_series(user=request.user, school=school)
@@ -342,7 +346,7 @@ class Trends(ProfileSection):
 
     def section(self, request: HttpRequest, school: School) -> TrendsSection:
         series = _series_of_request(request, school)
-        generated = generated_values_of(school)
+        generated = generated_values_of(school, request=request)
         return TrendsSection(
             [_trend_row(entry, generated) for entry in series if entry.indicator.headline and entry.points]
         )
