@@ -136,19 +136,24 @@ def people() -> None:
 
 
 def kept_for_pages() -> None:
-    """What the refresh keeps for the school page (each school's strengths and areas, and its
-    contact summary as at today), worked out here when the database was built before they
+    """What the refresh keeps for the school page (each school's strengths and areas, its glance
+    of the data, and its contact summary as at today), worked out here when the database was built before they
     were kept (a copy of an older national database) or on another day."""
     from django.utils import timezone
 
     from evenbetter.benchmarks.models import SchoolStrengths
     from evenbetter.benchmarks.services import strengths_keep
+    from evenbetter.indicators.models import SchoolDataGlance
+    from evenbetter.indicators.services import data_glance_keep
     from evenbetter.partnerships.models import SchoolContactSummary
     from evenbetter.partnerships.services import contact_summaries_keep
 
     started = time.perf_counter()
     if not SchoolStrengths.objects.exists():
         print(f"strengths and areas of {strengths_keep():,} schools kept in {time.perf_counter() - started:.0f} s")
+    started = time.perf_counter()
+    if not SchoolDataGlance.objects.exists():
+        print(f"glance of the data of {data_glance_keep():,} schools kept in {time.perf_counter() - started:.0f} s")
     started = time.perf_counter()
     if not SchoolContactSummary.objects.filter(as_of=timezone.localdate()).exists():
         kept = contact_summaries_keep()

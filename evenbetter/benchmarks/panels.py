@@ -89,7 +89,7 @@ class GlanceStrengths(Panel):
             if wanted
             else {}
         )
-        generated = {indicator for indicator, _ in generated_values_of(school)} if wanted else set()
+        generated = {indicator for indicator, _ in generated_values_of(school, request=request)} if wanted else set()
 
         def glance(lines: list[Any]) -> list[GlanceLine]:
             return [
@@ -226,7 +226,7 @@ class AgainstSimilarSchools(ProfileSection):
 
     def section(self, request: HttpRequest, school: School) -> BenchmarksSection:
         benchmarks = school_benchmarks(user=request.user, school=school, headline_only=True)
-        generated = generated_values_of(school)
+        generated = generated_values_of(school, request=request)
         return BenchmarksSection(
             comparison=benchmarks[0].comparison_label if benchmarks else "similar schools",
             rows=[_benchmark_row(entry, generated) for entry in benchmarks],

@@ -262,3 +262,33 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"Dispute of {self.observation} ({self.get_status_display()})"
+
+
+class SchoolDataGlance(models.Model):
+    """How far each kind of source of a school's values goes, for the glance of the data on its
+    page, worked out for every school in one pass by the refresh (``services.data_glance_keep``)
+    so the page reads one row instead of every value of the school. What differs by access is
+    kept apart (published indicators' and local records' generated values; the confidence is
+    a local record) and chosen when read (``panels.GlanceData``). A write of values drops the
+    rows of the schools it wrote for; a school with no row is worked out when its page is
+    opened, as before."""
+
+    school = models.OneToOneField("schools.School", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    published_up_to = models.CharField(max_length=20, blank=True, help_text="Latest period of published values")
+    local_up_to = models.CharField(max_length=20, blank=True, help_text="Latest period of local records")
+    generated_published_up_to = models.CharField(
+        max_length=20, blank=True, help_text="Latest period of generated values of published indicators"
+    )
+    generated_up_to = models.CharField(max_length=20, blank=True, help_text="Latest period of any generated value")
+    confidence = models.ForeignKey(
+        Observation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The latest confidence in the evidence base (data_confidence) with a value",
+    )
+    worked_out_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Glance of the data of {self.school_id}"

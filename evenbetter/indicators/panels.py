@@ -13,16 +13,17 @@ from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.indicators.figures_cache import figures_cached
-from evenbetter.indicators.models import Dispute, Indicator, Observation
+from evenbetter.indicators.models import Dispute, Indicator, Observation, SchoolDataGlance
 from evenbetter.indicators.selectors import (
     IndicatorSeries,
     disputes_visible_to,
     generated_values_of,
     inspections_of_school_visible_to,
     school_indicator_series,
+    sees_local_records,
 )
 from evenbetter.pages.registry import Panel, register
-from evenbetter.schools.access import school_access
+from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import DASH, ProfileSection, day_words
 from evenbetter.schools.profile_pdf import LINE, WIDTH, para, table
@@ -130,7 +131,8 @@ class IndicatorsOverTime(Panel):
         school: School = subject
         return {
             "data_sources": data_sources(
-                school_indicator_series(user=request.user, school=school), generated_values_of(school)
+                _series_of_request(request, school),
+                generated_values_of(school, request=request),
             ),
             "can_flag": school.pk in scope_of(request.user).school_ids,
             "disputed_ids": set(
@@ -153,14 +155,19 @@ class GlanceData(Panel):
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
-        # Worked out from every value of the school (hundreds of rows): kept in the figures cache
-        # per school and per access to it (published values only, or local records too), until
-        # the next write of values. How fresh the figures are is drawn afresh by its own tag.
-        sources, confidence = figures_cached(
-            "glance-data",
-            lambda: _glance_data(request.user, school),
-            scope=(school.pk, school_access(request.user, school).name),
-        )
+        access = school_access(request.user, school)
+        # Kept for every school by the refresh (one row, the same for every reader: what differs
+        # by access is chosen here). Without one, worked out from every value of the school
+        # (hundreds of rows) and kept in the figures cache per school and per access (published
+        # values only, or local records too), until the next write of values. How fresh the
+        # figures are is drawn afresh by its own tag.
+        kept = SchoolDataGlance.objects.select_related("confidence__indicator").filter(school=school).first()
+        if kept is not None:
+            sources, confidence = _glance_kept(kept, access)
+        else:
+            sources, confidence = figures_cached(
+                "glance-data", lambda: _glance_data(request, school), scope=(school.pk, access.name)
+            )
         return {"glance_sources": sources, "confidence": confidence}
 
 
@@ -173,14 +180,34 @@ class GlanceSource:
     latest_period: str
 
 
-def _glance_data(user: AnyUser, school: School) -> tuple[list[GlanceSource], Observation | None]:
-    series = school_indicator_series(user=user, school=school)
+def _glance_data(request: HttpRequest, school: School) -> tuple[list[GlanceSource], Observation | None]:
+    # The school's values and which of them were generated, read once for the request: the
+    # Data section below draws from the same reads.
+    series = _series_of_request(request, school)
     confidence = next((entry for entry in series if entry.indicator.code == "data_confidence" and entry.values), None)
     sources = [
         GlanceSource(source.key, source.name, source.latest_period)
-        for source in data_sources(series, generated_values_of(school))
+        for source in data_sources(series, generated_values_of(school, request=request))
     ]
     return sources, confidence.values[-1] if confidence else None
+
+
+def _glance_kept(kept: SchoolDataGlance, access: SchoolAccess) -> tuple[list[GlanceSource], Observation | None]:
+    """The kept glance of the data as this access shows it: local records, their generated
+    values and the confidence (a local record) only to those who see local records."""
+    if access == SchoolAccess.NONE:
+        return [], None
+    local = sees_local_records(access)
+    up_to = {
+        "published": kept.published_up_to,
+        "local": kept.local_up_to if local else "",
+        "generated": kept.generated_up_to if local else kept.generated_published_up_to,
+    }
+    sources = [GlanceSource(key, name, up_to[key]) for key, name, _ in SOURCES if up_to[key]]
+    confidence = kept.confidence
+    if confidence is not None and not (local or confidence.indicator.is_public):
+        confidence = None
+    return sources, confidence
 
 
 # --- the profile ------------------------------------------------------------------------------
@@ -188,7 +215,8 @@ def _glance_data(user: AnyUser, school: School) -> tuple[list[GlanceSource], Obs
 
 def _series_of_request(request: HttpRequest, school: School) -> list[IndicatorSeries]:
     """The school's series as the request's reader sees them, read once for the request: the
-    profile's facts and its trends both draw from them (every value of the school)."""
+    page's glance of the data and its Data section, the profile's facts and its trends all draw
+    from them (every value of the school)."""
     read: dict[int, list[IndicatorSeries]] = request.__dict__.setdefault("_evenbetter_series", {})
     if school.pk not in read:
         read[school.pk] = school_indicator_series(user=request.user, school=school)
@@ -342,7 +370,7 @@ class Trends(ProfileSection):
 
     def section(self, request: HttpRequest, school: School) -> TrendsSection:
         series = _series_of_request(request, school)
-        generated = generated_values_of(school)
+        generated = generated_values_of(school, request=request)
         return TrendsSection(
             [_trend_row(entry, generated) for entry in series if entry.indicator.headline and entry.points]
         )

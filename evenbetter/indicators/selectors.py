@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Inspection, Observation
@@ -149,8 +150,16 @@ def inspections_of_school_visible_to(user: AnyUser, school: School) -> QuerySet[
     return Inspection.objects.filter(school=school).order_by("-inspected_on", "-as_at")
 
 
-def generated_values_of(school: School) -> set[tuple[int, str]]:
-    """(indicator, period) of the school's values that came from generated (demo) records."""
+def generated_values_of(school: School, *, request: HttpRequest | None = None) -> set[tuple[int, str]]:
+    """(indicator, period) of the school's values that came from generated (demo) records.
+
+    Given the request, read once for it: the school page's panels and the profile's sections
+    that label generated values (the glance, benchmarks, data, trends) share one read."""
+    if request is not None:
+        read: dict[int, set[tuple[int, str]]] = request.__dict__.setdefault("_evenbetter_generated", {})
+        if school.pk not in read:
+            read[school.pk] = generated_values_of(school)
+        return read[school.pk]
     return set(
         Observation.objects.filter(school=school, import_run__options__generated=True).values_list(
             "indicator_id", "period"

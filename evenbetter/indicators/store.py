@@ -19,6 +19,7 @@ from django.db.models import Q
 from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Dispute, ImportRun, Indicator, Observation
 from evenbetter.indicators.problems import Problem
+from evenbetter.indicators.services import data_glance_dropped
 from evenbetter.schools.models import School
 
 BATCH = 2000
@@ -278,6 +279,7 @@ def observations_write(
     counts.updated += len(updates)
     if new_rows or updates:
         figures_changed()  # every figure cached from the values held is out of date once this commits
+        data_glance_dropped({row[0].school_id for row in new_rows} | {row[0].school_id for row in updates})
     return counts
 
 
@@ -378,6 +380,7 @@ def observations_insert_select(
     counts.created += created
     if created:
         figures_changed()  # every figure cached from the values held is out of date once this commits
+        data_glance_dropped()  # the schools are in the file's SQL: every kept glance of the data
 
 
 def _update(updates: list[tuple[StagedObservation, int, int, str]], run: ImportRun | None) -> None:

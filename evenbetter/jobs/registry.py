@@ -6,7 +6,7 @@ from their own ``jobs`` module instead (found by ``autodiscover_modules("jobs")`
 ``evenbetter.jobs`` starts), each a small class:
 
 - a ``RefreshStep`` is one step of the refresh that follows every import, run in ``order``
-  (data quality 100, computed indicators 200, contact summaries 250, families and benchmarks
+  (data quality 100, computed indicators 200, the glance of the data 210, contact summaries 250, families and benchmarks
   300, what practice achieved 350, risk 400); each
   writes all or nothing (one transaction), so a failure leaves no step half-done; a step
   that works in units (indicators, computed kinds) says how far it is with

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from evenbetter.indicators.computed import all_computed, computed_refresh
 from evenbetter.indicators.quality import DataQuality, data_quality_refresh
+from evenbetter.indicators.services import data_glance_keep
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.registry import JobKind, Progress, RefreshStep, refresh_steps, register_kind, register_step
 from evenbetter.jobs.services import REFRESH, jobs_prune, staleness_check
@@ -44,6 +45,16 @@ class ComputedIndicatorsStep(RefreshStep):
 
             computed_refresh(computed(), phases=phases)
         self.progress(done=total, total=total)
+
+
+@register_step
+class DataGlanceStep(RefreshStep):
+    code = "data_glance"
+    name = "the glance of the data"
+    order = 210  # after the values written by data quality (100) and the computed indicators (200)
+
+    def run(self) -> None:
+        data_glance_keep()
 
 
 def _within(progress: Progress, where: str) -> Progress:
