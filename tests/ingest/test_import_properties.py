@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -301,8 +301,12 @@ def ready(register: ImportRun) -> Callable[[str], None]:
 def test_no_file_breaks_an_import_or_leaves_half_of_it_behind(code: str, ready: Callable[[str], None]) -> None:
     ready(code)
 
-    # Twice the profile's examples: each import is quick, and files are where bad input comes in.
-    @settings(max_examples=2 * settings.default.max_examples)
+    # Twice the profile's examples on SQLite: each import is quick, and files are where bad input
+    # comes in. On PostgreSQL the profile's own (40 a format): what can differ there is how a
+    # value the database refuses and a refused import's writes behave, which those and the files
+    # that once broke an import (below) still cover; the readers and checks are the same Python
+    # on both (80 examples there were a fifth of the PostgreSQL stage's test time).
+    @settings(max_examples=settings.default.max_examples * (2 if connection.vendor == "sqlite" else 1))
     @given(content=files(code))
     def imports(content: bytes) -> None:
         _check(code, content)
