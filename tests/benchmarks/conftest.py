@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from evenbetter.benchmarks.models import Benchmark
 from evenbetter.benchmarks.services import RefreshResult, benchmarks_refresh
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.schools.models import School
@@ -61,3 +62,20 @@ def build_benchmarked(*, shifts: dict[int, float], reading: dict[str, object] | 
 def benchmarked(register: ImportRun) -> RefreshResult:
     """Reading over two years, ten points lower in the first."""
     return build_benchmarked(shifts={2017: -10, 2018: 0})
+
+
+STRONG_YEARS = (("2016/17", "2016-09-01"), ("2017/18", "2017-09-01"), ("2018/19", "2018-09-01"))
+
+
+def strong_three_years(school: School, code: str, name: str, *, public: bool) -> Indicator:
+    """An indicator the school is in its family's top quarter of three years running."""
+    indicator = Indicator.objects.create(
+        code=code, name=name, unit="score", direction="higher", domain="outcomes", comparison="score",
+        decimal_places=1, is_public=public,
+    )  # fmt: skip
+    for period, start in STRONG_YEARS:
+        Benchmark.objects.create(
+            school=school, indicator=indicator, period=period, period_start=start, value=3.0,
+            family_percentile=90.0, family_count=20,
+        )  # fmt: skip
+    return indicator

@@ -13,31 +13,16 @@ from evenbetter.benchmarks.models import Benchmark
 from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import School
+from tests.benchmarks.conftest import strong_three_years
 
 pytestmark = pytest.mark.django_db
-
-YEARS = (("2016/17", "2016-09-01"), ("2017/18", "2017-09-01"), ("2018/19", "2018-09-01"))
-
-
-def _strong(school: School, code: str, name: str, *, public: bool) -> Indicator:
-    """An indicator the school is in its family's top quarter of three years running."""
-    indicator = Indicator.objects.create(
-        code=code, name=name, unit="score", direction="higher", domain="outcomes", comparison="score",
-        decimal_places=1, is_public=public,
-    )  # fmt: skip
-    for period, start in YEARS:
-        Benchmark.objects.create(
-            school=school, indicator=indicator, period=period, period_start=start, value=3.0,
-            family_percentile=90.0, family_count=20,
-        )  # fmt: skip
-    return indicator
 
 
 @pytest.fixture
 def strengths(school_a: School) -> tuple[Indicator, Indicator]:
     return (
-        _strong(school_a, "ks2_writprog", "Writing progress", public=True),
-        _strong(school_a, "staff_stability", "Staff stability", public=False),  # a local record
+        strong_three_years(school_a, "ks2_writprog", "Writing progress", public=True),
+        strong_three_years(school_a, "staff_stability", "Staff stability", public=False),  # a local record
     )
 
 

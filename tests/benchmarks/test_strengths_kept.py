@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from evenbetter.benchmarks.models import Benchmark, SchoolStrengths
+from evenbetter.benchmarks.models import SchoolStrengths
 from evenbetter.benchmarks.selectors import StrengthsAndAreas, _school_strengths, _strengths_from
 from evenbetter.benchmarks.services import strengths_keep
 from evenbetter.indicators.models import ImportRun, Indicator
@@ -22,7 +22,7 @@ from evenbetter.ingest.runner import import_file
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.services import job_execute
 from evenbetter.schools.models import School
-from tests.benchmarks.conftest import build_benchmarked
+from tests.benchmarks.conftest import build_benchmarked, strong_three_years
 
 pytestmark = pytest.mark.django_db
 
@@ -126,27 +126,12 @@ def test_the_page_reads_the_kept_row_and_draws_the_same_without_it(
     assert with_row < without_row
 
 
-YEARS = (("2016/17", "2016-09-01"), ("2017/18", "2017-09-01"), ("2018/19", "2018-09-01"))
-
-
-def _strong(school: School, code: str, name: str, *, public: bool) -> None:
-    indicator = Indicator.objects.create(
-        code=code, name=name, unit="score", direction="higher", domain="outcomes", comparison="score",
-        decimal_places=1, is_public=public,
-    )  # fmt: skip
-    for period, start in YEARS:
-        Benchmark.objects.create(
-            school=school, indicator=indicator, period=period, period_start=start, value=3.0,
-            family_percentile=90.0, family_count=20,
-        )  # fmt: skip
-
-
 @pytest.mark.parametrize("first", ["partnership_lead", "school_leader_b"])
 def test_a_local_records_strength_kept_is_shown_only_to_who_may_see_it(
     client_for: Callable[[str], Client], school_a: School, first: str
 ) -> None:
-    _strong(school_a, "ks2_writprog", "Writing progress", public=True)
-    _strong(school_a, "staff_stability", "Staff stability", public=False)  # a local record
+    strong_three_years(school_a, "ks2_writprog", "Writing progress", public=True)
+    strong_three_years(school_a, "staff_stability", "Staff stability", public=False)  # a local record
     strengths_keep()
     assert SchoolStrengths.objects.filter(school=school_a).exists()
     readers = ["partnership_lead", "school_leader_b"]
