@@ -23,6 +23,22 @@ from typing import Any
 from _setup import django_with_fresh_database, peak_rss_mb
 
 
+def generated_schools_and_catalogue(schools: int, indicators: int) -> None:
+    """The generated schools (URNs from 900,000) and the catalogue of the generated indicators
+    (``gen_00``…) that ``generate``'s files name."""
+    from evenbetter.ingest.runner import import_file
+    from evenbetter.schools.models import School
+
+    School.objects.bulk_create(
+        [School(urn=900_000 + i, name=f"Generated school {i}", status="open", phase="Primary") for i in range(schools)],
+        batch_size=5000,
+    )
+    catalogue = "code,name,unit,direction,domain,comparison,minimum,maximum\n" + "".join(
+        f"gen_{i:02d},Generated indicator {i},%,higher,outcomes,percent,0,100\n" for i in range(indicators)
+    )
+    import_file(content=catalogue.encode(), file_name="catalogue.csv", source_format="indicator_catalogue")
+
+
 def generate(path: Path, schools: int, years: int, indicators: int, seed: int = 42) -> int:
     rng = random.Random(seed)
     rows = 0
@@ -106,20 +122,9 @@ def main() -> None:
     from django.db import connection
 
     from evenbetter.indicators.models import Observation
-    from evenbetter.ingest.runner import import_file, import_path
-    from evenbetter.schools.models import School
+    from evenbetter.ingest.runner import import_path
 
-    School.objects.bulk_create(
-        [
-            School(urn=900_000 + i, name=f"Generated school {i}", status="open", phase="Primary")
-            for i in range(args.schools)
-        ],
-        batch_size=5000,
-    )
-    catalogue = "code,name,unit,direction,domain,comparison,minimum,maximum\n" + "".join(
-        f"gen_{i:02d},Generated indicator {i},%,higher,outcomes,percent,0,100\n" for i in range(args.indicators)
-    )
-    import_file(content=catalogue.encode(), file_name="catalogue.csv", source_format="indicator_catalogue")
+    generated_schools_and_catalogue(args.schools, args.indicators)
 
     path = workdir / "national_long.csv"
     started = time.perf_counter()

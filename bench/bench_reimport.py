@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from _setup import django_with_fresh_database
-from bench_national_scale import generate
+from bench_national_scale import generate, generated_schools_and_catalogue
 
 
 def with_repeats(path: Path, every: int) -> tuple[Path, int]:
@@ -75,21 +75,10 @@ def main() -> None:
     from evenbetter.indicators import store
     from evenbetter.ingest import observations, sqlstaging
     from evenbetter.ingest.formats.generic import LongFile
-    from evenbetter.ingest.runner import import_file, import_path
-    from evenbetter.schools.models import School
+    from evenbetter.ingest.runner import import_path
 
     assert connection.vendor == "sqlite", "the staged path is SQLite's"
-    School.objects.bulk_create(
-        [
-            School(urn=900_000 + i, name=f"Generated school {i}", status="open", phase="Primary")
-            for i in range(args.schools)
-        ],
-        batch_size=5000,
-    )
-    catalogue = "code,name,unit,direction,domain,comparison,minimum,maximum\n" + "".join(
-        f"gen_{i:02d},Generated indicator {i},%,higher,outcomes,percent,0,100\n" for i in range(args.indicators)
-    )
-    import_file(content=catalogue.encode(), file_name="catalogue.csv", source_format="indicator_catalogue")
+    generated_schools_and_catalogue(args.schools, args.indicators)
     path = workdir / "long.csv"
     rows = generate(path, args.schools, args.years, args.indicators)
     repeats_path, repeated = with_repeats(path, every=10)
