@@ -21,18 +21,21 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.color import no_style
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
+from pytest_django.plugin import blocking_manager_key
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.indicators.models import ImportRun
@@ -141,6 +144,28 @@ def _shared_cache_emptied_after_committed_tests(
             for cache in caches.all():
                 with contextlib.suppress(DatabaseError):
                     cache.clear()
+
+
+# On PostgreSQL a test's rolled-back rows stay in their tables as dead rows until a VACUUM:
+# after one import of the real census (430,000 values written and rolled back) every later
+# import test on that worker ran 3 times slower (the indexes of the values' table led to dead
+# rows first), and the server's autovacuum wakes once a minute at best. So after each test,
+# any table left with more than this many dead rows is vacuumed (0.2 s for that census; the
+# check itself is one query on the server's statistics). docs/benchmarks.md, make test, session 9.
+DEAD_ROWS_VACUUMED = 20_000
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    result = yield
+    # After every fixture's teardown: the test's transaction is rolled back by now.
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        with item.config.stash[blocking_manager_key].unblock(), connection.cursor() as cursor:
+            cursor.execute("SELECT relname FROM pg_stat_user_tables WHERE n_dead_tup > %s", [DEAD_ROWS_VACUUMED])
+            tables = [connection.ops.quote_name(table) for (table,) in cursor.fetchall()]
+            if tables and connection.get_autocommit():
+                cursor.execute(f"VACUUM {', '.join(tables)}")
+    return result
 
 
 @pytest.fixture
@@ -362,7 +387,23 @@ def client_for(request: pytest.FixtureRequest, register: ImportRun, alton_cluste
     def make(persona: str) -> Client:
         client = Client()
         if persona != "anonymous":
-            client.force_login(request.getfixturevalue(persona))
+            signed_in(client, request.getfixturevalue(persona))
         return client
 
     return make
+
+
+def signed_in(client: Client, user: User) -> Client:
+    """``client`` with a session signed in as ``user``: the session Django's ``login`` leaves (the
+    user's key, backend and password hash), written in one query. ``Client.force_login`` goes
+    through ``login`` itself: an empty session saved, read, cycled and saved again, and the
+    sign-in's receivers (the audit log, django-axes, ``last_login``), ten queries a persona,
+    a third of the permission matrix's time. What signing in does is tested through the real
+    sign-in form (tests/accounts); a test that watches it uses ``force_login`` or the form."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[BACKEND_SESSION_KEY] = client._get_backend()  # as force_login chooses it
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save(must_create=True)
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    return client
