@@ -78,8 +78,10 @@ SUPPORT_RECORDS = "support"  # the records' generation (``figures_cache.records_
 
 
 def support_records_changed(**kwargs: object) -> None:
-    """A help request, one of its events or days given was written or deleted: the system
-    view kept over them is out of date once that commits (connected in ``apps.py``)."""
+    """A help request, one of its events, days given, a review, an offer, an agency or its links
+    was written or deleted: the system view kept over them, and the suggestions kept for a
+    request (``services.suggestions_kept``), are out of date once that commits (connected in
+    ``apps.py``)."""
     records_changed(SUPPORT_RECORDS)
 
 
