@@ -489,13 +489,25 @@ def _schema(version: str | None) -> dict[str, Any]:
     return SchemaGenerator(api_version=version).get_schema(request=None, public=True)
 
 
-@lru_cache(maxsize=16)
+_SCHEMA_WRITTEN: dict[tuple[str | None, type[BaseRenderer], str], bytes] = {}
+SCHEMA_WRITTEN_KEPT = 16
+
+
 def _schema_rendered(version: str | None, renderer_class: type[BaseRenderer], media_type: str) -> bytes:
     """The description as one renderer writes it (YAML or JSON) for one accepted media type: as
-    the description, the same until the code changes. Writing the YAML was most of a request
-    (20-30 ms, and 100 ms under load, each time)."""
-    content = renderer_class().render(copy.deepcopy(_schema(version)), media_type, {})
-    return content.encode(renderer_class.charset or "utf-8") if isinstance(content, str) else content
+    the description, the same until the code changes, so kept per process (the view's four
+    renderers and the media types they accept: a few entries, and never more than
+    ``SCHEMA_WRITTEN_KEPT``, whatever requests ask for). Writing the YAML was most of a
+    request (20-30 ms, and 100 ms under load, each time)."""
+    key = (version, renderer_class, media_type)
+    if key not in _SCHEMA_WRITTEN:
+        if len(_SCHEMA_WRITTEN) >= SCHEMA_WRITTEN_KEPT:  # the version and the media type's
+            _SCHEMA_WRITTEN.clear()  # parameters come from the request: never more than a few
+        content = renderer_class().render(copy.deepcopy(_schema(version)), media_type, {})
+        _SCHEMA_WRITTEN[key] = (
+            content.encode(renderer_class.charset or "utf-8") if isinstance(content, str) else content
+        )
+    return _SCHEMA_WRITTEN[key]
 
 
 class SchemaView(SpectacularAPIView):

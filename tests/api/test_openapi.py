@@ -184,10 +184,22 @@ def test_the_description_kept_as_written_is_what_drf_writes(
     view.request, view.format_kwarg = drf_request, view.get_format_suffix()
     renderer, media_type = view.perform_content_negotiation(drf_request)
     written = Response(data=_schema(None))
-    written.accepted_renderer, written.accepted_media_type, written.renderer_context = renderer, media_type, {}
+    written.accepted_renderer, written.accepted_media_type = renderer, media_type
+    written.renderer_context = view.get_renderer_context()
     body = written.rendered_content
     for response in kept:
         assert response.status_code == 200
         assert response.content == body
         assert response["Content-Type"] == written["Content-Type"]
         assert response["Content-Disposition"].startswith('inline; filename="')
+
+
+def test_the_descriptions_kept_as_written_are_never_more_than_a_few(world: World, governor: User) -> None:
+    from evenbetter.api import views
+
+    client = Client()
+    client.force_login(governor)
+    for n in range(views.SCHEMA_WRITTEN_KEPT + 5):  # parameters of the media type come from the request
+        response = client.get("/api/v1/schema/?format=json", HTTP_ACCEPT=f"application/vnd.oai.openapi+json; n={n}")
+        assert response.status_code == 200
+        assert len(views._SCHEMA_WRITTEN) <= views.SCHEMA_WRITTEN_KEPT
