@@ -6,7 +6,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from rest_framework.pagination import PageNumberPagination
 
-from evenbetter.indicators.figures_cache import figures_cached
+from evenbetter.indicators.figures_cache import figures_cached, rows_sql
 
 
 class ApiPagination(PageNumberPagination):
@@ -25,7 +25,8 @@ class CountKeptPaginator(Paginator):
     renews the generation (``indicators.figures_cache``), so it is kept under it. The key is
     the query's own SQL with its parameters, which names the reader's scope and filters, and
     the ids of the schools the query reaches through a subquery (``count_scope``): two readers
-    share a count only when they would count the very same rows."""
+    share a count only when they would count the very same rows (an empty queryset, which has
+    no SQL, is named as such: ``figures_cache.rows_sql``)."""
 
     def __init__(self, object_list: Any, per_page: int, *, count_scope: object = None, **options: Any) -> None:
         super().__init__(object_list, per_page, **options)
@@ -34,7 +35,7 @@ class CountKeptPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         query = self.object_list
-        sql = str(query.query)  # type: ignore[attr-defined]
+        sql = rows_sql(query)
         return figures_cached("api-count", lambda: int(query.count()), scope=(sql, self.count_scope))  # type: ignore[attr-defined]
 
 

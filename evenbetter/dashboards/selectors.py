@@ -78,6 +78,10 @@ def outcome_localities(user: AnyUser) -> QuerySet[Locality]:
 
 
 def dashboard_schools(user: AnyUser, *, locality: str = "", partnership: str = "", phase: str = "") -> QuerySet[School]:
+    """The open schools of the user's outcomes that the filters keep, each once with no DISTINCT
+    (as ``schools.selectors.school_directory``: a school is in a locality once and in a
+    partnership currently once; a locality's or a partnership's slug is unique; the rest are
+    subqueries). DISTINCT over all England's schools was most of the map's SQL."""
     schools = outcome_schools(user).exclude(status=School.Status.CLOSED)
     if locality:
         schools = schools.filter(localities__slug=locality)
@@ -86,7 +90,7 @@ def dashboard_schools(user: AnyUser, *, locality: str = "", partnership: str = "
                                  partnership_memberships__left_on__isnull=True)  # fmt: skip
     if phase:
         schools = schools.filter(phase=phase)
-    return schools.distinct()
+    return schools
 
 
 def _values(codes: list[str], school_ids: list[int]) -> pd.DataFrame:

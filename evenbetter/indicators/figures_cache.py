@@ -44,6 +44,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 
@@ -130,6 +131,20 @@ def _partnership_members_changed(**kwargs: Any) -> None:
 
 # The register (below this app) says when its import changed who is in a trust or federation.
 partnership_members_changed.connect(_partnership_members_changed, dispatch_uid="evenbetter.figures_cache.members")
+
+
+NO_ROWS_SQL = "(no rows)"
+
+
+def rows_sql(rows: Any) -> str:
+    """A queryset's own SQL with its parameters, to name its rows in a key (the reader's scope
+    and filters are in it). A queryset Django knows to be empty (``.none()``, ``__in=[]``) has no
+    SQL (``str(query)`` raises ``EmptyResultSet``): it is named ``NO_ROWS_SQL``, which is safe to
+    share, since what is worked out from no rows is the same whoever asks."""
+    try:
+        return str(rows.query)
+    except EmptyResultSet:
+        return NO_ROWS_SQL
 
 
 def figures_key(name: str, *, scope: object = None, version: object = None) -> str:

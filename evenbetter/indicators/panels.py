@@ -239,6 +239,38 @@ class FactsSection:
         return any(fact.generated for fact in self.facts)
 
 
+FACT_CODES = ("pupils_on_roll", "percent_fsm", "percent_eal", "percent_sen")
+
+
+@dataclass(frozen=True)
+class ProfileFigures:
+    """What the profile's facts and trends read from every value of the school: the latest of
+    each context indicator in words, and the headline indicators' last periods."""
+
+    latest: dict[str, str]
+    trends: list[TrendRow]
+
+
+def _profile_figures(request: HttpRequest, school: School) -> ProfileFigures:
+    """The profile's figures from the school's values, kept in the figures cache: reading every
+    value of the school (a thousand rows at national scale) was most of the profile and of its
+    PDF. They differ only by whether the reader may see the school and its local records
+    (``sees_local_records``), which is the key beside the school; every write of values, a
+    corrected value and a change to the catalogue renew the generation."""
+    access = school_access(request.user, school)
+
+    def worked_out() -> ProfileFigures:
+        series = _series_of_request(request, school)
+        generated = generated_values_of(school, request=request)
+        return ProfileFigures(
+            {code: _latest(series, code) for code in FACT_CODES},
+            [_trend_row(entry, generated) for entry in series if entry.indicator.headline and entry.points],
+        )
+
+    scope = (school.pk, access != SchoolAccess.NONE, sees_local_records(access))
+    return figures_cached("school-profile-figures", worked_out, scope=scope)
+
+
 def _latest(series: list[IndicatorSeries], code: str) -> str:
     for entry in series:
         if entry.indicator.code == code and entry.values:
@@ -247,7 +279,7 @@ def _latest(series: list[IndicatorSeries], code: str) -> str:
     return ""
 
 
-def _facts(user: AnyUser, school: School, series: list[IndicatorSeries]) -> list[Fact]:
+def _facts(user: AnyUser, school: School, latest: dict[str, str]) -> list[Fact]:
     facts = [
         Fact("Type", school.type_name or DASH),
         Fact("Phase", school.phase or DASH),
@@ -257,11 +289,11 @@ def _facts(user: AnyUser, school: School, series: list[IndicatorSeries]) -> list
     if school.urn:
         facts.insert(0, Fact("URN", str(school.urn)))
     pupils = f"{school.pupils_on_roll:,} (register)" if school.pupils_on_roll is not None else ""
-    facts.append(Fact("Pupils on roll", pupils or _latest(series, "pupils_on_roll") or "Not known"))
+    facts.append(Fact("Pupils on roll", pupils or latest["pupils_on_roll"] or "Not known"))
     fsm = f"{school.percent_fsm}% (register)" if school.percent_fsm is not None else ""
-    facts.append(Fact("% eligible for free school meals", fsm or _latest(series, "percent_fsm") or "Not known"))
-    facts.append(Fact("% English as an additional language", _latest(series, "percent_eal") or "Not known"))
-    facts.append(Fact("% SEN support", _latest(series, "percent_sen") or "Not known"))
+    facts.append(Fact("% eligible for free school meals", fsm or latest["percent_fsm"] or "Not known"))
+    facts.append(Fact("% English as an additional language", latest["percent_eal"] or "Not known"))
+    facts.append(Fact("% SEN support", latest["percent_sen"] or "Not known"))
     inspection = inspections_of_school_visible_to(user, school).first()
     if inspection is not None:
         when = day_words(inspection.inspected_on) if inspection.inspected_on else f"as at {inspection.as_at}"
@@ -300,8 +332,7 @@ class SchoolFacts(ProfileSection):
     title = "The school"
 
     def section(self, request: HttpRequest, school: School) -> FactsSection:
-        series = _series_of_request(request, school)
-        return FactsSection(_facts(request.user, school, series))
+        return FactsSection(_facts(request.user, school, _profile_figures(request, school).latest))
 
     def pdf_flowables(self, section: FactsSection) -> list[Flowable]:
         rows = [[para(f.label, "cell"), para(f.value, "cell", generated=f.generated)] for f in section.facts]
@@ -369,11 +400,7 @@ class Trends(ProfileSection):
     title = "Trends"
 
     def section(self, request: HttpRequest, school: School) -> TrendsSection:
-        series = _series_of_request(request, school)
-        generated = generated_values_of(school, request=request)
-        return TrendsSection(
-            [_trend_row(entry, generated) for entry in series if entry.indicator.headline and entry.points]
-        )
+        return TrendsSection(_profile_figures(request, school).trends)
 
     def pdf_flowables(self, section: TrendsSection) -> list[Flowable]:
         story: list[Flowable] = [para("Trends", "h2")]

@@ -156,6 +156,7 @@ def catalogue_sync(definitions: Iterable[IndicatorDefinition]) -> dict[str, int]
             for name, value in fields.items():
                 setattr(indicator, name, value)
             indicator.save()
+            figures_changed()  # a name, a label or a headline kept with the figures changed
     return {code: indicator.pk for code, indicator in existing.items()}
 
 

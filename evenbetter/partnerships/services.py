@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -34,6 +34,31 @@ from evenbetter.partnerships.models import (
 from evenbetter.partnerships.selectors import NO_BETWEENNESS, contact_summary_frames
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.vocabulary.periods import parse_period
+
+# More schools moved than this (a national register's first import): every kept row is dropped.
+CONTACT_SUMMARY_DROPPED_ONE_BY_ONE = 2000
+
+
+def contact_summaries_dropped(*, school_ids: Collection[int] | None = None, **kwargs: object) -> int:
+    """These schools joined or left a partnership (``None``: some schools, unnamed): their kept
+    contact summaries no longer hold, nor those of the schools they have had contact with (the
+    share of contact outside one's partnerships is over both ends of a contact). Worked out when
+    next read, until tonight's. Received from the register (``schools.signals.
+    partnership_members_changed``, connected in ``apps.py``), inside its transaction. Returns the
+    rows dropped."""
+    kept = SchoolContactSummary.objects.all()
+    if school_ids is not None:
+        ids = set(school_ids)
+        if not ids:
+            return 0
+        if len(ids) <= CONTACT_SUMMARY_DROPPED_ONE_BY_ONE:
+            for school_id, other_id in Contact.objects.filter(
+                Q(school_id__in=sorted(ids)) | Q(other_school_id__in=sorted(ids))
+            ).values_list("school_id", "other_school_id"):
+                ids |= {school_id, other_id}
+        if len(ids) <= CONTACT_SUMMARY_DROPPED_ONE_BY_ONE:
+            kept = kept.filter(school_id__in=sorted(ids))
+    return kept.delete()[0]
 
 
 @dataclass(frozen=True)

@@ -113,10 +113,12 @@ def register_sync_partnerships(*, today: dt.date) -> None:
 
     A school whose trust or federation changes leaves the old one (``left_on`` set) and
     joins the new one; a closed school leaves on its close date. Run twice on the same
-    register, it changes nothing; when it changes something it says so
-    (``signals.partnership_members_changed``: the figures kept over members are renewed).
+    register, it changes nothing; when it changes something it says so, naming the schools that
+    joined or left (``signals.partnership_members_changed``: the figures kept over members are
+    renewed, and those schools' kept contact summaries dropped).
     """
     changed = False
+    moved: set[int] = set()  # the schools that joined or left a trust or federation
     for kind, field in ((Partnership.Kind.TRUST, "trust_name"), (Partnership.Kind.FEDERATION, "federation_name")):
         wanted: dict[int, str] = {}
         closed_on: dict[int, dt.date | None] = {}
@@ -145,6 +147,7 @@ def register_sync_partnerships(*, today: dt.date) -> None:
                 membership.left_on = closed_on.get(school_id) or today
                 membership.save(update_fields=["left_on"])
                 changed = True
+                moved.add(school_id)
         had_membership = set(
             PartnershipMembership.objects.filter(partnership_id__in=by_id).values_list("school_id", "partnership_id")
         )
@@ -170,8 +173,9 @@ def register_sync_partnerships(*, today: dt.date) -> None:
             )
         PartnershipMembership.objects.bulk_create(new_memberships)
         changed = changed or bool(new_memberships)
+        moved |= {membership.school_id for membership in new_memberships}
     if changed:
-        partnership_members_changed.send(sender=PartnershipMembership)
+        partnership_members_changed.send(sender=PartnershipMembership, school_ids=frozenset(moved))
 
 
 def _seen_before(school_id: int, kind: str) -> bool:

@@ -1,9 +1,12 @@
 """What the register tells the apps above it, which it may not import (``docs/architecture.md``).
 
 ``partnership_members_changed``: the register import made a school join or leave a trust or
-federation (or made a new one). Sent inside the writing transaction; figures kept over a
-partnership's members are then out of date (``indicators.figures_cache`` renews the figures'
-generation when the transaction commits).
+federation (or made a new one); ``school_ids``, a frozenset, names the schools that joined or
+left. Sent inside the writing transaction; figures kept over a partnership's members are then
+out of date (``indicators.figures_cache`` renews the figures' generation when the transaction
+commits), and so is the kept contact summary of those schools and of the schools they have had
+contact with, whose share of contact outside their partnerships may change
+(``partnerships.services.contact_summaries_dropped`` drops those rows in the same transaction).
 """
 
 from __future__ import annotations

@@ -9,11 +9,13 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the module registers help under way as a note on the watch list.
+        from evenbetter.partnerships.models import Agency, AgencyLink
         from evenbetter.support import watchlist  # noqa: F401
         from evenbetter.support.impact import support_records_changed
-        from evenbetter.support.models import Engagement, HelpRequest, SupportEvent
+        from evenbetter.support.models import Engagement, HelpRequest, SupportEvent, SupportOffer, SupportReview
 
-        # The system view of help is kept until these records change (``impact.system_view``).
-        for model in (HelpRequest, SupportEvent, Engagement):
+        # The system view of help (``impact.system_view``) and a request's suggestions
+        # (``services.suggestions_kept``) are kept until these records change.
+        for model in (HelpRequest, SupportEvent, Engagement, SupportReview, SupportOffer, Agency, AgencyLink):
             for signal in (post_save, post_delete):
                 signal.connect(support_records_changed, sender=model, dispatch_uid=f"support-records-{model.__name__}")

@@ -12,13 +12,12 @@ schools, without the school that helped (its results may have moved with the sup
 from __future__ import annotations
 
 import pandas as pd
-from django.core.exceptions import EmptyResultSet
 from django.db.models import Min, QuerySet, Sum
 from django.utils import timezone
 
 from evenbetter.analytics.impact import TOO_FEW, ImpactEstimate, system_summary
 from evenbetter.benchmarks.change import IndicatorImpact, area_indicators, change_against_family
-from evenbetter.indicators.figures_cache import figures_cached, records_changed, records_generation
+from evenbetter.indicators.figures_cache import figures_cached, records_changed, records_generation, rows_sql
 from evenbetter.support.models import Engagement, HelpRequest, SupportEvent
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
@@ -79,8 +78,10 @@ SUPPORT_RECORDS = "support"  # the records' generation (``figures_cache.records_
 
 
 def support_records_changed(**kwargs: object) -> None:
-    """A help request, one of its events or days given was written or deleted: the system
-    view kept over them is out of date once that commits (connected in ``apps.py``)."""
+    """A help request, one of its events, days given, a review, an offer, an agency or its links
+    was written or deleted: the system view kept over them, and the suggestions kept for a
+    request (``services.suggestions_kept``), are out of date once that commits (connected in
+    ``apps.py``)."""
     records_changed(SUPPORT_RECORDS)
 
 
@@ -92,12 +93,10 @@ def system_view(requests: QuerySet[HelpRequest]) -> dict[str, object]:
     the reader's scope and filters, and the support records' generation, renewed by every write
     of a request, an event or days given; the figures' generation covers the impacts."""
     requests = requests.exclude(status=HelpRequest.Status.WITHDRAWN)
-    try:
-        sql = str(requests.query)
-    except EmptyResultSet:  # none at all (a lead of no schools): nothing to keep
-        return _system_view(requests)
     return figures_cached(
-        "support-system-view", lambda: _system_view(requests), scope=(sql, records_generation(SUPPORT_RECORDS))
+        "support-system-view",
+        lambda: _system_view(requests),
+        scope=(rows_sql(requests), records_generation(SUPPORT_RECORDS)),
     )
 
 

@@ -5,6 +5,7 @@ schools, and the partner agencies that offer help."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,9 +24,10 @@ from evenbetter.analytics.strengths import years_in_quarter
 from evenbetter.benchmarks.models import Benchmark, FamilyMember
 from evenbetter.benchmarks.selectors import strong_in_area
 from evenbetter.earlywarning.models import RiskRun, RiskScore
-from evenbetter.indicators.figures_cache import figures_cached
+from evenbetter.indicators.figures_cache import figures_cached, records_generation
 from evenbetter.partnerships.models import Agency, AgencyLink
 from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.support.impact import SUPPORT_RECORDS
 from evenbetter.support.models import (
     Engagement,
     HelpRequest,
@@ -287,6 +289,47 @@ def suggestions_for(request: HelpRequest, *, top: int = 10) -> MatchResult:
         "area": request.get_area_display(),
     }
     return match_supporters(need, candidates_for(request), settings=MatchSettings(top=top))
+
+
+EXCLUDED_SHOWN = 5  # of the schools and services not suggested, the first named on the page
+
+
+@dataclass(frozen=True)
+class KeptSuggestions:
+    """What a request's page shows of its suggestions: the ranked ones with their reasons, how
+    many were not suggested and the first few of those with why (the whole list of those not
+    suggested is every other school in England: two megabytes, never shown)."""
+
+    suggestions: pd.DataFrame
+    excluded_count: int
+    excluded_first: pd.DataFrame
+
+
+def suggestions_kept(request: HelpRequest, *, top: int = 10) -> KeptSuggestions:
+    """``suggestions_for`` as the request's page shows it, kept in the figures cache: matching
+    every school in England is most of the page (a quarter of a second at national scale) and
+    gives the same for everyone who may see suggestions (checked before this is asked).
+
+    Renewed by the figures' generation (benchmarks, families, strengths, a risk run, values), the
+    support records' (every write of a request, an event, days given, a review, an offer, an
+    agency or its links: ``apps.py``), the register's stamp (the candidates and the requester),
+    the term (days given this term) and the requester's localities (agencies near it)."""
+    scope = (
+        request.pk,
+        request.school_id,
+        request.area,
+        top,
+        term_start(timezone.localdate()).isoformat(),
+        records_generation(SUPPORT_RECORDS),
+        _register_stamp(),
+        tuple(request.school.localities.order_by("pk").values_list("pk", flat=True)),
+    )
+
+    def worked_out() -> KeptSuggestions:
+        result = suggestions_for(request, top=top)
+        return KeptSuggestions(result.suggestions, len(result.excluded), result.excluded.head(EXCLUDED_SHOWN))
+
+    return figures_cached("support-suggestions", worked_out, scope=scope)
 
 
 def term_start(day: dt.date) -> dt.date:

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_POST
 from evenbetter.accounts.access import signed_in_user
 from evenbetter.accounts.exports import table_response
 from evenbetter.accounts.selectors import scope_of
-from evenbetter.analytics.matching import MatchResult
 from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_part, step_done
 from evenbetter.partnerships.models import Agency
 from evenbetter.practice.selectors import published_items
@@ -50,7 +49,12 @@ from evenbetter.support.selectors import (
     offers_visible_to,
     sees_brokerage,
 )
-from evenbetter.support.services import help_request_create, suggestions_for, support_offer_create
+from evenbetter.support.services import (
+    KeptSuggestions,
+    help_request_create,
+    suggestions_kept,
+    support_offer_create,
+)
 from evenbetter.support.workflow import STEPS, StepRefused, steps_open_to
 
 
@@ -136,7 +140,7 @@ STEP_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-def _choices(result: MatchResult | None) -> list[tuple[str, str]]:
+def _choices(result: KeptSuggestions | None) -> list[tuple[str, str]]:
     """The suggested schools and agencies a broker picks from: ("school:<id>" or
     "agency:<id>", name), best first."""
     if result is None:
@@ -173,11 +177,13 @@ def _detail_context(
 ) -> dict[str, Any]:
     """What the request's page draws (its brokerage part too): the steps open to the reader,
     one of them bound when it came back wrong."""
-    result = suggestions_for(help_request) if can_see_suggestions(request.user, help_request) else None
-    suggestions = _choices(result)
     seen = help_request_seen_by(request.user, help_request)
     involved = seen.involved
     open_steps = steps_open_to(request.user, help_request) if involved else []
+    # Suggestions are worked out only where they are shown or chosen from (a request still asking).
+    shown = help_request.status == HelpRequest.Status.REQUESTED or "suggest" in open_steps
+    result = suggestions_kept(help_request) if shown and can_see_suggestions(request.user, help_request) else None
+    suggestions = _choices(result)
     step_forms = {step: _step_form(step, help_request, suggestions) for step in open_steps}
     if bound is not None:
         step_forms[bound[0]] = bound[1]
@@ -213,7 +219,7 @@ def help_request_step_view(request: HttpRequest, pk: int, step: str) -> HttpResp
     if not sees_brokerage(request.user, help_request):
         raise PermissionDenied("Only the two schools and the broker take the steps of a support.")
     wants = step == "suggest" and can_see_suggestions(request.user, help_request)
-    suggestions = _choices(suggestions_for(help_request) if wants else None)
+    suggestions = _choices(suggestions_kept(help_request) if wants else None)
     form = _step_form(step, help_request, suggestions, request.POST)
     if not form.is_valid():
         if htmx_wants_part(request):  # the step's form again, with its messages in place

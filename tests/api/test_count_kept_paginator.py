@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from django.db.models import QuerySet
 
 from evenbetter.api.pagination import CountKeptPaginator
 from evenbetter.schools.models import School
@@ -21,3 +24,20 @@ def test_the_count_scope_is_given_to_the_paginator_and_keeps_counts_apart(school
     assert CountKeptPaginator(schools, 10, count_scope=("schools seen", school_a.pk)).count == counted
     assert CountKeptPaginator(schools, 10, count_scope=("schools seen", school_b.pk)).count == counted - 1
     assert CountKeptPaginator(schools, 10).count_scope is None
+
+
+@pytest.mark.parametrize(
+    "empty",
+    [lambda: School.objects.none(), lambda: School.objects.filter(pk__in=[])],
+    ids=["none()", "__in=[]"],
+)
+def test_an_empty_queryset_counts_nought_and_keeps_nothing_wrong(
+    school_a: School, empty: Callable[[], QuerySet[School]]
+) -> None:
+    # Django writes no SQL for a queryset it knows is empty (str(query) raises EmptyResultSet).
+    paginator = CountKeptPaginator(empty(), 10, count_scope=("schools seen", school_a.pk))
+    assert paginator.count == 0
+    assert list(paginator.page(1)) == []
+    # Another empty queryset shares the key, and it is still nought; a full one is counted.
+    assert CountKeptPaginator(School.objects.none(), 10).count == 0
+    assert CountKeptPaginator(School.objects.order_by("pk"), 10).count == School.objects.count()

@@ -158,3 +158,48 @@ def test_the_api_keeps_to_its_own_description(world: World, system_lead: User, w
     # The good answers were reached, not only refusals of bad input.
     for label in ("GET /api/v1/schools/", "GET /api/v1/observations/", "GET /api/v1/risk-scores/"):
         assert 200 in statuses[label], statuses[label]
+
+
+@pytest.mark.parametrize(
+    ("query", "accept"),
+    [("", "*/*"), ("?format=json", "*/*"), ("", "application/vnd.oai.openapi+json"), ("", "application/yaml")],
+)
+def test_the_description_kept_as_written_is_what_drf_writes(
+    world: World, governor: User, query: str, accept: str
+) -> None:
+    from drf_spectacular.views import SpectacularAPIView
+    from rest_framework.response import Response
+    from rest_framework.test import APIRequestFactory, force_authenticate
+
+    from evenbetter.api.views import _schema
+
+    client = Client()
+    client.force_login(governor)
+    kept = [client.get(f"/api/v1/schema/{query}", HTTP_ACCEPT=accept) for _ in range(2)]
+    # DRF's own Response over the same description, negotiated for the same request.
+    request = APIRequestFactory().get(f"/api/v1/schema/{query}", HTTP_ACCEPT=accept)
+    force_authenticate(request, user=governor)
+    view = SpectacularAPIView()
+    drf_request = view.initialize_request(request)
+    view.request, view.format_kwarg = drf_request, view.get_format_suffix()
+    renderer, media_type = view.perform_content_negotiation(drf_request)
+    written = Response(data=_schema(None))
+    written.accepted_renderer, written.accepted_media_type = renderer, media_type
+    written.renderer_context = view.get_renderer_context()
+    body = written.rendered_content
+    for response in kept:
+        assert response.status_code == 200
+        assert response.content == body
+        assert response["Content-Type"] == written["Content-Type"]
+        assert response["Content-Disposition"].startswith('inline; filename="')
+
+
+def test_the_descriptions_kept_as_written_are_never_more_than_a_few(world: World, governor: User) -> None:
+    from evenbetter.api import views
+
+    client = Client()
+    client.force_login(governor)
+    for n in range(views.SCHEMA_WRITTEN_KEPT + 5):  # parameters of the media type come from the request
+        response = client.get("/api/v1/schema/?format=json", HTTP_ACCEPT=f"application/vnd.oai.openapi+json; n={n}")
+        assert response.status_code == 200
+        assert len(views._SCHEMA_WRITTEN) <= views.SCHEMA_WRITTEN_KEPT

@@ -1,7 +1,8 @@
 """Each school's contact summary is worked out for every school in one pass and kept as at a
 day (``SchoolContactSummary``): the same as working it out for the school alone, read by the
-school page on its own day only, dropped for the two schools of a new contact, never shown to a
-reader who may not see the school's records; the refresh keeps them."""
+school page on its own day only, dropped for the two schools of a new contact and for schools
+the register moves into or out of a trust (and their contacts), never shown to a reader who may
+not see the school's records; the refresh keeps them."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from evenbetter.partnerships.models import SchoolContactSummary
 from evenbetter.partnerships.selectors import _school_contact_summary, school_contact_summary
 from evenbetter.partnerships.services import contact_record, contact_summaries_keep
 from evenbetter.schools.models import Partnership, School
+from evenbetter.schools.services import register_sync_partnerships
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +111,26 @@ def test_the_page_reads_the_kept_row_and_says_the_same_without_it(
 def test_the_refresh_keeps_them_after_the_computed_indicators() -> None:
     orders = {step.code: step.order for step in refresh_steps()}
     assert orders["computed_indicators"] < orders["contact_summaries"] < orders["benchmarks"]
+
+
+def test_joining_a_trust_drops_the_rows_of_the_schools_moved_and_of_their_contacts(
+    contacts: None, system_lead: User, school_a: School, school_b: School, school_c: School
+) -> None:
+    contact_summaries_keep(today=TODAY)
+    before = school_contact_summary(user=system_lead, school=school_a, today=TODAY)
+    assert before is not None
+    # The register now puts A and B in one trust: A's contact with B is inside a partnership.
+    School.objects.filter(pk__in=[school_a.pk, school_b.pk]).update(trust_name="The Even Better Trust")
+    register_sync_partnerships(today=TODAY)
+    # A and B moved; C had contact with them: their shares may change. Nobody else's.
+    assert set(SchoolContactSummary.objects.values_list("school_id", flat=True)) == set(
+        School.objects.exclude(pk__in=[school_a.pk, school_b.pk, school_c.pk]).values_list("pk", flat=True)
+    )
+    after = school_contact_summary(user=system_lead, school=school_a, today=TODAY)
+    assert after is not None
+    assert after.outside_partnership_share == _school_contact_summary(school_a, TODAY).outside_partnership_share
+    assert after.outside_partnership_share != before.outside_partnership_share
+    # Run again on the same register, nothing moves and the rows kept again stay.
+    contact_summaries_keep(today=TODAY)
+    register_sync_partnerships(today=TODAY)
+    assert SchoolContactSummary.objects.count() == School.objects.count()

@@ -397,3 +397,31 @@ def test_the_school_page_links_to_its_profile(client_for: Callable[[str], Client
     assert b'<link rel="stylesheet" href="/static/web/print.css">' in profile.content
     # The CSP allows neither inline: a script only from a file (the header's menus, web/nav.js).
     assert b"style=" not in profile.content and not re.search(rb"<script(?![^>]*\ssrc=)", profile.content)
+
+
+@pytest.mark.parametrize("first", ["school_leader_a", "school_leader_b"])
+def test_the_kept_figures_are_each_readers_own_whoever_asks_first_and_a_new_value_renews_them(
+    client_for: Callable[[str], Client], platform: RiskRun, school_a: School, first: str,
+    django_capture_on_commit_callbacks,
+) -> None:  # fmt: skip
+    from evenbetter.indicators.store import StagedObservation, observations_write
+
+    trend = f"Staff turnover lower is better 2018/19: {STAFF_TURNOVER_A}%"  # a local record's trend
+    readers = {persona: client_for(persona) for persona in (first, *({"school_leader_a", "school_leader_b"} - {first}))}
+    for _ in range(2):  # worked out by the first reader, then read back by both
+        seen = {persona: (_html(client, school_a), _pdf(client, school_a)) for persona, client in readers.items()}
+        assert all(trend in text for text in seen["school_leader_a"])
+        assert not any("Staff turnover" in text for text in seen["school_leader_b"])
+    turnover = Indicator.objects.get(code="staff_turnover")
+    with django_capture_on_commit_callbacks(execute=True):
+        observations_write(
+            [
+                StagedObservation(
+                    school_a.pk, "staff_turnover", "2019/20", dt.date(2019, 9, 1), 12.5, "value", False, 0, ""
+                )
+            ],
+            {"staff_turnover": turnover.pk},
+            None,
+        )
+    assert "2019/20: 12.5%" in _pdf(readers["school_leader_a"], school_a)
+    assert "Staff turnover" not in _pdf(readers["school_leader_b"], school_a)

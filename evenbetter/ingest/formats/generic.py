@@ -23,6 +23,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
 from django.utils.text import slugify
 
 from evenbetter.indicators.models import ImportRun, Indicator
@@ -473,7 +474,9 @@ class SchoolList(SourceFormat):
                 SchoolIdentifier.objects.create(scheme=self.scheme, value=record["local_id"], school=school)
                 counts.created += 1
             elif any(getattr(identifier.school, k) != v for k, v in fields.items()):
-                School.objects.filter(pk=identifier.school_id).update(**fields)
+                # updated_at as the register import sets it: what is kept over the register is
+                # keyed by its latest change (support.services._register_stamp).
+                School.objects.filter(pk=identifier.school_id).update(**fields, updated_at=timezone.now())
                 counts.updated += 1
             else:
                 counts.unchanged += 1
