@@ -268,6 +268,11 @@ class StrengthLine:
     text: str
     consistent: bool
     brief: str = ""  # at a glance (``describe_briefly``); "" in lines cached before it was kept
+    # The school's benchmarked values of the indicator, oldest first, and whether any came from
+    # generated records, kept with the line by the refresh (``services.strengths_keep``) for the
+    # glance's sparkline; None in lines worked out on the page or kept before they were.
+    points: tuple[tuple[str, float], ...] | None = None
+    generated: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -328,7 +333,14 @@ def _strengths_from(found: list[dict[str, Any]], *, with_local: bool) -> Strengt
         text = describe(found_row, indicator.name, value_label)
         brief = describe_briefly(found_row, indicator.name, value_label)
         kind = str(found_row["kind"])
-        lines[kind].append(StrengthLine(indicator, kind, text, bool(found_row["consistent"]), brief))
+        points = found_row.get("points")
+        lines[kind].append(
+            StrengthLine(
+                indicator, kind, text, bool(found_row["consistent"]), brief,
+                points=None if points is None else tuple((str(period), float(value)) for period, value in points),
+                generated=found_row.get("generated"),
+            )
+        )  # fmt: skip
 
     def order(line: StrengthLine) -> tuple[bool, bool]:
         return (not line.indicator.headline, not line.consistent)
