@@ -80,16 +80,25 @@ class GlanceStrengths(Panel):
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
         found = school_strengths(user=request.user, school=school)
-        wanted = {line.indicator.pk for line in found.strengths[:GLANCE_LINES] + found.areas[:GLANCE_LINES]}
-        points = (
-            {
-                entry.indicator.pk: [(p.period, p.value) for p in entry.points]
-                for entry in school_benchmarks(user=request.user, school=school, indicator_ids=wanted)
-            }
-            if wanted
-            else {}
-        )
-        generated = {indicator for indicator, _ in generated_values_of(school, request=request)} if wanted else set()
+        shown = found.strengths[:GLANCE_LINES] + found.areas[:GLANCE_LINES]
+        points: dict[int, list[tuple[str, float]]]
+        if all(line.points is not None and line.generated is not None for line in shown):
+            # Kept with the lines by the refresh: no read of the benchmarks or of the values.
+            points = {line.indicator.pk: list(line.points or ()) for line in shown}
+            generated = {line.indicator.pk for line in shown if line.generated}
+        else:
+            wanted = {line.indicator.pk for line in shown}
+            points = (
+                {
+                    entry.indicator.pk: [(p.period, p.value) for p in entry.points]
+                    for entry in school_benchmarks(user=request.user, school=school, indicator_ids=wanted)
+                }
+                if wanted
+                else {}
+            )
+            generated = (
+                {indicator for indicator, _ in generated_values_of(school, request=request)} if wanted else set()
+            )
 
         def glance(lines: list[Any]) -> list[GlanceLine]:
             return [

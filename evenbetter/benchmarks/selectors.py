@@ -34,7 +34,7 @@ from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember,
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import sees_local_records
-from evenbetter.schools.access import SchoolAccess, school_access, schools_visible_to
+from evenbetter.schools.access import SchoolAccess, school_access, schools_visible_to, sees_every_school
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.vocabulary.areas import AREA_INDICATORS
 from evenbetter.vocabulary.directions import HIGHER, LOWER
@@ -268,6 +268,11 @@ class StrengthLine:
     text: str
     consistent: bool
     brief: str = ""  # at a glance (``describe_briefly``); "" in lines cached before it was kept
+    # The school's benchmarked values of the indicator, oldest first, and whether any came from
+    # generated records, kept with the line by the refresh (``services.strengths_keep``) for the
+    # glance's sparkline; None in lines worked out on the page or kept before they were.
+    points: tuple[tuple[str, float], ...] | None = None
+    generated: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -328,7 +333,14 @@ def _strengths_from(found: list[dict[str, Any]], *, with_local: bool) -> Strengt
         text = describe(found_row, indicator.name, value_label)
         brief = describe_briefly(found_row, indicator.name, value_label)
         kind = str(found_row["kind"])
-        lines[kind].append(StrengthLine(indicator, kind, text, bool(found_row["consistent"]), brief))
+        points = found_row.get("points")
+        lines[kind].append(
+            StrengthLine(
+                indicator, kind, text, bool(found_row["consistent"]), brief,
+                points=None if points is None else tuple((str(period), float(value)) for period, value in points),
+                generated=found_row.get("generated"),
+            )
+        )  # fmt: skip
 
     def order(line: StrengthLine) -> tuple[bool, bool]:
         return (not line.indicator.headline, not line.consistent)
@@ -376,14 +388,41 @@ class Distribution:
     indicator: Indicator
     period: str
     scope_label: str
-    # (id, urn, name, phase, la_name, value, percentile within the group shown), best first:
-    # plain tuples, kept in the figures cache; ``rows`` makes them School objects when asked.
-    entries: list[tuple[Any, ...]]
     highlight: School | None
-    highlight_value: float | None
-    q1: float | None
-    median: float | None
-    q3: float | None
+    # What the spread is kept under in the figures cache: the indicator, the period and which
+    # schools (their ids, or every school); a page drawn from it may be kept under it too.
+    group: tuple[Any, ...]
+    schools: QuerySet[School] = field(repr=False, compare=False)
+
+    @cached_property
+    def _kept(self) -> tuple[list[tuple[Any, ...]], list[float | None]]:
+        # Read when first asked for: a page kept whole (the explorer's) never reads the spread.
+        return figures_cached(
+            "explorer-distribution", lambda: _distribution(self.indicator, self.period, self.schools), scope=self.group
+        )
+
+    @property
+    def entries(self) -> list[tuple[Any, ...]]:
+        """(id, urn, name, phase, la_name, value, percentile within the group shown), best first:
+        plain tuples, kept in the figures cache; ``rows`` makes them School objects when asked."""
+        return self._kept[0]
+
+    @property
+    def q1(self) -> float | None:
+        return self._kept[1][0]
+
+    @property
+    def median(self) -> float | None:
+        return self._kept[1][1]
+
+    @property
+    def q3(self) -> float | None:
+        return self._kept[1][2]
+
+    @cached_property
+    def highlight_value(self) -> float | None:
+        highlight = self.highlight
+        return next((entry[5] for entry in self.entries if highlight and entry[0] == highlight.pk), None)
 
     @staticmethod
     def _rows(entries: list[tuple[Any, ...]]) -> list[tuple[School, float, float]]:
@@ -425,6 +464,16 @@ def explorable_indicators() -> QuerySet[Indicator]:
     # EXISTS per indicator reads the (indicator, period) index; a join over every observation does not.
     held = Observation.objects.filter(indicator=OuterRef("pk"), value__isnull=False)
     return Indicator.objects.filter(Exists(held)).order_by("domain", "name")
+
+
+def explorable_indicator_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """``explorable_indicators`` as the explorer's select offers them: (domain, [(code, name)])
+    in Django's choices format, read as plain values (350 indicators made into objects and
+    grouped by the template's ``regroup`` were a good part of the page's time)."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, name, domain in explorable_indicators().values_list("code", "name", "domain"):
+        groups.setdefault(Indicator.Domain(domain).label, []).append((code, name))
+    return list(groups.items())
 
 
 def indicator_periods(indicator: Indicator) -> list[str]:
@@ -476,16 +525,19 @@ def explorer_distribution(
     # The spread depends only on the indicator, the period and which schools: kept in the
     # figures cache under those (the schools by their ids, so that readers who see the same
     # schools share it and nobody gets another group's), renewed with every write of values.
-    ids = _ids_of(schools)
-    entries, quartiles = figures_cached(
-        "explorer-distribution",
-        lambda: _distribution(indicator, period, schools),
-        scope=(indicator.pk, period, ids),
+    # Every school, unnarrowed, is named as such instead of by its 24,000 ids (reading and
+    # hashing them took about 10 ms a request): a school the register adds has no values yet,
+    # and the values it gets are written with a new generation.
+    every_school = (
+        family_of is None
+        and locality is None
+        and partnership is None
+        and not phase
+        and sees_every_school(user)
+        and (indicator.is_public or scope_of(user).is_system_lead)
     )
-    highlight_value = next((entry[5] for entry in entries if highlight and entry[0] == highlight.pk), None)
-    return Distribution(
-        indicator, period, scope_label, entries, highlight, highlight_value, quartiles[0], quartiles[1], quartiles[2]
-    )
+    group = (indicator.pk, period, "every school" if every_school else _ids_of(schools))
+    return Distribution(indicator, period, scope_label, highlight, group, schools)
 
 
 def _ids_of(schools: QuerySet[School]) -> list[int]:

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
@@ -23,8 +25,10 @@ from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.benchmarks.panels import comparator_from_request
 from evenbetter.benchmarks.selectors import (
     EXPLORER_LISTED,
+    Distribution,
     can_manage_comparator_sets,
     can_see_who_is_strong,
+    explorable_indicator_choices,
     explorable_indicators,
     explorer_distribution,
     family_of_school,
@@ -37,6 +41,7 @@ from evenbetter.benchmarks.services import (
     comparator_set_create,
     comparator_set_delete,
 )
+from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator
 from evenbetter.pages.htmx import render_page_or_part
 from evenbetter.schools.access import (
@@ -173,35 +178,90 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
         )
     if distribution and request.GET.get("format") in ("csv", "xlsx"):
         return table_response(request, ExplorerTable(indicator, period), distribution)
-    # The table lists a hundred schools a page (all England is 20,000); the export has them all.
-    page = Paginator(distribution.entries if distribution else [], EXPLORER_LISTED).get_page(request.GET.get("page"))
-    listed = distribution.rows_of(list(page.object_list)) if distribution else []
-    unpaged = request.GET.copy()
-    unpaged.pop("page", None)
     return render_page_or_part(
         request,
         page="benchmarks/explorer.html",
         part="benchmarks/_explorer_results.html",
         context={
             "form": form,
-            "indicators": indicators,
+            "indicator_choices": explorable_indicator_choices(),
             "indicator": indicator,
-            "periods": periods,
+            "periods": [(p, p) for p in periods],
             "period": period,
             "scope": scope,
             "phase": phase,
-            "phases": phases,
-            "localities": localities_visible_to(request.user),
-            "partnerships": partnerships_visible_to(request.user),
+            "phases": [("", "Any phase"), *((p, p) for p in phases)],
+            "group_choices": _group_choices(request),
             "highlight": highlight,
             "distribution": distribution,
+            "distribution_section": _distribution_section(request, distribution) if distribution else "",
             "problems": problems,
-            "query": request.GET.urlencode(),
-            "page": page,
-            "listed": listed,
-            "unpaged": unpaged.urlencode(),
         },
     )
+
+
+def _distribution_section(request: HttpRequest, distribution: Distribution) -> str:
+    """The spread and its table's page, drawn once for everyone who asks for the same group of
+    schools, page and links, and kept until the figures change (drawing 20,000 values and a
+    hundred rows was most of the page; it names nobody, and its key names the schools)."""
+    query = request.GET.urlencode()
+    unpaged = request.GET.copy()
+    unpaged.pop("page", None)
+    requested_page = request.GET.get("page")
+
+    def drawn() -> str:
+        # The table lists a hundred schools a page (all England is 20,000); the export has them all.
+        page = Paginator(distribution.entries, EXPLORER_LISTED).get_page(requested_page)
+        return render_to_string(
+            "benchmarks/_explorer_distribution.html",
+            {
+                "indicator": distribution.indicator,
+                "period": distribution.period,
+                "highlight": distribution.highlight,
+                "distribution": distribution,
+                "query": query,
+                "page": page,
+                "listed": distribution.rows_of(list(page.object_list)),
+                "unpaged": unpaged.urlencode(),
+            },
+        )
+
+    highlight = distribution.highlight
+    return mark_safe(  # noqa: S308  (drawn by the template, which escapes)
+        figures_cached(
+            "explorer-section",
+            drawn,
+            scope=(
+                distribution.group,
+                distribution.scope_label,
+                distribution.indicator.name,
+                (highlight.pk, highlight.name) if highlight else None,
+                requested_page,
+                query,
+                EXPLORER_LISTED,
+            ),
+        )
+    )
+
+
+def _group_choices(request: HttpRequest) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The localities and partnerships the reader may see, as the explorer's select offers them."""
+    return [
+        (
+            "Localities",
+            [
+                (f"locality:{slug}", name)
+                for slug, name in localities_visible_to(request.user).values_list("slug", "name")
+            ],
+        ),
+        (
+            "Partnerships",
+            [
+                (f"partnership:{slug}", name)
+                for slug, name in partnerships_visible_to(request.user).values_list("slug", "name")
+            ],
+        ),
+    ]
 
 
 def _scope(request: HttpRequest, scope: str) -> tuple[dict[str, Any], str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from evenbetter.concerns import selectors
@@ -28,9 +29,11 @@ class GlanceConcerns(Panel):
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         concerns = selectors.concerns_visible_to(request.user).filter(school=subject, status__in=selectors.LIVE)
+        # Both counts in one query (each query built is about half a millisecond of a first view).
+        counted = concerns.aggregate(live=Count("pk"), waiting=Count("pk", filter=Q(status=Concern.Status.OPEN)))
         return {
-            "live": concerns.count(),
-            "waiting": concerns.filter(status=Concern.Status.OPEN).count(),
+            "live": counted["live"],
+            "waiting": counted["waiting"],
             "may_raise": selectors.may_raise_about(request.user, subject),
         }
 

@@ -7,6 +7,7 @@ from django import forms
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.earlywarning.models import RiskScore, WatchDecision
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to
+from evenbetter.schools.forms import LongSelect
 
 
 class RiskResponseForm(forms.Form):
@@ -35,8 +36,10 @@ class WatchListFilterForm(forms.Form):
     that is not offered is reported and left out."""
 
     band = forms.ChoiceField(label="Band", required=False)
-    locality = forms.ChoiceField(label="Locality", required=False)
-    partnership = forms.ChoiceField(label="Partnership", required=False)
+    # A system lead sees every locality and partnership (128 options at national scale): drawn
+    # through a template each, they were half the watch list's time.
+    locality = forms.ChoiceField(label="Locality", required=False, widget=LongSelect)
+    partnership = forms.ChoiceField(label="Partnership", required=False, widget=LongSelect)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -84,7 +84,7 @@ class EarlyWarning(ProfileSection):
 
     def section(self, request: HttpRequest, school: School) -> RiskSection:
         run = current_run()
-        score = risk_read(request=request, school=school, via=self.via)
+        score = risk_read(request=request, school=school, via=self.via, run=run)
         responses = [
             (day_words(timezone.localtime(r.created_at)), r.text)
             for r in school_responses(user=request.user, school=school)[:RESPONSES_SHOWN]

@@ -112,10 +112,11 @@ def watch_list(*, user: AnyUser, run: RiskRun | None = None) -> list[RiskScore]:
     return list(watch_list_scores(user=user, run=run))
 
 
-def school_risk(*, user: AnyUser, school: School) -> RiskScore | None:
+def school_risk(*, user: AnyUser, school: School, run: RiskRun | None = None) -> RiskScore | None:
+    """``run``: the current run, when the caller has read it already."""
     if not can_see_risk_of(user, school):
         return None
-    run = current_run()
+    run = run or current_run()
     if run is None:
         return None
     return risk_visible_to(user).filter(run=run, school=school).first()
@@ -129,17 +130,20 @@ def _risk_detail(score: RiskScore | None, via: str) -> dict[str, Any]:
     return {"score": score.pk if score else None, "risk": score.risk if score else None, "via": via}
 
 
-def risk_read(*, request: HttpRequest, school: School, via: str, user: User | None = None) -> RiskScore | None:
+def risk_read(
+    *, request: HttpRequest, school: School, via: str, user: User | None = None, run: RiskRun | None = None
+) -> RiskScore | None:
     """The school's latest score as the reader may see it (None before any run, or when the
     school has none), with the view written to the audit log: a view of the school's risk is
     audited whether or not it has a score. ``via`` says where it was seen ("risk page",
     "profile", "api"); ``user`` is for the API, whose token user the request may not carry.
     Refuses (PermissionDenied) a reader who may not see the school's risk: callers check
-    ``can_see_risk_of`` first, to show a page's own refusal."""
+    ``can_see_risk_of`` first, to show a page's own refusal. ``run``: the current run, when
+    the caller has read it already."""
     reader: AnyUser = user if user is not None else request.user
     if not can_see_risk_of(reader, school):
         raise PermissionDenied(RISK_REFUSED)
-    score = school_risk(user=reader, school=school)
+    score = school_risk(user=reader, school=school, run=run)
     audit_record(
         request=request, user=user, action=AuditEvent.Action.RISK_VIEW, school=school, detail=_risk_detail(score, via)
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -62,10 +63,12 @@ class GlanceLife(Panel):
             owner_school=school, status__in=[Action.Status.AGREED, Action.Status.IN_PROGRESS]
         )
         next_action = open_actions.order_by("due_on", "pk").first()
+        # Both counts in one query (each query built is about half a millisecond of a first view).
+        counted = open_actions.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
         return {
             "contact_summary": school_contact_summary(user=request.user, school=school, today=today),
-            "actions_open": open_actions.count(),
-            "actions_overdue": open_actions.filter(due_on__lt=today).count(),
+            "actions_open": counted["open"],
+            "actions_overdue": counted["overdue"],
             "next_action": next_action,
         }
 

@@ -46,10 +46,16 @@ def _agency_school_filter(scope: UserScope) -> Q:
     return Q(pk__in=scope.agency_school_ids) | Q(localities__in=scope.agency_locality_ids)
 
 
+def sees_every_school(user: AnyUser) -> bool:
+    """Whether the user may open every school's page (``schools_visible_to`` is then all of them):
+    what is worked out over every school can be kept once for all such readers."""
+    return scope_of(user).sees_public_data
+
+
 def schools_visible_to(user: AnyUser) -> QuerySet[School]:
     """Every school whose page the user may open."""
     scope = scope_of(user)
-    if scope.sees_public_data:
+    if sees_every_school(user):
         return School.objects.all()
     if not (scope.governed_school_ids or scope.agency_school_ids or scope.agency_locality_ids):
         return School.objects.none()

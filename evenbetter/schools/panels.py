@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.access import SchoolAccess, school_access
+from evenbetter.schools.models import SchoolLink
 from evenbetter.schools.selectors import school_links_seen_by
 
 
@@ -21,7 +23,7 @@ class SchoolHistoryLinks(Panel):
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
         if school_access(request.user, subject) == SchoolAccess.NONE:
             return False
-        return subject.predecessor_links.exists() or subject.successor_links.exists()
+        return SchoolLink.objects.filter(Q(predecessor=subject) | Q(successor=subject)).exists()
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         before, after = school_links_seen_by(user=request.user, school=subject)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
@@ -98,15 +99,17 @@ def _support(user: AnyUser, school: School, *, open_only: bool = False) -> tuple
     # Each request as this reader may see it (support.selectors.help_request_seen_by, the one
     # redaction the pages, the export and the API use too). A request it made is listed only
     # where the reader may know who asked: listing an anonymous one would name the school.
+    # The requests it made and those it supports, in one query (split below, in its order).
+    requests = list(visible.filter(Q(school=school) | Q(supporter=school)))
     asked = [
         _support_row(seen, seen.supporter_name or "Nobody yet")
-        for seen in (help_request_seen_by(user, r) for r in visible.filter(school=school))
+        for seen in (help_request_seen_by(user, r) for r in requests if r.school_id == school.pk)
         if seen.named
     ]
     # Who helps whom is part of the brokerage: seen by the two schools' people and the brokers.
     given = [
         _support_row(seen, seen.school_label)
-        for seen in (help_request_seen_by(user, r) for r in visible.filter(supporter=school))
+        for seen in (help_request_seen_by(user, r) for r in requests if r.supporter_id == school.pk)
         if seen.involved
     ]
     return asked, given

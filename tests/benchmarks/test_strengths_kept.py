@@ -14,10 +14,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.models import SchoolStrengths
 from evenbetter.benchmarks.selectors import StrengthsAndAreas, _school_strengths, _strengths_from
 from evenbetter.benchmarks.services import strengths_keep
-from evenbetter.indicators.models import ImportRun, Indicator
+from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.services import job_execute
@@ -143,3 +144,56 @@ def test_a_local_records_strength_kept_is_shown_only_to_who_may_see_it(
         seen[reader] = page[page.index('id="glance-strengths-heading"') : page.index('id="glance-areas-heading"')]
     assert "Writing progress" in seen["partnership_lead"] and "Staff stability" in seen["partnership_lead"]
     assert "Writing progress" in seen["school_leader_b"] and "Staff stability" not in seen["school_leader_b"]
+
+
+def test_the_kept_lines_carry_the_sparklines_values_and_whether_they_were_generated(primaries: list[int]) -> None:
+    from evenbetter.benchmarks.selectors import school_benchmarks
+    from evenbetter.indicators.selectors import generated_values_of
+
+    # The reading values of the first half of the schools from a generated (demo) run.
+    generated_run = ImportRun.objects.create(
+        source_format="demo", file_name="values.csv", sha256="0" * 64, status=ImportRun.Status.SUCCEEDED,
+        options={"generated": True},
+    )  # fmt: skip
+    halves = School.objects.filter(urn__in=primaries[: len(primaries) // 2])
+    Observation.objects.filter(indicator__code="reading", school__in=halves).update(import_run=generated_run)
+    strengths_keep()
+    lead = User.objects.create_user("lead-for-points")
+    Membership.objects.create(user=lead, role=Role.SYSTEM_LEAD)
+    checked = 0
+    for school_id, found in SchoolStrengths.objects.values_list("school_id", "found"):
+        school = School.objects.get(pk=school_id)
+        worked_out = {
+            entry.indicator.pk: [[p.period, p.value] for p in entry.points]
+            for entry in school_benchmarks(user=lead, school=school)
+        }
+        generated = {indicator for indicator, _ in generated_values_of(school)}
+        for row in found:
+            assert row["points"] == worked_out[row["indicator"]]
+            assert row["generated"] == (row["indicator"] in generated)
+            checked += 1
+    assert checked and any(
+        row["generated"] is False
+        for _, found in SchoolStrengths.objects.values_list("school_id", "found")
+        for row in found
+    )
+    assert any(
+        row["generated"] for _, found in SchoolStrengths.objects.values_list("school_id", "found") for row in found
+    )
+
+
+def test_the_glance_draws_the_same_from_the_kept_values_in_fewer_queries(
+    primaries: list[int], client_for: Callable[[str], Client]
+) -> None:
+    school = School.objects.get(urn=primaries[-1])
+    lead = client_for("system_lead")
+    strengths_keep()
+    kept, with_points = _glance(lead, school)
+    assert "Reading" in kept and "<svg" in kept  # a sparkline drawn
+    # A row kept before the values were (lines without points): the benchmarks are read.
+    for row in SchoolStrengths.objects.all():
+        row.found = [{k: v for k, v in line.items() if k not in ("points", "generated")} for line in row.found]
+        row.save()
+    read, without_points = _glance(lead, school)
+    assert read == kept
+    assert with_points < without_points
