@@ -143,9 +143,7 @@ class SeenKeys:
         return (school_id << 32) | (indicator_id << 12) | period_id
 
 
-def catalogue_sync(
-    definitions: Iterable[IndicatorDefinition], *, counts: CommitCounts | None = None
-) -> dict[str, int]:
+def catalogue_sync(definitions: Iterable[IndicatorDefinition], *, counts: CommitCounts | None = None) -> dict[str, int]:
     """Create or update indicator definitions (the shipped ones a format carries, or an
     authority's own from its catalogue file); return code -> id. ``counts``, if given, counts
     the definitions created, updated and unchanged. A catalogue that changed renews the
