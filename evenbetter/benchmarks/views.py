@@ -30,7 +30,6 @@ from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
     can_see_who_is_strong,
     explorable_indicator_choices,
-    explorable_indicators,
     explorer_distribution,
     family_of_school,
     indicator_periods,
@@ -144,16 +143,14 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     problems: list[str] = []
-    indicators = explorable_indicators()
+    explorable = explorable_indicator_choices()
     indicator = None
     if data.get("indicator"):
         indicator = Indicator.objects.filter(code=data["indicator"]).first()
         if indicator is None:
             problems.append(f'There is no indicator "{data["indicator"]}"; pick one from the list.')
-    if indicator is None:
-        indicator = (
-            indicators.filter(headline=True).exclude(domain=Indicator.Domain.CONTEXT).first() or indicators.first()
-        )
+    if indicator is None and explorable.default:
+        indicator = Indicator.objects.filter(code=explorable.default).first()
     periods = indicator_periods(indicator) if indicator else []
     period = data.get("period") or (periods[0] if periods else "")
     if indicator and period and period not in periods:
@@ -187,7 +184,7 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
         part="benchmarks/_explorer_results.html",
         context={
             "form": form,
-            "indicator_choices": explorable_indicator_choices(),
+            "indicator_choices": explorable.choices,
             "indicator": indicator,
             "periods": [(p, p) for p in periods],
             "period": period,
