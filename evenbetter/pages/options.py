@@ -24,6 +24,10 @@ Group = tuple[object | None, Sequence[Option]]
 
 def escaped(text: object) -> str:
     """``text`` escaped for HTML as ``django.utils.html.conditional_escape`` escapes it."""
+    if type(text) is str:  # nearly every value and label: the quick way
+        return html.escape(text)
+    if type(text) is int:  # a model's id
+        return str(text)
     if isinstance(text, Promise):
         text = str(text)
     if hasattr(text, "__html__"):
@@ -37,16 +41,15 @@ def options_html(groups: Iterable[Group], *, django_layout: bool = False) -> Saf
     ``django_layout``: laid out as the template of Django's own ``Select`` lays them out (each
     option on a line of its own, indented), so that a widget written in Python gives its very
     HTML; otherwise one after another, with nothing between them."""
-    if django_layout:
-        group_open, option_line, group_close = '\n  <optgroup label="{}">', "\n  {}\n", "\n  </optgroup>"
-    else:
-        group_open, option_line, group_close = '<optgroup label="{}">', "{}", "</optgroup>"
+    before, after = ("\n  ", "\n") if django_layout else ("", "")
     parts: list[str] = []
     for label, options in groups:
         if label is not None:
-            parts.append(group_open.format(escaped(label)))
-        for value, text, attributes in options:
-            parts.append(option_line.format(f'<option value="{escaped(value)}"{attributes}>{escaped(text)}</option>'))
+            parts.append(f'{before}<optgroup label="{escaped(label)}">')
+        parts += [
+            f'{before}<option value="{escaped(value)}"{attributes}>{escaped(text)}</option>{after}'
+            for value, text, attributes in options
+        ]
         if label is not None:
-            parts.append(group_close)
+            parts.append(f"{before}</optgroup>")
     return mark_safe("".join(parts))  # noqa: S308  (every value and label escaped above)

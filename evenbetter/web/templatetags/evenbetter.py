@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import IndicatorSeries
-from evenbetter.pages.options import Option, options_html
+from evenbetter.pages.options import Group, Option, options_html
 from evenbetter.web.charts import line_chart
 
 register = template.Library()
@@ -49,13 +49,19 @@ def options(choices: Iterable[Sequence[Any]], selected: object = None) -> SafeSt
     in the template took about 15 ms."""
     chosen = "" if selected is None else str(selected)
 
-    def marked(pairs: Iterable[Sequence[Any]]) -> list[Option]:
-        return [(value, label, " selected" if str(value) == chosen else "") for value, label in pairs]
-
-    return options_html(
-        (value, marked(label)) if isinstance(label, list | tuple) else (None, marked([(value, label)]))
-        for value, label in choices
-    )
+    groups: list[Group] = []
+    loose: list[Option] = []  # options not in a group, one after another
+    for value, label in choices:
+        if isinstance(label, list | tuple):
+            if loose:
+                groups.append((None, loose))
+                loose = []
+            groups.append((value, [(v, text, " selected" if str(v) == chosen else "") for v, text in label]))
+        else:
+            loose.append((value, label, " selected" if str(value) == chosen else ""))
+    if loose:
+        groups.append((None, loose))
+    return options_html(groups)
 
 
 @register.filter
