@@ -466,17 +466,42 @@ def explorable_indicators() -> QuerySet[Indicator]:
     return Indicator.objects.filter(Exists(held)).order_by("domain", "name")
 
 
-def explorable_indicator_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    """``explorable_indicators`` as the explorer's select offers them: (domain, [(code, name)])
-    in Django's choices format, read as plain values (350 indicators made into objects and
-    grouped by the template's ``regroup`` were a good part of the page's time)."""
+@dataclass(frozen=True)
+class ExplorableIndicators:
+    """The explorer's indicators: (domain, [(code, name)]) in Django's choices format, and the
+    code shown when none is asked for (a headline indicator other than context, else the first)."""
+
+    choices: list[tuple[str, list[tuple[str, str]]]]
+    default: str | None
+
+
+def explorable_indicator_choices() -> ExplorableIndicators:
+    """``explorable_indicators`` as the explorer's select offers them, read as plain values (350
+    indicators made into objects and grouped by the template's ``regroup`` were a good part of the
+    page's time). Kept in the figures cache: which indicators hold values changes only with a write
+    of values, their names only with the catalogue, and each renews the generation; the same for
+    every reader (the explorer offers every indicator that holds values to whoever may open it)."""
+    return figures_cached("explorer-indicators", _explorable_indicator_choices)
+
+
+def _explorable_indicator_choices() -> ExplorableIndicators:
     groups: dict[str, list[tuple[str, str]]] = {}
-    for code, name, domain in explorable_indicators().values_list("code", "name", "domain"):
+    first = default = None
+    for code, name, domain, headline in explorable_indicators().values_list("code", "name", "domain", "headline"):
         groups.setdefault(Indicator.Domain(domain).label, []).append((code, name))
-    return list(groups.items())
+        first = first or code
+        if default is None and headline and domain != Indicator.Domain.CONTEXT:
+            default = code
+    return ExplorableIndicators(list(groups.items()), default or first)
 
 
 def indicator_periods(indicator: Indicator) -> list[str]:
+    """The periods in which the indicator holds a value, newest first: kept in the figures cache
+    (written values renew it), the same for every reader."""
+    return figures_cached("indicator-periods", lambda: _indicator_periods(indicator), scope=indicator.pk)
+
+
+def _indicator_periods(indicator: Indicator) -> list[str]:
     return list(
         Observation.objects.filter(indicator=indicator, value__isnull=False)
         .order_by("-period_start")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,7 +30,6 @@ from evenbetter.benchmarks.selectors import (
     can_manage_comparator_sets,
     can_see_who_is_strong,
     explorable_indicator_choices,
-    explorable_indicators,
     explorer_distribution,
     family_of_school,
     indicator_periods,
@@ -143,21 +143,20 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
     form.is_valid()
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     problems: list[str] = []
-    indicators = explorable_indicators()
+    explorable = explorable_indicator_choices()
     indicator = None
     if data.get("indicator"):
         indicator = Indicator.objects.filter(code=data["indicator"]).first()
         if indicator is None:
             problems.append(f'There is no indicator "{data["indicator"]}"; pick one from the list.')
-    if indicator is None:
-        indicator = (
-            indicators.filter(headline=True).exclude(domain=Indicator.Domain.CONTEXT).first() or indicators.first()
-        )
+    if indicator is None and explorable.default:
+        indicator = Indicator.objects.filter(code=explorable.default).first()
     periods = indicator_periods(indicator) if indicator else []
     period = data.get("period") or (periods[0] if periods else "")
-    if periods and period not in periods:
-        problems.append(f"{indicator.name if indicator else 'This indicator'} has no values for {period}.")
-        period = periods[0]
+    if indicator and period and period not in periods:
+        # Only a period that holds values is shown (or kept: any other would be a key of its own).
+        problems.append(f"{indicator.name} has no values for {period}.")
+        period = periods[0] if periods else ""
     highlight = None
     if data.get("school"):
         highlight = schools_visible_to(request.user).filter(pk=data["school"]).first()
@@ -165,7 +164,8 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
     scope_args, scope_problem = _scope(request, scope)
     if scope_problem:
         problems.append(scope_problem)
-        scope, scope_args = "all", {}
+        scope_args = {}
+    scope = _scope_named(scope_args)
     phase = data.get("phase") or ""
     phases = phases_visible_to(request.user)
     if phase and phase not in phases:
@@ -184,7 +184,7 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
         part="benchmarks/_explorer_results.html",
         context={
             "form": form,
-            "indicator_choices": explorable_indicator_choices(),
+            "indicator_choices": explorable.choices,
             "indicator": indicator,
             "periods": [(p, p) for p in periods],
             "period": period,
@@ -194,24 +194,56 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
             "group_choices": _group_choices(request),
             "highlight": highlight,
             "distribution": distribution,
-            "distribution_section": _distribution_section(request, distribution) if distribution else "",
+            "distribution_section": (
+                _distribution_section(request, distribution, _shown_filters(distribution, scope, phase))
+                if distribution
+                else ""
+            ),
             "problems": problems,
         },
     )
 
 
-def _distribution_section(request: HttpRequest, distribution: Distribution) -> str:
+def _shown_filters(distribution: Distribution, scope: str, phase: str) -> list[tuple[str, str]]:
+    """The filters the explorer shows, as checked (an unknown or forbidden value replaced by what
+    is shown instead), in one order: the query of the section's links, and part of its key."""
+    highlight = distribution.highlight
+    shown = [
+        ("indicator", distribution.indicator.code),
+        ("period", distribution.period),
+        ("scope", scope),
+        ("phase", phase),
+        ("school", str(highlight.pk) if highlight else ""),
+    ]
+    return [(name, value) for name, value in shown if value and (name, value) != ("scope", "all")]
+
+
+def _page_number(distribution: Distribution, requested: str | None) -> int:
+    """The table's page the paginator shows for ``requested`` (1 for none or not a number, the
+    last for one past the end): a page number nobody can show makes no entry of its own. The
+    number of rows is kept apart, so that only a page other than the first reads it."""
+    try:
+        number = int(requested or 1)
+    except ValueError:
+        return 1
+    if number == 1:
+        return 1
+    count = figures_cached("explorer-count", lambda: distribution.count, scope=distribution.group)
+    return Paginator(range(count), EXPLORER_LISTED).get_page(number).number
+
+
+def _distribution_section(request: HttpRequest, distribution: Distribution, filters: list[tuple[str, str]]) -> str:
     """The spread and its table's page, drawn once for everyone who asks for the same group of
-    schools, page and links, and kept until the figures change (drawing 20,000 values and a
-    hundred rows was most of the page; it names nobody, and its key names the schools)."""
-    query = request.GET.urlencode()
-    unpaged = request.GET.copy()
-    unpaged.pop("page", None)
-    requested_page = request.GET.get("page")
+    schools, page and filters, and kept until the figures change (drawing 20,000 values and a
+    hundred rows was most of the page; it names nobody, and its key names the schools). Keyed by
+    the filters as checked and the page shown, never by the address as typed: other parameters,
+    their order or a page past the end make no new entry to push others out of the cache."""
+    number = _page_number(distribution, request.GET.get("page"))
+    query = urlencode(filters)
 
     def drawn() -> str:
         # The table lists a hundred schools a page (all England is 20,000); the export has them all.
-        page = Paginator(distribution.entries, EXPLORER_LISTED).get_page(requested_page)
+        page = Paginator(distribution.entries, EXPLORER_LISTED).get_page(number)
         return render_to_string(
             "benchmarks/_explorer_distribution.html",
             {
@@ -222,7 +254,6 @@ def _distribution_section(request: HttpRequest, distribution: Distribution) -> s
                 "query": query,
                 "page": page,
                 "listed": distribution.rows_of(list(page.object_list)),
-                "unpaged": unpaged.urlencode(),
             },
         )
 
@@ -236,8 +267,8 @@ def _distribution_section(request: HttpRequest, distribution: Distribution) -> s
                 distribution.scope_label,
                 distribution.indicator.name,
                 (highlight.pk, highlight.name) if highlight else None,
-                requested_page,
-                query,
+                number,
+                tuple(filters),
                 EXPLORER_LISTED,
             ),
         )
@@ -262,6 +293,17 @@ def _group_choices(request: HttpRequest) -> list[tuple[str, list[tuple[str, str]
             ],
         ),
     ]
+
+
+def _scope_named(scope_args: dict[str, Any]) -> str:
+    """The group of schools as the explorer's select names it, from what ``_scope`` found."""
+    if "locality" in scope_args:
+        return f"locality:{scope_args['locality'].slug}"
+    if "partnership" in scope_args:
+        return f"partnership:{scope_args['partnership'].slug}"
+    if "family_of" in scope_args:
+        return f"family:{scope_args['family_of'].pk}"
+    return "all"
 
 
 def _scope(request: HttpRequest, scope: str) -> tuple[dict[str, Any], str]:

@@ -36,6 +36,7 @@ from evenbetter.partnerships.models import (
     SchoolContactSummary,
 )
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
+from evenbetter.schools.services import partnership_members_add
 from evenbetter.vocabulary.areas import AREA_NAMES
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
@@ -169,13 +170,10 @@ def generated_schools_in_clusters(
         )
         for c in range(max(1, n // 8))
     ]
-    PartnershipMembership.objects.bulk_create(
-        [
-            PartnershipMembership(school=school, partnership=clusters[int(rng.integers(len(clusters)))])
-            for school in schools
-            if rng.random() < 0.85
-        ],
-        batch_size=5000,
+    partnership_members_add(
+        members=[
+            (clusters[int(rng.integers(len(clusters)))].pk, school.pk) for school in schools if rng.random() < 0.85
+        ]
     )
 
 

@@ -26,7 +26,8 @@ from evenbetter.ingest.registry import all_formats
 from evenbetter.ingest.runner import import_path
 from evenbetter.jobs.services import refresh_done_here
 from evenbetter.partnerships.indicators import partnership_life_refresh
-from evenbetter.schools.models import Partnership, PartnershipMembership, School
+from evenbetter.schools.models import Partnership, School
+from evenbetter.schools.services import partnership_members_add
 
 REGISTER_FILE = Path("hampshire-surrey") / "gias_20220420.csv"
 # Districts whose schools the demo groups into clusters: two in each authority.
@@ -67,6 +68,7 @@ def demo_import_register() -> ImportRun:
 @transaction.atomic
 def demo_make_clusters() -> list[Partnership]:
     clusters: list[Partnership] = []
+    members: list[tuple[int, int]] = []
     for district in CLUSTER_DISTRICTS:
         schools = School.objects.filter(district=district, easting__isnull=False, northing__isnull=False).exclude(
             status=School.Status.CLOSED
@@ -86,9 +88,10 @@ def demo_make_clusters() -> list[Partnership]:
                     "description": "Generated for the demo: neighbouring schools grouped by distance.",
                 },
             )
-            for place in group:
-                PartnershipMembership.objects.get_or_create(partnership=partnership, school_id=place.key, left_on=None)
+            members += [(partnership.pk, place.key) for place in group]
             clusters.append(partnership)
+    # Through the register's service, which says who joined: kept figures over members renewed.
+    partnership_members_add(members=members)
     return clusters
 
 

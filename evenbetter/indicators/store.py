@@ -143,20 +143,33 @@ class SeenKeys:
         return (school_id << 32) | (indicator_id << 12) | period_id
 
 
-def catalogue_sync(definitions: Iterable[IndicatorDefinition]) -> dict[str, int]:
-    """Create or update the shipped indicator definitions; return code -> id."""
+def catalogue_sync(definitions: Iterable[IndicatorDefinition], *, counts: CommitCounts | None = None) -> dict[str, int]:
+    """Create or update indicator definitions (the shipped ones a format carries, or an
+    authority's own from its catalogue file); return code -> id. ``counts``, if given, counts
+    the definitions created, updated and unchanged. A catalogue that changed renews the
+    figures' generation once it commits: names, labels, units, headlines and which indicators
+    exist are kept with the figures (the explorer's choices, the profile's trends)."""
     definitions = list(definitions)
+    counts = counts if counts is not None else CommitCounts()
     existing = {i.code: i for i in Indicator.objects.filter(code__in=[d.code for d in definitions])}
+    changed = False
     for definition in definitions:
         fields = definition.catalogue_fields()
         indicator = existing.get(definition.code)
         if indicator is None:
             existing[definition.code] = Indicator.objects.create(code=definition.code, **fields)
+            counts.created += 1
+            changed = True
         elif any(getattr(indicator, name) != value for name, value in fields.items()):
             for name, value in fields.items():
                 setattr(indicator, name, value)
             indicator.save()
-            figures_changed()  # a name, a label or a headline kept with the figures changed
+            counts.updated += 1
+            changed = True
+        else:
+            counts.unchanged += 1
+    if changed:
+        figures_changed()
     return {code: indicator.pk for code, indicator in existing.items()}
 
 

@@ -8,10 +8,11 @@ from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import AnyUser
+from evenbetter.pages.options import options_html
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_placeable_by
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.selectors import OFSTED_GRADES, DirectoryFilters, phases_visible_to, school_search
@@ -24,23 +25,14 @@ class LongSelect(forms.Select):
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _ in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in options:
-                parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>\n',
-                        str(option["value"]),
-                        flatatt(option["attrs"]),
-                        option["label"],
-                    )
-                )
-            if group_name:
-                parts.append("\n  </optgroup>")
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 - every part is escaped by format_html
+        options = options_html(
+            (
+                (group_name or None, [(option["value"], option["label"], flatatt(option["attrs"])) for option in group])
+                for group_name, group, _ in widget["optgroups"]
+            ),
+            django_layout=True,
+        )
+        return format_html('<select name="{}"{}>{}\n</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
 # A choice among more schools than this is made by searching (SchoolSearchSelect).

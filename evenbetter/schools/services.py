@@ -178,6 +178,37 @@ def register_sync_partnerships(*, today: dt.date) -> None:
         partnership_members_changed.send(sender=PartnershipMembership, school_ids=frozenset(moved))
 
 
+@transaction.atomic
+def partnership_members_add(*, members: Iterable[tuple[int, int]], batch_size: int = 5000) -> int:
+    """Schools join partnerships: ``members`` are (partnership id, school id) pairs; a school
+    already a current member of that partnership stays as it is. Says which schools joined
+    (``signals.partnership_members_changed``, as the register's own sync does: the figures kept
+    over members are renewed, and those schools' kept contact summaries dropped), so that nothing
+    that makes memberships (the demo's clusters) leaves kept figures behind. Returns how many joined.
+    """
+    wanted = list(dict.fromkeys(members))  # in the order given, each pair once
+    if not wanted:
+        return 0
+    current = set(
+        PartnershipMembership.objects.filter(
+            partnership_id__in={partnership_id for partnership_id, _ in wanted}, left_on__isnull=True
+        ).values_list("partnership_id", "school_id")
+    )
+    joining = [pair for pair in wanted if pair not in current]
+    PartnershipMembership.objects.bulk_create(
+        [
+            PartnershipMembership(partnership_id=partnership_id, school_id=school_id)
+            for partnership_id, school_id in joining
+        ],
+        batch_size=batch_size,
+    )
+    if joining:
+        partnership_members_changed.send(
+            sender=PartnershipMembership, school_ids=frozenset(school_id for _, school_id in joining)
+        )
+    return len(joining)
+
+
 def _seen_before(school_id: int, kind: str) -> bool:
     return PartnershipMembership.objects.filter(school_id=school_id, partnership__kind=kind).exists()
 

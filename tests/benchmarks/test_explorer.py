@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from urllib.parse import quote
 
 import pytest
 from django.test import Client
@@ -131,5 +132,7 @@ def test_the_table_lists_a_page_at_a_time(
     assert [s.pk for s, _, _ in second.context["listed"]] == [s.pk for s, _, _ in every[3:6]]
     text = second.content.decode()
     assert "Schools 4 to 6 of 10" in text and "<td>4</td>" in text and "<td>3</td>" not in text
-    assert "indicator=reading&amp;page=1" in text and "indicator=reading&amp;page=3" in text
+    # The pages' links carry the filters as shown: the period too, though the address left it out.
+    shown = f"indicator=reading&amp;period={quote(second.context['period'], safe='')}"
+    assert f"{shown}&amp;page=1" in text and f"{shown}&amp;page=3" in text
     assert len(first.context["listed"]) == 3 and "Previous" not in first.content.decode()

@@ -23,7 +23,10 @@ pytestmark = pytest.mark.django_db
 
 def _section(client: Client, **query: object) -> str:
     """The drawn spread and table of the explorer's page (from its heading to its end)."""
-    text = client.get(reverse("explorer"), {"indicator": "reading", **query}).content.decode()
+    return _section_of(client.get(reverse("explorer"), {"indicator": "reading", **query}).content.decode())
+
+
+def _section_of(text: str) -> str:
     start = text.index('<section aria-labelledby="distribution-heading">')
     return text[start : text.index("</section>", start)]
 
@@ -80,3 +83,60 @@ def test_the_kept_page_is_drawn_again_when_values_are_written(
         )
     after = _section(client)
     assert "12.5" not in before and "12.5" in after
+
+
+def _draws(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sections drawn from now on (not read from what is kept): their pages' addresses' filters."""
+    from evenbetter.benchmarks import views
+
+    drawn: list[str] = []
+    render = views.render_to_string
+
+    def counted(template: str, context: dict[str, object]) -> str:
+        drawn.append(str(context["query"]))
+        return render(template, context)
+
+    monkeypatch.setattr(views, "render_to_string", counted)
+    return drawn
+
+
+def test_addresses_that_differ_only_by_other_parameters_or_their_order_share_one_kept_section(
+    client_for: Callable[[str], Client], benchmarked: RefreshResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = client_for("school_leader_b")
+    drawn = _draws(monkeypatch)
+    url = reverse("explorer")
+    first = _section_of(client.get(f"{url}?indicator=reading&phase=Primary").content.decode())
+    for address in (
+        f"{url}?phase=Primary&indicator=reading",  # another order
+        f"{url}?indicator=reading&phase=Primary&utm_source=crawler&x=1",  # parameters the page does not read
+        f"{url}?indicator=reading&phase=Primary&page=1",  # the first page, said
+        f"{url}?indicator=reading&phase=Primary&page=first",  # not a page number: the first page
+        f"{url}?indicator=reading&phase=Primary&scope=all&school=",  # the defaults, said
+    ):
+        assert _section_of(client.get(address).content.decode()) == first, address
+    assert len(drawn) == 1  # one kept entry for all of them
+    assert "utm_source" not in first and "crawler" not in first  # the links carry the filters shown only
+
+
+def test_different_filters_or_pages_are_kept_apart(
+    client_for: Callable[[str], Client], benchmarked: RefreshResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evenbetter.benchmarks import views
+
+    monkeypatch.setattr(views, "EXPLORER_LISTED", 3)  # ten schools: four pages
+    client = client_for("school_leader_b")
+    drawn = _draws(monkeypatch)
+    sections = {
+        name: _section(client, **query)
+        for name, query in (
+            ("all", {}),
+            ("primary", {"phase": "Primary"}),
+            ("page 2", {"page": "2"}),
+            ("2017/18", {"period": "2017/18"}),
+        )
+    }
+    assert len(drawn) == 4 and len(set(sections.values())) == 4
+    # A page past the end is the last page, which the paginator shows: kept once.
+    assert _section(client, page="4") == _section(client, page="99") == _section(client, page="0")
+    assert len(drawn) == 5

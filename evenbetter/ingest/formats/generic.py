@@ -373,19 +373,9 @@ class IndicatorCatalogue(SourceFormat):
         return Staged(records=list(records.values()), rows_read=len(table.rows), problems=problems)
 
     def commit(self, staged: Staged, run: ImportRun | None = None) -> CommitCounts:
+        # Through the catalogue's one writer, which renews the figures kept with the old names.
         counts = CommitCounts()
-        existing = {i.code: i for i in Indicator.objects.filter(code__in=[d.code for d in staged.records])}
-        for definition in staged.records:
-            fields = definition.catalogue_fields()
-            indicator = existing.get(definition.code)
-            if indicator is None:
-                Indicator.objects.create(code=definition.code, **fields)
-                counts.created += 1
-            elif any(getattr(indicator, k) != v for k, v in fields.items()):
-                Indicator.objects.filter(pk=indicator.pk).update(**fields)
-                counts.updated += 1
-            else:
-                counts.unchanged += 1
+        catalogue_sync(staged.records, counts=counts)
         return counts
 
 

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.indicators.selectors import IndicatorSeries
+from evenbetter.pages.options import Group, Option, options_html
 from evenbetter.web.charts import line_chart
 
 register = template.Library()
@@ -40,27 +40,28 @@ def indicator_chart(context: template.Context, series: IndicatorSeries) -> dict[
     }
 
 
-def _option(value: object, label: object, selected: str) -> str:
-    # The standard library's escape, as Django's own escape does under its lazy-text wrapper.
-    mark = " selected" if str(value) == selected else ""
-    return f'<option value="{html.escape(str(value))}"{mark}>{html.escape(str(label))}</option>'
-
-
 @register.simple_tag
 def options(choices: Iterable[Sequence[Any]], selected: object = None) -> SafeString:
     """The ``<option>`` elements of a select, in Django's choices format ((value, label) pairs,
-    or (group label, pairs) for an ``<optgroup>``), the one equal to ``selected`` chosen.
-    A list of hundreds (the explorer's 470 choices) is drawn here in a millisecond or two, where
-    the same loops in the template took about 15 ms."""
+    or (group label, pairs) for an ``<optgroup>``), the one equal to ``selected`` chosen; drawn
+    by ``pages.options.options_html``, as ``schools.forms.LongSelect`` draws a form's. A list of
+    hundreds (the explorer's 470 choices) is drawn in a millisecond or two, where the same loops
+    in the template took about 15 ms."""
     chosen = "" if selected is None else str(selected)
-    drawn = []
+
+    groups: list[Group] = []
+    loose: list[Option] = []  # options not in a group, one after another
     for value, label in choices:
         if isinstance(label, list | tuple):
-            inner = "".join(_option(v, text, chosen) for v, text in label)
-            drawn.append(f'<optgroup label="{html.escape(str(value))}">{inner}</optgroup>')
+            if loose:
+                groups.append((None, loose))
+                loose = []
+            groups.append((value, [(v, text, " selected" if str(v) == chosen else "") for v, text in label]))
         else:
-            drawn.append(_option(value, label, chosen))
-    return mark_safe("".join(drawn))  # noqa: S308  (every value and label escaped above)
+            loose.append((value, label, " selected" if str(value) == chosen else ""))
+    if loose:
+        groups.append((None, loose))
+    return options_html(groups)
 
 
 @register.filter
