@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 
 from evenbetter.accounts.models import User
 from evenbetter.analytics.benchmark import BENCHMARK_COLUMNS, BenchmarkSettings, FamilyMatrix, benchmark_indicator
@@ -202,7 +202,7 @@ def _write_members(families: Families) -> None:
             for j in range(n)
         ]
         rows.append((school_id, member_id, rank, distance, weight_share, json.dumps(why)))
-    _insert(
+    rows_insert(
         FamilyMember, ["school_id", "member_id", "rank", "distance", "weight_share", "why"], rows, json_columns={"why"}
     )
 
@@ -248,7 +248,7 @@ def _write_benchmarks(
         # Python values, a gap as None (NULL), for the driver: one pass over the whole frame.
         plain = result[BENCHMARK_FIELDS].astype(object)
         rows = [tuple(row) for row in plain.where(plain.notna(), None).to_numpy().tolist()]
-        _insert(Benchmark, BENCHMARK_FIELDS, rows)
+        rows_insert(Benchmark, BENCHMARK_FIELDS, rows)
         written += len(rows)
         indicators_done(done, total)
     say(f"{written:,} benchmarks for {len(indicators):,} indicators")
@@ -258,13 +258,15 @@ def _write_benchmarks(
 BENCHMARK_FIELDS = ["indicator_id", "period_start", *BENCHMARK_COLUMNS]
 
 
-def _insert(
-    model: type[Benchmark] | type[FamilyMember],
+def rows_insert(
+    model: type[models.Model],
     columns: list[str],
     rows: list[tuple[Any, ...]],
     json_columns: frozenset[str] | set[str] = frozenset(),
 ) -> None:
-    """Plain INSERTs through the driver: a model instance per row is most of the time otherwise.
+    """Plain INSERTs through the driver: a model instance per row is most of the time otherwise
+    (here and in the demo's generated records). ``rows``: values as the database takes them
+    (``connection.ops.adapt_datefield_value`` for a date), one tuple per row in ``columns``' order.
 
     Values of ``json_columns`` come as JSON text; PostgreSQL is told to read them as jsonb.
     """

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from evenbetter.analytics.partnership_health import churn
+from evenbetter.benchmarks.services import rows_insert
 from evenbetter.demo.simulator import LocalRecords, SimulationSettings, planted_outcome, simulate_local_records
 from evenbetter.indicators.computed import computed_observations_record
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
@@ -221,28 +223,47 @@ def planted_outcome_record(*, records: LocalRecords, seed: int, shuffle: bool = 
     )
 
 
+def _days(values: pd.Series, *, required: bool) -> list[Any]:
+    """The simulator's days (dates; None, NaN or NaT for none) as the database takes them, each
+    distinct day adapted once (a model instance and its converters per row was most of the
+    step's time). A required day left empty is refused, as ``_date`` does."""
+    adapt = connection.ops.adapt_datefield_value
+    adapted: dict[Any, Any] = {}
+    out = []
+    for value in values.tolist():
+        if value not in adapted:
+            day = _date(value) if required else _day(value)
+            adapted[value] = None if day is None else adapt(day)
+        out.append(adapted[value])
+    return out
+
+
+def _texts(values: pd.Series, width: int | None = None) -> list[str]:
+    """Each value as text, cut to ``width`` (the field's) when given."""
+    return [str(value)[:width] for value in values.tolist()]
+
+
+def _ids(values: pd.Series) -> list[int]:
+    return [int(value) for value in values.tolist()]
+
+
 def _write_contacts(records: LocalRecords) -> None:
     contacts = records.contacts
-    Contact.objects.bulk_create(
+    recorded_at = connection.ops.adapt_datetimefield_value(timezone.now())  # auto_now_add: the time of writing
+    rows_insert(
+        Contact,
+        ["school_id", "other_school_id", "happened_on", "kind", "about", "recorded_at", "is_generated"],
         [
-            Contact(
-                school_id=int(a),
-                other_school_id=int(b),
-                happened_on=_date(day),
-                kind=str(kind),
-                about=str(about)[:250],
-                is_generated=True,
-            )
+            (a, b, day, kind, about, recorded_at, True)
             for a, b, day, kind, about in zip(
-                contacts["school_id"],
-                contacts["other_school_id"],
-                contacts["happened_on"],
-                contacts["kind"],
-                contacts["about"],
+                _ids(contacts["school_id"]),
+                _ids(contacts["other_school_id"]),
+                _days(contacts["happened_on"], required=True),
+                _texts(contacts["kind"]),
+                _texts(contacts["about"], 250),
                 strict=True,
             )
         ],
-        batch_size=BATCH,
     )
     # Each school's kept contact summary no longer counts every contact: worked out when read
     # until the refresh or the night keeps them again.
@@ -260,42 +281,57 @@ def _write_meetings_and_actions(records: LocalRecords) -> None:
     )
     # PostgreSQL and SQLite (3.35+) give the new ids back from a bulk insert, in order.
     meeting_pk = {int(meeting_id): meeting.pk for meeting_id, meeting in zip(meetings["meeting_id"], made, strict=True)}
-    present = Meeting.schools_present.through
-    present.objects.bulk_create(
+    rows_insert(
+        Meeting.schools_present.through,
+        ["meeting_id", "school_id"],
         [
-            present(meeting_id=meeting_pk[int(m)], school_id=int(s))
-            for m, s in zip(records.attendance["meeting_id"], records.attendance["school_id"], strict=True)
+            (meeting_pk[m], s)
+            for m, s in zip(_ids(records.attendance["meeting_id"]), _ids(records.attendance["school_id"]), strict=True)
         ],
-        batch_size=BATCH,
     )
     actions = records.actions
-    Action.objects.bulk_create(
+    statuses = _texts(actions["status"])
+    rows_insert(
+        Action,
         [
-            Action(
-                title=str(title)[:250],
-                partnership_id=int(p),
-                meeting_id=meeting_pk.get(int(m)),
-                owner_school_id=int(owner),
-                agreed_on=_date(agreed),
-                due_on=_date(due),
-                done_on=_day(done),
-                status=str(status),
-                evidence="Recorded at the next meeting (generated)" if str(status) == Action.Status.DONE else "",
-                is_generated=True,
+            "title",
+            "partnership_id",
+            "meeting_id",
+            "owner_school_id",
+            "agreed_on",
+            "due_on",
+            "done_on",
+            "status",
+            "evidence",
+            "assigned_to_agency",
+            "is_generated",
+        ],
+        [
+            (
+                title,
+                p,
+                meeting_pk.get(m),
+                owner,
+                agreed,
+                due,
+                done,
+                status,
+                "Recorded at the next meeting (generated)" if status == Action.Status.DONE else "",
+                False,
+                True,
             )
             for title, p, m, owner, agreed, due, done, status in zip(
-                actions["title"],
-                actions["partnership_id"],
-                actions["meeting_id"],
-                actions["owner_school_id"],
-                actions["agreed_on"],
-                actions["due_on"],
-                actions["done_on"],
-                actions["status"],
+                _texts(actions["title"], 250),
+                _ids(actions["partnership_id"]),
+                _ids(actions["meeting_id"]),
+                _ids(actions["owner_school_id"]),
+                _days(actions["agreed_on"], required=True),
+                _days(actions["due_on"], required=True),
+                _days(actions["done_on"], required=False),
+                statuses,
                 strict=True,
             )
         ],
-        batch_size=BATCH,
     )
 
 

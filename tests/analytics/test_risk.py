@@ -10,9 +10,11 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.calibration import CalibratedClassifierCV
 
+from evenbetter.analytics.risk import model as risk_model
 from evenbetter.analytics.risk.backtest import Backtest, backtest
-from evenbetter.analytics.risk.examples import build_examples
+from evenbetter.analytics.risk.examples import _position, build_examples
 from evenbetter.analytics.risk.metrics import random_expectation, ranking_metrics, recall_at
 from evenbetter.analytics.risk.model import RiskModel
 from evenbetter.analytics.risk.scoring import score
@@ -513,27 +515,39 @@ def test_boosting_contributions_add_up_within_tolerance() -> None:
     assert contributions.abs().mean().idxmax() == "a"
 
 
-def test_boosting_occlusion_leaves_out_only_inputs_no_tree_splits_on() -> None:
-    """Occlusion skips an input that no tree splits on (its effect is 0): the figures are exactly
-    those of setting every input to the median for every school, one after the other (to the
-    last bits of a double: the reference predicts outside the model's thread limit)."""
+def test_boosting_occlusion_leaves_out_only_inputs_no_tree_splits_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Occlusion skips an input that no tree splits on (its effect is 0), and, for an input
+    some tree splits on, the schools whose value is on the same side of every threshold as the
+    median (they go down the same paths either way): the figures are those of setting every
+    input to the median for every school, one after the other (to the last bits of a double:
+    the reference adds up each row in its own way), and to the last bit those of the same
+    model predicting every school again for every input."""
     X, y = _synthetic()
     X = X.assign(**{f"noise_{n}": np.random.default_rng(n).normal(0, 1, len(X)) for n in range(30)})
+    # Values at the median itself and inputs with few distinct values (many schools on the
+    # median's side of every threshold), with gaps (which may go the other way).
+    X = X.assign(
+        steps=np.random.default_rng(40).integers(0, 4, len(X)).astype(float),
+        rounded=X["a"].round(1).where(np.random.default_rng(41).random(len(X)) > 0.1),
+    )
     model = RiskModel(kind="boosting", random_state=0, settings=RiskSettings(boosting_max_iter=20)).fit(X, y)
     matrix = X.reindex(columns=model.feature_names).to_numpy(dtype=float)
-    full = model.estimator_.decision_function(matrix)
     every_input = np.empty_like(matrix)
-    for j, median in enumerate(model.medians_.to_numpy(dtype=float)):
-        occluded = matrix.copy()
-        occluded[:, j] = median
-        every_input[:, j] = full - model.estimator_.decision_function(occluded)
+    with model._threads():
+        full = model.estimator_.decision_function(matrix)
+        for j, median in enumerate(model.medians_.to_numpy(dtype=float)):
+            occluded = matrix.copy()
+            occluded[:, j] = median
+            every_input[:, j] = full - model.estimator_.decision_function(occluded)
     residual = full - model.base_log_odds - every_input.sum(axis=1)
     size = np.abs(every_input)
     total = size.sum(axis=1, keepdims=True)
     weight = np.where(total > 0, size / np.where(total > 0, total, 1.0), 1.0 / matrix.shape[1])
-    np.testing.assert_allclose(
-        model.contributions(X).to_numpy(), every_input + residual[:, None] * weight, rtol=1e-12, atol=1e-12
-    )
+    contributions = model.contributions(X).to_numpy()
+    np.testing.assert_allclose(contributions, every_input + residual[:, None] * weight, rtol=1e-12, atol=1e-12)
+    with monkeypatch.context() as patched:
+        patched.setattr(risk_model, "_split_thresholds", lambda estimator: None)  # the trees unread: every row
+        np.testing.assert_array_equal(contributions, model.contributions(X).to_numpy())
     # Some inputs were left out, and those are exactly the ones that never moved a prediction.
     unused = np.flatnonzero(~np.any(every_input != 0, axis=0))
     assert 0 < len(unused) < matrix.shape[1]
@@ -568,6 +582,14 @@ def test_fit_refuses_too_few_positives() -> None:
         RiskModel(kind="logistic").fit(X, y)
     y.iloc[3] = 1.0
     assert RiskModel(kind="logistic").fit(X, y).n_positives_ == 4
+
+
+def test_position_among_similar_schools_by_hand() -> None:
+    """Ties share the middle; no value, or alone in a group: no position."""
+    values = np.array([1.0, 2.0, 2.0, np.nan, 5.0, 7.0, 3.0])
+    groups = np.array([0, 0, 0, 0, 1, 2, 2])
+    np.testing.assert_array_equal(_position(values, groups), [0.0, 0.75, 0.75, np.nan, np.nan, 1.0, 0.0])
+    assert len(_position(np.array([]), np.array([], dtype=np.int64))) == 0
 
 
 def test_auto_chooses_by_average_precision_and_can_choose_trees() -> None:
@@ -647,3 +669,36 @@ def test_same_seed_same_scores() -> None:
     later = data.inspections[data.inspections["period"] == "2018/19"]
     assert first.training_examples == 400
     assert first.training_positives == int((later["grade"] > 2).sum())
+
+
+def _interaction(n: int = 1500) -> tuple[pd.DataFrame, pd.Series]:
+    rng = np.random.default_rng(3)
+    X = pd.DataFrame({"a": rng.uniform(-1, 1, n), "b": rng.uniform(-1, 1, n)}, index=np.arange(n) // 2)
+    y = pd.Series(((X["a"] * X["b"] > 0.1) & (rng.random(n) < 0.8)).astype(float), index=X.index)
+    return X, y
+
+
+@pytest.mark.parametrize(("data", "chosen"), [(_synthetic, "logistic"), (_interaction, "boosting")])
+def test_auto_calibrates_from_the_choosers_folds_as_a_calibration_of_its_own_would(data: object, chosen: str) -> None:
+    """The choice between the kinds already fits the chosen kind on the calibration's folds:
+    the calibration reuses those out-of-fold scores, and gives to the last bit what
+    scikit-learn's own cross-validated calibration on those folds gives."""
+    X, y = data()  # type: ignore[operator]
+    model = RiskModel(kind="auto", random_state=0).fit(X, y)
+    assert model.chosen_kind == chosen
+    matrix = X.reindex(columns=model.feature_names).to_numpy(dtype=float)
+    labels = y.to_numpy(dtype=np.int64)
+    settings = RiskSettings()
+    splits = risk_model._grouped_splits(labels, X.index.to_numpy(), settings.cv_folds, 0)
+    signs = tuple(model.effects_[name] for name in model.feature_names)
+    with model._threads():
+        own = CalibratedClassifierCV(
+            risk_model._estimator(model.chosen_kind, settings, 0, signs),
+            method=model.calibration_,
+            cv=splits,
+            ensemble=False,
+        ).fit(matrix, labels)
+        expected = own.predict_proba(matrix)
+        expected_log_odds = own.calibrated_classifiers_[0].estimator.decision_function(matrix)
+    np.testing.assert_array_equal(model.predict_proba(X), expected)
+    np.testing.assert_array_equal(model.log_odds(X), expected_log_odds)

@@ -13,14 +13,14 @@ import pandas as pd
 from scipy.optimize import minimize  # type: ignore[import-untyped]  # installed with scikit-learn
 from scipy.special import expit  # type: ignore[import-untyped]
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.calibration import CalibratedClassifierCV
+from sklearn.calibration import CalibratedClassifierCV, _fit_calibrator
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
+from sklearn.preprocessing import LabelEncoder, StandardScaler
 from sklearn.utils.class_weight import compute_sample_weight
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # installed with scikit-learn
 
@@ -49,20 +49,46 @@ __all__ = [
 ]
 
 
-def _features_split_on(estimator: Any) -> set[int] | None:
-    """The columns some tree of a fitted ``HistGradientBoostingClassifier`` splits on (None when
-    the trees cannot be read: then every column is treated as used). A column no tree splits on
-    cannot move a prediction, so the occlusion need not predict again without it: most of the
-    inputs, and most of the run's time, in a model of hundreds of inputs."""
+def _split_thresholds(estimator: Any) -> dict[int, np.ndarray] | None:
+    """Per column some tree of a fitted ``HistGradientBoostingClassifier`` splits on, the
+    thresholds it is split at, sorted (None when the trees cannot be read, or split a
+    category: then every column is treated as used, on every row).
+
+    A column no tree splits on cannot move a prediction, so the occlusion need not predict
+    again without it: most of the inputs, and most of the run's time, in a model of hundreds
+    of inputs. And a value on the same side of every threshold as the median (the same
+    number of thresholds below it) takes every tree down the same path as the median does:
+    setting it to the median changes nothing, so that school need not be predicted again."""
     predictors = getattr(estimator, "_predictors", None)  # scikit-learn's own trees (pinned)
     if predictors is None:
         return None
-    used: set[int] = set()
+    found: dict[int, list[np.ndarray]] = {}
     for trees in predictors:
         for tree in trees:
-            nodes = tree.nodes
-            used.update(int(j) for j in nodes["feature_idx"][nodes["is_leaf"] == 0])
-    return used
+            splits = tree.nodes[tree.nodes["is_leaf"] == 0]
+            if splits["is_categorical"].any():
+                return None
+            for j in np.unique(splits["feature_idx"]):
+                found.setdefault(int(j), []).append(splits["num_threshold"][splits["feature_idx"] == j])
+    return {j: np.unique(np.concatenate(parts)) for j, parts in found.items()}
+
+
+def _calibrated(
+    estimator: Any, method: str, out_of_fold: np.ndarray, matrix: np.ndarray, labels: np.ndarray
+) -> CalibratedClassifierCV:
+    """What ``CalibratedClassifierCV(estimator, method=method, cv=splits, ensemble=False).fit(matrix,
+    labels)`` makes, from out-of-fold scores already worked out on those ``splits`` (the
+    choice between the kinds fits the same estimators on the same folds: fitting them again
+    would be a third of a run's time, for the same numbers). Its own steps, in its order:
+    the estimator fitted on every row, the calibrator on the out-of-fold scores."""
+    calibrated = CalibratedClassifierCV(estimator, method=method, cv="prefit", ensemble=False)
+    calibrated.classes_ = LabelEncoder().fit(labels).classes_
+    fitted = clone(estimator).fit(matrix, labels)
+    calibrated.calibrated_classifiers_ = [
+        _fit_calibrator(fitted, out_of_fold.reshape(-1, 1), labels, calibrated.classes_, method, xp=np)
+    ]
+    calibrated.n_features_in_ = fitted.n_features_in_
+    return calibrated
 
 
 class SignedLogisticRegression(ClassifierMixin, BaseEstimator):
@@ -324,6 +350,8 @@ class RiskModel(BaseEstimator):
         splits = _grouped_splits(labels, features.index.to_numpy(), settings.cv_folds, self.random_state)
 
         self.cv_average_precision_ = {}
+        # The chooser's out-of-fold scores per kind, when it used every row and the calibration's folds.
+        out_of_folds: dict[str, np.ndarray] = {}
         if self.kind == "auto":
             # On a large training set the choice is made on a sample of whole schools: enough to
             # tell the two apart, at a fraction of the cost.
@@ -343,6 +371,8 @@ class RiskModel(BaseEstimator):
                     )
                     out_of_fold[test] = fitted.decision_function(matrix[sample][test])
                 self.cv_average_precision_[kind] = float(average_precision_score(labels[sample], out_of_fold))
+                if chooser is splits:
+                    out_of_folds[kind] = out_of_fold
             better = (
                 self.cv_average_precision_["boosting"]
                 > self.cv_average_precision_["logistic"] + settings.prefer_logistic_margin
@@ -355,12 +385,13 @@ class RiskModel(BaseEstimator):
         self.calibration_ = "isotonic" if positives >= settings.isotonic_min_positives else "sigmoid"
         # ensemble=False: the calibrator learns from out-of-fold scores, and one estimator fitted
         # on all the rows gives the log-odds that the contributions explain.
-        self.calibrated_ = CalibratedClassifierCV(
-            _estimator(self.chosen_kind, settings, self.random_state, signs),
-            method=self.calibration_,
-            cv=splits,
-            ensemble=False,
-        ).fit(matrix, labels)
+        estimator = _estimator(self.chosen_kind, settings, self.random_state, signs)
+        if self.chosen_kind in out_of_folds:
+            self.calibrated_ = _calibrated(estimator, self.calibration_, out_of_folds[self.chosen_kind], matrix, labels)
+        else:
+            self.calibrated_ = CalibratedClassifierCV(
+                estimator, method=self.calibration_, cv=splits, ensemble=False
+            ).fit(matrix, labels)
         self.estimator_ = self.calibrated_.calibrated_classifiers_[0].estimator
         # Both kinds: the log-odds of a school at every training median (for the logistic
         # model the missing-value flags are 0 there: the typical school has its values).
@@ -416,14 +447,28 @@ class RiskModel(BaseEstimator):
             return np.zeros((0, width))
         full = self.estimator_.decision_function(matrix)
         raw = np.zeros((rows, width))
-        occluded = matrix.copy()
-        split_on = _features_split_on(self.estimator_)
+        thresholds = _split_thresholds(self.estimator_)
+        medians = self.medians_.to_numpy(dtype=float)
         for j in range(width):
-            if split_on is not None and j not in split_on:
+            if thresholds is None or np.isnan(medians[j]):
+                moved = np.arange(rows)
+            elif j not in thresholds:
                 continue  # no tree splits on it: setting it to anything changes no prediction
-            occluded[:, j] = self.medians_.iloc[j]
-            raw[:, j] = full - self.estimator_.decision_function(occluded)
-            occluded[:, j] = matrix[:, j]
+            else:
+                # Only the schools on another side of some threshold than the median (or with
+                # no value, which may go the other way) can change: the others' raw stays 0,
+                # exactly full - full. A school's prediction is worked out on its own row, so
+                # predicting a few rows gives the same bits as predicting them among all.
+                cuts = thresholds[j]
+                column = matrix[:, j]
+                side = np.searchsorted(cuts, column, side="left")
+                median_side = np.searchsorted(cuts, medians[j], side="left")
+                moved = np.flatnonzero(np.isnan(column) | (side != median_side))
+                if len(moved) == 0:
+                    continue
+            occluded = matrix[moved]
+            occluded[:, j] = medians[j]
+            raw[moved, j] = full[moved] - self.estimator_.decision_function(occluded)
         # Share what the single-feature effects leave unexplained in proportion to their size,
         # equally when none moved (pure interaction), so that each row adds up.
         residual = full - self.base_log_odds - raw.sum(axis=1)
