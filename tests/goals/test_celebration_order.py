@@ -25,15 +25,19 @@ def _celebration(key: str, kind: str, at: dt.datetime, school: School) -> Celebr
     return made
 
 
-def test_newest_day_first_then_what_people_did_then_the_newest(system_lead: User, school_a: School) -> None:
+def _a_winter_monday_and_tuesday(school: School) -> None:
     zone = timezone.get_current_timezone()
     monday_morning = dt.datetime(2026, 11, 30, 9, 0, tzinfo=zone)
     tuesday_morning = monday_morning + dt.timedelta(days=1)
-    _celebration("old practice", Celebration.Kind.PRACTICE_TRIED, monday_morning, school_a)
-    _celebration("rise at noon", Celebration.Kind.IMPROVEMENT, tuesday_morning + dt.timedelta(hours=3), school_a)
-    _celebration("rise at nine", Celebration.Kind.IMPROVEMENT, tuesday_morning, school_a)
-    _celebration("practice at nine", Celebration.Kind.PRACTICE_TRIED, tuesday_morning, school_a)
-    _celebration("late monday rise", Celebration.Kind.IMPROVEMENT, monday_morning + dt.timedelta(hours=14), school_a)
+    _celebration("old practice", Celebration.Kind.PRACTICE_TRIED, monday_morning, school)
+    _celebration("rise at noon", Celebration.Kind.IMPROVEMENT, tuesday_morning + dt.timedelta(hours=3), school)
+    _celebration("rise at nine", Celebration.Kind.IMPROVEMENT, tuesday_morning, school)
+    _celebration("practice at nine", Celebration.Kind.PRACTICE_TRIED, tuesday_morning, school)
+    _celebration("late monday rise", Celebration.Kind.IMPROVEMENT, monday_morning + dt.timedelta(hours=14), school)
+
+
+def test_newest_day_first_then_what_people_did_then_the_newest(system_lead: User, school_a: School) -> None:
+    _a_winter_monday_and_tuesday(school_a)
     found = [c.key for c in celebrations_visible_to(system_lead, limit=None)]
     assert found == ["practice at nine", "rise at noon", "rise at nine", "old practice", "late monday rise"]
     # A limit stops the feed where it is: the first ones, in the same order.
@@ -42,14 +46,8 @@ def test_newest_day_first_then_what_people_did_then_the_newest(system_lead: User
 
 @pytest.mark.parametrize("ordered", [_by_day, _in_order], ids=["by day in SQL", "keys in Python"])
 def test_both_ways_give_the_order_in_chunks_by_the_local_day(ordered, school_a: School) -> None:
+    _a_winter_monday_and_tuesday(school_a)
     zone = timezone.get_current_timezone()
-    monday_morning = dt.datetime(2026, 11, 30, 9, 0, tzinfo=zone)
-    tuesday_morning = monday_morning + dt.timedelta(days=1)
-    _celebration("old practice", Celebration.Kind.PRACTICE_TRIED, monday_morning, school_a)
-    _celebration("rise at noon", Celebration.Kind.IMPROVEMENT, tuesday_morning + dt.timedelta(hours=3), school_a)
-    _celebration("rise at nine", Celebration.Kind.IMPROVEMENT, tuesday_morning, school_a)
-    _celebration("practice at nine", Celebration.Kind.PRACTICE_TRIED, tuesday_morning, school_a)
-    _celebration("late monday rise", Celebration.Kind.IMPROVEMENT, monday_morning + dt.timedelta(hours=14), school_a)
     # In summer time, half past midnight on a Tuesday is 23:30 on the Monday in UTC: Tuesday's.
     summer_monday = dt.datetime(2026, 6, 1, 23, 0, tzinfo=zone)
     _celebration("practice late on monday", Celebration.Kind.PRACTICE_TRIED, summer_monday, school_a)
