@@ -14,6 +14,12 @@ help:
 	@echo "make test   set up, then ruff, mypy and every test (SQLite, PostgreSQL and the browser)"
 	@echo "make bench  the load test (50 users, 60 s, national scale) and search benchmark, on SQLite and PostgreSQL"
 
+# Python keeps what it compiles, and pytest the test modules it rewrites, in __pycache__ (which
+# git ignores): on a machine that sets PYTHONDONTWRITEBYTECODE every process of the suite (four
+# pytest workers, and every manage.py, worker and web server a test starts) would compile the
+# project and rewrite the tests again — 12 CPU s a pytest process against 6.
+unexport PYTHONDONTWRITEBYTECODE
+
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
@@ -79,18 +85,24 @@ test-postgres: $(DEV_STAMP)
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1 \
 		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q $(PG_TESTS)
 
-# ruff and mypy first (20 seconds, and the quickest to fail), then SQLite with the browser and
-# PostgreSQL at the same time: each stage alone left a quarter of the two cores idle (the
-# browser waiting for pages, subprocesses starting, one long test at a stage's end), and the
-# other stage's tests fill those gaps. PostgreSQL's output is kept in var/test-postgres.log and
-# shown when both are done; each stage's time and the total at the end.
+# ruff and mypy first (20 seconds, and the quickest to fail; beside them, on the other core, the
+# tests are collected once so that the workers find them compiled and rewritten), then SQLite with
+# the browser and PostgreSQL at the same time: each stage alone left a quarter of the two cores
+# idle (the browser waiting for pages, subprocesses starting, one long test at a stage's end),
+# and the other stage's tests fill those gaps. PostgreSQL's output is kept in
+# var/test-postgres.log and shown when both are done; each stage's time and the total at the end.
 STAGE = bash scripts/stage.sh
+# SQLite's stage has the most to do (the browser, the demo's build, the every-page walk): while
+# both stages run it has one worker more than the cores, PostgreSQL one a core.
+SQLITE_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 test: $(DEV_STAMP) browser-deps
 	@start=$$(date +%s); mkdir -p var; \
-	$(STAGE) "ruff and mypy" $(MAKE) --no-print-directory lint typecheck \
-	&& { $(STAGE) "PostgreSQL" $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & \
+	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-collect $(VENV)/bin/pytest --collect-only -q -p no:cacheprovider \
+		>/dev/null 2>&1 & collected=$$!; \
+	$(STAGE) "ruff and mypy" $(MAKE) --no-print-directory lint typecheck; checked=$$?; wait $$collected; \
+	[ $$checked -eq 0 ] && { $(STAGE) "PostgreSQL" $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & \
 		postgres=$$!; \
-		$(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest; sqlite=$$?; \
+		$(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest TEST_WORKERS=$(SQLITE_WORKERS); sqlite=$$?; \
 		wait $$postgres; postgres=$$?; \
 		printf '\n== PostgreSQL, beside SQLite (var/test-postgres.log):\n\n'; cat var/test-postgres.log; \
 		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; }; \
