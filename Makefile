@@ -92,9 +92,6 @@ test-postgres: $(DEV_STAMP)
 # and the other stage's tests fill those gaps. PostgreSQL's output is kept in
 # var/test-postgres.log and shown when both are done; each stage's time and the total at the end.
 STAGE = bash scripts/stage.sh
-# SQLite's stage has the most to do (the browser, the demo's build, the every-page walk): while
-# both stages run it has one worker more than the cores, PostgreSQL one a core.
-SQLITE_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) + 1 )))
 test: $(DEV_STAMP) browser-deps
 	@start=$$(date +%s); mkdir -p var; \
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-collect $(VENV)/bin/pytest --collect-only -q -p no:cacheprovider \
@@ -102,7 +99,7 @@ test: $(DEV_STAMP) browser-deps
 	$(STAGE) "ruff and mypy" $(MAKE) --no-print-directory lint typecheck; checked=$$?; wait $$collected; \
 	[ $$checked -eq 0 ] && { $(STAGE) "PostgreSQL" $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & \
 		postgres=$$!; \
-		$(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest TEST_WORKERS=$(SQLITE_WORKERS); sqlite=$$?; \
+		$(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest; sqlite=$$?; \
 		wait $$postgres; postgres=$$?; \
 		printf '\n== PostgreSQL, beside SQLite (var/test-postgres.log):\n\n'; cat var/test-postgres.log; \
 		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; }; \
