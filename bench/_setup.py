@@ -29,6 +29,16 @@ def django_with_fresh_database(label: str) -> Path:
     return workdir
 
 
+def django_on_sqlite(database: Path) -> None:
+    """Point Django at this SQLite file as it is (no migration: a kept national copy) and set it up."""
+    os.environ["DATABASE_URL"] = f"sqlite:///{Path(database).resolve()}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
 def peak_rss_mb() -> float:
     import resource
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import django_on_sqlite
 
 
 def main() -> None:
@@ -28,12 +27,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(args.keep).resolve()}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_on_sqlite(Path(args.keep))
     from django.conf import settings
     from django.test import Client
     from django.utils import timezone

@@ -15,12 +15,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import django_on_sqlite
 
 
 def main() -> None:
@@ -28,12 +27,7 @@ def main() -> None:
     parser.add_argument("database", type=Path)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = f"sqlite:///{args.database.resolve()}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_on_sqlite(args.database)
     from django.db import connection
 
     from evenbetter.goals.models import Celebration

@@ -21,18 +21,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import django_on_sqlite
 
 
 def main() -> None:
     database, role, url = sys.argv[1:4]
     repeat = int(sys.argv[4]) if len(sys.argv) > 4 and sys.argv[4].isdigit() else 3
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(database).resolve()}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_on_sqlite(Path(database))
     from django.conf import settings
     from django.db import connection
     from django.test import Client
