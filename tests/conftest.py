@@ -415,3 +415,16 @@ def signed_in(client: Client, user: User) -> Client:
     session.save(must_create=True)
     client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
     return client
+
+
+def school_page_part(client: Client, school: School, start: str, end: str = "</div>") -> tuple[str, int]:
+    """The part of ``school``'s page from the marker ``start`` to the first ``end`` after it, as
+    drawn from an empty cache, and the queries the whole page took."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(school.get_absolute_url()).content.decode()
+    first = page.index(start)
+    return page[first : page.index(end, first)], len(queries.captured_queries)

@@ -9,10 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.models import SchoolStrengths
@@ -24,6 +21,7 @@ from evenbetter.jobs.models import Job
 from evenbetter.jobs.services import job_execute
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked, strong_three_years
+from tests.conftest import school_page_part
 
 pytestmark = pytest.mark.django_db
 
@@ -106,11 +104,7 @@ def test_a_later_import_and_its_refresh_write_them_again(
 
 def _glance(client: Client, school: School) -> tuple[str, int]:
     """The glance of strengths as drawn, and the queries the page took, from an empty cache."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(school.get_absolute_url()).content.decode()
-    start = page.index('id="glance-strengths-heading"')
-    return page[start : page.index('id="glance-data-heading"', start)], len(queries.captured_queries)
+    return school_page_part(client, school, 'id="glance-strengths-heading"', 'id="glance-data-heading"')
 
 
 def test_the_page_reads_the_kept_row_and_draws_the_same_without_it(

@@ -11,11 +11,8 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.http import HttpRequest
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun, Indicator, Observation, SchoolDataGlance
@@ -24,6 +21,7 @@ from evenbetter.indicators.services import data_glance_keep
 from evenbetter.indicators.store import StagedObservation, observations_write
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
+from tests.conftest import school_page_part
 
 pytestmark = pytest.mark.django_db
 
@@ -110,11 +108,7 @@ def test_a_write_of_values_drops_its_schools_rows_and_the_refresh_writes_them_ag
 
 def _glance(client: Client, school: School) -> tuple[str, int]:
     """The glance of the data as drawn, and the queries the page took, from an empty cache."""
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(school.get_absolute_url()).content.decode()
-    start = page.index('id="glance-data-heading"')
-    return page[start : page.index("</div>", start)], len(queries.captured_queries)
+    return school_page_part(client, school, 'id="glance-data-heading"')
 
 
 @pytest.mark.parametrize("reader", ["partnership_lead", "school_leader_b"])

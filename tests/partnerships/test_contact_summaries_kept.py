@@ -10,10 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
@@ -23,6 +20,7 @@ from evenbetter.partnerships.selectors import _school_contact_summary, school_co
 from evenbetter.partnerships.services import contact_record, contact_summaries_keep
 from evenbetter.schools.models import Partnership, School
 from evenbetter.schools.services import register_sync_partnerships
+from tests.conftest import school_page_part
 
 pytestmark = pytest.mark.django_db
 
@@ -85,11 +83,7 @@ def test_a_reader_who_may_not_see_the_schools_records_gets_none_though_it_is_kep
 
 
 def _glance_life(client: Client, school: School) -> tuple[str, int]:
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(school.get_absolute_url()).content.decode()
-    start = page.index('id="glance-life-heading"')
-    return page[start : page.index("</div>", start)], len(queries.captured_queries)
+    return school_page_part(client, school, 'id="glance-life-heading"')
 
 
 def test_the_page_reads_the_kept_row_and_says_the_same_without_it(
