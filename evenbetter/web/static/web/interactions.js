@@ -4,7 +4,10 @@
  * replaces when a filter changes (hx-get, hx-push-url), so the form always shows the filters of
  * the results beside it — also when back or forward brings an earlier state out of htmx's
  * history cache. After a swap: draw the charts that arrived (charts.js) and say the new count
- * (the region's [data-filter-summary]) in a live region that stays on the page.
+ * (the region's [data-filter-summary]) in a live region that stays on the page. While the
+ * region's answer is on its way it says so (aria-busy, which the style sheet dims): a reader
+ * knows the results are about to change, and a change made before they arrive replaces the
+ * request still on its way (hx-sync), so the last filters chosen are the ones shown.
  *
  * Inline steps: a form (data-inline) posts by htmx and the part that comes back replaces it;
  * the keyboard's focus goes to the part's message, or to the first field with an error.
@@ -80,6 +83,27 @@
       return;
     }
     lastAsked[key] = state;
+  });
+
+  // The region is busy from the moment its latest request goes until that request's answer has
+  // been put in place (the new region comes without the mark); a request replaced by a later
+  // one leaves the mark to the later one.
+  var latestFor = {};
+  function filteredTarget(detail) {
+    var target = detail && detail.target;
+    return target && target.matches && target.matches("[data-filtered]") && target.id ? target : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = filteredTarget(event.detail);
+    if (!target) return;
+    latestFor[target.id] = event.detail.xhr;
+    target.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var target = filteredTarget(event.detail);
+    if (!target || latestFor[target.id] !== event.detail.xhr) return;
+    delete latestFor[target.id];
+    target.removeAttribute("aria-busy");
   });
 
   // Back and forward: htmx put an earlier <main> back; its canvases are blank until drawn.
