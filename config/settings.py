@@ -386,11 +386,13 @@ EVENBETTER_CACHE_URL = env_str("EVENBETTER_CACHE_URL")
 
 def _shared_cache(url: str) -> dict[str, Any]:
     if not url:
-        # 10,000 entries before the oldest are culled (Django's default of 300 is a few hundred users).
+        # Django's database cache, culling the kept figures and panels written longest ago first
+        # and never a rate counter or a generation (evenbetter/ops/cache.py), once it holds
+        # EVENBETTER_CACHE_MAX_ENTRIES (Django's default of 300 is a few hundred users).
         return {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "evenbetter.ops.cache.DatabaseCache",
             "LOCATION": "evenbetter_cache",
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            "OPTIONS": {"MAX_ENTRIES": env_int("EVENBETTER_CACHE_MAX_ENTRIES", 10_000)},
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}

@@ -1,0 +1,50 @@
+"""The shared cache's database backend: Django's own, culling what can be worked out again.
+
+Django's database cache, once it holds more than ``MAX_ENTRIES``, deletes expired entries and
+then a third of the rest *in the order of their keys*. Our keys are kept figures and panels
+under a random generation token (``indicators.figures_cache``), the generations themselves and
+rate-limit counters (the API's throttle, pulse answers), so the key order is random with respect
+to age: a cull could drop the entries of the current generation and keep dead ones, or drop a
+counter (which resets someone's rate limit) or a generation (which makes every kept entry
+unreachable at once).
+
+Here the cull, after the expired entries, drops the kept entries **written longest ago first**
+(they all live for the same long time, so the earliest to expire is the oldest), and never
+touches an entry that expires within a day (a counter: it goes by itself, and must count until
+then) or never expires (a generation, a setting of the cache's own). If only those are left,
+the table may stay over ``MAX_ENTRIES`` until they expire.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import connections
+
+# An entry that expires sooner than this is a counter (the longest rate window is a day).
+SHORT_LIVED = timedelta(days=1)
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    def _cull(self, db: str, cursor: Any, now: datetime, num: int) -> None:
+        if self._cull_frequency == 0:  # Django's "clear everything" setting: kept as it is
+            super()._cull(db, cursor, now, num)
+            return
+        connection = connections[db]
+        quote = connection.ops.quote_name
+        table, key, expires = quote(self._table), quote("cache_key"), quote("expires")
+
+        def adapt(moment: datetime) -> Any:
+            return connection.ops.adapt_datetimefield_value(moment)
+
+        cursor.execute(f"DELETE FROM {table} WHERE {expires} < %s", [adapt(now)])  # noqa: S608 (names are ours)
+        remaining = num - cursor.rowcount
+        if remaining <= self._max_entries:
+            return
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {key} IN (SELECT {key} FROM {table} WHERE {expires} > %s AND {expires} < %s"  # noqa: S608 (names are ours)
+            f" ORDER BY {expires}, {key} LIMIT %s)",
+            [adapt(now + SHORT_LIVED), adapt(datetime.max.replace(microsecond=0)), remaining // self._cull_frequency],
+        )
