@@ -30,11 +30,12 @@ SHORT_LIVED = timedelta(days=1)
 class DatabaseCache(DjangoDatabaseCache):
     def _cull(self, db: str, cursor: Any, now: datetime, num: int) -> None:
         if self._cull_frequency == 0:  # Django's "clear everything" setting: kept as it is
-            super()._cull(db, cursor, now, num)
+            super()._cull(db, cursor, now, num)  # type: ignore[misc]  # Django's private method, not in the stubs
             return
         connection = connections[db]
         quote = connection.ops.quote_name
-        table, key, expires = quote(self._table), quote("cache_key"), quote("expires")
+        table_name: str = self._table  # type: ignore[attr-defined]  # set by Django's base class, not in the stubs
+        table, key, expires = quote(table_name), quote("cache_key"), quote("expires")
 
         def adapt(moment: datetime) -> Any:
             return connection.ops.adapt_datetimefield_value(moment)
