@@ -384,6 +384,10 @@ STORAGES = {
 EVENBETTER_CACHE_URL = env_str("EVENBETTER_CACHE_URL")
 
 
+# Every key names the code that made it, so a deploy never reads entries the old code drew.
+_KEYS_NAME_THE_CODE = "evenbetter.ops.cache.cache_key"
+
+
 def _shared_cache(url: str) -> dict[str, Any]:
     if not url:
         # Django's database cache, culling the kept figures and panels written longest ago first
@@ -393,9 +397,14 @@ def _shared_cache(url: str) -> dict[str, Any]:
             "BACKEND": "evenbetter.ops.cache.DatabaseCache",
             "LOCATION": "evenbetter_cache",
             "OPTIONS": {"MAX_ENTRIES": env_int("EVENBETTER_CACHE_MAX_ENTRIES", 10_000)},
+            "KEY_FUNCTION": _KEYS_NAME_THE_CODE,
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_FUNCTION": _KEYS_NAME_THE_CODE,
+        }
     raise RuntimeError("EVENBETTER_CACHE_URL must be a redis://, rediss:// or unix:// URL (or unset: the database)")
 
 

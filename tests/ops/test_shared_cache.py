@@ -1,13 +1,15 @@
-"""The shared database cache culls the kept entries written longest ago, never a rate counter or
-a generation (evenbetter/ops/cache.py)."""
+"""The shared cache (evenbetter/ops/cache.py): the database cache culls the kept entries written
+longest ago, never a rate counter or a generation; every key names the code that made it."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 
 from evenbetter.indicators.figures_cache import FIGURES_KEPT_SECONDS
-from evenbetter.ops.cache import DatabaseCache
+from evenbetter.ops.cache import PROJECT, DatabaseCache, code_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,32 @@ def test_the_setting_uses_this_backend() -> None:
     from django.core.cache import caches
 
     assert isinstance(caches["default"], DatabaseCache)
+
+
+def _tree(folder: Path, template: str) -> Path:
+    (folder / "web" / "templates").mkdir(parents=True)
+    (folder / "web" / "views.py").write_text("def view(): ...\n")
+    (folder / "web" / "templates" / "panel.html").write_text(template)
+    (folder / "web" / "__pycache__").mkdir()
+    (folder / "web" / "__pycache__" / "views.cpython-311.pyc").write_bytes(b"compiled")
+    return folder
+
+
+def test_the_code_stamp_follows_the_code_and_templates_not_the_folder(tmp_path: Path) -> None:
+    one = _tree(tmp_path / "one", "<p>{{ figure }}</p>")
+    same_elsewhere = _tree(tmp_path / "two", "<p>{{ figure }}</p>")
+    template_changed = _tree(tmp_path / "three", "<p><strong>{{ figure }}</strong></p>")
+    assert code_stamp(one) == code_stamp(same_elsewhere)
+    assert code_stamp(one) != code_stamp(template_changed)
+    (same_elsewhere / "web" / "__pycache__" / "views.cpython-311.pyc").write_bytes(b"other")
+    assert code_stamp(one) == code_stamp(same_elsewhere)  # compiled files are not the code
+    (same_elsewhere / "web" / "views.py").write_text("def view(): return 1\n")
+    assert code_stamp(one) != code_stamp(same_elsewhere)
+
+
+def test_every_key_names_this_code() -> None:
+    from django.core.cache import caches
+
+    key = caches["default"].make_key("evenbetter:figures:generation")
+    assert key.split(":")[2] == code_stamp(PROJECT)
+    assert key.endswith(":evenbetter:figures:generation")
