@@ -60,7 +60,8 @@ class School(models.Model):
         max_length=1000, blank=True, help_text="Predecessor and successor URNs, as the register gives them"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: its latest value is the register's stamp (``schools.selectors.register_stamp``).
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["name", "urn"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Value, When
 
 from evenbetter.accounts.models import Membership, Role
 from evenbetter.accounts.selectors import AnyUser
@@ -234,3 +234,17 @@ def school_search(*, user: AnyUser, query: str, among: QuerySet[School] | None =
     shown: list[School] = list(found.prefetch_related("identifiers")[:SEARCH_SHOWN])
     total = len(shown) if len(shown) < SEARCH_SHOWN else found.count()
     return SchoolSearch(text, "", shown, total)
+
+
+def register_stamp() -> tuple[object, ...]:
+    """The register's stamp: how many schools it holds, the newest and the latest changed (every
+    writer of the register sets ``updated_at``), so any change to it changes the stamp. What is
+    kept over the register (a help request's suggested schools, the system's counts on the home
+    page) names it in its key. Three queries that each read an index: one query of the three
+    aggregates read every school's row (30–50 ms for all England on SQLite)."""
+    schools = School.objects.order_by()
+    return (
+        ("changed", schools.aggregate(changed=Max("updated_at"))["changed"]),
+        ("last", schools.aggregate(last=Max("pk"))["last"]),
+        ("n", schools.count()),
+    )

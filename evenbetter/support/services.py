@@ -14,7 +14,7 @@ import pandas as pd
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Avg, Count, Max, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.indicators.figures_cache import figures_cached, records_generation
 from evenbetter.partnerships.models import Agency, AgencyLink
 from evenbetter.schools.models import PartnershipMembership, School
+from evenbetter.schools.selectors import register_stamp
 from evenbetter.support.impact import SUPPORT_RECORDS
 from evenbetter.support.models import (
     Engagement,
@@ -120,7 +121,7 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
     # key: a school opened, closed, moved or renamed). Only what is the requester's own is read
     # below, per request.
     schools = figures_cached(
-        "support-school-candidates", lambda: _school_candidates(request.area), scope=(request.area, _register_stamp())
+        "support-school-candidates", lambda: _school_candidates(request.area), scope=(request.area, register_stamp())
     ).copy()
     distances = dict(FamilyMember.objects.filter(school=request.school).values_list("member_id", "distance"))
     schools["context_distance"] = schools["school_id"].map(distances)
@@ -235,13 +236,6 @@ def _agency_candidates(request: HelpRequest) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _register_stamp() -> tuple[object, ...]:
-    """How many schools the register holds, the newest and the latest changed: any change to it
-    changes one of these (one query)."""
-    stamp = School.objects.aggregate(n=Count("pk"), last=Max("pk"), changed=Max("updated_at"))
-    return tuple(sorted(stamp.items()))
-
-
 def _school_candidates(area: str) -> pd.DataFrame:
     """Every open school as a supporter for the area: its register facts and its strength."""
     schools = pd.DataFrame.from_records(
@@ -321,7 +315,7 @@ def suggestions_kept(request: HelpRequest, *, top: int = 10) -> KeptSuggestions:
         top,
         term_start(timezone.localdate()).isoformat(),
         records_generation(SUPPORT_RECORDS),
-        _register_stamp(),
+        register_stamp(),
         tuple(request.school.localities.order_by("pk").values_list("pk", flat=True)),
     )
 

@@ -13,7 +13,7 @@ from evenbetter.accounts.models import User
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.ingest.runner import import_file
 from evenbetter.schools.models import School, SchoolIdentifier
-from evenbetter.support.services import _register_stamp
+from evenbetter.schools.selectors import register_stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -187,10 +187,10 @@ def test_schools_outside_england_by_their_own_identifiers(catalogue: None, syste
     assert Observation.objects.get(school=castelo).period == "2023-09-15"
     assert _ok(_import(schools, "school_list", "escolas.csv", scheme="lisboa-dge")).records_unchanged == 2
     # A school renamed by its list is a change of the register: what is kept over it is renewed.
-    stamp = _register_stamp()
+    stamp = register_stamp()
     renamed = schools.replace(b"Escola do Castelo", b"Escola do Castelo de S. Jorge")
     assert _ok(_import(renamed, "school_list", "escolas.csv", scheme="lisboa-dge")).records_updated == 1
-    assert _register_stamp() != stamp
+    assert register_stamp() != stamp
     castelo.refresh_from_db()
     client = Client()
     client.force_login(system_lead)

@@ -8,7 +8,9 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -259,3 +261,34 @@ def test_the_kept_newly_watched_list_follows_a_new_risk_run(
     assert "Alton Infant School" in newly(system) and "Ash Grange" not in newly(system)
     lead = newly(client_for("partnership_lead"))
     assert "Alton Infant School" in lead and "Ash Grange" not in lead
+
+
+def _register_counts(client: Client) -> dict[str, object]:
+    shown = next(
+        s for s in client.get(reverse("home")).context["panels"] if type(s.panel).__name__ == "SystemLeadPanel"
+    )
+    return {key: shown.context["panel"][key] for key in ("open_schools", "closed_schools", "by_phase", "by_ofsted")}
+
+
+def test_the_system_s_counts_are_kept_until_the_register_changes(client_for: Callable[[str], Client]) -> None:
+    client = client_for("system_lead")
+    first = _register_counts(client)
+    open_now = School.objects.exclude(status=School.Status.CLOSED)
+    assert first["open_schools"] == open_now.count()
+    assert first["closed_schools"] == School.objects.filter(status=School.Status.CLOSED).count()
+    with CaptureQueriesContext(connection) as again:
+        assert _register_counts(client) == first
+    assert not [
+        q["sql"] for q in again.captured_queries if "GROUP BY" in q["sql"] and 'AS "la_name"' in q["sql"]
+    ]  # kept, not counted again
+    # A school closes (saved as the register import and the admin save it: updated_at moves).
+    closing = open_now.order_by("pk").first()
+    assert closing is not None
+    closing.status = School.Status.CLOSED
+    closing.save()
+    after = _register_counts(client)
+    assert after["open_schools"] == first["open_schools"] - 1  # type: ignore[operator]
+    assert after["closed_schools"] == first["closed_schools"] + 1  # type: ignore[operator]
+    # A new school on the register (a new id), with a phase no other school has.
+    School.objects.create(name="New Free School", urn=999001, phase="Sixteen plus", status=School.Status.OPEN)
+    assert ("Sixteen plus", 1) in [(row["phase"], row["n"]) for row in _register_counts(client)["by_phase"]]  # type: ignore[attr-defined]

@@ -465,7 +465,7 @@ class SchoolList(SourceFormat):
                 counts.created += 1
             elif any(getattr(identifier.school, k) != v for k, v in fields.items()):
                 # updated_at as the register import sets it: what is kept over the register is
-                # keyed by its latest change (support.services._register_stamp).
+                # keyed by its latest change (schools.selectors.register_stamp).
                 School.objects.filter(pk=identifier.school_id).update(**fields, updated_at=timezone.now())
                 counts.updated += 1
             else:
