@@ -8,10 +8,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from evenbetter.concerns import selectors
+from evenbetter.concerns.apps import CONCERN_RECORDS
 from evenbetter.concerns.models import Concern
+from evenbetter.indicators.figures_cache import figures_key, records_generation
 from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.access import access_shape
 
 
 @register
@@ -26,6 +30,20 @@ class GlanceConcerns(Panel):
 
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
         return selectors.may_read_concerns_of(request.user, subject)
+
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Counted from the concerns the reader may read (theirs too) and whether they may raise
+        # one (who works with whom: contacts in the last two years, so today): kept per reader's
+        # access shape until a concern is written (the concerns' generation) or the day turns.
+        return figures_key(
+            "panel:glance-concerns",
+            scope=(
+                subject.pk,
+                access_shape(request.user, subject),
+                records_generation(CONCERN_RECORDS),
+                timezone.localdate().isoformat(),
+            ),
+        )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         concerns = selectors.concerns_visible_to(request.user).filter(school=subject, status__in=selectors.LIVE)

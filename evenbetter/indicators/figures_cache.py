@@ -27,9 +27,11 @@ every later key; the memo is forgotten when the request finishes and whenever th
 renews the generation. Outside a request (a worker, a command) it is read every time, so a
 long-lived process never keeps an old generation.
 
-**Records other than values** (help requests and their events, ``support``) keep a generation
-of their own (``records_generation``, renewed by ``records_changed`` on commit), which the
-figures over them name in their scope beside the figures' generation.
+**Records other than values** (help requests and their events, ``support``; goals,
+``goals``; concerns, ``concerns``; partnership actions, ``actions``) keep a generation of their
+own (``records_generation``, renewed by ``records_changed`` on commit), which the figures and
+the kept parts of pages over them name in their scope beside the figures' generation. Within a
+request every kind is read in one go, the first time one is asked for (``RECORDS``: the kinds).
 
 ``indicators`` is the lowest app with a cached figure (the data-quality summary), so this is
 the one home of the rule; the apps above (benchmarks, the early warning, the dashboards) use it.
@@ -59,10 +61,12 @@ _MISSING = object()
 
 class _RequestMemo(threading.local):
     """The generation as this thread's request first read it (``None``: not read yet, or not
-    in a request); ``active`` while a request is being answered."""
+    in a request), and the records' generations likewise; ``active`` while a request is being
+    answered."""
 
     active = False
     generation: str | None = None
+    records: dict[str, str] | None = None
 
 
 _request_generation = _RequestMemo()
@@ -71,11 +75,13 @@ _request_generation = _RequestMemo()
 def _request_opened(**kwargs: Any) -> None:
     _request_generation.active = True
     _request_generation.generation = None
+    _request_generation.records = None
 
 
 def _request_closed(**kwargs: Any) -> None:
     _request_generation.active = False
     _request_generation.generation = None
+    _request_generation.records = None
 
 
 request_started.connect(_request_opened, dispatch_uid="evenbetter.figures_cache.opened")
@@ -112,17 +118,51 @@ def figures_changed() -> None:
     transaction.on_commit(_bump)
 
 
+# The kinds of records with a generation of their own: read together, once per request.
+RECORDS = ("support", "goals", "concerns", "actions")
+
+
+def _records_key(records: str) -> str:
+    return f"{GENERATION_KEY}:{records}"
+
+
+def _read_records_generations() -> dict[str, str]:
+    """Every kind's token in one read of the cache (one query of the database cache); a kind
+    with none gets one, as ``_read_generation`` does."""
+    found = cache.get_many([_records_key(records) for records in RECORDS])
+    tokens = {}
+    for records in RECORDS:
+        token = found.get(_records_key(records))
+        tokens[records] = str(token) if token is not None else _read_generation(_records_key(records))
+    return tokens
+
+
 def records_generation(records: str) -> str:
     """The token of a kind of records (``"support"``: help requests, their events and the days
-    given), renewed by ``records_changed``; figures worked out from those records name it in
-    their scope."""
-    return _read_generation(f"{GENERATION_KEY}:{records}")
+    given; ``"goals"``, ``"concerns"``, ``"actions"``), renewed by ``records_changed``; figures
+    and kept parts of pages worked out from those records name it in their scope. Read once per
+    request, every kind together (see the module's docstring); outside a request every time."""
+    if records not in RECORDS:
+        raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
+    memo = _request_generation
+    if not memo.active:
+        return _read_generation(_records_key(records))
+    if memo.records is None:
+        memo.records = _read_records_generations()
+    return memo.records[records]
 
 
 def records_changed(records: str) -> None:
-    """Those records changed: a new token for them once the transaction commits."""
-    key = f"{GENERATION_KEY}:{records}"
-    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), timeout=None))
+    """Those records changed: a new token for them once the transaction commits (this request
+    reads the new one from then on)."""
+    if records not in RECORDS:
+        raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
+
+    def renewed() -> None:
+        cache.set(_records_key(records), secrets.token_hex(8), timeout=None)
+        _request_generation.records = None
+
+    transaction.on_commit(renewed)
 
 
 def _partnership_members_changed(**kwargs: Any) -> None:

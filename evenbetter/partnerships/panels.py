@@ -11,7 +11,9 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from evenbetter.indicators.figures_cache import figures_key, records_generation
 from evenbetter.pages.registry import Panel, register
+from evenbetter.partnerships.apps import ACTION_RECORDS
 from evenbetter.partnerships.forms import action_done_form
 from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
@@ -33,6 +35,7 @@ from evenbetter.partnerships.selectors import (
     shared_actions_of_school,
     team_around_school,
 )
+from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import partnership_memberships
 
@@ -55,6 +58,21 @@ class GlanceLife(Panel):
     order = 400
     template = "partnerships/_glance.html"
     title = "Partnership life"
+
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Drawn from the school's open actions as the reader may see them, and its contact
+        # summary (contacts renew the figures' generation) as at today (overdue, days since):
+        # kept per reader's access shape until an action is written (the actions' generation)
+        # or the day turns.
+        return figures_key(
+            "panel:glance-life",
+            scope=(
+                subject.pk,
+                access_shape(request.user, subject),
+                records_generation(ACTION_RECORDS),
+                timezone.localdate().isoformat(),
+            ),
+        )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
