@@ -29,4 +29,8 @@ class ConcernsConfig(AppConfig):
 
         # Each row saved says so; a write without signals (a delete, an update or a bulk insert of
         # rows) calls it itself: tests/pages/test_glance_record_writers.py checks every one.
+        from evenbetter.concerns.selectors import schools_with_live_concerns
+        from evenbetter.indicators.figures_cache import records_holders_register
+
+        records_holders_register(CONCERN_RECORDS, schools_with_live_concerns)
         post_save.connect(concern_records_changed, sender=Concern, dispatch_uid="concern-records")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from evenbetter.concerns import selectors
 from evenbetter.concerns.apps import CONCERN_RECORDS
 from evenbetter.concerns.models import Concern
-from evenbetter.indicators.figures_cache import figures_key, records_generation
+from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.access import access_shape
 
@@ -47,8 +47,11 @@ class GlanceConcerns(Panel):
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         concerns = selectors.concerns_visible_to(request.user).filter(school=subject, status__in=selectors.LIVE)
-        # Both counts in one query (each query built is about half a millisecond of a first view).
-        counted = concerns.aggregate(live=Count("pk"), waiting=Count("pk", filter=Q(status=Concern.Status.OPEN)))
+        if subject.pk not in records_holders(CONCERN_RECORDS):
+            counted = {"live": 0, "waiting": 0}  # no live concern about the school, for anyone
+        else:
+            # Both counts in one query (each query built is about half a millisecond of a first view).
+            counted = concerns.aggregate(live=Count("pk"), waiting=Count("pk", filter=Q(status=Concern.Status.OPEN)))
         return {
             "live": counted["live"],
             "waiting": counted["waiting"],

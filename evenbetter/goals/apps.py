@@ -28,4 +28,8 @@ class GoalsConfig(AppConfig):
 
         # Each row saved says so; a write without signals (a delete, an update or a bulk insert of
         # rows) calls it itself: tests/pages/test_glance_record_writers.py checks every one.
+        from evenbetter.goals.selectors import schools_with_goals
+        from evenbetter.indicators.figures_cache import records_holders_register
+
+        records_holders_register(GOAL_RECORDS, schools_with_goals)
         post_save.connect(goal_records_changed, sender=Goal, dispatch_uid="goal-records")

@@ -24,7 +24,7 @@ from evenbetter.goals.selectors import (
     goals_with_progress,
     member_ids,
 )
-from evenbetter.indicators.figures_cache import figures_key, records_generation
+from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import Locality, Partnership, School
@@ -42,7 +42,9 @@ def _set_url(owner: Owner) -> str:
 
 def _goals_context(request: HttpRequest, owner: Owner, limit: int = 50) -> dict[str, Any]:
     goals = goals_of(request.user, owner)
-    rows = goals_with_progress(goals, limit=limit)
+    # A school without a goal (most of them) shows none to anyone: nothing to read.
+    none_held = isinstance(owner, School) and owner.pk not in records_holders(GOAL_RECORDS)
+    rows = [] if none_held else goals_with_progress(goals, limit=limit)
     return {
         "goal_rows": rows,
         "goal_more": max(goals.count() - len(rows), 0) if len(rows) == limit else 0,

@@ -67,6 +67,7 @@ class _RequestMemo(threading.local):
     active = False
     generation: str | None = None
     records: dict[str, str] | None = None
+    holders: dict[str, frozenset[int]] | None = None
 
 
 _request_generation = _RequestMemo()
@@ -76,12 +77,14 @@ def _request_opened(**kwargs: Any) -> None:
     _request_generation.active = True
     _request_generation.generation = None
     _request_generation.records = None
+    _request_generation.holders = None
 
 
 def _request_closed(**kwargs: Any) -> None:
     _request_generation.active = False
     _request_generation.generation = None
     _request_generation.records = None
+    _request_generation.holders = None
 
 
 request_started.connect(_request_opened, dispatch_uid="evenbetter.figures_cache.opened")
@@ -161,8 +164,54 @@ def records_changed(records: str) -> None:
     def renewed() -> None:
         cache.set(_records_key(records), secrets.token_hex(8), timeout=None)
         _request_generation.records = None
+        _request_generation.holders = None
 
     transaction.on_commit(renewed)
+
+
+# For each kind of records, how to find the schools that hold any worth showing at a glance
+# (``records_holders_register``, by the app that owns them).
+_HOLDERS: dict[str, Callable[[], frozenset[int]]] = {}
+
+
+def records_holders_register(records: str, holders: Callable[[], frozenset[int]]) -> None:
+    """``holders()``: the ids of the schools that hold any records of this kind worth showing
+    (a goal not withdrawn, a live concern, …), read from every row, for every reader alike."""
+    if records not in RECORDS:
+        raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
+    _HOLDERS[records] = holders
+
+
+def _holders_key(records: str) -> str:
+    return f"evenbetter:figures:holders:{records}:{records_generation(records)}"
+
+
+def _read_holders() -> dict[str, frozenset[int]]:
+    keys = {records: _holders_key(records) for records in _HOLDERS}
+    found = cache.get_many(list(keys.values()))
+    holders = {}
+    for records, key in keys.items():
+        if key not in found:
+            found[key] = _HOLDERS[records]()
+            cache.set(key, found[key], timeout=FIGURES_KEPT_SECONDS)
+        holders[records] = found[key]
+    return holders
+
+
+def records_holders(records: str) -> frozenset[int]:
+    """The schools that hold any records of this kind worth showing, kept until those records
+    change (their generation): a school outside it has none for any reader, so a page need not
+    ask what the reader may see of them. It names no reader and nothing is shown from it (only
+    a read that would find nothing is skipped), so it is the same for everyone. Within a request
+    every kind is read in one go (one read of the cache); outside one, every time."""
+    if records not in _HOLDERS:
+        raise ValueError(f"No app says which schools hold records {records!r}: records_holders_register.")
+    memo = _request_generation
+    if not memo.active:
+        return _read_holders()[records]
+    if memo.holders is None:
+        memo.holders = _read_holders()
+    return memo.holders[records]
 
 
 def _partnership_members_changed(**kwargs: Any) -> None:

@@ -34,4 +34,8 @@ class PartnershipsConfig(AppConfig):
         )
         # Each row saved says so; a write without signals (a delete, an update or a bulk insert of
         # rows) calls it itself: tests/pages/test_glance_record_writers.py checks every one.
+        from evenbetter.indicators.figures_cache import records_holders_register
+        from evenbetter.partnerships.selectors import schools_with_open_actions
+
+        records_holders_register(ACTION_RECORDS, schools_with_open_actions)
         post_save.connect(action_records_changed, sender=Action, dispatch_uid="action-records")

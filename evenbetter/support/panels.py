@@ -14,7 +14,7 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.indicators.figures_cache import figures_key, records_generation
+from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
 from evenbetter.pages.registry import Panel, register
 from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import School
@@ -188,7 +188,10 @@ class GlanceHelp(Panel):
         )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
-        asked, given = _support(request.user, subject, open_only=True)
+        # A school that neither asked for help still under way nor gives any (most of them) has
+        # none for anyone to see: nothing to read.
+        held = subject.pk in records_holders(SUPPORT_RECORDS)
+        asked, given = _support(request.user, subject, open_only=True) if held else ([], [])
         return {
             "open_asked": asked,
             "open_given": given,
