@@ -1,4 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+from evenbetter.indicators.figures_cache import records_changed
+
+# The concerns' generation (``indicators.figures_cache.records_generation``): the school page's
+# glance of concerns is kept until a concern is written.
+CONCERN_RECORDS = "concerns"
+
+
+def concern_records_changed(**kwargs: Any) -> None:
+    """A concern was raised, answered, withdrawn, closed or deleted: what is kept of concerns is
+    out of date once that commits (connected below to every row saved; a write without that signal calls it itself)."""
+    records_changed(CONCERN_RECORDS)
 
 
 class ConcernsConfig(AppConfig):
@@ -10,3 +25,12 @@ class ConcernsConfig(AppConfig):
         # Importing these registers the concerns indicator, the school and home panels, and
         # the watch list's note.
         from evenbetter.concerns import indicators, panels, watchlist  # noqa: F401
+        from evenbetter.concerns.models import Concern
+
+        # Each row saved says so; a write without signals (a delete, an update or a bulk insert of
+        # rows) calls it itself: tests/pages/test_glance_record_writers.py checks every one.
+        from evenbetter.concerns.selectors import schools_with_live_concerns
+        from evenbetter.indicators.figures_cache import records_holders_register
+
+        records_holders_register(CONCERN_RECORDS, schools_with_live_concerns)
+        post_save.connect(concern_records_changed, sender=Concern, dispatch_uid="concern-records")

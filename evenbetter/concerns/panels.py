@@ -8,10 +8,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
+from django.utils import timezone
 
 from evenbetter.concerns import selectors
+from evenbetter.concerns.apps import CONCERN_RECORDS
 from evenbetter.concerns.models import Concern
+from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
 from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.access import access_shape
 
 
 @register
@@ -27,10 +31,27 @@ class GlanceConcerns(Panel):
     def is_shown(self, request: HttpRequest, subject: Any) -> bool:
         return selectors.may_read_concerns_of(request.user, subject)
 
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Counted from the concerns the reader may read (theirs too) and whether they may raise
+        # one (who works with whom: contacts in the last two years, so today): kept per reader's
+        # access shape until a concern is written (the concerns' generation) or the day turns.
+        return figures_key(
+            "panel:glance-concerns",
+            scope=(
+                subject.pk,
+                access_shape(request.user, subject),
+                records_generation(CONCERN_RECORDS),
+                timezone.localdate().isoformat(),
+            ),
+        )
+
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         concerns = selectors.concerns_visible_to(request.user).filter(school=subject, status__in=selectors.LIVE)
-        # Both counts in one query (each query built is about half a millisecond of a first view).
-        counted = concerns.aggregate(live=Count("pk"), waiting=Count("pk", filter=Q(status=Concern.Status.OPEN)))
+        if subject.pk not in records_holders(CONCERN_RECORDS):
+            counted = {"live": 0, "waiting": 0}  # no live concern about the school, for anyone
+        else:
+            # Both counts in one query (each query built is about half a millisecond of a first view).
+            counted = concerns.aggregate(live=Count("pk"), waiting=Count("pk", filter=Q(status=Concern.Status.OPEN)))
         return {
             "live": counted["live"],
             "waiting": counted["waiting"],

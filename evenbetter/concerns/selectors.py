@@ -206,3 +206,9 @@ def home_concern_figures(user: AnyUser) -> HomeConcernFigures:
         open_mine=counts["open_mine"],
         open_in_scope=counts.get("open_in_scope"),
     )
+
+
+def schools_with_live_concerns() -> frozenset[int]:
+    """The schools with a live concern, whoever may read it: a school outside them counts none
+    for anyone (``figures_cache.records_holders``, kept until a concern is written)."""
+    return frozenset(Concern.objects.filter(status__in=LIVE).values_list("school_id", flat=True))

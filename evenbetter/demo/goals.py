@@ -15,6 +15,7 @@ from django.db import transaction
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.benchmarks.models import Benchmark
+from evenbetter.goals.apps import goal_records_changed
 from evenbetter.goals.models import Goal
 from evenbetter.goals.selectors import Owner, owner_figures
 from evenbetter.indicators.models import Indicator
@@ -98,4 +99,5 @@ def demo_generate_goals() -> list[Goal]:
             # As if set in the autumn of 2017, on the figures then published.
             Goal.objects.filter(pk=goal.pk).update(set_at=SET_AT)
         made.append(goal)
+    goal_records_changed()  # an update sends no post_save
     return made

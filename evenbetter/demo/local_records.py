@@ -25,6 +25,7 @@ from evenbetter.demo.simulator import LocalRecords, SimulationSettings, planted_
 from evenbetter.indicators.computed import computed_observations_record
 from evenbetter.indicators.models import ImportRun, Indicator, Observation
 from evenbetter.indicators.store import IndicatorDefinition, StagedObservation
+from evenbetter.partnerships.apps import action_records_changed
 from evenbetter.partnerships.indicators import RETURN_INDICATORS, SURVEY_INDICATORS
 from evenbetter.partnerships.models import (
     Action,
@@ -139,6 +140,7 @@ def local_records_generate(*, settings: SimulationSettings) -> LocalRecords:
     _write_governance(records)
     _write_returns(records, seed=settings.seed)
     _write_team_around()
+    action_records_changed()  # deleted and inserted in bulk: no post_save says so
     return records
 
 

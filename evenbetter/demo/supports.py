@@ -27,6 +27,7 @@ from evenbetter.demo.practice import strong_schools
 from evenbetter.indicators.models import Observation
 from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import School
+from evenbetter.support.impact import support_records_changed
 from evenbetter.support.models import (
     Engagement,
     HelpRequest,
@@ -103,6 +104,7 @@ def _pass_through(
     """Take a request through the steps up to ``until``, dated as if it had happened."""
     help_request.created_at = _aware(asked)
     HelpRequest.objects.filter(pk=help_request.pk).update(created_at=help_request.created_at)
+    support_records_changed()  # an update sends no post_save
     day = asked
     steps: list[tuple[str, str, str, dt.date]] = []
     if until == Status.REQUESTED:
@@ -152,6 +154,7 @@ def _pass_through(
 def demo_generate_supports(*, own_school: School, other_school: School, seed: int = SEED) -> SupportsSummary:
     """Replace every generated request and offer with a fresh, seeded set."""
     HelpRequest.objects.filter(is_generated=True).delete()
+    support_records_changed()
     SupportOffer.objects.filter(is_generated=True).delete()
     rng = np.random.default_rng(seed)
     leaders = {u.username: u for u in User.objects.filter(username__in=["partnership-lead", "school-leader-b"])}

@@ -113,13 +113,18 @@ def watch_list(*, user: AnyUser, run: RiskRun | None = None) -> list[RiskScore]:
 
 
 def school_risk(*, user: AnyUser, school: School, run: RiskRun | None = None) -> RiskScore | None:
-    """``run``: the current run, when the caller has read it already."""
+    """``run``: the current run, when the caller has read it already. The score alone is read:
+    the school and the run are the caller's own (read again, joined, they would be a school's
+    forty columns and the run's backtest made into objects on every view of a school page)."""
     if not can_see_risk_of(user, school):
         return None
     run = run or current_run()
     if run is None:
         return None
-    return risk_visible_to(user).filter(run=run, school=school).first()
+    score = risk_visible_to(user).select_related(None).filter(run=run, school=school).first()
+    if score is not None:
+        score.school, score.run = school, run
+    return score
 
 
 RISK_REFUSED = "A school's risk is seen by the school itself and the leads who see it in full."

@@ -1,4 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+from evenbetter.indicators.figures_cache import records_changed
+
+# The goals' generation (``indicators.figures_cache.records_generation``): the school page's
+# glance of goals is kept until a goal is written.
+GOAL_RECORDS = "goals"
+
+
+def goal_records_changed(**kwargs: Any) -> None:
+    """A goal was set, changed, withdrawn or deleted: what is kept of goals is out of date once
+    that commits (connected below to every row saved; a write without that signal calls it itself)."""
+    records_changed(GOAL_RECORDS)
 
 
 class GoalsConfig(AppConfig):
@@ -9,3 +24,12 @@ class GoalsConfig(AppConfig):
     def ready(self) -> None:
         # Importing the module adds the celebrations to the weekly practice digest.
         from evenbetter.goals import digest  # noqa: F401
+        from evenbetter.goals.models import Goal
+
+        # Each row saved says so; a write without signals (a delete, an update or a bulk insert of
+        # rows) calls it itself: tests/pages/test_glance_record_writers.py checks every one.
+        from evenbetter.goals.selectors import schools_with_goals
+        from evenbetter.indicators.figures_cache import records_holders_register
+
+        records_holders_register(GOAL_RECORDS, schools_with_goals)
+        post_save.connect(goal_records_changed, sender=Goal, dispatch_uid="goal-records")

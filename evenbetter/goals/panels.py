@@ -9,9 +9,11 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.analytics.goals import STATUS_WORDS
+from evenbetter.goals.apps import GOAL_RECORDS
 from evenbetter.goals.selectors import (
     Owner,
     can_set_goals_for,
@@ -22,7 +24,9 @@ from evenbetter.goals.selectors import (
     goals_with_progress,
     member_ids,
 )
+from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
 from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import Locality, Partnership, School
 
 GLANCE_GOALS = 3
@@ -38,7 +42,9 @@ def _set_url(owner: Owner) -> str:
 
 def _goals_context(request: HttpRequest, owner: Owner, limit: int = 50) -> dict[str, Any]:
     goals = goals_of(request.user, owner)
-    rows = goals_with_progress(goals, limit=limit)
+    # A school without a goal (most of them) shows none to anyone: nothing to read.
+    none_held = isinstance(owner, School) and owner.pk not in records_holders(GOAL_RECORDS)
+    rows = [] if none_held else goals_with_progress(goals, limit=limit)
     return {
         "goal_rows": rows,
         "goal_more": max(goals.count() - len(rows), 0) if len(rows) == limit else 0,
@@ -53,6 +59,20 @@ class GlanceGoals(Panel):
     order = 150  # after where it stands against similar schools, before trouble ahead
     template = "goals/_glance.html"
     title = "Goals"
+
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Drawn from the school's goals as the reader may see them, their progress on the values
+        # (the figures' generation) and today (behind, missed): kept per reader's access shape
+        # until a goal is written (the goals' generation) or the day turns.
+        return figures_key(
+            "panel:glance-goals",
+            scope=(
+                subject.pk,
+                access_shape(request.user, subject),
+                records_generation(GOAL_RECORDS),
+                timezone.localdate().isoformat(),
+            ),
+        )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         return _goals_context(request, subject, limit=GLANCE_GOALS)

@@ -423,3 +423,11 @@ def celebration_for(user: AnyUser, pk: int) -> Celebration | None:
 def celebrating_readers() -> QuerySet[User]:
     """Who may see some celebration: everyone with a role (each is told only what they may see)."""
     return User.objects.filter(memberships__isnull=False).distinct()
+
+
+def schools_with_goals() -> frozenset[int]:
+    """The schools with a goal not withdrawn, whoever may see it: a school outside them shows no
+    goal to anyone (``figures_cache.records_holders``, kept until a goal is written)."""
+    return frozenset(
+        Goal.objects.filter(withdrawn_at__isnull=True, school__isnull=False).values_list("school_id", flat=True)
+    )

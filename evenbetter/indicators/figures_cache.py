@@ -27,9 +27,11 @@ every later key; the memo is forgotten when the request finishes and whenever th
 renews the generation. Outside a request (a worker, a command) it is read every time, so a
 long-lived process never keeps an old generation.
 
-**Records other than values** (help requests and their events, ``support``) keep a generation
-of their own (``records_generation``, renewed by ``records_changed`` on commit), which the
-figures over them name in their scope beside the figures' generation.
+**Records other than values** (help requests and their events, ``support``; goals,
+``goals``; concerns, ``concerns``; partnership actions, ``actions``) keep a generation of their
+own (``records_generation``, renewed by ``records_changed`` on commit), which the figures and
+the kept parts of pages over them name in their scope beside the figures' generation. Within a
+request every kind is read in one go, the first time one is asked for (``RECORDS``: the kinds).
 
 ``indicators`` is the lowest app with a cached figure (the data-quality summary), so this is
 the one home of the rule; the apps above (benchmarks, the early warning, the dashboards) use it.
@@ -59,10 +61,13 @@ _MISSING = object()
 
 class _RequestMemo(threading.local):
     """The generation as this thread's request first read it (``None``: not read yet, or not
-    in a request); ``active`` while a request is being answered."""
+    in a request), and the records' generations likewise; ``active`` while a request is being
+    answered."""
 
     active = False
     generation: str | None = None
+    records: dict[str, str] | None = None
+    holders: dict[str, frozenset[int]] | None = None
 
 
 _request_generation = _RequestMemo()
@@ -71,11 +76,15 @@ _request_generation = _RequestMemo()
 def _request_opened(**kwargs: Any) -> None:
     _request_generation.active = True
     _request_generation.generation = None
+    _request_generation.records = None
+    _request_generation.holders = None
 
 
 def _request_closed(**kwargs: Any) -> None:
     _request_generation.active = False
     _request_generation.generation = None
+    _request_generation.records = None
+    _request_generation.holders = None
 
 
 request_started.connect(_request_opened, dispatch_uid="evenbetter.figures_cache.opened")
@@ -112,17 +121,97 @@ def figures_changed() -> None:
     transaction.on_commit(_bump)
 
 
+# The kinds of records with a generation of their own: read together, once per request.
+RECORDS = ("support", "goals", "concerns", "actions")
+
+
+def _records_key(records: str) -> str:
+    return f"{GENERATION_KEY}:{records}"
+
+
+def _read_records_generations() -> dict[str, str]:
+    """Every kind's token in one read of the cache (one query of the database cache); a kind
+    with none gets one, as ``_read_generation`` does."""
+    found = cache.get_many([_records_key(records) for records in RECORDS])
+    tokens = {}
+    for records in RECORDS:
+        token = found.get(_records_key(records))
+        tokens[records] = str(token) if token is not None else _read_generation(_records_key(records))
+    return tokens
+
+
 def records_generation(records: str) -> str:
     """The token of a kind of records (``"support"``: help requests, their events and the days
-    given), renewed by ``records_changed``; figures worked out from those records name it in
-    their scope."""
-    return _read_generation(f"{GENERATION_KEY}:{records}")
+    given; ``"goals"``, ``"concerns"``, ``"actions"``), renewed by ``records_changed``; figures
+    and kept parts of pages worked out from those records name it in their scope. Read once per
+    request, every kind together (see the module's docstring); outside a request every time."""
+    if records not in RECORDS:
+        raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
+    memo = _request_generation
+    if not memo.active:
+        return _read_generation(_records_key(records))
+    if memo.records is None:
+        memo.records = _read_records_generations()
+    return memo.records[records]
 
 
 def records_changed(records: str) -> None:
-    """Those records changed: a new token for them once the transaction commits."""
-    key = f"{GENERATION_KEY}:{records}"
-    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), timeout=None))
+    """Those records changed: a new token for them once the transaction commits (this request
+    reads the new one from then on)."""
+    if records not in RECORDS:
+        raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
+
+    def renewed() -> None:
+        cache.set(_records_key(records), secrets.token_hex(8), timeout=None)
+        _request_generation.records = None
+        _request_generation.holders = None
+
+    transaction.on_commit(renewed)
+
+
+# For each kind of records, how to find the schools that hold any worth showing at a glance
+# (``records_holders_register``, by the app that owns them).
+_HOLDERS: dict[str, Callable[[], frozenset[int]]] = {}
+
+
+def records_holders_register(records: str, holders: Callable[[], frozenset[int]]) -> None:
+    """``holders()``: the ids of the schools that hold any records of this kind worth showing
+    (a goal not withdrawn, a live concern, …), read from every row, for every reader alike."""
+    if records not in RECORDS:
+        raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
+    _HOLDERS[records] = holders
+
+
+def _holders_key(records: str) -> str:
+    return f"evenbetter:figures:holders:{records}:{records_generation(records)}"
+
+
+def _read_holders() -> dict[str, frozenset[int]]:
+    keys = {records: _holders_key(records) for records in _HOLDERS}
+    found = cache.get_many(list(keys.values()))
+    holders = {}
+    for records, key in keys.items():
+        if key not in found:
+            found[key] = _HOLDERS[records]()
+            cache.set(key, found[key], timeout=FIGURES_KEPT_SECONDS)
+        holders[records] = found[key]
+    return holders
+
+
+def records_holders(records: str) -> frozenset[int]:
+    """The schools that hold any records of this kind worth showing, kept until those records
+    change (their generation): a school outside it has none for any reader, so a page need not
+    ask what the reader may see of them. It names no reader and nothing is shown from it (only
+    a read that would find nothing is skipped), so it is the same for everyone. Within a request
+    every kind is read in one go (one read of the cache); outside one, every time."""
+    if records not in _HOLDERS:
+        raise ValueError(f"No app says which schools hold records {records!r}: records_holders_register.")
+    memo = _request_generation
+    if not memo.active:
+        return _read_holders()[records]
+    if memo.holders is None:
+        memo.holders = _read_holders()
+    return memo.holders[records]
 
 
 def _partnership_members_changed(**kwargs: Any) -> None:

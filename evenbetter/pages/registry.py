@@ -15,10 +15,19 @@ template reads (the page's own variables included); a panel that draws anything 
 (the reader's name, their requests, a form's CSRF token) is never kept. The one home of
 the mechanism is here: ``panels_for`` and ``section_for`` read the kept HTML instead of
 computing the context, ``{% render_panel %}`` keeps what it draws.
+
+**A page's kept panels are kept together**: ``panels_for`` reads every panel of the page that
+opts in with one read of the cache, under a key made of all their keys (so it is out of reach
+as soon as any one of them is), and the panels drawn afresh are written back as one entry once
+the last of them is drawn (``_KeptTogether``) — a read and a write of the database cache for the
+school page's whole glance, whatever the number of its kept panels. The panels that do not opt
+in (the risk line, audited on every read; how fresh the figures are) are worked out every time,
+in their place. ``section_for`` keeps its one panel under the panel's own key.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -66,6 +75,28 @@ class Panel:
         return None
 
 
+class _KeptTogether:
+    """The kept HTML of a page's panels that opt in, as one entry of the cache: what was found,
+    and the keys still to be drawn; written once the last of those is drawn."""
+
+    def __init__(self, key: str, found: dict[str, tuple[str, tuple[str, ...]]], awaited: set[str]) -> None:
+        self.key = key
+        self.found = dict(found)
+        self.awaited = set(awaited)
+
+    def drawn(self, panel_key: str, html: str, scripts: tuple[str, ...]) -> None:
+        self.found[panel_key] = (html, scripts)
+        self.awaited.discard(panel_key)
+        if not self.awaited:
+            cache.set(self.key, self.found, timeout=PANEL_KEPT_SECONDS)
+
+
+def _together_key(page: str, keys: list[str]) -> str:
+    """The key of a page's kept panels together: all their keys (each naming its generation and
+    its reader's access), so that the entry is out of reach when any one of them is."""
+    return f"evenbetter:panels:{page}:" + hashlib.sha256("\n".join(keys).encode()).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class ShownPanel:
     """A panel as one reader sees it: the panel and its computed context — or, for a panel
@@ -77,6 +108,8 @@ class ShownPanel:
     cache_key: str | None = None
     html: str | None = None
     kept_scripts: tuple[str, ...] = ()
+    # The page's panels kept together (``panels_for``): what is drawn is kept there.
+    together: _KeptTogether | None = None
 
     @property
     def template(self) -> str:
@@ -97,7 +130,10 @@ class ShownPanel:
             return
         if any(marker in html for marker in PERSONAL_MARKERS):
             raise ValueError(f"{type(self.panel).__qualname__} draws a form: its HTML cannot be kept for others.")
-        cache.set(self.cache_key, (html, tuple(self.scripts)), timeout=PANEL_KEPT_SECONDS)
+        if self.together is not None:
+            self.together.drawn(self.cache_key, html, tuple(self.scripts))
+        else:
+            cache.set(self.cache_key, (html, tuple(self.scripts)), timeout=PANEL_KEPT_SECONDS)
 
 
 def _shown(panel: Panel, request: HttpRequest, subject: Any) -> ShownPanel:
@@ -138,12 +174,26 @@ def registered_panels(page: str) -> list[type[Panel]]:
 
 
 def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel]:
-    """The panels of ``page`` this request's reader sees, in order, each with its context."""
+    """The panels of ``page`` this request's reader sees, in order, each with its context — or
+    its kept HTML: those that opt in are read together, in one read of the cache (see the
+    module's docstring)."""
+    panels = [panel for panel in (cls() for cls in registered_panels(page)) if panel.is_shown(request, subject)]
+    keys = [panel.cache_key(request, subject) for panel in panels]
+    opted = [key for key in keys if key is not None]
+    together = None
+    found: dict[str, tuple[str, tuple[str, ...]]] = {}
+    if opted:
+        together_key = _together_key(page, opted)
+        found = cache.get(together_key) or {}
+        awaited = {key for key in opted if key not in found}
+        together = _KeptTogether(together_key, found, awaited) if awaited else None
     shown = []
-    for panel_class in registered_panels(page):
-        panel = panel_class()
-        if panel.is_shown(request, subject):
-            shown.append(_shown(panel, request, subject))
+    for panel, key in zip(panels, keys, strict=True):
+        if key is not None and key in found:
+            html, scripts = found[key]
+            shown.append(ShownPanel(panel, {}, html=html, kept_scripts=tuple(scripts)))
+        else:
+            shown.append(ShownPanel(panel, panel.context(request, subject), cache_key=key, together=together))
     return shown
 
 

@@ -1,4 +1,19 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+from evenbetter.indicators.figures_cache import records_changed
+
+# The actions' generation (``indicators.figures_cache.records_generation``): the school page's
+# glance of partnership life is kept until an action is written.
+ACTION_RECORDS = "actions"
+
+
+def action_records_changed(**kwargs: Any) -> None:
+    """An action was agreed, updated, given, done or deleted: what is kept of actions is out of
+    date once that commits (connected below to every row saved; a write without that signal calls it itself)."""
+    records_changed(ACTION_RECORDS)
 
 
 class PartnershipsConfig(AppConfig):
@@ -9,6 +24,7 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         # Importing the module registers partnership life as a computed indicator.
         from evenbetter.partnerships import indicators  # noqa: F401
+        from evenbetter.partnerships.models import Action
         from evenbetter.partnerships.services import contact_summaries_dropped
         from evenbetter.schools.signals import partnership_members_changed
 
@@ -16,3 +32,10 @@ class PartnershipsConfig(AppConfig):
         partnership_members_changed.connect(
             contact_summaries_dropped, dispatch_uid="evenbetter.partnerships.contact_summaries_dropped"
         )
+        # Each row saved says so; a write without signals (a delete, an update or a bulk insert of
+        # rows) calls it itself: tests/pages/test_glance_record_writers.py checks every one.
+        from evenbetter.indicators.figures_cache import records_holders_register
+        from evenbetter.partnerships.selectors import schools_with_open_actions
+
+        records_holders_register(ACTION_RECORDS, schools_with_open_actions)
+        post_save.connect(action_records_changed, sender=Action, dispatch_uid="action-records")

@@ -11,10 +11,12 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
 from evenbetter.pages.registry import Panel, register
+from evenbetter.partnerships.apps import ACTION_RECORDS
 from evenbetter.partnerships.forms import action_done_form
-from evenbetter.partnerships.models import Action
 from evenbetter.partnerships.selectors import (
+    OPEN_ACTION_STATUSES,
     actions_due_for,
     actions_visible_to,
     can_record_contact,
@@ -33,6 +35,7 @@ from evenbetter.partnerships.selectors import (
     shared_actions_of_school,
     team_around_school,
 )
+from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import partnership_memberships
 
@@ -56,15 +59,32 @@ class GlanceLife(Panel):
     template = "partnerships/_glance.html"
     title = "Partnership life"
 
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Drawn from the school's open actions as the reader may see them, and its contact
+        # summary (contacts renew the figures' generation) as at today (overdue, days since):
+        # kept per reader's access shape until an action is written (the actions' generation)
+        # or the day turns.
+        return figures_key(
+            "panel:glance-life",
+            scope=(
+                subject.pk,
+                access_shape(request.user, subject),
+                records_generation(ACTION_RECORDS),
+                timezone.localdate().isoformat(),
+            ),
+        )
+
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
         today = timezone.localdate()
-        open_actions = actions_visible_to(request.user).filter(
-            owner_school=school, status__in=[Action.Status.AGREED, Action.Status.IN_PROGRESS]
-        )
-        next_action = open_actions.order_by("due_on", "pk").first()
-        # Both counts in one query (each query built is about half a millisecond of a first view).
-        counted = open_actions.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+        next_action = None
+        counted = {"open": 0, "overdue": 0}
+        # A school with no action agreed or in progress (most of them) has none for anyone to see.
+        if school.pk in records_holders(ACTION_RECORDS):
+            open_actions = actions_visible_to(request.user).filter(owner_school=school, status__in=OPEN_ACTION_STATUSES)
+            next_action = open_actions.order_by("due_on", "pk").first()
+            # Both counts in one query (each query built is about half a millisecond of a first view).
+            counted = open_actions.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
         return {
             "contact_summary": school_contact_summary(user=request.user, school=school, today=today),
             "actions_open": counted["open"],

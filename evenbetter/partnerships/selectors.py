@@ -649,3 +649,17 @@ def actions_due_for(user: AnyUser, *, today: dt.date | None = None) -> ActionsDu
         overdue=mine.filter(due_on__lt=today).count(),
         today=today,
     )
+
+
+OPEN_ACTION_STATUSES = (Action.Status.AGREED, Action.Status.IN_PROGRESS)
+
+
+def schools_with_open_actions() -> frozenset[int]:
+    """The schools that own an action agreed or in progress, whoever may see it: a school outside
+    them has none due for anyone (``figures_cache.records_holders``, kept until an action is
+    written)."""
+    return frozenset(
+        Action.objects.filter(status__in=OPEN_ACTION_STATUSES, owner_school__isnull=False).values_list(
+            "owner_school_id", flat=True
+        )
+    )

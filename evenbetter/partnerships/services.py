@@ -17,6 +17,7 @@ from evenbetter.indicators.computed import computed_observations_record
 from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.store import StagedObservation
+from evenbetter.partnerships.apps import action_records_changed
 from evenbetter.partnerships.indicators import RETURN_INDICATORS
 from evenbetter.partnerships.models import (
     Action,
@@ -104,6 +105,7 @@ def meeting_record(
             for action in actions
         ]
     )
+    action_records_changed()  # a bulk insert sends no post_save: the glance of partnership life is kept over actions
     return meeting
 
 

@@ -18,6 +18,7 @@ about one school starts with ``visible_school`` (forbidden when hidden, not foun
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Iterable
 from typing import Any
@@ -95,6 +96,25 @@ def school_access(user: AnyUser, school: School) -> SchoolAccess:
     if scope.sees_public_data:
         return SchoolAccess.PUBLIC
     return SchoolAccess.NONE
+
+
+def access_shape(user: AnyUser, school: School) -> tuple[object, ...]:
+    """What a reader's view of ``school`` depends on, as a key for what is kept of it (the school
+    page's glance: ``pages.registry``, the panels' ``cache_key``): the same for every system lead
+    (every rule gives a system lead everything, whatever else they hold), else the person, their
+    access to the school and everything their memberships add up to — so that a kept part is
+    shared only by those who are shown the same, and a membership given or ended (a new scope)
+    is never shown what was kept for the old one. The rules that read the person's own rows (the
+    concerns they raised, the actions given to them) are covered by the person."""
+    scope = scope_of(user)
+    if scope.is_system_lead:
+        return ("system lead",)
+    return (
+        user.pk,
+        school_access(user, school).name,
+        # Every field of the scope, a new one included.
+        *(tuple(sorted(getattr(scope, part.name))) for part in dataclasses.fields(scope)),
+    )
 
 
 def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:

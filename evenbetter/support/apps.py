@@ -9,11 +9,14 @@ class SupportConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the module registers help under way as a note on the watch list.
+        from evenbetter.indicators.figures_cache import records_holders_register
         from evenbetter.partnerships.models import Agency, AgencyLink
         from evenbetter.support import watchlist  # noqa: F401
-        from evenbetter.support.impact import support_records_changed
+        from evenbetter.support.impact import SUPPORT_RECORDS, support_records_changed
         from evenbetter.support.models import Engagement, HelpRequest, SupportEvent, SupportOffer, SupportReview
+        from evenbetter.support.selectors import schools_with_help_under_way
 
+        records_holders_register(SUPPORT_RECORDS, schools_with_help_under_way)
         # The system view of help (``impact.system_view``) and a request's suggestions
         # (``services.suggestions_kept``) are kept until these records change.
         for model in (HelpRequest, SupportEvent, Engagement, SupportReview, SupportOffer, Agency, AgencyLink):

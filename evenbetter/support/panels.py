@@ -14,11 +14,13 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
+from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
 from evenbetter.pages.registry import Panel, register
+from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import ProfileSection
 from evenbetter.schools.profile_pdf import para, table
-from evenbetter.support.impact import impact_for
+from evenbetter.support.impact import SUPPORT_RECORDS, impact_for
 from evenbetter.support.models import HelpRequest
 from evenbetter.support.selectors import (
     HelpRequestView,
@@ -174,8 +176,22 @@ class GlanceHelp(Panel):
     template = "support/_glance.html"
     title = "Help asked and given"
 
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Drawn from the requests the school made and those it helps, each as the reader may see
+        # it, with the other schools' names (the register: renewed with the figures by the
+        # refresh that follows its import): kept per reader's access shape until a request, an
+        # event, days given, a review, an offer or an agency is written (the support records'
+        # generation).
+        return figures_key(
+            "panel:glance-help",
+            scope=(subject.pk, access_shape(request.user, subject), records_generation(SUPPORT_RECORDS)),
+        )
+
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
-        asked, given = _support(request.user, subject, open_only=True)
+        # A school that neither asked for help still under way nor gives any (most of them) has
+        # none for anyone to see: nothing to read.
+        held = subject.pk in records_holders(SUPPORT_RECORDS)
+        asked, given = _support(request.user, subject, open_only=True) if held else ([], [])
         return {
             "open_asked": asked,
             "open_given": given,

@@ -226,3 +226,12 @@ def open_requests_by_school(school_ids: list[int]) -> dict[int, list[HelpRequest
     for request in HelpRequest.objects.filter(school_id__in=school_ids, status__in=OPEN).order_by("created_at"):
         found.setdefault(request.school_id, []).append(request)
     return found
+
+
+def schools_with_help_under_way() -> frozenset[int]:
+    """The schools that asked for help still under way, or give it: a school outside them has
+    no such request for anyone to see (``figures_cache.records_holders``, kept until the support
+    records change)."""
+    under_way = HelpRequest.objects.exclude(status__in=[HelpRequest.Status.CLOSED, HelpRequest.Status.WITHDRAWN])
+    pairs = under_way.order_by().values_list("school_id", "supporter_id")
+    return frozenset(school for pair in pairs for school in pair if school is not None)
