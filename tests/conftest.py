@@ -42,7 +42,7 @@ from evenbetter.indicators.models import ImportRun
 from evenbetter.ingest.runner import import_path
 from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
-from tests.dbstate import table_state
+from tests.dbstate import stop_counting_writes, table_state
 from tests.scratch_database import MigratedTemplate, drop_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -159,6 +159,7 @@ DEAD_ROWS_VACUUMED = 20_000
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     result = yield
+    stop_counting_writes()  # if the test counted writes (tests/dbstate.py, table_writes)
     # After every fixture's teardown: the test's transaction is rolled back by now.
     if connection.vendor == "postgresql" and connection.connection is not None:
         from django.db import DatabaseError
