@@ -42,7 +42,8 @@ from evenbetter.indicators.models import ImportRun
 from evenbetter.ingest.runner import import_path
 from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
-from tests.dbstate import table_state
+from tests.dbstate import stop_counting_writes, table_state
+from tests.scratch_database import MigratedTemplate, drop_copy
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "a-long-test-password-42"
@@ -158,6 +159,7 @@ DEAD_ROWS_VACUUMED = 20_000
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
     result = yield
+    stop_counting_writes()  # if the test counted writes (tests/dbstate.py, table_writes)
     # After every fixture's teardown: the test's transaction is rolled back by now.
     if connection.vendor == "postgresql" and connection.connection is not None:
         from django.db import DatabaseError
@@ -173,6 +175,26 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
             if tables and connection.get_autocommit():
                 cursor.execute(f"VACUUM {', '.join(tables)}")
     return result
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MigratedTemplate]:
+    base = tmp_path_factory.getbasetemp()
+    # Under pytest-xdist every worker's folder is in the session's: one template for them all.
+    template = MigratedTemplate(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
+    yield template
+    template.drop()
+
+
+@pytest.fixture
+def migrated_database(_migrated_template: MigratedTemplate, tmp_path: Path) -> Iterator[str]:
+    """The DATABASE_URL of a migrated database of this test's own, for the processes it starts
+    (a copy of one migrated once a session: tests/scratch_database.py); dropped afterwards."""
+    url, name = _migrated_template.copy(tmp_path / "database")
+    try:
+        yield url
+    finally:
+        drop_copy(name)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django import forms
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.benchmarks.models import ComparatorSet
 from evenbetter.schools.access import schools_visible_to
+from evenbetter.schools.forms import LARGEST_URN
 from evenbetter.schools.models import Locality, School
 from evenbetter.vocabulary.areas import AREA_INDICATORS, AREAS
 
@@ -49,7 +50,7 @@ class ComparatorSetForm(forms.Form):
         if not tokens:
             self.add_error("urns", "List the URNs of the schools to compare with.")
             return []
-        bad = [t for t in tokens if not t.isdigit()]
+        bad = [t for t in tokens if not (t.isascii() and t.isdigit()) or int(t) > LARGEST_URN]
         if bad:
             self.add_error("urns", f"These are not URNs (a URN is a number): {', '.join(bad[:10])}.")
             return []

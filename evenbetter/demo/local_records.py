@@ -338,31 +338,35 @@ def _write_meetings_and_actions(records: LocalRecords) -> None:
 
 
 def _write_governance(records: LocalRecords) -> None:
+    # Plain INSERTs, as the contacts and actions are (a model instance for each of about 116,000
+    # board meetings and challenges was most of the local records' time); the meetings' new ids
+    # are read back in the order they were written, to hang their challenges on.
     boards = records.board_meetings.reset_index(drop=True)
-    made = BoardMeeting.objects.bulk_create(
+    table = connection.ops.quote_name(BoardMeeting._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT MAX(id) FROM {table}")  # noqa: S608 (the name is ours)
+        last = cursor.fetchone()[0] or 0
+    rows_insert(
+        BoardMeeting,
+        ["school_id", "held_on", "governors_places", "governors_present", "vacancies", "notes", "is_generated"],
         [
-            BoardMeeting(
-                school_id=int(school),
-                held_on=_date(day),
-                governors_places=int(places),
-                governors_present=int(present),
-                vacancies=int(vacancies),
-                is_generated=True,
-            )
+            (school, day, places, present, vacancies, "", True)
             for school, day, places, present, vacancies in zip(
-                boards["school_id"],
-                boards["held_on"],
-                boards["governors_places"],
-                boards["governors_present"],
-                boards["vacancies"],
+                _ids(boards["school_id"]),
+                _days(boards["held_on"], required=True),
+                _ids(boards["governors_places"]),
+                _ids(boards["governors_present"]),
+                _ids(boards["vacancies"]),
                 strict=True,
             )
         ],
-        batch_size=BATCH,
     )
+    # Ids come from the table's sequence (SQLite's AUTOINCREMENT, PostgreSQL's identity) in the
+    # order the rows were written, within this transaction, higher than any there before (zip's
+    # strict says if they were not one a meeting).
+    made = list(BoardMeeting.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True))
     challenges = []
-    for meeting, areas in zip(made, boards["challenge_areas"], strict=True):
-        meeting_id = meeting.pk
+    for meeting_id, areas in zip(made, boards["challenge_areas"], strict=True):
         for area in [a.strip() for a in str(areas or "").split(",") if a.strip()]:
             key = (
                 area
@@ -370,10 +374,8 @@ def _write_governance(records: LocalRecords) -> None:
                 else next((k for k, v in AREA_NAMES.items() if v.lower() == area.lower()), "")
             )
             if key:
-                challenges.append(
-                    Challenge(board_meeting_id=meeting_id, area=key, question=QUESTIONS[key], is_generated=True)
-                )
-    Challenge.objects.bulk_create(challenges, batch_size=BATCH)
+                challenges.append((meeting_id, key, QUESTIONS[key], True))
+    rows_insert(Challenge, ["board_meeting_id", "area", "question", "is_generated"], challenges)
 
 
 def _write_returns(records: LocalRecords, *, seed: int) -> None:

@@ -73,6 +73,7 @@ def test_only_those_who_see_the_school_in_full_may_remove_a_set(
     [
         ("", "List the URNs"),
         ("115865, abc", "not URNs"),
+        ("115865 9223372036854775808 ²", "not URNs (a URN is a number): 9223372036854775808, ²"),  # no server error
         ("115865 999999 115869", "No school you can see has the URN 999999"),
         ("115865 115869", "at least three other schools"),
         ("115850 115865 115869", "at least three other schools"),  # itself does not count

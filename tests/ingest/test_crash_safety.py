@@ -1,8 +1,9 @@
 """An import killed part-way leaves nothing behind; two imports at once end as one clean import.
 
 Each test runs `manage.py import_data` in separate processes against a database of its
-own (a SQLite file under tmp_path, or a fresh PostgreSQL database on the server that
-DATABASE_URL names), migrated and loaded with the register by a subprocess first, and
+own (a SQLite file under tmp_path, or a new PostgreSQL database on the server that
+DATABASE_URL names: a copy of one `manage.py migrate` made once for the session, the
+`migrated_database` fixture), loaded with the register by a subprocess first, and
 reads the database back through another subprocess (the fingerprint of evenbetter.ops).
 The import that is killed runs the same command with a smaller streaming chunk (see
 IMPORT_IN_CHUNKS), so that it is killed with most of its file still to come.
@@ -20,14 +21,11 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import dj_database_url
 import pytest
 
 from evenbetter.ops.backup import fingerprint_differences
@@ -44,7 +42,6 @@ import sys
 import django
 django.setup()
 from django.core.management import call_command
-call_command("migrate", verbosity=0)
 call_command("import_data", sys.argv[1], "--format", "gias")
 call_command("import_data", sys.argv[2], "--format", "indicator_catalogue")
 for path in sys.argv[3:]:
@@ -188,31 +185,11 @@ def _catalogue(path: Path) -> Path:
 
 
 @pytest.fixture
-def make_scratch(tmp_path: Path) -> Iterator[Callable[..., Scratch]]:
+def make_scratch(tmp_path: Path, migrated_database: str) -> Callable[..., Scratch]:
     """``make_scratch(*long_files)``: the database, with these long files imported after the register."""
     env = dict(os.environ, EVENBETTER_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    url = os.environ.get("DATABASE_URL", "")
-    postgresql = url.startswith(("postgres://", "postgresql://"))
-    name = f"evenbetter_crash_{uuid.uuid4().hex[:10]}"
-    admin = None
-    if postgresql:
-        import psycopg
-        from psycopg import sql
-
-        server = dj_database_url.parse(url)
-        admin = psycopg.connect(
-            dbname=server["NAME"],
-            user=server["USER"] or None,
-            password=server["PASSWORD"] or None,
-            host=server["HOST"] or None,
-            port=server["PORT"] or None,
-            autocommit=True,
-        )
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        env["DATABASE_URL"] = urlsplit(url)._replace(path=f"/{name}").geturl()
-    else:
-        env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
+    env["DATABASE_URL"] = migrated_database
 
     def make(*long_files: Path) -> Scratch:
         made = Scratch(env, tmp_path)
@@ -224,12 +201,7 @@ def make_scratch(tmp_path: Path) -> Iterator[Callable[..., Scratch]]:
         )
         return made
 
-    try:
-        yield make
-    finally:
-        if admin is not None:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            admin.close()
+    return make
 
 
 def _wait_for_line(process: subprocess.Popen[str], wanted: str, seconds: float) -> list[str]:

@@ -17,7 +17,7 @@ from evenbetter.indicators.models import ImportRun
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.services import job_request
 from evenbetter.jobs.worker import jobs_tick
-from tests.dbstate import changed_tables, table_state
+from tests.dbstate import changed_tables, table_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +48,14 @@ def jobs(register: ImportRun) -> dict[str, Job]:
 def test_opening_every_jobs_page_writes_nothing(jobs: dict[str, Job], system_lead: User) -> None:
     client = Client()
     client.force_login(system_lead)
-    before = table_state(ignore={"django_session"})
+    before = table_writes(ignore={"django_session"})
     pages = [reverse("job_list")]
     for job in jobs.values():
         pages += [reverse("job_detail", args=[job.pk]), reverse("job_progress", args=[job.pk])]
         pages.append(reverse("job_progress", args=[job.pk]) + "?row=1")
     for page in pages:
         assert client.get(page).status_code == 200, page
-    assert changed_tables(before, table_state(ignore={"django_session"})) == []
+    assert changed_tables(before, table_writes(ignore={"django_session"})) == []
 
 
 def test_the_pages_say_a_worker_seems_stopped_and_the_worker_takes_the_jobs_back(

@@ -28,7 +28,7 @@ from evenbetter.partnerships.forms import recent_academic_years
 from evenbetter.schools.models import School
 from evenbetter.support.models import HelpRequest
 from evenbetter.vocabulary.areas import AREAS
-from tests.dbstate import changed_tables, table_state
+from tests.dbstate import changed_tables, table_writes
 
 pytestmark = pytest.mark.django_db
 
@@ -241,9 +241,9 @@ def test_no_input_breaks_a_form_and_refused_input_writes_nothing(
     def post(drawn: dict[str, Any]) -> None:
         data = {key: _resolve(value, world) for key, value in drawn.items() if value is not None}
         with transaction.atomic():
-            before = table_state()
+            before = table_writes()
             response = client.post(url, data)
-            changed = changed_tables(before, table_state())
+            changed = changed_tables(before, table_writes())
             transaction.set_rollback(True)
         status = response.status_code
         wrote.add(bool(changed))

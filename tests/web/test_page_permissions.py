@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from evenbetter.accounts.models import User
 from evenbetter.schools.models import School
 from tests.conftest import PERSONAS
-from tests.dbstate import changed_tables, table_state
+from tests.dbstate import changed_tables, table_writes
 from tests.web.policy import (
     ADMIN_LOGIN,
     DONE,
@@ -134,7 +134,7 @@ def _observe(entry: Entry, persona: str, world: World, client_for: Callable[[str
     compares = entry.method != "GET" or (entry.writes and expected not in (OK, DONE))
     with transaction.atomic():
         client = client_for(persona)
-        before = table_state() if compares else {}
+        before = table_writes() if compares else {}
         url = entry.url(world)
         if entry.method == "POST":
             response = client.post(url, entry.data(world))
@@ -142,7 +142,7 @@ def _observe(entry: Entry, persona: str, world: World, client_for: Callable[[str
             response = client.delete(url)
         else:
             response = client.get(url)
-        changed = changed_tables(before, table_state()) if compares else []
+        changed = changed_tables(before, table_writes()) if compares else []
         problem = _mismatch(expected, response, changed if compares else None)
         if response.streaming:  # read to the end, which closes the file it streams
             b"".join(response.streaming_content)  # type: ignore[attr-defined]
@@ -234,11 +234,11 @@ def test_no_one_but_a_superuser_adds_anything_in_the_admin(
     assert len(adds) > 10
     for persona in PERSONAS:
         client = client_for(persona)
-        before = table_state()
+        before = table_writes()
         for route in adds:
             response = client.post(reverse(route.name), {"name": "Made in the admin", "username": "intruder"})
             assert response.status_code == 302 and response["Location"].startswith(reverse("admin:login")), route
-        assert not changed_tables(before, table_state()), persona
+        assert not changed_tables(before, table_writes()), persona
 
 
 def test_django_admin_is_for_superusers_only(client_for: Callable[[str], Client], system_lead: User) -> None:

@@ -5,9 +5,10 @@ sees the confirmation's message wherever the next request lands, counts against 
 limit across both, and watches the refresh the import queued finish in the worker.
 
 The servers are gunicorn (as in production) on two free loopback ports, each with its own
-``EVENBETTER_VAR_DIR``; the database is one this test creates on the PostgreSQL server of
+``EVENBETTER_VAR_DIR``; the database is one of the test's own on the PostgreSQL server of
 ``DATABASE_URL`` (the processes cannot see pytest-django's test database inside its
-transaction), migrates with ``manage.py migrate`` and drops at the end. Run under
+transaction): a copy of one ``manage.py migrate`` made once for the session (the
+``migrated_database`` fixture), dropped at the end. Run under
 ``scripts/with-postgres.sh`` (``make test``'s PostgreSQL stage does); on SQLite it is skipped.
 """
 
@@ -24,12 +25,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import psycopg
 import pytest
 import requests
-from psycopg import sql
 
 from tests.conftest import PASSWORD
+from tests.scratch_database import NOT_INHERITED
 from tests.web.policy import ABSENCE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,21 +65,9 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def database() -> Iterator[str]:
-    name = f"evenbetter_two_servers_{secrets.token_hex(4)}"
-    with psycopg.connect(DATABASE_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield DATABASE_URL.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with psycopg.connect(DATABASE_URL, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-
-
-@pytest.fixture
-def site(database: str, tmp_path: Path) -> Iterator[Site]:
+def site(migrated_database: str, tmp_path: Path) -> Iterator[Site]:
     shared = {
-        "DATABASE_URL": database,
+        "DATABASE_URL": migrated_database,
         "SECRET_KEY": secrets.token_urlsafe(50),  # the same on every server, as in production
         "EVENBETTER_UPLOAD_DIR": str(tmp_path / "shared-storage" / "uploads"),
         "EVENBETTER_MEDIA_DIR": str(tmp_path / "shared-storage" / "media"),
@@ -88,7 +76,7 @@ def site(database: str, tmp_path: Path) -> Iterator[Site]:
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONPATH": str(ROOT),
     }
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "EVENBETTER_PRODUCTION", "PYTEST_XDIST_WORKER"}}
+    base = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
 
     def env(process: str) -> dict[str, str]:
         return {**base, **shared, "EVENBETTER_VAR_DIR": str(tmp_path / process)}  # nothing else in common
@@ -96,7 +84,6 @@ def site(database: str, tmp_path: Path) -> Iterator[Site]:
     def manage(*args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env("setup"), check=True, timeout=120)
 
-    manage("migrate", "--noinput", "-v0")
     manage("shell", "-c", SETUP)
 
     logs = tmp_path / "logs"
