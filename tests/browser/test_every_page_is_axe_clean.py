@@ -28,32 +28,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import APIResponse, Browser, Route
+from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from tests.browser.conftest import sign_in
-from tests.browser.page_shape import page_shape
+from tests.browser.conftest import Axe, axe_in_every_page, new_context
+from tests.browser.page_shape import page_shape, pages_to_open
 from tests.conftest import PERSONAS
 from tests.web.policy import OK, POLICY, World
 
 # The persona who may open the most first: the others' pages are then mostly shapes already seen.
 WALK_ORDER = ["system_lead", *[p for p in PERSONAS if p != "system_lead"]]
-
-
-def _answering_with(answer: APIResponse) -> Callable[[Route], None]:
-    """A route handler that hands the browser this answer. Its body was read already decoded,
-    so the header saying it was compressed goes."""
-    headers = {k: v for k, v in answer.headers.items() if k.lower() not in ("content-encoding", "content-length")}
-    body = answer.body()
-
-    def handle(route: Route) -> None:
-        route.fulfill(status=answer.status, headers=headers, body=body)
-
-    return handle
 
 
 def _summary(violations: list[dict[str, Any]]) -> str:
@@ -69,6 +57,31 @@ def _summary(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class _Read:
+    """A page as the walk read it: who asked, which entry, its answer and its shape."""
+
+    persona: str
+    key: str
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    frame: str
+    main: str
+
+
+def _answering_with(read: _Read) -> Callable[[Route], None]:
+    """A route handler that hands the browser this answer. Its body was read already decoded,
+    so the header saying it was compressed goes."""
+    headers = {k: v for k, v in read.headers.items() if k.lower() not in ("content-encoding", "content-length")}
+
+    def handle(route: Route) -> None:
+        route.fulfill(status=read.status, headers=headers, body=read.body)
+
+    return handle
+
+
 @pytest.mark.django_db(transaction=True)
 def test_every_page_every_persona_may_open_is_axe_clean(
     live_server: Any, browser: Browser, request: pytest.FixtureRequest, settings: Any, tmp_path: Path
@@ -80,11 +93,10 @@ def test_every_page_every_persona_may_open_is_axe_clean(
     settings.MEDIA_ROOT = tmp_path / "media"
     # The records the entries point at are made before the walk, in the live server's database.
     world = World({p: request.getfixturevalue(p) for p in PERSONAS if p != "anonymous"})
-    axe, problems = Axe(), []
-    frames: set[str] = set()
-    mains: set[str] = set()
+    axe, problems, reads = Axe(), [], []
     started = time.perf_counter()
-    read = opened = 0
+    contexts: dict[str, BrowserContext] = {}
+    # Every page read first, persona after persona, and its shape taken.
     for persona in WALK_ORDER:
         pages = {
             key: entry.url(world)
@@ -92,12 +104,12 @@ def test_every_page_every_persona_may_open_is_axe_clean(
             if entry.method == "GET" and entry.answer(persona) == OK
         }
         assert len(pages) > (3 if persona in ("anonymous", "outsider") else 20), f"{persona}: too few pages to walk"
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-        if persona != "anonymous":
-            sign_in(page, live_server.url, persona)
+        context = contexts[persona] = axe_in_every_page(
+            new_context(browser, live_server.url, None if persona == "anonymous" else persona)
+        )
         for key, url in pages.items():
             # Asked first without opening it, with the same session: a download is not a page.
-            answer = page.request.get(live_server.url + url, max_redirects=0)
+            answer = context.request.get(live_server.url + url, max_redirects=0)
             if answer.status != OK:
                 problems.append(f"{persona}: {key} {url}: answered {answer.status}, the policy says 200")
                 continue
@@ -106,23 +118,27 @@ def test_every_page_every_persona_may_open_is_axe_clean(
             html = answer.text()
             if not html.lstrip()[:15].lower().startswith("<!doctype html"):
                 continue  # an htmx fragment
-            read += 1
-            frame, main = page_shape(html)
-            if frame in frames and main in mains:
-                continue  # its frame and its main part have both been checked
-            # The browser is given the very answer just read, not a second one drawn by the server
-            # (its styles and scripts are still fetched from the server).
-            address = live_server.url + url
-            page.route(lambda requested, address=address: requested == address, _answering_with(answer))
-            page.goto(address)
-            page.unroute_all()
-            result = axe.run(page)
-            opened += 1
-            frames.add(frame)
-            mains.add(main)
-            if result.violations_count:
-                problems.append(f"{persona}: {key} {url}:\n{_summary(result.response['violations'])}")
-        page.context.close()
-    print(f"\n{read} pages read, {opened} opened and checked in {time.perf_counter() - started:.1f} s")
+            reads.append(_Read(persona, key, url, answer.status, answer.headers, answer.body(), *page_shape(html)))
+            answer.dispose()
+    # Then as few of them opened as check every frame and every main part at least once.
+    chosen = [reads[index] for index in pages_to_open([(read.frame, read.main) for read in reads])]
+    tabs: dict[str, Page] = {}
+    for read in chosen:
+        page = tabs.get(read.persona) or tabs.setdefault(read.persona, contexts[read.persona].new_page())
+        # The browser is given the very answer just read, not a second one drawn by the server
+        # (its styles and scripts are still fetched from the server, with the persona's session).
+        address = live_server.url + read.url
+        page.route(lambda requested, address=address: requested == address, _answering_with(read))
+        page.goto(address)
+        page.unroute_all()
+        result = axe.run(page)
+        if result.violations_count:
+            problems.append(f"{read.persona}: {read.key} {read.url}:\n{_summary(result.response['violations'])}")
+    for context in contexts.values():
+        context.close()
+    opened = len(chosen)
+    print(f"\n{len(reads)} pages read, {opened} opened and checked in {time.perf_counter() - started:.1f} s")
+    assert {read.frame for read in chosen} == {read.frame for read in reads}, "a frame was left unchecked"
+    assert {read.main for read in chosen} == {read.main for read in reads}, "a main part was left unchecked"
     assert opened > 100, f"only {opened} pages opened: the shapes are too coarse"
     assert not problems, f"{len(problems)} of {opened} pages:\n" + "\n".join(problems)
