@@ -12,12 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.schools.models import School
-from tests.browser.conftest import screenshot, sign_in, signed_in_page
+from tests.browser.conftest import Axe, screenshot, sign_in, signed_in_page
 from tests.conftest import make_user
 from tests.people.conftest import mailed_link
 

@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -24,7 +23,7 @@ from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.partnerships.models import Action
 from evenbetter.schools.models import Partnership, School
 from evenbetter.support.models import HelpRequest
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import Axe, sign_in
 from tests.earlywarning.conftest import make_risk_run
 
 # A page that is loaded again loses this; one that htmx only changed in part keeps it.

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -23,7 +22,7 @@ from evenbetter.jobs.models import Job
 from evenbetter.partnerships.models import Action
 from evenbetter.schools.models import Partnership, School
 from evenbetter.support.models import HelpRequest
-from tests.browser.conftest import screenshot, signed_in_page
+from tests.browser.conftest import Axe, screenshot, signed_in_page
 from tests.earlywarning.conftest import make_risk_run
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -4,14 +4,13 @@ matching schools in the list without loading the page again), then the item is s
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.practice import forms as practice_forms
 from evenbetter.practice.models import PracticeItem
 from evenbetter.schools.models import School
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import Axe, signed_in_page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,7 +13,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -24,7 +23,7 @@ from evenbetter.indicators.models import Observation
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.voice import indicator_code
 from evenbetter.voice.indicators import PulseSurveys
-from tests.browser.conftest import screenshot, signed_in_page
+from tests.browser.conftest import Axe, screenshot, signed_in_page
 
 PHONE = {"width": 360, "height": 740}
 ANSWERS, AGREEING = 12, 8  # 8 of 12 say "Yes, a lot": 66.7% agreeing

@@ -9,13 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import screenshot, sign_in, signed_in_page
+from tests.browser.conftest import Axe, screenshot, sign_in, signed_in_page
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESK, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}

@@ -7,12 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from evenbetter.goals.models import Goal
 from evenbetter.schools.models import School
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import Axe, screenshot, sign_in
 from tests.goals.conftest import THIS_YEAR, benchmark, indicator, value, year
 
 PHONE = {"width": 360, "height": 740}
