@@ -79,21 +79,25 @@ def screenshot(target: Page | Locator, path: Path, **options: Any) -> None:
 
 
 def new_context(browser: Browser, base: str | None = None, username: str | None = None) -> BrowserContext:
-    """A browser context of its own at a desk's width; signed in as ``username`` if one is given.
-
-    Signed in by the session cookie the sign-in form would leave (``tests.conftest.signed_in``,
-    one query), not by the form: the form, its redirect and the home page drawn after it took
-    about a second a persona on a loaded machine. The form itself is walked where a journey
-    starts with it (``sign_in``) and tested in tests/accounts."""
+    """A browser context of its own at a desk's width; signed in as ``username`` if one is given
+    (``sign_in_by_cookie``)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     if username is not None:
         assert base is not None, "signing in needs the live server's address"
-        client = signed_in(Client(), User.objects.get(username=username))
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-        context.add_cookies(
-            [{"name": cookie.key, "value": cookie.value, "url": base, "httpOnly": True, "sameSite": "Lax"}]
-        )
+        sign_in_by_cookie(context, base, username)
     return context
+
+
+def sign_in_by_cookie(target: BrowserContext | Page, base: str, username: str) -> None:
+    """Signed in as a persona by the session cookie the sign-in form would leave
+    (``tests.conftest.signed_in``, one query), not by the form: the form, its redirect and the
+    home page drawn after it took about a second a persona on a loaded machine. The form itself
+    is walked where a journey starts with it (``sign_in``: everyone takes part, a governor finds
+    a school) and tested in tests/accounts."""
+    context = target.context if isinstance(target, Page) else target
+    client = signed_in(Client(), User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base, "httpOnly": True, "sameSite": "Lax"}])
 
 
 class Axe(_Axe):
@@ -125,10 +129,12 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def signed_in_page(browser: Browser, base: str, username: str) -> Page:
-    """A page of a browser context of its own, signed in, on its home page: for tests where
-    several people act (signed in by the session cookie: ``new_context``)."""
+def signed_in_page(browser: Browser, base: str, username: str, *, home: bool = True) -> Page:
+    """A page of a browser context of its own, signed in (by the session cookie: ``new_context``),
+    on its home page, or on no page yet with ``home=False`` for a test that goes elsewhere first:
+    for tests where several people act."""
     page = new_context(browser, base, username).new_page()
-    page.goto(f"{base}/")
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # only when signed in
+    if home:
+        page.goto(f"{base}/")
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # only when signed in
     return page

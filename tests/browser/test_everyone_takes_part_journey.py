@@ -158,7 +158,7 @@ def test_everyone_takes_part(
     head.goto(f"{base}/")
     expect(head.get_by_text("The board met on 3 October")).to_be_visible()
     # A school elsewhere sees none of it.
-    elsewhere = signed_in_page(browser, base, "school_leader_b")
+    elsewhere = signed_in_page(browser, base, "school_leader_b", home=False)
     response = elsewhere.goto(f"{base}/schools/id/{school_c.pk}/concerns/")
     assert response is not None and response.status == 403
     elsewhere.goto(f"{base}/concerns/")

@@ -18,7 +18,7 @@ def test_a_system_lead_finds_the_school_by_typing_and_shares_for_it(
     live_server, browser: Browser, school_a: School, system_lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(practice_forms, "SCHOOLS_LISTED", 1)  # the sample's schools as a long list
-    page = signed_in_page(browser, live_server.url, "system_lead")
+    page = signed_in_page(browser, live_server.url, "system_lead", home=False)
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(f"{live_server.url}/practice/new/")

@@ -69,7 +69,7 @@ def _check_the_page(phone: Page, output_dir: Path) -> None:
 def test_a_survey_answered_on_phones_shows_its_results_once_ten_have_answered(
     live_server, browser: Browser, school_leader_a: User, school_a: School, output_dir: Path
 ) -> None:
-    leader = signed_in_page(browser, live_server.url, "school_leader_a")
+    leader = signed_in_page(browser, live_server.url, "school_leader_a", home=False)
     leader.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     leader.get_by_role("link", name="Open voice of pupils, families and staff").click()
     expect(leader.get_by_text("No pulse survey has been run yet.")).to_be_visible()
