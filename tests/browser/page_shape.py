@@ -26,7 +26,8 @@ What the shape keeps, element by element, in document order:
 
 The shape is taken in two parts: the ``<main>`` element, and the rest of the document around
 it (header, navigation, footer: the *frame*, which differs by role and by the section the page
-is in). A page is walked when either part is new; its words are never looked at. Rules that
+is in). Every frame and every main part read is checked on at least one page opened
+(``pages_to_open``); its words are never looked at. Rules that
 read the words themselves are few and minor (``identical-links-same-purpose``, experimental
 ones off by default): a page that differs only there is not walked again.
 """
