@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS, AxeResults
@@ -88,16 +89,18 @@ def new_context(browser: Browser, base: str | None = None, username: str | None 
     return context
 
 
-def sign_in_by_cookie(target: BrowserContext | Page, base: str, username: str) -> None:
+def sign_in_by_cookie(target: BrowserContext | Page, base: str, username: str) -> Client:
     """Signed in as a persona by the session cookie the sign-in form would leave
     (``tests.conftest.signed_in``, one query), not by the form: the form, its redirect and the
     home page drawn after it took about a second a persona on a loaded machine. The form itself
     is walked where a journey starts with it (``sign_in``: everyone takes part, a governor finds
-    a school) and tested in tests/accounts."""
+    a school) and tested in tests/accounts. Returns a test client with the same session, asking
+    with the live server's host name."""
     context = target.context if isinstance(target, Page) else target
-    client = signed_in(Client(), User.objects.get(username=username))
+    client = signed_in(Client(HTTP_HOST=urlsplit(base).netloc), User.objects.get(username=username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base, "httpOnly": True, "sameSite": "Lax"}])
+    return client
 
 
 class Axe(_Axe):
