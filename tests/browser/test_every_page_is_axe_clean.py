@@ -3,21 +3,22 @@ declared permission policy (``tests/web/policy.py``, the one list of the site's 
 persona may open (answered 200) and that answers a page (HTML), and axe-core, in Chromium,
 finds no violation of any impact on it.
 
-One walk for all the personas, in two rounds. First every page is read (asked for with the
-persona's session, not opened) and its *shape* taken (``page_shape.py``): the frame around
-``<main>`` (header and navigation, which differ by role and section) and the main part itself —
-tags, classes, styles, roles, ARIA, id patterns, duplicated ids, pointers to missing ids, and
-which texts and names are empty; never the words, figures or addresses. Two pages of the same
-frame and main part differ only in what axe-core's rules do not read (school A's page and
-school B's for a reader who sees both in full; the practice list for two people of the same
-rights). Then as few pages are opened in the browser as check every frame and every main part
-at least once (``page_shape.pages_to_open``: a page checks a frame and a main part together,
-so a new frame rides along with a new main part where one can): of 630 pages read, 217 are
-opened (81 frames, 201 main parts), where opening a page whenever its frame or main part was
-new, in the walk's order, opened 237. Each is opened as its persona, with the very answer read
-(its styles and scripts fetched from the server), axe-core in the document before its own
-scripts. The walk prints how many pages it read and how many it opened, and fails if a frame
-or a main part read was left unchecked.
+One walk for all the personas, in two rounds. First every page is read (asked for by Django's
+test client with the persona's session, the browser's own, not opened) and its *shape* taken
+(``page_shape.py``): the frame around ``<main>`` (header and navigation, which differ by role
+and section) and the main part itself — tags, classes, styles, roles, ARIA, id patterns,
+duplicated ids, pointers to missing ids, and which texts and names are empty; never the words,
+figures or addresses. Two pages of the same frame and main part differ only in what axe-core's
+rules do not read (school A's page and school B's for a reader who sees both in full; the
+practice list for two people of the same rights). Then as few pages are opened in the browser as
+check every frame and every main part at least once (``page_shape.pages_to_open``: a page checks
+a frame and a main part together, so a new frame rides along with a new main part where one
+can): of 630 pages read, 217 are opened (81 frames, 201 main parts), where opening a page
+whenever its frame or main part was new, in the walk's order, opened 237. Each is opened as its
+persona, with the very answer read (handed over through the DevTools protocol; its styles and
+scripts fetched from the server or the browser's cache), axe-core in the document before its own
+scripts. The walk prints how many pages it read and how many it opened, and fails if a frame or
+a main part read was left unchecked.
 
 At 1280 px only: the phone width (360 px) is checked where layouts change, on each role's home
 page and on the school page (``test_header_and_home_pages.py``, ``test_school_page_summary_first.py``);
