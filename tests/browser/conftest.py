@@ -93,9 +93,9 @@ def sign_in_by_cookie(target: BrowserContext | Page, base: str, username: str) -
     """Signed in as a persona by the session cookie the sign-in form would leave
     (``tests.conftest.signed_in``, one query), not by the form: the form, its redirect and the
     home page drawn after it took about a second a persona on a loaded machine. The form itself
-    is walked where a journey starts with it (``sign_in``: everyone takes part, a governor finds
-    a school) and tested in tests/accounts. Returns a test client with the same session, asking
-    with the live server's host name."""
+    is walked (``sign_in``) where a journey starts with it or a listener watches its pages (page
+    errors, console messages), and tested in tests/accounts. Returns a test client with the same
+    session, asking with the live server's host name."""
     context = target.context if isinstance(target, Page) else target
     client = signed_in(Client(HTTP_HOST=urlsplit(base).netloc), User.objects.get(username=username))
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
