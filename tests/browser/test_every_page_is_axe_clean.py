@@ -184,3 +184,24 @@ def test_every_page_every_persona_may_open_is_axe_clean(
     assert {read.main for read in chosen} == {read.main for read in reads}, "a main part was left unchecked"
     assert opened > 100, f"only {opened} pages opened: the shapes are too coarse"
     assert not problems, f"{len(problems)} of {opened} pages:\n" + "\n".join(problems)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_walk_checks_the_very_answer_it_read_and_lets_other_documents_through(
+    live_server: Any, browser: Browser
+) -> None:
+    """The walk can fail: the document axe checks is the answer read, so a violation planted in
+    that answer (an image with no text) is found; a page the walk did not read comes from the
+    server as usual."""
+    context = axe_in_every_page(new_context(browser))
+    address = live_server.url + "/accounts/login/"
+    answer = Client(HTTP_HOST=urlsplit(live_server.url).netloc).get("/accounts/login/")
+    planted = answer.content.replace(b"</main>", b'<img src="/static/web/favicon.svg" id="planted"></main>')
+    read = _Read("anonymous", "login", "/accounts/login/", 200, list(answer.headers.items()), planted, "", "")
+    page = _Tab(context).open(address, read)
+    assert page.locator("#planted").count() == 1
+    assert [violation["id"] for violation in Axe().run(page).response["violations"]] == ["image-alt"]
+    page.goto(address)
+    assert page.locator("#planted").count() == 0
+    assert Axe().run(page).violations_count == 0
+    context.close()
