@@ -7,11 +7,17 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS, AxeResults
+from axe_playwright_python.sync_playwright import Axe as _Axe
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect, sync_playwright
 
-from tests.conftest import PASSWORD
+from evenbetter.accounts.models import User
+from tests.conftest import PASSWORD, signed_in
 
 # Playwright's sync API runs an event loop in this thread; Django's live server is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -73,6 +79,51 @@ def screenshot(target: Page | Locator, path: Path, **options: Any) -> None:
         target.screenshot(path=str(path), **options)
 
 
+def new_context(browser: Browser, base: str | None = None, username: str | None = None) -> BrowserContext:
+    """A browser context of its own at a desk's width; signed in as ``username`` if one is given
+    (``sign_in_by_cookie``)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    if username is not None:
+        assert base is not None, "signing in needs the live server's address"
+        sign_in_by_cookie(context, base, username)
+    return context
+
+
+def sign_in_by_cookie(target: BrowserContext | Page, base: str, username: str) -> Client:
+    """Signed in as a persona by the session cookie the sign-in form would leave
+    (``tests.conftest.signed_in``, one query), not by the form: the form, its redirect and the
+    home page drawn after it took about a second a persona on a loaded machine. The form itself
+    is walked (``sign_in``) where a journey starts with it or a listener watches its pages (page
+    errors, console messages), and tested in tests/accounts. Returns a test client with the same
+    session, asking with the live server's host name."""
+    context = target.context if isinstance(target, Page) else target
+    client = signed_in(Client(HTTP_HOST=urlsplit(base).netloc), User.objects.get(username=username))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base, "httpOnly": True, "sameSite": "Lax"}])
+    return client
+
+
+class Axe(_Axe):
+    """axe-core run in the page, its script put in only when the document has none yet: a page
+    checked again after an htmx swap, a focus or a resize keeps the script of its first check
+    (half a megabyte sent and compiled again each time, a third of a check's time). A context
+    made with ``axe_in_every_page`` has it in every document from the start."""
+
+    def run(
+        self, page: Page, context: str | list | dict | None = None, options: dict | None = DEFAULT_OPTIONS
+    ) -> AxeResults:
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(self.axe_script)
+        arguments = self._format_script_args(context=context, options=options)
+        return AxeResults(page.evaluate(f"axe.run({arguments}).then(results => {{return results;}})"))
+
+
+def axe_in_every_page(context: BrowserContext) -> BrowserContext:
+    """The context's every document gets axe-core before its own scripts (for a walk of many pages)."""
+    context.add_init_script(Axe().axe_script)
+    return context
+
+
 def sign_in(page: Page, base: str, username: str) -> None:
     """Sign in on the login page as a persona (every persona has the same test password)."""
     page.goto(f"{base}/accounts/login/")
@@ -81,9 +132,12 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def signed_in_page(browser: Browser, base: str, username: str) -> Page:
-    """A page of a browser context of its own, signed in: for tests where several people act."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB").new_page()
-    sign_in(page, base, username)
-    expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # only when signed in
+def signed_in_page(browser: Browser, base: str, username: str, *, home: bool = True) -> Page:
+    """A page of a browser context of its own, signed in (by the session cookie: ``new_context``),
+    on its home page, or on no page yet with ``home=False`` for a test that goes elsewhere first:
+    for tests where several people act."""
+    page = new_context(browser, base, username).new_page()
+    if home:
+        page.goto(f"{base}/")
+        expect(page.get_by_role("navigation", name="Main")).to_be_visible()  # only when signed in
     return page

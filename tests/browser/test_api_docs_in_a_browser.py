@@ -8,12 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
 from tests.api.conftest import World, world  # noqa: F401  (the API's small world of schools, as a fixture here)
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import Axe, screenshot, sign_in
 from tests.browser.test_content_security_policy import LISTEN
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -12,12 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.schools.models import School
-from tests.browser.conftest import screenshot, sign_in, signed_in_page
+from tests.browser.conftest import Axe, screenshot, sign_in, signed_in_page
 from tests.conftest import make_user
 from tests.people.conftest import mailed_link
 
@@ -159,7 +158,7 @@ def test_everyone_takes_part(
     head.goto(f"{base}/")
     expect(head.get_by_text("The board met on 3 October")).to_be_visible()
     # A school elsewhere sees none of it.
-    elsewhere = signed_in_page(browser, base, "school_leader_b")
+    elsewhere = signed_in_page(browser, base, "school_leader_b", home=False)
     response = elsewhere.goto(f"{base}/schools/id/{school_c.pk}/concerns/")
     assert response is not None and response.status == 403
     elsewhere.goto(f"{base}/concerns/")

@@ -15,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -24,7 +23,7 @@ from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.partnerships.models import Action
 from evenbetter.schools.models import Partnership, School
 from evenbetter.support.models import HelpRequest
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import Axe, sign_in, sign_in_by_cookie
 from tests.earlywarning.conftest import make_risk_run
 
 # A page that is loaded again loses this; one that htmx only changed in part keeps it.
@@ -160,7 +159,7 @@ def test_inline_steps_are_taken_without_the_page_loading_again(
 
     # School A answers its risk: first too short (the message in place), then in full.
     page = _context_page(browser)
-    sign_in(page, live_server.url, "school_leader_a")
+    sign_in_by_cookie(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}/schools/id/{school_a.pk}/risk/")
     page.evaluate(MARK)
     page.get_by_label("Your response").fill("No.")
@@ -194,7 +193,7 @@ def test_inline_steps_are_taken_without_the_page_loading_again(
 
     # School B agrees the support; the status at the top follows.
     page_b = _context_page(browser)
-    sign_in(page_b, live_server.url, "school_leader_b")
+    sign_in_by_cookie(page_b, live_server.url, "school_leader_b")
     page_b.goto(f"{live_server.url}/help/{help_request.pk}/")
     page_b.evaluate(MARK)
     page_b.get_by_label("Objectives the two schools will work towards (one a line)").fill("Observe phonics in Year 1")
@@ -217,7 +216,7 @@ def test_without_javascript_the_same_forms_work_as_ordinary_forms(
     action = scene["action"]
     assert isinstance(help_request, HelpRequest) and isinstance(action, Action)
     page = _context_page(browser, javascript=False)
-    sign_in(page, live_server.url, "school_leader_a")
+    sign_in_by_cookie(page, live_server.url, "school_leader_a")
 
     page.goto(f"{live_server.url}/schools/")
     page.get_by_label("Name, town, postcode, URN or local number").fill("GU34")
@@ -242,7 +241,7 @@ def test_without_javascript_the_same_forms_work_as_ordinary_forms(
     assert action.status == Action.Status.DONE
 
     page_b = _context_page(browser, javascript=False)
-    sign_in(page_b, live_server.url, "school_leader_b")
+    sign_in_by_cookie(page_b, live_server.url, "school_leader_b")
     page_b.goto(f"{live_server.url}/help/{help_request.pk}/")
     page_b.get_by_label("Objectives the two schools will work towards (one a line)").fill("Observe phonics in Year 1")
     page_b.get_by_role("button", name="Agree the support").click()

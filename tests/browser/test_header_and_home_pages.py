@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -23,7 +22,7 @@ from evenbetter.jobs.models import Job
 from evenbetter.partnerships.models import Action
 from evenbetter.schools.models import Partnership, School
 from evenbetter.support.models import HelpRequest
-from tests.browser.conftest import screenshot, signed_in_page
+from tests.browser.conftest import Axe, screenshot, signed_in_page
 from tests.earlywarning.conftest import make_risk_run
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -126,7 +125,7 @@ def test_each_role_home_and_the_header_at_a_desk_and_on_a_phone(
     _something_for_each_home(school_a, school_b, school_c)
     shots: list[str] = []
     for persona, name in ROLES.items():
-        page = signed_in_page(browser, live_server.url, persona)
+        page = signed_in_page(browser, live_server.url, persona, home=False)
         problems: list[str] = []
         page.on("pageerror", lambda error, problems=problems: problems.append(str(error)))
         page.set_viewport_size(DESK)
@@ -177,7 +176,7 @@ def test_the_map_and_the_watch_list_are_clean_and_reachable_by_keyboard(
         [(school_b, 0.62, 0.4, "high"), (school_a, 0.31, 0.1, "raised"), (school_c, 0.05, 0.2, "usual")],
         reasons=[["trigger_isolation", 0.8, "Little contact with other schools over the last two terms"]],
     )
-    page = signed_in_page(browser, live_server.url, "system_lead")
+    page = signed_in_page(browser, live_server.url, "system_lead", home=False)
     for viewport in (DESK, PHONE):
         page.set_viewport_size(viewport)
         page.goto(f"{live_server.url}/watch-list/")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.browser.page_shape import page_shape
+from tests.browser.page_shape import page_shape, pages_to_open
 
 PAGE = """<!doctype html><html lang="en"><head><title>{title}</title></head><body>
 <header><nav aria-label="Main"><a href="/">Home</a>{nav}</nav></header>
@@ -60,3 +60,25 @@ def test_the_frame_and_the_main_part_are_told_apart() -> None:
     assert main == other_main
     assert frame != other_frame
     assert page_shape("<!doctype html><html><body><p>No main</p></body></html>")[1] == "no main"
+
+
+def test_the_pages_opened_check_every_frame_and_every_main_part_with_as_few_pages_as_can() -> None:
+    # Opened when new in this order, the first three would all be opened (a new pair, a new main
+    # part, a new frame); the second and third alone check both frames and both main parts.
+    shapes = [("frame 1", "main 1"), ("frame 1", "main 2"), ("frame 2", "main 1"), ("frame 2", "main 2")]
+    assert pages_to_open(shapes) == [1, 2]
+
+
+def test_a_frame_or_main_part_seen_on_one_page_only_is_always_opened() -> None:
+    shapes = [("frame 1", "main 1"), ("frame 1", "main 2"), ("frame 1", "main 3"), ("frame 2", "main 1")]
+    chosen = pages_to_open(shapes)
+    assert {shapes[index][0] for index in chosen} == {"frame 1", "frame 2"}
+    assert {shapes[index][1] for index in chosen} == {"main 1", "main 2", "main 3"}
+    assert len(chosen) == 3  # the frame seen once rides with main 1; main 2 and 3 need a page each
+    assert 3 in chosen and pages_to_open([("frame", "main")] * 5) == [0] and pages_to_open([]) == []
+
+
+def test_a_frame_can_give_up_its_main_part_to_another_frame() -> None:
+    # The first pairing (frame 1 with main 1) must move to main 2 for frame 2 to be paired too.
+    shapes = [("frame 1", "main 1"), ("frame 2", "main 1"), ("frame 1", "main 2")]
+    assert pages_to_open(shapes) == [1, 2]

@@ -42,7 +42,7 @@ def test_share_find_and_comment(
     item = PracticeItem.objects.get()
 
     # Another school's leader finds it in words of their own, not the item's.
-    reader = signed_in_page(browser, base, "school_leader_b")
+    reader = signed_in_page(browser, base, "school_leader_b", home=False)
     reader.goto(f"{base}/practice/")
     reader.get_by_label("Search").fill("getting lads to enjoy stories")
     reader.get_by_role("button", name="Search", exact=True).click()

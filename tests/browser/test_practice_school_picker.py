@@ -4,14 +4,13 @@ matching schools in the list without loading the page again), then the item is s
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.practice import forms as practice_forms
 from evenbetter.practice.models import PracticeItem
 from evenbetter.schools.models import School
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import Axe, signed_in_page
 
 
 @pytest.mark.django_db(transaction=True)
@@ -19,7 +18,7 @@ def test_a_system_lead_finds_the_school_by_typing_and_shares_for_it(
     live_server, browser: Browser, school_a: School, system_lead: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(practice_forms, "SCHOOLS_LISTED", 1)  # the sample's schools as a long list
-    page = signed_in_page(browser, live_server.url, "system_lead")
+    page = signed_in_page(browser, live_server.url, "system_lead", home=False)
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(f"{live_server.url}/practice/new/")

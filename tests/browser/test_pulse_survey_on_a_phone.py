@@ -13,7 +13,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
@@ -24,7 +23,7 @@ from evenbetter.indicators.models import Observation
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.voice import indicator_code
 from evenbetter.voice.indicators import PulseSurveys
-from tests.browser.conftest import screenshot, signed_in_page
+from tests.browser.conftest import Axe, screenshot, signed_in_page
 
 PHONE = {"width": 360, "height": 740}
 ANSWERS, AGREEING = 12, 8  # 8 of 12 say "Yes, a lot": 66.7% agreeing
@@ -70,7 +69,7 @@ def _check_the_page(phone: Page, output_dir: Path) -> None:
 def test_a_survey_answered_on_phones_shows_its_results_once_ten_have_answered(
     live_server, browser: Browser, school_leader_a: User, school_a: School, output_dir: Path
 ) -> None:
-    leader = signed_in_page(browser, live_server.url, "school_leader_a")
+    leader = signed_in_page(browser, live_server.url, "school_leader_a", home=False)
     leader.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     leader.get_by_role("link", name="Open voice of pupils, families and staff").click()
     expect(leader.get_by_text("No pulse survey has been run yet.")).to_be_visible()

@@ -31,9 +31,9 @@ def test_request_match_agree_log_review_close(
 ) -> None:
     build_benchmarked(shifts={2017: -10, 2018: 0}, reading={"code": "ks2_readprog", "name": "Reading progress"})
     base = live_server.url
-    asker = signed_in_page(browser, base, "school_leader_a")
-    helper = signed_in_page(browser, base, "school_leader_b")
-    broker = signed_in_page(browser, base, "partnership_lead")
+    asker = signed_in_page(browser, base, "school_leader_a", home=False)
+    helper = signed_in_page(browser, base, "school_leader_b", home=False)
+    broker = signed_in_page(browser, base, "partnership_lead", home=False)
 
     # School A asks, anonymously to other schools.
     asker.goto(f"{base}/help/")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.schools.models import Partnership, School
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in_by_cookie
 
 
 @pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def test_a_visit_recorded_shows_in_the_partnership_network(
     school_c: School,
     output_dir: Path,
 ) -> None:
-    sign_in(page, live_server.url, "partnership_lead")
+    sign_in_by_cookie(page, live_server.url, "partnership_lead")
 
     page.goto(f"{live_server.url}{alton_cluster.get_absolute_url()}")
     network = page.locator("figure.network svg")

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from evenbetter.accounts.models import AuditEvent, User
 from evenbetter.earlywarning.models import RiskResponse
 from evenbetter.schools.models import School
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import screenshot, sign_in_by_cookie
 from tests.earlywarning.conftest import make_risk_run
 
 
@@ -26,7 +26,7 @@ def test_a_school_leader_reads_and_answers_their_own_risk_page(
                    "explanation": "Staff turnover of 24% in a year."}],
     )  # fmt: skip
 
-    sign_in(page, live_server.url, "school_leader_a")
+    sign_in_by_cookie(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     # At a glance: the band and its top reason, and the way to answer.
     expect(page.locator("#at-a-glance").get_by_text("Top reason:")).to_be_visible()

@@ -9,13 +9,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import screenshot, sign_in, signed_in_page
+from tests.browser.conftest import Axe, screenshot, sign_in, sign_in_by_cookie, signed_in_page
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESK, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
@@ -82,7 +81,7 @@ def test_the_whole_school_page_is_axe_clean_at_desk_and_phone_widths(
     live_server, page: Page, school_a: School, persona: str, request: pytest.FixtureRequest
 ) -> None:
     request.getfixturevalue(persona)
-    sign_in(page, live_server.url, persona)
+    sign_in_by_cookie(page, live_server.url, persona)
     for size in (DESK, PHONE):
         page.set_viewport_size(size)
         page.goto(f"{live_server.url}{school_a.get_absolute_url()}?sections=all")  # every section open
@@ -93,7 +92,7 @@ def test_the_whole_school_page_is_axe_clean_at_desk_and_phone_widths(
 @pytest.mark.django_db(transaction=True)
 def test_without_javascript_a_section_opens_on_its_own_page(live_server, browser: Browser, school_a: School) -> None:
     page = browser.new_context(viewport=DESK, java_script_enabled=False).new_page()
-    sign_in(page, live_server.url, "school_leader_a")
+    sign_in_by_cookie(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     page.get_by_role("link", name="Open even better").click()
     assert page.url.endswith(f"/schools/id/{school_a.pk}/sections/even-better/")
@@ -127,7 +126,7 @@ def test_every_role_that_may_open_the_school_page_reads_the_summary_first(
 ) -> None:
     for persona in ROLES:
         request.getfixturevalue(persona)
-        page = signed_in_page(browser, live_server.url, persona)
+        page = signed_in_page(browser, live_server.url, persona, home=False)
         page.set_viewport_size(DESK)
         page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
         box = page.locator("#at-a-glance").bounding_box()

@@ -5,12 +5,11 @@ on the results page the list follows what is typed without the page being loaded
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
 from evenbetter.accounts.models import User
 from evenbetter.schools.models import School
-from tests.browser.conftest import signed_in_page
+from tests.browser.conftest import Axe, signed_in_page
 
 
 @pytest.mark.django_db(transaction=True)

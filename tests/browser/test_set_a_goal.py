@@ -7,12 +7,11 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from evenbetter.goals.models import Goal
 from evenbetter.schools.models import School
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import Axe, screenshot, sign_in_by_cookie
 from tests.goals.conftest import THIS_YEAR, benchmark, indicator, value, year
 
 PHONE = {"width": 360, "height": 740}
@@ -31,7 +30,7 @@ def test_a_school_leader_sets_a_challenging_goal_and_sees_it_at_a_glance(
     value(school_a, reading, year(-1), 60)
     benchmark(school_a, reading, year(-1), 60, family_count=30, family_q1=55, family_median=62, family_q3=68, target=68)
     page.set_viewport_size(PHONE)
-    sign_in(page, live_server.url, "school_leader_a")
+    sign_in_by_cookie(page, live_server.url, "school_leader_a")
     page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
     glance = page.locator("#at-a-glance")
     expect(glance.get_by_text("No goals set that you can see.")).to_be_visible()

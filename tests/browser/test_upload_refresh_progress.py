@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.db import connection
 from playwright.sync_api import Page, expect
 
@@ -20,7 +19,7 @@ from evenbetter.jobs.services import _JobProgress
 from evenbetter.jobs.worker import jobs_run_pending
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import Axe, screenshot, sign_in
 from tests.web.policy import ABSENCE
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
