@@ -91,7 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
 LONGEST_FIRST = (
     "tests/demo/test_demo_build.py",
     "tests/ingest/test_crash_safety.py",
-    "tests/browser/test_every_page_is_axe_clean.py",  # ten tests of 5 to 75 s each
+    "tests/browser/test_every_page_is_axe_clean.py",  # the walk (the longest test of the suite) and its check
 )
 
 
