@@ -15,6 +15,8 @@ import ast
 import re
 from pathlib import Path
 
+from tests.code_checks import covered_by, functions_of
+
 PACKAGE = Path(__file__).resolve().parents[2] / "evenbetter"
 DROPS = "data_glance_dropped"
 WRITE_METHODS = {"update", "delete", "bulk_create", "bulk_update", "create", "get_or_create", "update_or_create"}
@@ -75,32 +77,11 @@ def _writes_observations(function: ast.AST) -> bool:
     return names_table and writes_sql
 
 
-def _calls(function: ast.AST) -> set[str]:
-    called = set()
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name):
-                called.add(node.func.id)
-            elif isinstance(node.func, ast.Attribute):
-                called.add(node.func.attr)
-    return called
-
-
 def forgetful_writers(source: str) -> tuple[list[str], list[str]]:
     """(every function of ``source`` that writes Observation rows, those of them that neither
     drop the glance nor are called only by functions that do)."""
-    functions = {
-        node.name: node
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
-    calls = {name: _calls(node) for name, node in functions.items()}
-
-    def covered(name: str, seen: frozenset[str] = frozenset()) -> bool:
-        if DROPS in calls[name]:
-            return True
-        callers = [other for other in functions if name in calls[other] and other != name and other not in seen]
-        return bool(callers) and all(covered(caller, seen | {name}) for caller in callers)
+    functions = functions_of(source)
+    covered = covered_by(functions, {DROPS})
 
     writers = sorted(name for name, node in functions.items() if _writes_observations(node))
     return writers, [f"{name} (line {functions[name].lineno})" for name in writers if not covered(name)]

@@ -15,6 +15,8 @@ import ast
 import re
 from pathlib import Path
 
+from tests.code_checks import covered_by, functions_of
+
 PACKAGE = Path(__file__).resolve().parents[2] / "evenbetter"
 # The models, their tables, and what renews their generation.
 KINDS = {
@@ -67,32 +69,13 @@ def _silent_writes(function: ast.AST) -> set[str]:
     return kinds
 
 
-def _calls(function: ast.AST) -> set[str]:
-    called = set()
-    for node in ast.walk(function):
-        if isinstance(node, ast.Call):
-            if isinstance(node.func, ast.Name):
-                called.add(node.func.id)
-            elif isinstance(node.func, ast.Attribute):
-                called.add(node.func.attr)
-    return called
-
-
 def forgetful_writers(source: str) -> tuple[dict[str, set[str]], list[str]]:
     """(each function of ``source`` that writes those rows silently, with the kinds; those of them
     that neither renew the kind's generation nor are called only by functions that do)."""
-    functions = {
-        node.name: node
-        for node in ast.walk(ast.parse(source))
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
-    calls = {name: _calls(node) for name, node in functions.items()}
+    functions = functions_of(source)
 
-    def covered(name: str, kind: str, seen: frozenset[str] = frozenset()) -> bool:
-        if {KINDS[kind][1], "records_changed"} & calls[name]:
-            return True
-        callers = [other for other in functions if name in calls[other] and other != name and other not in seen]
-        return bool(callers) and all(covered(caller, kind, seen | {name}) for caller in callers)
+    def covered(name: str, kind: str) -> bool:
+        return covered_by(functions, {KINDS[kind][1], "records_changed"})(name)
 
     writers = {name: kinds for name, node in functions.items() if (kinds := _silent_writes(node))}
     forgetful = [
