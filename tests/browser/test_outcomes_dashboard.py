@@ -66,5 +66,10 @@ def test_open_a_locality_dashboard_and_change_a_filter(
     expect(page.locator(".chart-table tbody tr").last.locator("td").first).to_have_text("2")
     expect(canvas).to_have_attribute("data-rendered", "true")
     assert "partnership=alton-cluster" in page.url
+    # Back: the locality's results again, kept as they stood when the partnership's came (so
+    # marked busy then), shown as they are now: not busy, not dimmed.
+    page.go_back()
+    expect(page.locator(".chart-table tbody tr").last.locator("td").first).to_have_text(str(len(schools)))
+    expect(results).not_to_have_attribute("aria-busy", "true")
     screenshot(page, output_dir / "locality-and-partnership.png", full_page=True)
     assert not console_errors, f"errors in the browser console: {console_errors}"

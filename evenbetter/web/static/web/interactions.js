@@ -106,9 +106,35 @@
     target.removeAttribute("aria-busy");
   });
 
+  // What htmx keeps of a page for back and forward is its <main> as it stands when the next
+  // answer comes: kept without the busy mark (nothing is on its way when it is shown again) and
+  // without the sizes the charts set on their canvases (put back as HTML they would be inline
+  // styles, which the Content-Security-Policy refuses; the charts are drawn again anyway). Both
+  // are taken off for htmx's copy and put back on the page straight after (through the CSSOM,
+  // which the policy allows), before the browser next draws.
+  document.addEventListener("htmx:beforeHistorySave", function (event) {
+    var root = (event.detail && event.detail.historyElt) || document;
+    var taken = [];
+    var marked = root.querySelectorAll("[data-filtered][aria-busy], canvas[style]");
+    for (var i = 0; i < marked.length; i++) {
+      var element = marked[i];
+      taken.push([element, element.getAttribute("aria-busy"), element.style.cssText]);
+      element.removeAttribute("aria-busy");
+      element.removeAttribute("style");
+    }
+    if (!taken.length) return;
+    window.queueMicrotask(function () {
+      for (var j = 0; j < taken.length; j++) {
+        if (taken[j][1] !== null) taken[j][0].setAttribute("aria-busy", taken[j][1]);
+        if (taken[j][2]) taken[j][0].style.cssText = taken[j][2];
+      }
+    });
+  });
+
   // Back and forward: htmx put an earlier <main> back; its canvases are blank until drawn.
   document.addEventListener("htmx:historyRestore", function () {
     lastAsked = {};
+    latestFor = {};
     drawCharts(document);
   });
 
