@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -41,3 +43,20 @@ def covered_by(functions: dict[str, Function], renewers: set[str]) -> Callable[[
         return bool(callers) and all(covered(caller, seen | {name}) for caller in callers)
 
     return covered
+
+
+def over_the_package(package: Path, check: Callable[[str], tuple[Any, list[str]]]) -> tuple[dict[str, Any], list[str]]:
+    """``check`` (a module's source → what it found, the forgetful among them) over every module
+    of ``package`` but its migrations: what each module found (by its path from the package's
+    parent, modules that found nothing left out), and every forgetful one as ``module: name``."""
+    found_in: dict[str, Any] = {}
+    forgetful: list[str] = []
+    for path in sorted(package.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        found, forgot = check(path.read_text(encoding="utf-8"))
+        module = str(path.relative_to(package.parent))
+        if found:
+            found_in[module] = found
+        forgetful += [f"{module}: {name}" for name in forgot]
+    return found_in, forgetful

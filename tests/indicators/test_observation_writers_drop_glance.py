@@ -15,7 +15,7 @@ import ast
 import re
 from pathlib import Path
 
-from tests.code_checks import covered_by, functions_of
+from tests.code_checks import covered_by, functions_of, over_the_package
 
 PACKAGE = Path(__file__).resolve().parents[2] / "evenbetter"
 DROPS = "data_glance_dropped"
@@ -121,16 +121,7 @@ def read(school):
 
 
 def test_every_writer_of_observation_rows_drops_the_kept_glance() -> None:
-    writers: dict[str, list[str]] = {}
-    forgetful: list[str] = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        found, forgot = forgetful_writers(path.read_text(encoding="utf-8"))
-        module = str(path.relative_to(PACKAGE.parent))
-        if found:
-            writers[module] = found
-        forgetful += [f"{module}: {name}" for name in forgot]
+    writers, forgetful = over_the_package(PACKAGE, forgetful_writers)
     # The writers known today are found (the check is not blind) …
     assert {"_insert", "_update", "observations_insert_select"} <= set(writers["evenbetter/indicators/store.py"])
     assert "dispute_resolve" in writers["evenbetter/indicators/services.py"]

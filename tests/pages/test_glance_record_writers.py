@@ -15,7 +15,7 @@ import ast
 import re
 from pathlib import Path
 
-from tests.code_checks import covered_by, functions_of
+from tests.code_checks import covered_by, functions_of, over_the_package
 
 PACKAGE = Path(__file__).resolve().parents[2] / "evenbetter"
 # The models, their tables, and what renews their generation.
@@ -122,16 +122,7 @@ def read(school):
 
 
 def test_every_silent_writer_of_those_records_renews_their_generation() -> None:
-    writers: dict[str, dict[str, set[str]]] = {}
-    forgetful: list[str] = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if "migrations" in path.parts:
-            continue
-        found, forgot = forgetful_writers(path.read_text(encoding="utf-8"))
-        module = str(path.relative_to(PACKAGE.parent))
-        if found:
-            writers[module] = found
-        forgetful += [f"{module}: {name}" for name in forgot]
+    writers, forgetful = over_the_package(PACKAGE, forgetful_writers)
     # The silent writers known today are found (the check is not blind) …
     assert "meeting_record" in writers["evenbetter/partnerships/services.py"]
     assert "local_records_generate" in writers["evenbetter/demo/local_records.py"]
