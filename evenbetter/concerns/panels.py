@@ -8,14 +8,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.utils import timezone
 
 from evenbetter.concerns import selectors
 from evenbetter.concerns.apps import CONCERN_RECORDS
 from evenbetter.concerns.models import Concern
-from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
+from evenbetter.indicators.figures_cache import records_holders, school_part_key
 from evenbetter.pages.registry import Panel, register
-from evenbetter.schools.access import access_shape
 
 
 @register
@@ -35,14 +33,8 @@ class GlanceConcerns(Panel):
         # Counted from the concerns the reader may read (theirs too) and whether they may raise
         # one (who works with whom: contacts in the last two years, so today): kept per reader's
         # access shape until a concern is written (the concerns' generation) or the day turns.
-        return figures_key(
-            "panel:glance-concerns",
-            scope=(
-                subject.pk,
-                access_shape(request.user, subject),
-                records_generation(CONCERN_RECORDS),
-                timezone.localdate().isoformat(),
-            ),
+        return school_part_key(
+            "panel:glance-concerns", user=request.user, school=subject, records=CONCERN_RECORDS, daily=True
         )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import Q
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 
 from evenbetter.accounts.selectors import scope_of
 from evenbetter.analytics.goals import STATUS_WORDS
@@ -24,9 +23,8 @@ from evenbetter.goals.selectors import (
     goals_with_progress,
     member_ids,
 )
-from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
+from evenbetter.indicators.figures_cache import records_holders, school_part_key
 from evenbetter.pages.registry import Panel, register
-from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import Locality, Partnership, School
 
 GLANCE_GOALS = 3
@@ -64,14 +62,8 @@ class GlanceGoals(Panel):
         # Drawn from the school's goals as the reader may see them, their progress on the values
         # (the figures' generation) and today (behind, missed): kept per reader's access shape
         # until a goal is written (the goals' generation) or the day turns.
-        return figures_key(
-            "panel:glance-goals",
-            scope=(
-                subject.pk,
-                access_shape(request.user, subject),
-                records_generation(GOAL_RECORDS),
-                timezone.localdate().isoformat(),
-            ),
+        return school_part_key(
+            "panel:glance-goals", user=request.user, school=subject, records=GOAL_RECORDS, daily=True
         )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:

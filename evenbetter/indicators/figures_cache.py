@@ -49,6 +49,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.utils import timezone
 
 from evenbetter.schools.signals import partnership_members_changed
 
@@ -241,6 +242,21 @@ def figures_key(name: str, *, scope: object = None, version: object = None) -> s
     scope_hash = hashlib.sha256(repr(scope).encode()).hexdigest()[:24]
     where = f"v{version}" if version is not None else figures_generation()
     return f"evenbetter:figures:{where}:{name}:{scope_hash}"
+
+
+def school_part_key(name: str, *, user: Any, school: Any, records: str, daily: bool) -> str:
+    """The key of a part of a school's page kept per reader (the school page's glance of goals,
+    concerns, help and partnership life): the school, the reader's access shape
+    (``schools.access.access_shape``: shared only by readers shown the same), the generation of
+    the records it is drawn from, the figures' generation, and — ``daily`` — today, for a part
+    whose words change with the date (overdue, behind, days since)."""
+    # Here, not at the top: the apps' configs import this module before the models are loaded.
+    from evenbetter.schools.access import access_shape
+
+    scope: tuple[object, ...] = (school.pk, access_shape(user, school), records_generation(records))
+    if daily:
+        scope += (timezone.localdate().isoformat(),)
+    return figures_key(name, scope=scope)
 
 
 def figures_cached(name: str, compute: Callable[[], T], *, scope: object = None, version: object = None) -> T:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
-from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
+from evenbetter.indicators.figures_cache import records_holders, school_part_key
 from evenbetter.pages.registry import Panel, register
 from evenbetter.partnerships.apps import ACTION_RECORDS
 from evenbetter.partnerships.forms import action_done_form
@@ -35,7 +35,6 @@ from evenbetter.partnerships.selectors import (
     shared_actions_of_school,
     team_around_school,
 )
-from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import partnership_memberships
 
@@ -64,14 +63,8 @@ class GlanceLife(Panel):
         # summary (contacts renew the figures' generation) as at today (overdue, days since):
         # kept per reader's access shape until an action is written (the actions' generation)
         # or the day turns.
-        return figures_key(
-            "panel:glance-life",
-            scope=(
-                subject.pk,
-                access_shape(request.user, subject),
-                records_generation(ACTION_RECORDS),
-                timezone.localdate().isoformat(),
-            ),
+        return school_part_key(
+            "panel:glance-life", user=request.user, school=subject, records=ACTION_RECORDS, daily=True
         )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:

@@ -14,9 +14,8 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.indicators.figures_cache import figures_key, records_generation, records_holders
+from evenbetter.indicators.figures_cache import records_holders, school_part_key
 from evenbetter.pages.registry import Panel, register
-from evenbetter.schools.access import access_shape
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import ProfileSection
 from evenbetter.schools.profile_pdf import para, table
@@ -182,9 +181,8 @@ class GlanceHelp(Panel):
         # refresh that follows its import): kept per reader's access shape until a request, an
         # event, days given, a review, an offer or an agency is written (the support records'
         # generation).
-        return figures_key(
-            "panel:glance-help",
-            scope=(subject.pk, access_shape(request.user, subject), records_generation(SUPPORT_RECORDS)),
+        return school_part_key(
+            "panel:glance-help", user=request.user, school=subject, records=SUPPORT_RECORDS, daily=False
         )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
