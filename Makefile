@@ -67,23 +67,21 @@ pytest: $(DEV_STAMP) browser-deps
 
 # Again on PostgreSQL: every test but the browser tests and those marked
 # `same_on_any_database` (what they prove cannot differ between the two databases: who may
-# open what, headers, wording, and the processes that always get a SQLite file of their own;
-# docs/architecture.md, Tests, says which and why). A new test runs on both unless it says
-# otherwise. Left out as well: tests/analytics and tests/demo/test_simulator.py (the
-# simulator's frames, pandas only), pure Python with no database at all (pytest-django
-# refuses database access to a test not marked for it, so a test there that came to need
-# one would fail on SQLite).
+# open what, headers, wording; docs/architecture.md, Tests, says which and why). A new test
+# runs on both unless it says otherwise. EVENBETTER_TEST_STAGE=postgresql makes that choice
+# (tests/conftest.py, in_stage), and takes over from `make test`'s SQLite stage the modules that
+# reach no database of the stage's — pure Python (tests/analytics, the simulator) and the
+# processes always given a SQLite file of their own (the fresh clone, production settings) —
+# which run once, here, where the workers wait on the server for much of their time.
 # The server's JIT compiler is off: it compiled the imports' and refreshes' bigger queries
 # on every run, which took the import tests 10-15% longer. PG_TEST_SOCKET=1: the tests reach
 # the server through its Unix socket, not TCP (8% less CPU, test processes and server
 # together, on the permission matrix; docs/benchmarks.md). The server itself runs with
 # fsync, synchronous_commit and full_page_writes off (scripts/with-postgres.sh): a test
 # server's data is thrown away.
-PG_TESTS := -m "not browser and not same_on_any_database" --ignore=tests/analytics --ignore=tests/demo/test_simulator.py
-
 test-postgres: $(DEV_STAMP)
-	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1 \
-		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q $(PG_TESTS)
+	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1 EVENBETTER_TEST_STAGE=postgresql \
+		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q
 
 # ruff and mypy first (20 seconds, and the quickest to fail; beside them, on the other core, the
 # tests are collected once so that the workers find them compiled and rewritten), then SQLite with
@@ -99,7 +97,7 @@ test: $(DEV_STAMP) browser-deps
 	$(STAGE) "ruff and mypy" $(MAKE) --no-print-directory lint typecheck; checked=$$?; wait $$collected; \
 	[ $$checked -eq 0 ] && { $(STAGE) "PostgreSQL" $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & \
 		postgres=$$!; \
-		$(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest; sqlite=$$?; \
+		EVENBETTER_TEST_STAGE=sqlite $(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest; sqlite=$$?; \
 		wait $$postgres; postgres=$$?; \
 		printf '\n== PostgreSQL, beside SQLite (var/test-postgres.log):\n\n'; cat var/test-postgres.log; \
 		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; }; \

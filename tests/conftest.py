@@ -99,8 +99,39 @@ def _starts_first(item: pytest.Item) -> bool:
     return item.nodeid.split("::")[0] in LONGEST_FIRST or item.get_closest_marker("slow") is not None
 
 
+# `make test` runs two stages at once, each on its own two workers: SQLite with the browser, and
+# PostgreSQL; EVENBETTER_TEST_STAGE names the stage (unset, as in a plain `pytest`, every test
+# runs). The PostgreSQL stage leaves out the browser tests and those marked
+# `same_on_any_database`, which the SQLite stage runs (docs/architecture.md, Tests) — except the
+# modules below, which reach no database of the stage's: pure Python (the analytics, the
+# simulator), or processes always given a SQLite file of their own (the fresh clone, production
+# settings, what a fresh process imports). They cost the same in either stage, so they run once,
+# in the PostgreSQL stage, whose workers wait on the server for much of their time, while the
+# SQLite stage's carry the browser and the demo and finished minutes after the other
+# (docs/benchmarks.md, "make test, session 11").
+RUN_ONCE_IN_THE_POSTGRESQL_STAGE = (
+    "tests/analytics/",
+    "tests/demo/test_simulator.py",
+    "tests/demo/test_fresh_clone.py",
+    "tests/web/test_production_settings.py",
+    "tests/web/test_startup_imports.py",
+)
+STAGES = ("sqlite", "postgresql")
+
+
+def in_stage(item: pytest.Item, stage: str | None) -> bool:
+    """Whether ``make test``'s ``stage`` runs this test (every stage, when none is named)."""
+    once_beside = item.nodeid.startswith(RUN_ONCE_IN_THE_POSTGRESQL_STAGE)
+    if stage == "sqlite":
+        return not once_beside
+    if stage == "postgresql":
+        on_sqlite_only = any(item.get_closest_marker(name) for name in ("browser", "same_on_any_database"))
+        return once_beside or not on_sqlite_only
+    return True
+
+
 @pytest.hookimpl(wrapper=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Iterator[None]:
     # Before every other plugin: a module-scoped fixture (the demo, built from every real
     # file; the analytics' simulated systems) is built once for its module, and under
     # `--dist loadgroup` all of that module's tests go to one worker rather than each worker
@@ -112,6 +143,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> Iterator[None]:
         if any(definition.baseid and definition.scope in ("module", "class", "package") for definition in definitions):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
     result = yield
+    stage = os.environ.get("EVENBETTER_TEST_STAGE") or None
+    if stage not in (None, *STAGES):
+        raise pytest.UsageError(f"EVENBETTER_TEST_STAGE={stage!r}: it names one of {', '.join(STAGES)}, or is unset")
+    left_out = [item for item in items if not in_stage(item, stage)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if in_stage(item, stage)]
     # After every other plugin (pytest-django puts the tests without a database last).
     items.sort(key=lambda item: not _starts_first(item))  # stable: else as they were
     return result
