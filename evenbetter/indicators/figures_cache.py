@@ -28,7 +28,8 @@ renews the generation. Outside a request (a worker, a command) it is read every 
 long-lived process never keeps an old generation.
 
 **Records other than values** (help requests and their events, ``support``; goals,
-``goals``; concerns, ``concerns``; partnership actions, ``actions``) keep a generation of their
+``goals``; concerns, ``concerns``; partnership actions, ``actions``; a school's responses to its
+risk score and the leads' decisions about it, ``risk_answers``) keep a generation of their
 own (``records_generation``, renewed by ``records_changed`` on commit), which the figures and
 the kept parts of pages over them name in their scope beside the figures' generation. Within a
 request every kind is read in one go, the first time one is asked for (``RECORDS``: the kinds).
@@ -123,7 +124,7 @@ def figures_changed() -> None:
 
 
 # The kinds of records with a generation of their own: read together, once per request.
-RECORDS = ("support", "goals", "concerns", "actions")
+RECORDS = ("support", "goals", "concerns", "actions", "risk_answers")
 
 
 def _records_key(records: str) -> str:
@@ -143,9 +144,10 @@ def _read_records_generations() -> dict[str, str]:
 
 def records_generation(records: str) -> str:
     """The token of a kind of records (``"support"``: help requests, their events and the days
-    given; ``"goals"``, ``"concerns"``, ``"actions"``), renewed by ``records_changed``; figures
-    and kept parts of pages worked out from those records name it in their scope. Read once per
-    request, every kind together (see the module's docstring); outside a request every time."""
+    given; ``"goals"``, ``"concerns"``, ``"actions"``, ``"risk_answers"``), renewed by
+    ``records_changed``; figures and kept parts of pages worked out from those records name it in
+    their scope. Read once per request, every kind together (see the module's docstring);
+    outside a request every time."""
     if records not in RECORDS:
         raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
     memo = _request_generation

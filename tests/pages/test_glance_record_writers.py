@@ -1,9 +1,11 @@
-"""Every code that writes goals, concerns, partnership actions or help requests without the
-``post_save`` signal renews their generation itself, or the school page's glance kept over them
-(``pages.registry``: the panels' ``cache_key``) stays as it was after the write.
+"""Every code that writes goals, concerns, partnership actions, help requests, or a school's
+responses to its risk score and the leads' decisions, without the ``post_save`` signal renews
+their generation itself, or what is kept over them (the school page's glance, ``pages.registry``:
+the panels' ``cache_key``; the watch list's rows, ``earlywarning.views``) stays as it was after
+the write.
 
 Each row saved says so through the signal (connected in each app's ``apps.py``: goals,
-concerns, partnerships, support); a delete, an ``update``, a bulk insert (``bulk_create``,
+concerns, partnerships, support, earlywarning); a delete, an ``update``, a bulk insert (``bulk_create``,
 ``rows_insert``) or raw SQL into the table sends no ``post_save``. A check over the code: every
 function of ours that writes those rows so must call the kind's ``*_records_changed`` (or
 ``records_changed``) itself, or be called only by functions of its module that do. A new writer
@@ -24,6 +26,8 @@ KINDS = {
     "Concern": ("concerns_concern", "concern_records_changed"),
     "Action": ("partnerships_action", "action_records_changed"),
     "HelpRequest": ("support_helprequest", "support_records_changed"),
+    "RiskResponse": ("earlywarning_riskresponse", "risk_answer_records_changed"),
+    "WatchDecision": ("earlywarning_watchdecision", "risk_answer_records_changed"),
 }
 # Writes that send no post_save (a queryset's ``delete`` and ``update``, the bulk writes).
 SILENT_WRITES = {"update", "delete", "bulk_create", "bulk_update", "rows_insert"}
