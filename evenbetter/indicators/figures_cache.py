@@ -29,7 +29,8 @@ long-lived process never keeps an old generation.
 
 **Records other than values** (help requests and their events, ``support``; goals,
 ``goals``; concerns, ``concerns``; partnership actions, ``actions``; a school's responses to its
-risk score and the leads' decisions about it, ``risk_answers``) keep a generation of their
+risk score and the leads' decisions about it, ``risk_answers``; background jobs, ``jobs``, and
+import runs, ``imports``, which say how fresh the figures are) keep a generation of their
 own (``records_generation``, renewed by ``records_changed`` on commit), which the figures and
 the kept parts of pages over them name in their scope beside the figures' generation. Within a
 request every kind is read in one go with the figures' generation, the first time one is asked
@@ -125,7 +126,7 @@ def figures_changed() -> None:
 
 
 # The kinds of records with a generation of their own: read together, once per request.
-RECORDS = ("support", "goals", "concerns", "actions", "risk_answers")
+RECORDS = ("support", "goals", "concerns", "actions", "risk_answers", "jobs", "imports")
 
 
 def _records_key(records: str) -> str:
@@ -148,7 +149,8 @@ def _read_request_generations() -> tuple[str, dict[str, str]]:
 
 def records_generation(records: str) -> str:
     """The token of a kind of records (``"support"``: help requests, their events and the days
-    given; ``"goals"``, ``"concerns"``, ``"actions"``, ``"risk_answers"``), renewed by
+    given; ``"goals"``, ``"concerns"``, ``"actions"``, ``"risk_answers"``, ``"jobs"``,
+    ``"imports"``), renewed by
     ``records_changed``; figures and kept parts of pages worked out from those records name it in
     their scope. Read once per request, every kind together (see the module's docstring);
     outside a request every time."""
