@@ -134,3 +134,26 @@ def test_what_is_kept_is_what_is_worked_out_and_reads_no_jobs_or_imports(db: Non
         kept = freshness()
     assert kept == worked_out == freshness().__class__(as_at=T0, new_data_at=None, updating=False)
     assert not [q["sql"] for q in queries if "jobs_job" in q["sql"] or "indicators_importrun" in q["sql"]]
+
+
+def _glance_of_the_data(client: Client, school: School) -> str:
+    page = client.get(school.get_absolute_url()).content.decode()
+    start = page.index('id="glance-data-heading"')
+    return page[start : page.index("</div>", start)]
+
+
+def test_the_school_pages_glance_of_the_data_is_kept_until_a_job_or_an_import_is_written(
+    client: Client, system_lead: User, school_a: School
+) -> None:
+    client.force_login(system_lead)
+    first = _glance_of_the_data(client, school_a)
+    with CaptureQueriesContext(connection) as queries:
+        again = _glance_of_the_data(client, school_a)
+    assert again == first and "not yet been worked out by a refresh" in first
+    read = " ".join(q["sql"] for q in queries)
+    assert "indicators_schooldataglance" not in read and "jobs_job" not in read
+    _refresh(T0 - dt.timedelta(hours=1), T0)
+    _imports_finished_at(T0 - dt.timedelta(hours=2))
+    assert f"Figures as at {timezone.localtime(T0):%-d %b %Y %H:%M}." in _glance_of_the_data(client, school_a)
+    _refresh(T0 + dt.timedelta(minutes=1), None, status=Job.Status.RUNNING)
+    assert "a refresh is under way" in _glance_of_the_data(client, school_a)
