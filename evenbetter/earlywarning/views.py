@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from evenbetter.accounts.access import signed_in_user
@@ -18,6 +24,7 @@ from evenbetter.accounts.selectors import scope_of
 from evenbetter.accounts.services import audit_record
 from evenbetter.earlywarning.exports import WatchListTable
 from evenbetter.earlywarning.forms import RiskResponseForm, WatchDecisionForm, WatchListFilterForm
+from evenbetter.earlywarning.models import RiskRun, RiskScore
 from evenbetter.earlywarning.selectors import (
     RISK_REFUSED,
     can_decide_about,
@@ -26,6 +33,7 @@ from evenbetter.earlywarning.selectors import (
     can_see_watch_list,
     current_run,
     risk_read,
+    risk_school_ids_visible_to,
     school_decisions,
     school_responses,
     school_risk_history,
@@ -34,8 +42,10 @@ from evenbetter.earlywarning.selectors import (
 from evenbetter.earlywarning.services import risk_response_create, watch_decision_create
 from evenbetter.earlywarning.watchlist import notes_attach, school_actions
 from evenbetter.earlywarning.wording import backtest_words, reading_of
+from evenbetter.indicators.figures_cache import figures_cached, records_generation
 from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_page_or_part, render_part, step_done
 from evenbetter.schools.models import School
+from evenbetter.schools.selectors import register_stamp
 
 # Fifty schools a page: the table is eleven columns wide and each row carries reasons,
 # triggers and what three other apps know of the school, so fifty is already several screens;
@@ -55,22 +65,13 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
         form.is_valid()
     filters = form.filters()
     everything = watch_list_scores(user=request.user, run=run, **filters)
-    # Fifty schools a page (a national run has tens of thousands); an export has them all.
-    page = Paginator(everything, WATCH_LIST_PAGE).get_page(request.GET.get("page"))
-    scores = list(everything) if exporting else list(page.object_list)
-    # What other apps know of each school (help already asked for, from support).
-    notes_attach(scores)
-    audit_record(
-        request=request,
-        action=AuditEvent.Action.WATCH_LIST_VIEW,
-        detail={"run": run.pk if run else None, "schools": len(scores), "page": page.number}
-        | {name: value for name, value in filters.items() if value},
-    )
     if exporting:
+        scores = list(everything)  # an export has them all
+        notes_attach(scores)
+        _watch_list_audit(request, run, filters, shown=len(scores), page=1)
         return table_response(request, WatchListTable(run), scores)
-    query = request.GET.copy()
-    for name in ("page", "format"):
-        query.pop(name, None)
+    rows = _rows_kept(request, run, everything, filters)
+    _watch_list_audit(request, run, filters, shown=rows["shown"], page=rows["page"])
     return render_page_or_part(
         request,
         page="earlywarning/watch_list.html",
@@ -78,15 +79,82 @@ def watch_list_view(request: HttpRequest) -> HttpResponse:
         # The backtest's full report (statistical names and all) is for system leads.
         context={
             "run": run,
-            "scores": scores,
-            "page": page,
+            "rows": mark_safe(rows["html"]),  # noqa: S308  (drawn by the template, which escapes)
+            **({"scores": rows["scores"]} if "scores" in rows else {}),
             "form": form,
-            "filtered": any(filters.values()),
-            "query": query.urlencode(),
             "checked": backtest_words(run.backtest if run else None),
             "show_figures": scope_of(request.user).is_system_lead,
         },
     )
+
+
+def _watch_list_audit(
+    request: HttpRequest, run: RiskRun | None, filters: dict[str, str], *, shown: int, page: int
+) -> None:
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.WATCH_LIST_VIEW,
+        detail={"run": run.pk if run else None, "schools": shown, "page": page}
+        | {name: value for name, value in filters.items() if value},
+    )
+
+
+def _page_number(everything: QuerySet[RiskScore], requested: str | None, scope: tuple[object, ...]) -> int:
+    """The page the paginator shows for ``requested`` (1 for none or not a number, the last for
+    one past the end): a page number nobody can show makes no entry of its own. The number of
+    rows is kept apart (under the rows' own scope), so that only a page other than the first
+    reads it."""
+    try:
+        number = int(requested or 1)
+    except ValueError:
+        return 1
+    if number == 1:
+        return 1
+    count = figures_cached("watch-list-count", everything.count, scope=scope)
+    return Paginator(range(count), WATCH_LIST_PAGE).get_page(number).number
+
+
+def _rows_kept(
+    request: HttpRequest, run: RiskRun | None, everything: QuerySet[RiskScore], filters: dict[str, str]
+) -> dict[str, Any]:
+    """The list's rows, their count and its pages' links, drawn once for every reader who may
+    see the same schools' risk (``risk_school_ids_visible_to``: one key for every system lead)
+    with the same filters and page, and kept until what they show changes: the run and the
+    figures (the generation), what schools and leads said (``risk_answers``), the notes of help
+    and concerns (their records' generations) and the schools' names (the register's stamp).
+    Never by time. Keyed by the filters as checked and the page shown, never by the address as
+    typed. ``html``, ``shown`` (schools on the page, for the audit line) and ``page``; and
+    ``scores`` when they were read now (the tests look at them)."""
+    visible = risk_school_ids_visible_to(request.user)
+    scope: tuple[object, ...] = (
+        run.pk if run else None,
+        None if visible is None else sorted(visible),
+        tuple(sorted(filters.items())),
+        tuple(records_generation(records) for records in ("risk_answers", "support", "concerns")),
+        register_stamp(),
+        WATCH_LIST_PAGE,
+    )
+    number = _page_number(everything, request.GET.get("page"), scope)
+    read_now: dict[str, Any] = {}
+
+    def drawn() -> dict[str, Any]:
+        page = Paginator(everything, WATCH_LIST_PAGE).get_page(number)
+        scores = list(page.object_list)
+        # What other apps know of each school (help already asked for, from support).
+        notes_attach(scores)
+        read_now["scores"] = scores
+        html = render_to_string(
+            "earlywarning/_watch_list_rows.html",
+            {
+                "scores": scores,
+                "page": page,
+                "filtered": any(filters.values()),
+                "query": urlencode([(name, value) for name, value in filters.items() if value]),
+            },
+        )
+        return {"html": html, "shown": len(scores), "page": page.number}
+
+    return figures_cached("watch-list-rows", drawn, scope=(*scope, number)) | read_now
 
 
 def _risk_school(request: HttpRequest, pk: int) -> School:

@@ -1,4 +1,21 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+from evenbetter.indicators.figures_cache import records_changed
+
+# The import runs' generation (``figures_cache.records_generation``): how fresh the figures are
+# (``jobs.selectors.freshness``: the newest import against the newest refresh) is kept until an
+# import run is written.
+IMPORT_RECORDS = "imports"
+
+
+def import_records_changed(**kwargs: Any) -> None:
+    """An import run was started, finished, failed or changed: what is kept of them is out of
+    date once that commits (connected below to every row saved; a write without that signal
+    calls it itself: tests/pages/test_glance_record_writers.py checks every one)."""
+    records_changed(IMPORT_RECORDS)
 
 
 class IndicatorsConfig(AppConfig):
@@ -9,3 +26,6 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Importing the module registers data quality as a computed indicator.
         from evenbetter.indicators import quality  # noqa: F401
+        from evenbetter.indicators.models import ImportRun
+
+        post_save.connect(import_records_changed, sender=ImportRun, dispatch_uid="import-run-records")

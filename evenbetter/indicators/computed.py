@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.problems import Problem
 from evenbetter.indicators.runs import this_process
@@ -162,6 +163,7 @@ def _recorded(
             finished_at=timezone.now(),
             problems=[Problem(file_name, None, None, message).as_dict()],
         )
+        import_records_changed()
         raise
     said(f"{len(measured.staged):,} values written", 2, 2)
     return run

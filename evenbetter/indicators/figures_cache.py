@@ -22,16 +22,19 @@ holds a reader's own name, risk or requests under a key that does not say whose 
 
 **The generation is read once per request.** A page asks for many figures (a school's page
 about eight); each key needs the generation, a read of the cache (a query of the database
-cache). Within a request the first read is remembered (``_request_generation``) and used by
-every later key; the memo is forgotten when the request finishes and whenever this process
+cache). Within a request the first read (of the figures' generation and every kind of records'
+below, together) is remembered (``_request_generation``) and used by every later key; the memo is forgotten when the request finishes and whenever this process
 renews the generation. Outside a request (a worker, a command) it is read every time, so a
 long-lived process never keeps an old generation.
 
 **Records other than values** (help requests and their events, ``support``; goals,
-``goals``; concerns, ``concerns``; partnership actions, ``actions``) keep a generation of their
+``goals``; concerns, ``concerns``; partnership actions, ``actions``; a school's responses to its
+risk score and the leads' decisions about it, ``risk_answers``; background jobs, ``jobs``, and
+import runs, ``imports``, which say how fresh the figures are) keep a generation of their
 own (``records_generation``, renewed by ``records_changed`` on commit), which the figures and
 the kept parts of pages over them name in their scope beside the figures' generation. Within a
-request every kind is read in one go, the first time one is asked for (``RECORDS``: the kinds).
+request every kind is read in one go with the figures' generation, the first time one is asked
+for (``RECORDS``: the kinds).
 
 ``indicators`` is the lowest app with a cached figure (the data-quality summary), so this is
 the one home of the rule; the apps above (benchmarks, the early warning, the dashboards) use it.
@@ -102,12 +105,12 @@ def _read_generation(key: str) -> str:
 
 def figures_generation() -> str:
     """The current generation's token (a new one if the cache holds none); read once per
-    request (see the module's docstring)."""
+    request, with the records' (see the module's docstring)."""
     memo = _request_generation
     if not memo.active:
         return _read_generation(GENERATION_KEY)
     if memo.generation is None:
-        memo.generation = _read_generation(GENERATION_KEY)
+        return _read_request_generations()[0]
     return memo.generation
 
 
@@ -123,36 +126,41 @@ def figures_changed() -> None:
 
 
 # The kinds of records with a generation of their own: read together, once per request.
-RECORDS = ("support", "goals", "concerns", "actions")
+RECORDS = ("support", "goals", "concerns", "actions", "risk_answers", "jobs", "imports")
 
 
 def _records_key(records: str) -> str:
     return f"{GENERATION_KEY}:{records}"
 
 
-def _read_records_generations() -> dict[str, str]:
-    """Every kind's token in one read of the cache (one query of the database cache); a kind
-    with none gets one, as ``_read_generation`` does."""
-    found = cache.get_many([_records_key(records) for records in RECORDS])
-    tokens = {}
-    for records in RECORDS:
-        token = found.get(_records_key(records))
-        tokens[records] = str(token) if token is not None else _read_generation(_records_key(records))
-    return tokens
+def _read_request_generations() -> tuple[str, dict[str, str]]:
+    """The figures' token and every kind of records' in one read of the cache (one query of the
+    database cache), remembered for the rest of the request; a key with none gets one, as
+    ``_read_generation`` does. A page that names any of them names most of them (the school
+    page, the watch list): two reads were a query each."""
+    keys = [GENERATION_KEY, *(_records_key(records) for records in RECORDS)]
+    found = cache.get_many(keys)
+    tokens = {key: str(found[key]) if found.get(key) is not None else _read_generation(key) for key in keys}
+    generation = tokens[GENERATION_KEY]
+    records_tokens = {records: tokens[_records_key(records)] for records in RECORDS}
+    _request_generation.generation, _request_generation.records = generation, records_tokens
+    return generation, records_tokens
 
 
 def records_generation(records: str) -> str:
     """The token of a kind of records (``"support"``: help requests, their events and the days
-    given; ``"goals"``, ``"concerns"``, ``"actions"``), renewed by ``records_changed``; figures
-    and kept parts of pages worked out from those records name it in their scope. Read once per
-    request, every kind together (see the module's docstring); outside a request every time."""
+    given; ``"goals"``, ``"concerns"``, ``"actions"``, ``"risk_answers"``, ``"jobs"``,
+    ``"imports"``), renewed by
+    ``records_changed``; figures and kept parts of pages worked out from those records name it in
+    their scope. Read once per request, every kind together (see the module's docstring);
+    outside a request every time."""
     if records not in RECORDS:
         raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
     memo = _request_generation
     if not memo.active:
         return _read_generation(_records_key(records))
     if memo.records is None:
-        memo.records = _read_records_generations()
+        return _read_request_generations()[1][records]
     return memo.records[records]
 
 

@@ -12,7 +12,7 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.indicators.figures_cache import figures_cached
+from evenbetter.indicators.figures_cache import figures_cached, figures_key, records_generation
 from evenbetter.indicators.models import Dispute, Indicator, Observation, SchoolDataGlance
 from evenbetter.indicators.selectors import (
     IndicatorSeries,
@@ -153,6 +153,21 @@ class GlanceData(Panel):
     template = "indicators/_glance.html"
     title = "The data"
 
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Drawn from the school's kept row (written by the refresh, which renews the figures'
+        # generation) as the reader's access shows it (published values only, or local records
+        # too), and from how fresh the figures are, kept until a job or an import run is written
+        # (``jobs.selectors.freshness``: the "jobs" and "imports" records' generations).
+        return figures_key(
+            "panel:glance-data",
+            scope=(
+                subject.pk,
+                school_access(request.user, subject).name,
+                records_generation("jobs"),
+                records_generation("imports"),
+            ),
+        )
+
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject
         access = school_access(request.user, school)
@@ -160,7 +175,7 @@ class GlanceData(Panel):
         # by access is chosen here). Without one, worked out from every value of the school
         # (hundreds of rows) and kept in the figures cache per school and per access (published
         # values only, or local records too), until the next write of values. How fresh the
-        # figures are is drawn afresh by its own tag.
+        # figures are is its own tag's (kept by its own generations: see ``cache_key``).
         kept = SchoolDataGlance.objects.select_related("confidence__indicator").filter(school=school).first()
         if kept is not None:
             sources, confidence = _glance_kept(kept, access)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.utils import timezone
 
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.problems import Problem
 
@@ -80,4 +81,6 @@ def mark_interrupted_runs() -> int:
             marked += ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
                 status=ImportRun.Status.INTERRUPTED, problems=[problem.as_dict()]
             )
+    if marked:
+        import_records_changed()
     return marked

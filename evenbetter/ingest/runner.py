@@ -31,6 +31,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, connectio
 from django.utils import timezone
 
 from evenbetter.accounts.models import User
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun, Observation
 from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.indicators.runs import INTERRUPTED, mark_interrupted_runs, this_process
@@ -194,6 +195,7 @@ def _record_stop(run: ImportRun, status: str, message: str) -> None:
             finished_at=timezone.now(),
             problems=[Problem(run.file_name, None, None, message).as_dict()],
         )
+        import_records_changed()
     except Exception:  # the database itself may be what failed
         logger.exception("Import run %s could not be marked as stopped", run.pk)
 

@@ -10,6 +10,7 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 
 from evenbetter.accounts.models import User
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun
 from evenbetter.ingest.runner import import_file
 
@@ -84,4 +85,5 @@ def import_confirm(*, user: User, preview: ImportRun) -> ImportRun:
     )
     if run.status == ImportRun.Status.SUCCEEDED:
         ImportRun.objects.filter(pk=preview.pk, confirmed_by_run__isnull=True).update(confirmed_by_run=run)
+        import_records_changed()
     return run

@@ -1,5 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.module_loading import autodiscover_modules
+
+from evenbetter.indicators.figures_cache import records_changed
+
+# The jobs' generation (``indicators.figures_cache.records_generation``): how fresh the figures
+# are (``jobs.selectors.freshness``: the newest refresh, and whether one is under way) is kept
+# until a job is written.
+JOB_RECORDS = "jobs"
+
+
+def job_records_changed(**kwargs: Any) -> None:
+    """A job was queued, claimed, finished, failed or changed: what is kept of jobs is out of
+    date once that commits (connected below to every row saved; a write without that signal
+    calls it itself: tests/pages/test_glance_record_writers.py checks every one)."""
+    records_changed(JOB_RECORDS)
 
 
 class JobsConfig(AppConfig):
@@ -14,3 +31,6 @@ class JobsConfig(AppConfig):
         from evenbetter.jobs import steps  # noqa: F401
 
         autodiscover_modules("jobs")
+        from evenbetter.jobs.models import Job
+
+        post_save.connect(job_records_changed, sender=Job, dispatch_uid="job-records")

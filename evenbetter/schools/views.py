@@ -20,6 +20,7 @@ from evenbetter.schools.access import (
     SchoolAccess,
     can_draw_localities,
     can_edit_locality,
+    localities_visible_among,
     localities_visible_to,
     partnerships_visible_to,
     school_with_access,
@@ -120,13 +121,13 @@ def _school_page(request: HttpRequest, school: School, access: SchoolAccess) -> 
 
 
 def _register_context(request: HttpRequest, school: School, access: SchoolAccess) -> dict[str, object]:
-    visible_localities = localities_visible_to(request.user)
+    localities = list(school.localities.all())
     return {
         "school": school,
         "access": access,
         "access_name": access.name.lower(),
-        "localities": school.localities.all(),
-        "visible_locality_ids": set(visible_localities.values_list("pk", flat=True)),
+        "localities": localities,
+        "visible_locality_ids": localities_visible_among(request.user, [locality.pk for locality in localities]),
         "memberships": school_partnership_memberships(user=request.user, school=school),
     }
 

@@ -8,6 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from evenbetter.accounts.models import Membership, Role, User
 from evenbetter.schools.access import (
     SchoolAccess,
+    localities_visible_among,
     localities_visible_to,
     partnerships_visible_to,
     school_access,
@@ -119,3 +120,16 @@ def test_no_role_or_no_sign_in_sees_nothing(who: str, request: pytest.FixtureReq
     assert not localities_visible_to(user).exists()
     assert not partnerships_visible_to(user).exists()
     assert school_access(user, school_a) == SchoolAccess.NONE
+
+
+@pytest.mark.parametrize(
+    "who", ["system_lead", "school_leader_a", "governor", "partner_agency", "locality_lead", "outsider"]
+)
+def test_the_localities_visible_among_some_are_those_localities_visible_to_gives(
+    who: str, request: pytest.FixtureRequest, east_hampshire: Locality, guildford: Locality
+) -> None:
+    # The school page links the localities of its school the reader may open, with no query.
+    user = request.getfixturevalue(who)
+    every = list(Locality.objects.values_list("pk", flat=True))
+    assert len(every) > 1
+    assert localities_visible_among(user, every) == set(localities_visible_to(user).values_list("pk", flat=True))

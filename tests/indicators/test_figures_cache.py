@@ -105,16 +105,28 @@ def test_the_data_quality_summary_is_replaced_by_the_next_refresh(
 
 
 def _generation_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every read of the generation's key from the shared cache, as it happens."""
+    """Every read of the generation's key from the shared cache, as it happens (alone, or with
+    the records' generations in one read)."""
     reads: list[str] = []
-    real_get = cache.get
+    real_get, real_get_many = cache.get, cache.get_many
+    within_get: list[bool] = []  # the database cache's ``get`` is its ``get_many`` of one key
 
     def counted_get(key: str, *args: object, **kwargs: object) -> object:
         if key == figures_cache.GENERATION_KEY:
             reads.append(key)
-        return real_get(key, *args, **kwargs)
+        within_get.append(True)
+        try:
+            return real_get(key, *args, **kwargs)
+        finally:
+            within_get.pop()
+
+    def counted_get_many(keys: list[str], *args: object, **kwargs: object) -> object:
+        if figures_cache.GENERATION_KEY in keys and not within_get:
+            reads.append(figures_cache.GENERATION_KEY)
+        return real_get_many(keys, *args, **kwargs)
 
     monkeypatch.setattr(figures_cache.cache, "get", counted_get)
+    monkeypatch.setattr(figures_cache.cache, "get_many", counted_get_many)
     return reads
 
 
@@ -129,6 +141,7 @@ def test_the_generation_is_read_once_per_request(monkeypatch: pytest.MonkeyPatch
     assert figures_cached("other", lambda: 2, scope=(1, 2)) == 2
     assert figures_generation() == first
     assert len(reads) == 1  # three keys, one read
+    assert figures_cache.records_generation("goals") and len(reads) == 1  # read with it
     figures_cache._request_closed()
     figures_generation()
     figures_generation()

@@ -1,7 +1,8 @@
 """How fresh the derived figures are: "as at" the newest refresh, and "being updated" when data
 arrived since or a refresh is under way; one snippet says so on every page of derived figures
 (the explorer, the family page, the benchmark panel, the watch list, the dashboards and the map),
-and the profile says it too, on the page and in its PDF, in the same words."""
+and the profile says it too, on the page and in its PDF, in the same words. Kept until a job or
+an import run is written: each write shows on the next view."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ import datetime as dt
 import io
 
 import pytest
-from django.test import Client
+from django.db import connection
+from django.test import Client, TestCase
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from evenbetter.accounts.models import User
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.selectors import freshness
@@ -25,14 +29,24 @@ pytestmark = pytest.mark.django_db
 T0 = dt.datetime(2026, 12, 5, 14, 2, tzinfo=dt.UTC)
 
 
+# What freshness says is kept until a job or an import run is written (their generations,
+# renewed once the write commits): each write here commits, as the code's own do.
 def _import_finished(at: dt.datetime, **fields: object) -> ImportRun:
-    return ImportRun.objects.create(
-        source_format=fields.pop("source_format", "dfe_absence"), status="succeeded", finished_at=at, **fields
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return ImportRun.objects.create(
+            source_format=fields.pop("source_format", "dfe_absence"), status="succeeded", finished_at=at, **fields
+        )
 
 
 def _refresh(started: dt.datetime, finished: dt.datetime | None, status: str = Job.Status.SUCCEEDED) -> Job:
-    return Job.objects.create(kind="refresh", status=status, started_at=started, finished_at=finished)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return Job.objects.create(kind="refresh", status=status, started_at=started, finished_at=finished)
+
+
+def _imports_finished_at(at: dt.datetime) -> None:
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        ImportRun.objects.all().update(finished_at=at)
+        import_records_changed()  # an update sends no post_save
 
 
 def test_never_refreshed_and_no_data_is_neither_dated_nor_stale(db: None) -> None:
@@ -72,7 +86,7 @@ def test_every_page_of_derived_figures_says_how_fresh_they_are(
         reverse("school_profile", args=[school_a.pk]),
     ]
     refresh = _refresh(T0 - dt.timedelta(hours=1), T0)
-    ImportRun.objects.all().update(finished_at=T0 - dt.timedelta(hours=2))
+    _imports_finished_at(T0 - dt.timedelta(hours=2))
     for url in pages:
         page = client.get(url).content.decode()
         assert "Figures as at " in page and 'data-freshness="fresh"' in page, url
@@ -104,9 +118,42 @@ def test_the_profiles_pdf_says_as_at_and_being_updated(client: Client, school_le
         _pdf_text(client, school_a)
     )  # the register arrived; no refresh has run
     _refresh(T0 - dt.timedelta(hours=1), T0)
-    ImportRun.objects.all().update(finished_at=T0 - dt.timedelta(hours=2))
+    _imports_finished_at(T0 - dt.timedelta(hours=2))
     text = _pdf_text(client, school_a)
     as_at = f"Figures as at {timezone.localtime(T0):%-d %b %Y %H:%M}."
     assert f"Against similar schools {as_at}" in text and "Being updated" not in text
     _refresh(T0 + dt.timedelta(minutes=1), None, status=Job.Status.RUNNING)
     assert f"{as_at} Being updated: a refresh is under way." in _pdf_text(client, school_a)
+
+
+def test_what_is_kept_is_what_is_worked_out_and_reads_no_jobs_or_imports(db: None) -> None:
+    _import_finished(T0 - dt.timedelta(hours=2))
+    _refresh(T0 - dt.timedelta(hours=1), T0)
+    worked_out = freshness()
+    with CaptureQueriesContext(connection) as queries:
+        kept = freshness()
+    assert kept == worked_out == freshness().__class__(as_at=T0, new_data_at=None, updating=False)
+    assert not [q["sql"] for q in queries if "jobs_job" in q["sql"] or "indicators_importrun" in q["sql"]]
+
+
+def _glance_of_the_data(client: Client, school: School) -> str:
+    page = client.get(school.get_absolute_url()).content.decode()
+    start = page.index('id="glance-data-heading"')
+    return page[start : page.index("</div>", start)]
+
+
+def test_the_school_pages_glance_of_the_data_is_kept_until_a_job_or_an_import_is_written(
+    client: Client, system_lead: User, school_a: School
+) -> None:
+    client.force_login(system_lead)
+    first = _glance_of_the_data(client, school_a)
+    with CaptureQueriesContext(connection) as queries:
+        again = _glance_of_the_data(client, school_a)
+    assert again == first and "not yet been worked out by a refresh" in first
+    read = " ".join(q["sql"] for q in queries)
+    assert "indicators_schooldataglance" not in read and "jobs_job" not in read
+    _refresh(T0 - dt.timedelta(hours=1), T0)
+    _imports_finished_at(T0 - dt.timedelta(hours=2))
+    assert f"Figures as at {timezone.localtime(T0):%-d %b %Y %H:%M}." in _glance_of_the_data(client, school_a)
+    _refresh(T0 + dt.timedelta(minutes=1), None, status=Job.Status.RUNNING)
+    assert "a refresh is under way" in _glance_of_the_data(client, school_a)
