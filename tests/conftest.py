@@ -99,22 +99,24 @@ def _starts_first(item: pytest.Item) -> bool:
     return item.nodeid.split("::")[0] in LONGEST_FIRST or item.get_closest_marker("slow") is not None
 
 
-# `make test` runs two stages at once, each on its own two workers: SQLite with the browser, and
-# PostgreSQL; EVENBETTER_TEST_STAGE names the stage (unset, as in a plain `pytest`, every test
-# runs). The PostgreSQL stage leaves out the browser tests and those marked
-# `same_on_any_database`, which the SQLite stage runs (docs/architecture.md, Tests) — except the
-# modules below, which reach no database of the stage's: pure Python (the analytics, the
-# simulator), or processes always given a SQLite file of their own (the fresh clone, production
-# settings, what a fresh process imports). They cost the same in either stage, so they run once,
-# in the PostgreSQL stage, whose workers wait on the server for much of their time, while the
-# SQLite stage's carry the browser and the demo and finished minutes after the other
-# (docs/benchmarks.md, "make test, session 11").
+# `make test` runs two stages at once: SQLite with the browser, and PostgreSQL;
+# EVENBETTER_TEST_STAGE names the stage (unset, as in a plain `pytest`, every test runs). The
+# PostgreSQL stage leaves out the browser tests and those marked `same_on_any_database`, which
+# the SQLite stage runs (docs/architecture.md, Tests) — except the modules below, which need run
+# only once and which the PostgreSQL stage takes instead, because the SQLite stage (the browser,
+# the demo) finished minutes after it (docs/benchmarks.md, "make test, session 11"): those that
+# reach no database of the stage's — pure Python (the analytics, the simulator) and processes
+# always given a SQLite file of their own (the fresh clone, production settings, what a fresh
+# process imports) — and two marked `same_on_any_database` (the early warning's planted signal,
+# which is pandas and scikit-learn; who may read what through the API).
 RUN_ONCE_IN_THE_POSTGRESQL_STAGE = (
     "tests/analytics/",
     "tests/demo/test_simulator.py",
     "tests/demo/test_fresh_clone.py",
     "tests/web/test_production_settings.py",
     "tests/web/test_startup_imports.py",
+    "tests/earlywarning/test_planted_signal.py",
+    "tests/api/test_who_may_read_what.py",
 )
 STAGES = ("sqlite", "postgresql")
 
