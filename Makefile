@@ -83,8 +83,6 @@ test-postgres: $(DEV_STAMP)
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1 EVENBETTER_TEST_STAGE=postgresql \
 		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q
 
-# The SQLite stage has a worker more than the cores: its browser tests wait on Chromium and the
-# live server for much of their time, and the third worker's tests fill those waits.
 # ruff and mypy first (20 seconds, and the quickest to fail; beside them, on the other core, the
 # tests are collected once so that the workers find them compiled and rewritten), then SQLite with
 # the browser and PostgreSQL at the same time: each stage alone left a quarter of the two cores
@@ -99,8 +97,7 @@ test: $(DEV_STAMP) browser-deps
 	$(STAGE) "ruff and mypy" $(MAKE) --no-print-directory lint typecheck; checked=$$?; wait $$collected; \
 	[ $$checked -eq 0 ] && { $(STAGE) "PostgreSQL" $(MAKE) --no-print-directory test-postgres > var/test-postgres.log 2>&1 & \
 		postgres=$$!; \
-		EVENBETTER_TEST_STAGE=sqlite $(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest \
-			TEST_WORKERS=$(or $(TEST_WORKERS),$$(( $$(nproc 2>/dev/null || echo 2) + 1 ))); sqlite=$$?; \
+		EVENBETTER_TEST_STAGE=sqlite $(STAGE) "SQLite and the browser" $(MAKE) --no-print-directory pytest; sqlite=$$?; \
 		wait $$postgres; postgres=$$?; \
 		printf '\n== PostgreSQL, beside SQLite (var/test-postgres.log):\n\n'; cat var/test-postgres.log; \
 		[ $$sqlite -eq 0 ] && [ $$postgres -eq 0 ]; }; \
