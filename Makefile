@@ -72,7 +72,8 @@ pytest: $(DEV_STAMP) browser-deps
 # (tests/conftest.py, in_stage), and takes over from `make test`'s SQLite stage the modules that
 # reach no database of the stage's — pure Python (tests/analytics, the simulator) and the
 # processes always given a SQLite file of their own (the fresh clone, production settings) —
-# which run once, here, where the workers wait on the server for much of their time.
+# and two marked modules (the planted signal, who may read what through the API), which run
+# once, here: the SQLite stage (the browser, the demo) is the longer.
 # The server's JIT compiler is off: it compiled the imports' and refreshes' bigger queries
 # on every run, which took the import tests 10-15% longer. PG_TEST_SOCKET=1: the tests reach
 # the server through its Unix socket, not TCP (8% less CPU, test processes and server

@@ -107,8 +107,8 @@ def _starts_first(item: pytest.Item) -> bool:
 # the demo) finished minutes after it (docs/benchmarks.md, "make test, session 11"): those that
 # reach no database of the stage's — pure Python (the analytics, the simulator) and processes
 # always given a SQLite file of their own (the fresh clone, production settings, what a fresh
-# process imports) — and three marked `same_on_any_database` (the early warning's planted signal,
-# which is pandas and scikit-learn; who may open each page and read each endpoint).
+# process imports) — and two marked `same_on_any_database` (the early warning's planted signal,
+# which is pandas and scikit-learn; who may read what through the API).
 RUN_ONCE_IN_THE_POSTGRESQL_STAGE = (
     "tests/analytics/",
     "tests/demo/test_simulator.py",
@@ -117,7 +117,6 @@ RUN_ONCE_IN_THE_POSTGRESQL_STAGE = (
     "tests/web/test_startup_imports.py",
     "tests/earlywarning/test_planted_signal.py",
     "tests/api/test_who_may_read_what.py",
-    "tests/web/test_page_permissions.py",
 )
 STAGES = ("sqlite", "postgresql")
 
