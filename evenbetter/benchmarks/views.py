@@ -44,6 +44,7 @@ from evenbetter.benchmarks.services import (
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator
 from evenbetter.pages.htmx import render_page_or_part
+from evenbetter.pages.paging import page_number_shown
 from evenbetter.schools.access import (
     localities_visible_to,
     own_locality_of,
@@ -218,27 +219,18 @@ def _shown_filters(distribution: Distribution, scope: str, phase: str) -> list[t
     return [(name, value) for name, value in shown if value and (name, value) != ("scope", "all")]
 
 
-def _page_number(distribution: Distribution, requested: str | None) -> int:
-    """The table's page the paginator shows for ``requested`` (1 for none or not a number, the
-    last for one past the end): a page number nobody can show makes no entry of its own. The
-    number of rows is kept apart, so that only a page other than the first reads it."""
-    try:
-        number = int(requested or 1)
-    except ValueError:
-        return 1
-    if number == 1:
-        return 1
-    count = figures_cached("explorer-count", lambda: distribution.count, scope=distribution.group)
-    return Paginator(range(count), EXPLORER_LISTED).get_page(number).number
-
-
 def _distribution_section(request: HttpRequest, distribution: Distribution, filters: list[tuple[str, str]]) -> str:
     """The spread and its table's page, drawn once for everyone who asks for the same group of
     schools, page and filters, and kept until the figures change (drawing 20,000 values and a
     hundred rows was most of the page; it names nobody, and its key names the schools). Keyed by
     the filters as checked and the page shown, never by the address as typed: other parameters,
     their order or a page past the end make no new entry to push others out of the cache."""
-    number = _page_number(distribution, request.GET.get("page"))
+    number = page_number_shown(
+        request.GET.get("page"),
+        EXPLORER_LISTED,
+        # The number of rows kept apart, so that only a page other than the first reads it.
+        lambda: figures_cached("explorer-count", lambda: distribution.count, scope=distribution.group),
+    )
     query = urlencode(filters)
 
     def drawn() -> str:

@@ -44,6 +44,7 @@ from evenbetter.earlywarning.watchlist import notes_attach, school_actions
 from evenbetter.earlywarning.wording import backtest_words, reading_of
 from evenbetter.indicators.figures_cache import figures_cached, records_generation
 from evenbetter.pages.htmx import UNPROCESSABLE, htmx_wants_part, render_page_or_part, render_part, step_done
+from evenbetter.pages.paging import page_number_shown
 from evenbetter.schools.models import School
 from evenbetter.schools.selectors import register_stamp
 
@@ -99,21 +100,6 @@ def _watch_list_audit(
     )
 
 
-def _page_number(everything: QuerySet[RiskScore], requested: str | None, scope: tuple[object, ...]) -> int:
-    """The page the paginator shows for ``requested`` (1 for none or not a number, the last for
-    one past the end): a page number nobody can show makes no entry of its own. The number of
-    rows is kept apart (under the rows' own scope), so that only a page other than the first
-    reads it."""
-    try:
-        number = int(requested or 1)
-    except ValueError:
-        return 1
-    if number == 1:
-        return 1
-    count = figures_cached("watch-list-count", everything.count, scope=scope)
-    return Paginator(range(count), WATCH_LIST_PAGE).get_page(number).number
-
-
 def _rows_kept(
     request: HttpRequest, run: RiskRun | None, everything: QuerySet[RiskScore], filters: dict[str, str]
 ) -> dict[str, Any]:
@@ -134,7 +120,13 @@ def _rows_kept(
         register_stamp(),
         WATCH_LIST_PAGE,
     )
-    number = _page_number(everything, request.GET.get("page"), scope)
+    number = page_number_shown(
+        request.GET.get("page"),
+        WATCH_LIST_PAGE,
+        # The number of rows kept apart (under the rows' own scope): only a page other than the
+        # first reads it.
+        lambda: figures_cached("watch-list-count", everything.count, scope=scope),
+    )
     read_now: dict[str, Any] = {}
 
     def drawn() -> dict[str, Any]:
