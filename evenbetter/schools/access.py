@@ -117,22 +117,24 @@ def access_shape(user: AnyUser, school: School) -> tuple[object, ...]:
     )
 
 
-def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:
+def _locality_ids_open_to(user: AnyUser) -> frozenset[int] | None:
+    """The one rule of which localities a user may open, by id; None: every locality."""
     scope = scope_of(user)
-    if scope.sees_public_data:
+    return None if scope.sees_public_data else frozenset(scope.agency_locality_ids)
+
+
+def localities_visible_to(user: AnyUser) -> QuerySet[Locality]:
+    ids = _locality_ids_open_to(user)
+    if ids is None:
         return Locality.objects.all()
-    if scope.agency_locality_ids:
-        return Locality.objects.filter(pk__in=scope.agency_locality_ids)
-    return Locality.objects.none()
+    return Locality.objects.filter(pk__in=ids) if ids else Locality.objects.none()
 
 
 def localities_visible_among(user: AnyUser, locality_ids: Iterable[int]) -> set[int]:
-    """Those of ``locality_ids`` the user may open (``localities_visible_to``'s rule, with no
-    query: for the localities of a school page read already, instead of every locality's id)."""
-    scope = scope_of(user)
-    if scope.sees_public_data:
-        return set(locality_ids)
-    return set(locality_ids) & set(scope.agency_locality_ids)
+    """Those of ``locality_ids`` the user may open (the same rule, with no query: for the
+    localities of a school page read already, instead of every locality's id)."""
+    ids = _locality_ids_open_to(user)
+    return set(locality_ids) if ids is None else set(locality_ids) & ids
 
 
 def own_locality_of(user: AnyUser) -> Locality | None:
