@@ -108,21 +108,69 @@ def better_share(value: float, others: np.ndarray, direction: str) -> float:
 
 def _group_percentiles(values: np.ndarray, groups: np.ndarray, direction: str) -> tuple[np.ndarray, np.ndarray]:
     """Each school's share of the *other* schools in its group that it does better than,
-    and how many others there are with a value."""
-    frame = pd.DataFrame({"value": values if direction != LOWER else -values, "group": groups})
-    has = frame["value"].notna()
-    count = frame[has].groupby("group")["value"].transform("size").reindex(frame.index)
-    rank = frame[has].groupby("group")["value"].rank(method="average").reindex(frame.index)
-    others = count - 1
+    and how many others there are with a value. ``groups``: each school's group as a whole
+    number (``_group_codes``), -1 for none (no share, no others).
+
+    The share is the school's rank among its group's values, ties sharing the average rank
+    (as ``pandas``' ``rank(method="average")``), over the others: all groups at once in numpy,
+    from one sort by group then value (a pandas groupby per call cost 5 ms, and it is called
+    twice for every indicator and period of the refresh)."""
+    ordered_values = values if direction != LOWER else -values
+    percentile = np.full(len(values), np.nan)
+    others = np.zeros(len(values), dtype=np.int64)
+    rows = np.flatnonzero(~np.isnan(ordered_values) & (groups >= 0))
+    if not len(rows):
+        return percentile, others
+    order = np.lexsort((ordered_values[rows], groups[rows]))
+    rows = rows[order]
+    group, value = groups[rows], ordered_values[rows]
+    position = np.arange(len(rows))
+    group_starts = np.r_[True, group[1:] != group[:-1]]
+    run_starts = group_starts | np.r_[True, value[1:] != value[:-1]]  # a run: equal values of one group
+    first_of_group = np.maximum.accumulate(np.where(group_starts, position, 0))
+    run = np.cumsum(run_starts) - 1
+    run_first = np.flatnonzero(run_starts)
+    run_last = np.r_[run_first[1:], len(rows)] - 1
+    rank = (run_first + run_last)[run] / 2.0 - first_of_group  # 0 for the lowest
+    count = np.bincount(group)[group]
     with np.errstate(divide="ignore", invalid="ignore"):
-        percentile = np.where(others > 0, 100.0 * (rank - 1) / others, np.nan)
-    return percentile.astype(float), others.fillna(0).to_numpy(dtype=np.int64, copy=True)
+        percentile[rows] = np.where(count > 1, 100.0 * rank / (count - 1), np.nan)
+    others[rows] = count - 1
+    return percentile, others
+
+
+def _group_codes(labels: np.ndarray | pd.Series) -> np.ndarray:
+    """Each label as a whole number, the same for equal labels; -1 for a missing label."""
+    return pd.factorize(pd.Series(labels), use_na_sentinel=True)[0].astype(np.int64)
+
+
+def _wide(observations: pd.DataFrame, column: str, ids: np.ndarray, periods: list[object]) -> np.ndarray:
+    """One row per school (``ids``' order), one column per period (``periods``' order): a
+    school's first known value of ``column`` for the period, NaN for none (what ``pivot_table``
+    with ``aggfunc="first"`` gives, without its groupby: it cost 8 ms a call). Every school and
+    period of ``observations`` must be among ``ids`` and ``periods``."""
+    known = observations[observations[column].notna()].drop_duplicates(["school_id", "period"])
+    rows = pd.Index(ids).get_indexer(pd.Index(known["school_id"]))
+    columns = pd.Index(periods).get_indexer(pd.Index(known["period"]))
+    wide = np.full((len(ids), len(periods)), np.nan)
+    wide[rows, columns] = known[column].to_numpy(dtype=float)
+    return wide
+
+
+def _group_medians(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each school's group's median of the known values (NaN for a group with none, or no group)."""
+    medians = np.full(groups.max(initial=-1) + 1, np.nan)
+    for group in range(len(medians)):
+        known = values[(groups == group) & ~np.isnan(values)]
+        if len(known):
+            medians[group] = np.median(known)
+    return np.where(groups >= 0, medians[np.maximum(groups, 0)] if len(medians) else np.nan, np.nan)
 
 
 def percentiles_among(values: np.ndarray, direction: str) -> np.ndarray:
     """Each value's share (0-100) of the *other* values that it does better than, ties half."""
     values = np.asarray(values, dtype=float)
-    return _group_percentiles(values, np.zeros(len(values)), direction)[0]
+    return _group_percentiles(values, np.zeros(len(values), dtype=np.int64), direction)[0]
 
 
 def _row_quantile(rows: np.ndarray, count: np.ndarray, q: float) -> np.ndarray:
@@ -191,18 +239,12 @@ def benchmark_indicator(
     order_key = "period_start" if "period_start" in observations.columns else "period"
     periods = observations.drop_duplicates("period").sort_values(order_key)["period"].tolist()
     # One row per school, one column per period.
-    wide = (
-        observations.pivot_table(index="school_id", columns="period", values="value", aggfunc="first", dropna=False)
-        .reindex(index=ids, columns=periods)
-        .to_numpy(dtype=float)
-    )
-    cohorts = None
-    if "cohort" in observations.columns:
-        cohorts = (
-            observations.pivot_table(index="school_id", columns="period", values="cohort", aggfunc="first")
-            .reindex(index=ids, columns=periods)
-            .to_numpy(dtype=float)
-        )
+    wide = _wide(observations, "value", ids, periods)
+    cohorts = _wide(observations, "cohort", ids, periods) if "cohort" in observations.columns else None
+    # The groups, the same for every period: phases, and phase with locality (none without a locality).
+    phase_codes = _group_codes(phases)
+    no_locality = localities == ""
+    local_codes = _group_codes((pd.Series(phases) + "|" + pd.Series(localities)).mask(no_locality))
     frames = []
     for column, period in enumerate(periods):
         values = wide[:, column]
@@ -210,12 +252,8 @@ def benchmark_indicator(
         if not has.any():
             continue
         count, q1, median, q3, family_pct = _family_stats(values, families, direction, settings.min_family_values)
-        all_pct, all_count = _group_percentiles(values, phases, direction)
-        no_locality = localities == ""
-        local_groups = (pd.Series(phases) + "|" + pd.Series(localities)).mask(no_locality).to_numpy()
-        local_pct, local_count = _group_percentiles(values, local_groups, direction)
-        local_pct[no_locality] = np.nan
-        local_count[no_locality] = 0
+        all_pct, all_count = _group_percentiles(values, phase_codes, direction)
+        local_pct, local_count = _group_percentiles(values, local_codes, direction)
         if direction == HIGHER:
             target, gap = q3, np.maximum(q3 - values, 0.0)
         elif direction == LOWER:
@@ -225,11 +263,7 @@ def benchmark_indicator(
         if standard is not None:
             standards = np.full(len(values), float(standard))
         else:
-            standards = (
-                pd.Series(values).groupby(phases).transform("median").to_numpy(dtype=float)
-                if direction != NEITHER
-                else np.full(len(values), np.nan)
-            )
+            standards = _group_medians(values, phase_codes) if direction != NEITHER else np.full(len(values), np.nan)
         window = wide[:, max(0, column - settings.years + 1) : column + 1]
         average_periods = (~np.isnan(window)).sum(axis=1)
         with warnings.catch_warnings():

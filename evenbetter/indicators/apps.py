@@ -3,12 +3,7 @@ from typing import Any
 from django.apps import AppConfig
 from django.db.models.signals import post_save
 
-from evenbetter.indicators.figures_cache import records_changed
-
-# The import runs' generation (``figures_cache.records_generation``): how fresh the figures are
-# (``jobs.selectors.freshness``: the newest import against the newest refresh) is kept until an
-# import run is written.
-IMPORT_RECORDS = "imports"
+from evenbetter.indicators.figures_cache import IMPORT_RECORDS, records_changed
 
 
 def import_records_changed(**kwargs: Any) -> None:

@@ -125,8 +125,15 @@ def figures_changed() -> None:
     transaction.on_commit(_bump)
 
 
+# The jobs' and the import runs' generations: how fresh the figures are
+# (``jobs.selectors.freshness``: the newest refresh against the newest import, and whether a
+# refresh is under way) is worked out from those two kinds of records alone, and kept until
+# either is written (``jobs.apps``, ``indicators.apps``).
+JOB_RECORDS = "jobs"
+IMPORT_RECORDS = "imports"
+
 # The kinds of records with a generation of their own: read together, once per request.
-RECORDS = ("support", "goals", "concerns", "actions", "risk_answers", "jobs", "imports")
+RECORDS = ("support", "goals", "concerns", "actions", "risk_answers", JOB_RECORDS, IMPORT_RECORDS)
 
 
 def _records_key(records: str) -> str:
@@ -162,6 +169,12 @@ def records_generation(records: str) -> str:
     if memo.records is None:
         return _read_request_generations()[1][records]
     return memo.records[records]
+
+
+def freshness_scope() -> tuple[str, str]:
+    """The generations that how fresh the figures are depends on: the scope of
+    ``jobs.selectors.freshness`` and of every kept part of a page that draws it."""
+    return records_generation(JOB_RECORDS), records_generation(IMPORT_RECORDS)
 
 
 def records_changed(records: str) -> None:

@@ -12,7 +12,7 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.indicators.figures_cache import figures_cached, figures_key, records_generation
+from evenbetter.indicators.figures_cache import figures_cached, figures_key, freshness_scope
 from evenbetter.indicators.models import Dispute, Indicator, Observation, SchoolDataGlance
 from evenbetter.indicators.selectors import (
     IndicatorSeries,
@@ -157,15 +157,10 @@ class GlanceData(Panel):
         # Drawn from the school's kept row (written by the refresh, which renews the figures'
         # generation) as the reader's access shows it (published values only, or local records
         # too), and from how fresh the figures are, kept until a job or an import run is written
-        # (``jobs.selectors.freshness``: the "jobs" and "imports" records' generations).
+        # (``jobs.selectors.freshness``, whose scope this names).
         return figures_key(
             "panel:glance-data",
-            scope=(
-                subject.pk,
-                school_access(request.user, subject).name,
-                records_generation("jobs"),
-                records_generation("imports"),
-            ),
+            scope=(subject.pk, school_access(request.user, subject).name, *freshness_scope()),
         )
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:

@@ -4,12 +4,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_save
 from django.utils.module_loading import autodiscover_modules
 
-from evenbetter.indicators.figures_cache import records_changed
-
-# The jobs' generation (``indicators.figures_cache.records_generation``): how fresh the figures
-# are (``jobs.selectors.freshness``: the newest refresh, and whether one is under way) is kept
-# until a job is written.
-JOB_RECORDS = "jobs"
+from evenbetter.indicators.figures_cache import JOB_RECORDS, records_changed
 
 
 def job_records_changed(**kwargs: Any) -> None:

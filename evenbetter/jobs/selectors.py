@@ -10,12 +10,10 @@ from django.db.models import Max, Q, QuerySet
 from django.utils import dateformat, timezone
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.indicators.apps import IMPORT_RECORDS
 from evenbetter.indicators.computed import all_computed
-from evenbetter.indicators.figures_cache import figures_cached, records_generation
+from evenbetter.indicators.figures_cache import figures_cached, freshness_scope
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.runs import process_is_gone
-from evenbetter.jobs.apps import JOB_RECORDS
 from evenbetter.jobs.models import Job
 
 UNDER_WAY = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
@@ -107,9 +105,7 @@ def freshness() -> Freshness:
     (the school page, the family, the explorer, the watch list: three queries on each). Kept
     until a job or an import run is written (their generations: every writer renews them,
     tests/pages/test_glance_record_writers.py), never by time: it names no reader."""
-    return figures_cached(
-        "freshness", _freshness_worked_out, scope=(records_generation(JOB_RECORDS), records_generation(IMPORT_RECORDS))
-    )
+    return figures_cached("freshness", _freshness_worked_out, scope=freshness_scope())
 
 
 def _freshness_worked_out() -> Freshness:

@@ -5,10 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evenbetter.analytics.benchmark import (
     BenchmarkSettings,
     FamilyMatrix,
+    _group_codes,
+    _group_medians,
+    _group_percentiles,
+    _wide,
     benchmark_against,
     benchmark_indicator,
     better_share,
@@ -134,3 +140,52 @@ def test_percentiles_among_a_group() -> None:
     shares = percentiles_among(np.array([10.0, 20.0, 20.0, 40.0]), "higher")
     assert shares.tolist() == pytest.approx([0.0, 50.0, 50.0, 100.0])  # 20 beats 10, ties the other 20
     assert percentiles_among(np.array([10.0, 40.0]), "lower").tolist() == [100.0, 0.0]
+
+
+# --- the groups' shares, medians and the wide table, against pandas' own definitions --------------
+
+
+@given(
+    values=st.lists(st.one_of(st.sampled_from([1.0, 2.0, 3.0]), st.floats(-5, 5), st.just(np.nan)), max_size=60),
+    data=st.data(),
+    direction=st.sampled_from(["higher", "lower", "neither"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_the_shares_in_each_group_are_pandas_ranks_with_ties_averaged(
+    values: list[float], data: st.DataObject, direction: str
+) -> None:
+    """``_group_percentiles`` (one numpy sort for every group) against pandas' groupby rank: the
+    school's average rank among its group's known values, less one, over the others."""
+    labels = data.draw(st.lists(st.sampled_from(["P", "S", "A|x", None]), min_size=len(values), max_size=len(values)))
+    array = np.array(values, dtype=float)
+    frame = pd.DataFrame({"value": array if direction != "lower" else -array, "group": labels})
+    known = frame[frame["value"].notna() & frame["group"].notna()]
+    count = known.groupby("group")["value"].transform("size").reindex(frame.index)
+    rank = known.groupby("group")["value"].rank(method="average").reindex(frame.index)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        expected = np.where(count - 1 > 0, 100.0 * (rank - 1) / (count - 1), np.nan)
+    shares, others = _group_percentiles(array, _group_codes(np.array(labels, dtype=object)), direction)
+    np.testing.assert_array_equal(shares, expected)
+    assert others.tolist() == (count - 1).fillna(0).astype(int).tolist()
+    medians = _group_medians(array, _group_codes(np.array(labels, dtype=object)))
+    expected_medians = pd.Series(array).groupby(pd.Series(labels)).transform("median")
+    np.testing.assert_array_equal(medians, expected_medians.to_numpy(dtype=float))
+
+
+def test_the_wide_table_is_pivot_tables_first_known_value() -> None:
+    observations = pd.DataFrame(
+        {
+            "school_id": [1, 1, 2, 2, 2, 3],
+            "period": ["2017/18", "2018/19", "2018/19", "2018/19", "2017/18", "2018/19"],
+            "value": [5.0, np.nan, 7.0, 9.0, np.nan, 4.0],  # school 2 twice in 2018/19: the first counts
+        }
+    )
+    ids, periods = np.array([1, 2, 3, 4]), ["2017/18", "2018/19", "2019/20"]
+    expected = (
+        observations.pivot_table(index="school_id", columns="period", values="value", aggfunc="first", dropna=False)
+        .reindex(index=ids, columns=periods)
+        .to_numpy(dtype=float)
+    )
+    wide = _wide(observations, "value", ids, periods)
+    np.testing.assert_array_equal(wide, expected)
+    assert wide[1].tolist()[1] == 7.0 and np.isnan(wide[3]).all()
