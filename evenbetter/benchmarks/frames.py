@@ -77,21 +77,37 @@ def cohorts_frame(cohort_codes: set[str]) -> pd.DataFrame:
 STRENGTHS_INPUT = ["school_id", "indicator", "period", "period_start", "value", "family_percentile", "small_cohort"]
 
 
+BENCHMARK_ROWS = ["school_id", "indicator_id", "period", "period_start", "value", "family_percentile", "small_cohort"]
+
+
+def benchmarks_of_schools(*, between: tuple[int, int]) -> pd.DataFrame:
+    """Every benchmark of the schools whose ids are in ``[first, last)``, by school, indicator and
+    period (oldest first), columns ``BENCHMARK_ROWS``: read once for what strengths are worked out
+    from (``strengths_input``) and for the values shown beside them (the refresh keeps both)."""
+    first, last = between
+    rows = Benchmark.objects.filter(school_id__gte=first, school_id__lt=last).order_by(
+        "school_id", "indicator_id", "period_start"
+    )
+    return _frame_with_dates(rows, BENCHMARK_ROWS)
+
+
+def strengths_input(benchmarks: pd.DataFrame, *, public_only: bool = False) -> pd.DataFrame:
+    """The rows of ``benchmarks_of_schools`` that strengths and areas to develop are worked out
+    from, columns ``STRENGTHS_INPUT``: a family percentile, and an indicator that describes the
+    school's work (confidence in the evidence describes the data, not the school's work: not a
+    strength). ``public_only``: published indicators only."""
+    left_out = Indicator.objects.filter(domain=Indicator.Domain.DATA_QUALITY)
+    if public_only:
+        left_out = left_out | Indicator.objects.filter(is_public=False)
+    left_out_ids = list(left_out.values_list("pk", flat=True))
+    chosen = benchmarks[benchmarks["family_percentile"].notna() & ~benchmarks["indicator_id"].isin(left_out_ids)]
+    return chosen.set_axis(STRENGTHS_INPUT, axis="columns").reset_index(drop=True)
+
+
 def strengths_input_frame(*, between: tuple[int, int], public_only: bool = False) -> pd.DataFrame:
     """The benchmarks that strengths and areas to develop are worked out from, for the schools
-    whose ids are in ``[first, last)``: one school's page, or a batch of every school's in the
-    refresh. Confidence in the evidence describes the data, not the school's work: not a
-    strength. ``public_only``: published indicators only."""
-    first, last = between
-    rows = Benchmark.objects.filter(school_id__gte=first, school_id__lt=last, family_percentile__isnull=False).exclude(
-        indicator__domain=Indicator.Domain.DATA_QUALITY
-    )
-    if public_only:
-        rows = rows.filter(indicator__is_public=True)
-    frame = _frame_with_dates(
-        rows, ["school_id", "indicator_id", "period", "period_start", "value", "family_percentile", "small_cohort"]
-    )
-    return frame.set_axis(STRENGTHS_INPUT, axis="columns")
+    whose ids are in ``[first, last)``: one school's page (``strengths_input``'s rule)."""
+    return strengths_input(benchmarks_of_schools(between=between), public_only=public_only)
 
 
 def _frame_with_dates(rows: QuerySet[Any], fields: list[str]) -> pd.DataFrame:

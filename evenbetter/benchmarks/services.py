@@ -19,9 +19,10 @@ from evenbetter.analytics.families import Families, FamilySettings, build_famili
 from evenbetter.analytics.strengths import strengths_and_areas
 from evenbetter.benchmarks.frames import (
     FAMILY_CONTEXT,
+    benchmarks_of_schools,
     cohorts_frame,
     context_frame,
-    strengths_input_frame,
+    strengths_input,
     values_frame,
 )
 from evenbetter.benchmarks.models import Benchmark, ComparatorSet, FamilyMember, FamilyRun, SchoolStrengths
@@ -121,38 +122,43 @@ def strengths_keep() -> int:
         SchoolStrengths.objects.all().delete()
         for start in range(0, len(school_ids), STRENGTHS_BATCH):
             batch = school_ids[start : start + STRENGTHS_BATCH]
-            frame = strengths_input_frame(between=(batch[0], batch[-1] + 1))
+            # The batch's benchmarks read once: what strengths are worked out from, and the values
+            # kept beside each (two reads of the same rows were half of this step).
+            benchmarks = benchmarks_of_schools(between=(batch[0], batch[-1] + 1))
+            frame = strengths_input(benchmarks)
             by_school: dict[int, list[dict[str, Any]]] = {}
             if not frame.empty:
                 for record in found_records(strengths_and_areas(frame)):
                     by_school.setdefault(int(record["school_id"]), []).append(record)
-                _with_points(by_school, between=(batch[0], batch[-1] + 1))
+                _with_points(by_school, benchmarks, between=(batch[0], batch[-1] + 1))
             SchoolStrengths.objects.bulk_create(
                 [SchoolStrengths(school_id=pk, found=by_school.get(pk, [])) for pk in batch], batch_size=BATCH
             )
     return len(school_ids)
 
 
-def _with_points(by_school: dict[int, list[dict[str, Any]]], *, between: tuple[int, int]) -> None:
+def _with_points(
+    by_school: dict[int, list[dict[str, Any]]], benchmarks: pd.DataFrame, *, between: tuple[int, int]
+) -> None:
     """Add to each kept line the school's benchmarked values of its indicator, oldest first
     (``points``: what ``school_benchmarks`` gives the glance's sparkline), and whether any of
     the school's values of it came from generated records (``generated``: as
-    ``generated_values_of`` says), so that the school page's first view reads neither."""
+    ``generated_values_of`` says), so that the school page's first view reads neither.
+    ``benchmarks``: the batch's (``benchmarks_of_schools``, in its order)."""
     first, last = between
     indicators = {int(record["indicator"]) for records in by_school.values() for record in records}
     if not indicators:
         return
     points: dict[tuple[int, int], list[list[Any]]] = {}
-    # By the schools alone (their index), the indicators chosen here: SQLite, asked for the
-    # indicators too, walked each indicator's benchmarks of every school, batch after batch
-    # (221 s for the national refresh's strengths instead of 37).
-    for school_id, indicator_id, period, value in (
-        Benchmark.objects.filter(school_id__gte=first, school_id__lt=last)
-        .order_by("school_id", "indicator_id", "period_start")
-        .values_list("school_id", "indicator_id", "period", "value")
+    shown = benchmarks[benchmarks["indicator_id"].isin(indicators)]
+    for school_id, indicator_id, period, value in zip(
+        shown["school_id"].tolist(),
+        shown["indicator_id"].tolist(),
+        shown["period"].tolist(),
+        shown["value"].astype(float).tolist(),
+        strict=True,
     ):
-        if indicator_id in indicators:
-            points.setdefault((school_id, indicator_id), []).append([period, value])
+        points.setdefault((school_id, indicator_id), []).append([period, value])
     # The runs of generated records first (``indicators.selectors.generated_values_of``'s rule):
     # none in real data, so nothing more is read.
     generated_runs = list(ImportRun.objects.filter(options__generated=True).values_list("pk", flat=True))

@@ -53,7 +53,10 @@ def test_the_strengths_input_is_the_orms_read(register: object) -> None:
 
     fields = ["school_id", "indicator_id", "period", "period_start", "value", "family_percentile", "small_cohort"]
     expected = _as_the_orm_reads(
-        Benchmark.objects.filter(school_id__gte=first, school_id__lt=last, family_percentile__isnull=False), fields
+        Benchmark.objects.filter(school_id__gte=first, school_id__lt=last, family_percentile__isnull=False).order_by(
+            "school_id", "indicator_id", "period_start"
+        ),
+        fields,
     ).set_axis(STRENGTHS_INPUT, axis="columns")
     assert len(read) == len(expected) > 10
     pd.testing.assert_frame_equal(read, expected)

@@ -138,6 +138,12 @@ def test_a_local_records_strength_kept_is_shown_only_to_who_may_see_it(
         seen[reader] = page[page.index('id="glance-strengths-heading"') : page.index('id="glance-areas-heading"')]
     assert "Writing progress" in seen["partnership_lead"] and "Staff stability" in seen["partnership_lead"]
     assert "Writing progress" in seen["school_leader_b"] and "Staff stability" not in seen["school_leader_b"]
+    # Worked out for the page when no row is kept (each reader's own entry in the figures cache).
+    SchoolStrengths.objects.all().delete()
+    for with_local, shown in ((True, {"Writing progress", "Staff stability"}), (False, {"Writing progress"})):
+        assert {
+            line.indicator.name for line in _school_strengths(school=school_a, with_local=with_local).strengths
+        } == (shown)
 
 
 def test_the_kept_lines_carry_the_sparklines_values_and_whether_they_were_generated(primaries: list[int]) -> None:
