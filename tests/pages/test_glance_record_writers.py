@@ -17,6 +17,8 @@ import ast
 import re
 from pathlib import Path
 
+from django.apps import apps
+
 from tests.code_checks import covered_by, functions_of, over_the_package
 
 PACKAGE = Path(__file__).resolve().parents[2] / "evenbetter"
@@ -31,19 +33,39 @@ KINDS = {
     "Job": ("jobs_job", "job_records_changed"),
     "ImportRun": ("indicators_importrun", "import_records_changed"),
 }
+
+
+def _related_managers() -> dict[str, str]:
+    """Each name by which another model's row reaches rows of a kind (``meeting.actions``,
+    ``school.goals``, ``request.concern_set``): the kinds' foreign keys' other ends, from the
+    models themselves, so that ``meeting.actions.all().delete()`` is found too."""
+    models = {model.__name__: model for model in apps.get_models() if model.__name__ in KINDS}
+    assert set(models) == set(KINDS), f"models not found: {set(KINDS) - set(models)}"
+    return {
+        field.remote_field.get_accessor_name(): kind
+        for kind, model in models.items()
+        for field in model._meta.get_fields()
+        if (field.many_to_one or field.one_to_one) and field.concrete and not field.remote_field.hidden
+    }
+
+
 # Writes that send no post_save (a queryset's ``delete`` and ``update``, the bulk writes).
 SILENT_WRITES = {"update", "delete", "bulk_create", "bulk_update", "rows_insert"}
+RELATED_MANAGERS = _related_managers()
 SQL_WRITE = re.compile(r"\b(INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+(?!TEMP\.)")
 
 
 def _names(node: ast.AST) -> set[str]:
-    """The names a call chain goes through (``Action.objects.filter(…).delete`` → Action …)."""
+    """The names a call chain goes through (``Action.objects.filter(…).delete`` → Action …), a
+    related manager's as its kind's (``meeting.actions.all().delete`` → Action)."""
     found = set()
     while True:
         if isinstance(node, ast.Name):
             found.add(node.id)
             return found
         if isinstance(node, ast.Attribute):
+            if node.attr in RELATED_MANAGERS:
+                found.add(RELATED_MANAGERS[node.attr])
             node = node.value
         elif isinstance(node, ast.Call):
             found |= {arg.id for arg in node.args if isinstance(arg, ast.Name)}
@@ -160,15 +182,19 @@ def kept(pk):
 
 def given_rows(fenced: QuerySet[Goal]):
     return fenced.update(why="")
+
+def struck_out(meeting):
+    meeting.actions.all().delete()
 """
     writers, forgetful = forgetful_writers(source)
-    assert set(writers) == {"given", "agreed", "_insert", "cleared", "raw", "kept", "given_rows"}
+    assert set(writers) == {"given", "agreed", "_insert", "cleared", "raw", "kept", "given_rows", "struck_out"}
     assert forgetful == [
         "cleared (line 16: Action)",
         "given (line 2: Action)",
         "given_rows (line 33: Goal)",
         "kept (line 29: Action)",
         "raw (line 23: Concern)",
+        "struck_out (line 36: Action)",
     ]
 
 
