@@ -6,11 +6,23 @@ from django.utils.module_loading import autodiscover_modules
 
 from evenbetter.indicators.figures_cache import JOB_RECORDS, records_changed
 
+# The kind of job that works out the figures again (``jobs.services.refresh_wanted``): the one
+# kind anything kept shows (how fresh the figures are: the newest refresh, and whether one is
+# under way).
+REFRESH = "refresh"
 
-def job_records_changed(**kwargs: Any) -> None:
+
+def job_records_changed(*, kind: str | None = None, **kwargs: Any) -> None:
     """A job was queued, claimed, finished, failed or changed: what is kept of jobs is out of
     date once that commits (connected below to every row saved; a write without that signal
-    calls it itself: tests/pages/test_glance_record_writers.py checks every one)."""
+    calls it itself, with the job's kind where it knows it: tests/pages/test_glance_record_writers.py
+    checks every one). A job of another kind than the refresh (a backup, the digest, the nightly
+    check) renews nothing: nothing kept shows it, and every school page's kept glance would
+    otherwise be drawn again after each."""
+    instance = kwargs.get("instance")
+    kind = instance.kind if instance is not None else kind
+    if kind is not None and kind != REFRESH:
+        return
     records_changed(JOB_RECORDS)
 
 

@@ -14,10 +14,10 @@ from evenbetter.indicators.computed import all_computed
 from evenbetter.indicators.figures_cache import figures_cached, freshness_scope
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.runs import process_is_gone
+from evenbetter.jobs.apps import REFRESH
 from evenbetter.jobs.models import Job
 
 UNDER_WAY = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
-REFRESH = "refresh"  # jobs.services.REFRESH: selectors import no services
 
 
 def can_see_jobs(user: AnyUser) -> bool:

@@ -33,14 +33,13 @@ from django.utils import timezone
 
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.runs import this_process
-from evenbetter.jobs.apps import job_records_changed
+from evenbetter.jobs.apps import REFRESH, job_records_changed
 from evenbetter.jobs.models import Job, ScheduleFiring
 from evenbetter.jobs.registry import job_kind
 from evenbetter.jobs.selectors import freshness, worker_stopped
 
 logger = logging.getLogger(__name__)
 
-REFRESH = "refresh"
 STOPPED = "stopped by hand while it ran"
 # Not started yet: queued, or waiting to retry after a failed attempt.
 WAITING = (Job.Status.QUEUED, Job.Status.RETRYING)
@@ -60,7 +59,7 @@ def job_request(
                 joined = Job.objects.filter(pk=pending.pk, status__in=WAITING, pending_key=kind).update(
                     requests=F("requests") + 1, last_requested_at=now
                 )
-                job_records_changed()  # an update sends no post_save
+                job_records_changed(kind=kind)  # an update sends no post_save
                 if joined:
                     pending.refresh_from_db()
                     if import_run is not None:
@@ -97,7 +96,7 @@ def _enqueue(job: Job, *, run_after: dt.datetime | None = None) -> None:
     queued = job_run.using(run_after=run_after) if run_after else job_run
     result = queued.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
-    job_records_changed()
+    job_records_changed(kind=job.kind)
     job.task_id = str(result.id)
 
 
@@ -157,10 +156,10 @@ def job_execute(job_id: int) -> str:
         progress_done=0,
         progress_total=None,
     )
-    job_records_changed()  # a refresh under way: "being updated"
     if claimed != 1:
         return "not claimed: another worker has it, or it is done"
     job = Job.objects.get(pk=job_id)
+    job_records_changed(kind=job.kind)  # a refresh under way: "being updated"
     progress = _JobProgress(job)
     try:
         job_kind(job.kind).run(job, progress)
@@ -178,7 +177,7 @@ def job_execute(job_id: int) -> str:
     Job.objects.filter(pk=job.pk, status=Job.Status.RUNNING, attempts=job.attempts).update(
         status=Job.Status.SUCCEEDED, succeeded_at=finished, finished_at=finished, error=""
     )
-    job_records_changed()  # "figures as at" the refresh just done
+    job_records_changed(kind=job.kind)  # "figures as at" the refresh just done
     return Job.Status.SUCCEEDED
 
 
@@ -196,7 +195,7 @@ def _attempt_failed(job: Job, error: str) -> str:
         return Job.Status.RETRYING
     if not fenced.update(status=Job.Status.FAILED, failed_at=now, finished_at=now, error=error):
         return ""
-    job_records_changed()  # no longer under way
+    job_records_changed(kind=job.kind)  # no longer under way
     return Job.Status.FAILED
 
 
@@ -210,12 +209,12 @@ def _retry_marked(fenced: QuerySet[Job], job: Job, *, now: dt.datetime, error: s
         try:
             with transaction.atomic():
                 marked = bool(fenced.update(**changes, pending_key=job.kind))
-            job_records_changed()
+            job_records_changed(kind=job.kind)
             return marked
         except IntegrityError:
             pass
     marked = bool(fenced.update(**changes))
-    job_records_changed()
+    job_records_changed(kind=job.kind)
     return marked
 
 
@@ -258,7 +257,7 @@ def _lost_tasks_requeued(now: dt.datetime) -> int:
         with transaction.atomic():
             # Fenced by the lost task's id: two workers recovering at once queue it once.
             if Job.objects.filter(pk=job.pk, status__in=WAITING, task_id=job.task_id).update(task_id=""):
-                job_records_changed()
+                job_records_changed(kind=job.kind)
                 _enqueue(job)
                 requeued += 1
                 logger.warning(
@@ -356,7 +355,7 @@ def refresh_done_here(*, started_at: dt.datetime, by: str) -> Job:
             kind=REFRESH, status=Job.Status.QUEUED, pending_key=REFRESH, last_requested_at__lte=started_at
         ).first()
         if queued is not None and Job.objects.filter(pk=queued.pk, status=Job.Status.QUEUED).update(**done):
-            job_records_changed()
+            job_records_changed(kind=REFRESH)
             if queued.task_id:
                 DBTaskResult.objects.filter(id=queued.task_id, status="READY").update(
                     status="SUCCESSFUL", started_at=started_at, finished_at=now, return_value=Job.Status.SUCCEEDED

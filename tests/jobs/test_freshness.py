@@ -19,9 +19,11 @@ from pypdf import PdfReader
 
 from evenbetter.accounts.models import User
 from evenbetter.indicators.apps import import_records_changed
+from evenbetter.indicators.figures_cache import freshness_scope
 from evenbetter.indicators.models import ImportRun
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.selectors import freshness
+from evenbetter.jobs.services import job_execute, job_request
 from evenbetter.schools.models import School
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +159,25 @@ def test_the_school_pages_glance_of_the_data_is_kept_until_a_job_or_an_import_is
     assert f"Figures as at {timezone.localtime(T0):%-d %b %Y %H:%M}." in _glance_of_the_data(client, school_a)
     _refresh(T0 + dt.timedelta(minutes=1), None, status=Job.Status.RUNNING)
     assert "a refresh is under way" in _glance_of_the_data(client, school_a)
+
+
+def test_a_job_of_another_kind_or_a_file_only_checked_renews_nothing_kept(db: None) -> None:
+    """Only a refresh and an import are shown by anything kept (how fresh the figures are): a
+    staleness check, a backup or the digest, queued and run, or an upload's preview, leave every
+    school page's kept glance as it was; a refresh and an import each renew theirs."""
+    _import_finished(T0 - dt.timedelta(hours=2))
+    _refresh(T0 - dt.timedelta(hours=1), T0)
+    kept = freshness_scope()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        check = job_request("staleness_check", reason="nightly")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert job_execute(check.pk) == Job.Status.SUCCEEDED  # nothing stale: no refresh queued
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        ImportRun.objects.create(source_format="dfe_absence", status=ImportRun.Status.DRY_RUN, dry_run=True)
+    assert Job.objects.get(pk=check.pk).status == Job.Status.SUCCEEDED
+    assert freshness_scope() == kept
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        job_request("refresh", reason="new data")
+    assert freshness_scope()[0] != kept[0] and freshness_scope()[1] == kept[1]
+    _import_finished(T0 + dt.timedelta(minutes=1))
+    assert freshness_scope()[1] != kept[1]
