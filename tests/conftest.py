@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck
@@ -43,7 +45,7 @@ from evenbetter.ingest.runner import import_path
 from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 from tests.dbstate import stop_counting_writes, table_state
-from tests.scratch_database import MigratedTemplate, drop_copy
+from tests.scratch_database import MigratedTemplate, drop_copy, server_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "a-long-test-password-42"
@@ -225,6 +227,31 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mig
     template = MigratedTemplate(base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base)
     yield template
     template.drop()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, _migrated_template: MigratedTemplate
+) -> None:
+    """Each worker's test database starts as a copy of the session's migrated database (the one
+    ``migrated_database`` copies: ``manage.py migrate`` run once, in a process of its own), where
+    each worker ran every migration again (about 4 CPU seconds a worker, each stage): on PostgreSQL
+    Django makes it from that database as its template (``TEST["TEMPLATE"]``), on SQLite the
+    template's pages are copied into the new in-memory database when it is first opened. Django's
+    ``migrate`` still runs on it, and finds nothing left to do (docs/benchmarks.md, make test,
+    session 12)."""
+    _migrated_template.ready()
+    if server_url() is not None:
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = _migrated_template.name
+        return
+
+    def copied(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if connection.alias == "default" and connection.is_in_memory_db():
+            connection_created.disconnect(copied)
+            with contextlib.closing(sqlite3.connect(_migrated_template.sqlite_file)) as template:
+                template.backup(connection.connection)
+
+    connection_created.connect(copied, weak=False)
 
 
 @pytest.fixture
