@@ -9,7 +9,8 @@ SQLite the file copied, on PostgreSQL ``CREATE DATABASE … TEMPLATE``, which co
 the server. Under pytest-xdist the workers share one template (a file lock in the session's
 own temporary folder decides who makes it); on PostgreSQL the worker that ends its session
 drops it (one still working makes it again if it needs it). docs/benchmarks.md, make test,
-session 10.
+session 10. Each worker's own test database (pytest-django's) starts as a copy of it too
+(tests/conftest.py, ``django_db_modify_db_settings``; session 12).
 """
 
 from __future__ import annotations
