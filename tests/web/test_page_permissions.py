@@ -1,6 +1,13 @@
 """Who may open each page and take each action, and who may not: the declared table of
 ``tests/web/policy.py``, checked against every URL pattern of the site and both ways for
-every persona (the table's docstring says how to read it)."""
+every persona (the table's docstring says how to read it).
+
+How it is built: every persona's world (the register, the Alton cluster, the agency, the
+personas and their roles, a session each) is made once for the module (``personas``), inside a
+transaction rolled back when the module is done; each test's own transaction is a savepoint in
+it, so each test starts from that world and is rolled back to it. What an entry points at (a help
+request, a practice item …) is made by the test that asks for it (``World``), and each persona's
+requests are rolled back one by one (``_observe``). docs/benchmarks.md, make test, session 12."""
 
 from __future__ import annotations
 
