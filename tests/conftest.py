@@ -19,7 +19,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -31,6 +32,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.core.management.color import no_style
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck
@@ -43,7 +45,7 @@ from evenbetter.ingest.runner import import_path
 from evenbetter.partnerships.models import Agency, AgencyMember
 from evenbetter.schools.models import Locality, Partnership, PartnershipMembership, School
 from tests.dbstate import stop_counting_writes, table_state
-from tests.scratch_database import MigratedTemplate, drop_copy
+from tests.scratch_database import MigratedTemplate, drop_copy, server_url
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORD = "a-long-test-password-42"
@@ -92,6 +94,7 @@ LONGEST_FIRST = (
     "tests/demo/test_demo_build.py",
     "tests/ingest/test_crash_safety.py",
     "tests/browser/test_every_page_is_axe_clean.py",  # the walk (the longest test of the suite) and its check
+    "tests/web/test_page_permissions.py",  # one worker's (its world is made once for the module)
 )
 
 
@@ -226,6 +229,31 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mig
     template.drop()
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, _migrated_template: MigratedTemplate
+) -> None:
+    """Each worker's test database starts as a copy of the session's migrated database (the one
+    ``migrated_database`` copies: ``manage.py migrate`` run once, in a process of its own), where
+    each worker ran every migration again (about 4 CPU seconds a worker, each stage): on PostgreSQL
+    Django makes it from that database as its template (``TEST["TEMPLATE"]``), on SQLite the
+    template's pages are copied into the new in-memory database when it is first opened. Django's
+    ``migrate`` still runs on it, and finds nothing left to do (docs/benchmarks.md, make test,
+    session 12)."""
+    _migrated_template.ready()
+    if server_url() is not None:
+        settings.DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = _migrated_template.name
+        return
+
+    def copied(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if connection.alias == "default" and connection.is_in_memory_db():
+            connection_created.disconnect(copied)
+            with contextlib.closing(sqlite3.connect(_migrated_template.sqlite_file)) as template:
+                template.backup(connection.connection)
+
+    connection_created.connect(copied, weak=False)
+
+
 @pytest.fixture
 def migrated_database(_migrated_template: MigratedTemplate, tmp_path: Path) -> Iterator[str]:
     """The DATABASE_URL of a migrated database of this test's own, for the processes it starts
@@ -323,15 +351,16 @@ REGISTER_TABLES = frozenset(
 )
 
 
-@pytest.fixture
-def register(request: pytest.FixtureRequest, db: None) -> ImportRun:
+def register_made(*, committed: bool) -> ImportRun:
+    """The register's rows: put back from the snapshot taken the first time in this process, or
+    (the first time, or for a test that commits) imported for real."""
     key = (connection.vendor, connection.settings_dict["NAME"])
     snapshot = _REGISTER_SNAPSHOTS.get(key)
-    if snapshot is not None and not _is_transactional(request.node):
+    if snapshot is not None and not committed:
         _register_put_back(snapshot)
         return ImportRun.objects.get(pk=snapshot.run_pk)
     # Kept only from an import into an empty database: then every row is the import's own.
-    keep = snapshot is None and not _is_transactional(request.node) and not _holds_rows()
+    keep = snapshot is None and not committed and not _holds_rows()
     run = import_path(path=FIXTURES / "gias_sample.csv", source_format="gias")
     assert run.status == ImportRun.Status.SUCCEEDED, run.problems
     if keep:
@@ -342,18 +371,26 @@ def register(request: pytest.FixtureRequest, db: None) -> ImportRun:
 
 
 @pytest.fixture
+def register(request: pytest.FixtureRequest, db: None) -> ImportRun:
+    return register_made(committed=_is_transactional(request.node))
+
+
+SCHOOL_A, SCHOOL_B, SCHOOL_C = 115850, 125116, 115851
+
+
+@pytest.fixture
 def school_a(register: ImportRun) -> School:
-    return School.objects.get(urn=115850)
+    return School.objects.get(urn=SCHOOL_A)
 
 
 @pytest.fixture
 def school_b(register: ImportRun) -> School:
-    return School.objects.get(urn=125116)
+    return School.objects.get(urn=SCHOOL_B)
 
 
 @pytest.fixture
 def school_c(register: ImportRun) -> School:
-    return School.objects.get(urn=115851)
+    return School.objects.get(urn=SCHOOL_C)
 
 
 @pytest.fixture
@@ -366,12 +403,16 @@ def guildford(register: ImportRun) -> Locality:
     return Locality.objects.get(name="Guildford")
 
 
+def alton_cluster_made() -> Partnership:
+    cluster = Partnership.objects.create(name="Alton Cluster", slug="alton-cluster", kind=Partnership.Kind.CLUSTER)
+    for urn in (SCHOOL_A, SCHOOL_C):
+        PartnershipMembership.objects.create(partnership=cluster, school=School.objects.get(urn=urn))
+    return cluster
+
+
 @pytest.fixture
 def alton_cluster(school_a: School, school_c: School) -> Partnership:
-    cluster = Partnership.objects.create(name="Alton Cluster", slug="alton-cluster", kind=Partnership.Kind.CLUSTER)
-    for school in (school_a, school_c):
-        PartnershipMembership.objects.create(partnership=cluster, school=school)
-    return cluster
+    return alton_cluster_made()
 
 
 def make_user(username: str, role: str | None = None, **scope: object) -> User:
@@ -381,58 +422,107 @@ def make_user(username: str, role: str | None = None, **scope: object) -> User:
     return user
 
 
+EARLY_HELP = "East Hampshire early help"
+
+
+def early_help_made() -> Agency:
+    return Agency.objects.create(name=EARLY_HELP, kind="early_help")
+
+
+def _at_school(urn: int) -> dict[str, object]:
+    return {"school": School.objects.get(urn=urn)}
+
+
+def _in_east_hampshire() -> dict[str, object]:
+    return {"locality": Locality.objects.get(name="East Hampshire")}
+
+
+# Each persona's role and its scope, the one home of who each persona is: the fixtures below
+# make one persona each, and the permission matrix (tests/web/test_page_permissions.py) makes
+# them all once for its module. Their schools, cluster and agency are made first.
+PERSONA_ROLES: dict[str, tuple[str | None, Callable[[], dict[str, object]]]] = {
+    "outsider": (None, dict),
+    "system_lead": (Role.SYSTEM_LEAD, dict),
+    "partnership_lead": (
+        Role.PARTNERSHIP_LEAD,
+        lambda: {"partnership": Partnership.objects.get(slug="alton-cluster")},
+    ),
+    "school_leader_a": (Role.SCHOOL_LEADER, lambda: _at_school(SCHOOL_A)),
+    "school_leader_b": (Role.SCHOOL_LEADER, lambda: _at_school(SCHOOL_B)),
+    "governor": (Role.GOVERNOR, lambda: _at_school(SCHOOL_A)),
+    "partner_agency": (Role.PARTNER_AGENCY, _in_east_hampshire),
+    "locality_lead": (Role.LOCALITY_LEAD, _in_east_hampshire),
+    "staff_member": (Role.STAFF_MEMBER, lambda: _at_school(SCHOOL_A)),
+}
+
+
+def persona_made(name: str) -> User:
+    role, scope = PERSONA_ROLES[name]
+    user = make_user(name, role, **scope())
+    if name == "partner_agency":
+        AgencyMember.objects.create(user=user, agency=Agency.objects.get(name=EARLY_HELP))
+    return user
+
+
 @pytest.fixture
 def system_lead(db: None) -> User:
-    return make_user("system_lead", Role.SYSTEM_LEAD)
+    return persona_made("system_lead")
 
 
 @pytest.fixture
 def partnership_lead(alton_cluster: Partnership) -> User:
-    return make_user("partnership_lead", Role.PARTNERSHIP_LEAD, partnership=alton_cluster)
+    return persona_made("partnership_lead")
 
 
 @pytest.fixture
 def school_leader_a(school_a: School) -> User:
-    return make_user("school_leader_a", Role.SCHOOL_LEADER, school=school_a)
+    return persona_made("school_leader_a")
 
 
 @pytest.fixture
 def school_leader_b(school_b: School) -> User:
-    return make_user("school_leader_b", Role.SCHOOL_LEADER, school=school_b)
+    return persona_made("school_leader_b")
 
 
 @pytest.fixture
 def governor(school_a: School) -> User:
-    return make_user("governor", Role.GOVERNOR, school=school_a)
+    return persona_made("governor")
 
 
 @pytest.fixture
 def early_help(db: None) -> Agency:
-    return Agency.objects.create(name="East Hampshire early help", kind="early_help")
+    return early_help_made()
 
 
 @pytest.fixture
 def partner_agency(east_hampshire: Locality, early_help: Agency) -> User:
-    user = make_user("partner_agency", Role.PARTNER_AGENCY, locality=east_hampshire)
-    AgencyMember.objects.create(user=user, agency=early_help)
-    return user
+    return persona_made("partner_agency")
 
 
 @pytest.fixture
 def locality_lead(east_hampshire: Locality) -> User:
     """Leads East Hampshire, school A's locality (not school B's, in Guildford)."""
-    return make_user("locality_lead", Role.LOCALITY_LEAD, locality=east_hampshire)
+    return persona_made("locality_lead")
 
 
 @pytest.fixture
 def staff_member(school_a: School) -> User:
     """A teacher at school A."""
-    return make_user("staff_member", Role.STAFF_MEMBER, school=school_a)
+    return persona_made("staff_member")
 
 
 @pytest.fixture
 def outsider(db: None) -> User:
-    return make_user("outsider")
+    return persona_made("outsider")
+
+
+def every_persona_made() -> dict[str, User]:
+    """What the persona fixtures make, all of it, without fixtures: the register, the Alton
+    cluster, the early help agency and every persona but the anonymous visitor."""
+    register_made(committed=False)
+    alton_cluster_made()
+    early_help_made()
+    return {name: persona_made(name) for name in PERSONA_ROLES}
 
 
 PERSONAS = [

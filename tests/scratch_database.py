@@ -9,7 +9,8 @@ SQLite the file copied, on PostgreSQL ``CREATE DATABASE … TEMPLATE``, which co
 the server. Under pytest-xdist the workers share one template (a file lock in the session's
 own temporary folder decides who makes it); on PostgreSQL the worker that ends its session
 drops it (one still working makes it again if it needs it). docs/benchmarks.md, make test,
-session 10.
+session 10. Each worker's own test database (pytest-django's) starts as a copy of it too
+(tests/conftest.py, ``django_db_modify_db_settings``; session 12).
 """
 
 from __future__ import annotations
@@ -104,24 +105,39 @@ class MigratedTemplate:
         """A new database, migrated: (its DATABASE_URL, its name on the PostgreSQL server or None)."""
         url = server_url()
         with _locked(self.lock):
+            self._ready(url)
             if url is None:
-                template = self.folder / "migrated.sqlite3"
-                if not template.exists():
-                    self._make_sqlite(template)
                 folder.mkdir(parents=True, exist_ok=True)
                 target = folder / "scratch.sqlite3"
-                shutil.copyfile(template, target)
+                shutil.copyfile(self.sqlite_file, target)
                 return f"sqlite:///{target}", None
             name = f"evenbetter_scratch_{uuid.uuid4().hex[:10]}"
             with admin_connection(url) as admin:
-                if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone() is None:
-                    admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
-                    _migrate(with_database(url, self.name), self.folder / "migrate-var")
-                    self.made_here = True
                 admin.execute(
                     sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name), sql.Identifier(self.name))
                 )
             return with_database(url, name), name
+
+    def ready(self) -> None:
+        """The template made, if it is not yet: then ``sqlite_file`` (SQLite) or the database
+        ``name`` (PostgreSQL) is a migrated database to copy."""
+        with _locked(self.lock):
+            self._ready(server_url())
+
+    @property
+    def sqlite_file(self) -> Path:
+        return self.folder / "migrated.sqlite3"
+
+    def _ready(self, url: str | None) -> None:
+        if url is None:
+            if not self.sqlite_file.exists():
+                self._make_sqlite(self.sqlite_file)
+            return
+        with admin_connection(url) as admin:
+            if admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.name]).fetchone() is None:
+                admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(self.name)))
+                _migrate(with_database(url, self.name), self.folder / "migrate-var")
+                self.made_here = True
 
     def _make_sqlite(self, template: Path) -> None:
         building = template.with_suffix(".building")

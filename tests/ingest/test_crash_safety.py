@@ -1,12 +1,17 @@
 """An import killed part-way leaves nothing behind; two imports at once end as one clean import.
 
-Each test runs `manage.py import_data` in separate processes against a database of its
-own (a SQLite file under tmp_path, or a new PostgreSQL database on the server that
-DATABASE_URL names: a copy of one `manage.py migrate` made once for the session, the
-`migrated_database` fixture), loaded with the register by a subprocess first, and
-reads the database back through another subprocess (the fingerprint of evenbetter.ops).
-The import that is killed runs the same command with a smaller streaming chunk (see
-IMPORT_IN_CHUNKS), so that it is killed with most of its file still to come.
+How they are built: each test runs `manage.py import_data` in separate processes against a
+database of its own (a SQLite file under tmp_path, or a new PostgreSQL database on the server
+that DATABASE_URL names: a copy of one `manage.py migrate` made once for the session, the
+`migrated_database` fixture), and reads the database back through another process (the
+fingerprint of evenbetter.ops). The processes are tests/ingest/import_process.py, which starts
+Django once and takes steps in order, so one process loads the register and reads the database
+back, or reads it back, imports again and reads it once more, where each step took a process of
+its own (Django's start is about 1.6 CPU seconds); three processes a test, not six.
+The import that is killed runs the same command with a smaller streaming chunk, so that it is
+killed with most of its file still to come. The two imports at once overlap by a hold, not by
+size: the first keeps its transaction open, its rows written, until the second is waiting for it
+(docs/benchmarks.md, "make test, session 12").
 """
 
 from __future__ import annotations
@@ -21,7 +26,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,73 +36,11 @@ from evenbetter.ops.backup import fingerprint_differences
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+PROCESS = Path(__file__).with_name("import_process.py")
 URNS = [115850, 115851, 115864, 115865, 115869, 115900, 116275, 116294, 124935, 125116, 125131, 138764, 139557]
 INDICATORS = [f"ind_{i}" for i in range(10)]
 FIRST_DAY = dt.date(2015, 1, 1)
 ROWS_PER_DAY = len(URNS) * len(INDICATORS)
-
-SETUP = """
-import sys
-import django
-django.setup()
-from django.core.management import call_command
-call_command("import_data", sys.argv[1], "--format", "gias")
-call_command("import_data", sys.argv[2], "--format", "indicator_catalogue")
-for path in sys.argv[3:]:
-    call_command("import_data", path, "--format", "long")
-"""
-
-# `manage.py import_data …` with the streaming import's chunk set smaller (its first argument),
-# as tests/ingest/test_streaming_import.py sets it in-process: the kill test needs a progress
-# line (one comes after each chunk is written) long before the end of its file, and a small
-# chunk gives one without a file of hundreds of thousands of rows.
-IMPORT_IN_CHUNKS = """
-import sys
-import django
-django.setup()
-from django.core.management import execute_from_command_line
-from evenbetter.ingest import observations
-observations.STREAM_CHUNK = int(sys.argv[1])
-execute_from_command_line(["manage.py", *sys.argv[2:]])
-"""
-
-# What the database holds, read by a process of its own: the fingerprint of every table,
-# the import runs, and the observations as (URN, indicator, period, value, status), sorted.
-SNAPSHOT = """
-import hashlib, json, sys
-import django
-django.setup()
-from django.db import connection
-from django.db.models import Count
-from evenbetter.indicators.models import ImportRun, Observation
-from evenbetter.ops.backup import database_fingerprint
-rows = sorted(
-    Observation.objects.values_list("school__urn", "indicator__code", "period", "value", "status").iterator(
-        chunk_size=20000
-    )
-)
-content = hashlib.sha256("".join(json.dumps(row) + "\\n" for row in rows).encode()).hexdigest()
-kept = dict(Observation.objects.values_list("import_run").annotate(n=Count("pk")).values_list("import_run", "n"))
-runs = [
-    {"pk": pk, "file": file, "status": status, "rows_read": read, "created": created, "updated": updated,
-     "unchanged": unchanged, "started": started.isoformat(), "finished": finished and finished.isoformat(),
-     "observations": kept.get(pk, 0), "problems": [problem["message"] for problem in problems]}
-    for pk, file, status, read, created, updated, unchanged, started, finished, problems in ImportRun.objects.order_by(
-        "pk"
-    ).values_list(
-        "pk", "file_name", "status", "rows_read", "records_created", "records_updated", "records_unchanged",
-        "started_at", "finished_at", "problems",
-    )
-]
-integrity = None
-if connection.vendor == "sqlite":
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA integrity_check")
-        integrity = cursor.fetchone()[0]
-fingerprint = None if "--no-fingerprint" in sys.argv else database_fingerprint()
-print(json.dumps({"fingerprint": fingerprint, "runs": runs, "observations": len(rows),
-                  "content": content, "integrity": integrity}))
-"""
 
 Key = tuple[int, str, str]
 
@@ -131,26 +73,20 @@ def content_of(values: dict[Key, float]) -> str:
 
 @dataclass
 class Scratch:
-    """A migrated database with the register and a catalogue, reached only through subprocesses."""
+    """A migrated database, reached only through processes of the site (tests/ingest/import_process.py)."""
 
     env: dict[str, str]
     folder: Path
 
-    def command(self, *args: str) -> list[str]:
-        return [sys.executable, "manage.py", *args]
+    def setup_step(self, *long_files: Path) -> list[str]:
+        """The register, a catalogue of ``INDICATORS``, then these long files."""
+        catalogue = _catalogue(self.folder / "catalogue.csv")
+        return ["setup", str(FIXTURES / "gias_sample.csv"), str(catalogue), *map(str, long_files)]
 
-    def run(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            self.command(*args), cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
-        )
-
-    def start_import(self, path: Path, *, chunk: int | None = None) -> subprocess.Popen[str]:
-        arguments = ["import_data", str(path), "--format", "long"]
-        command = (
-            [sys.executable, "-c", IMPORT_IN_CHUNKS, str(chunk), *arguments] if chunk else self.command(*arguments)
-        )
+    def start(self, *steps: list[str]) -> subprocess.Popen[str]:
+        words = [word for step in steps for word in ["+", *step]][1:]
         return subprocess.Popen(
-            command,
+            [sys.executable, str(PROCESS), *words],
             cwd=ROOT,
             env=self.env,
             stdout=subprocess.PIPE,
@@ -158,23 +94,15 @@ class Scratch:
             text=True,
         )
 
-    def python(self, code: str, *args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-c", code, *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    def snapshot(self, *, fingerprint: bool = True) -> dict[str, Any]:
-        return json.loads(
-            self.python(SNAPSHOT, *([] if fingerprint else ["--no-fingerprint"])).strip().splitlines()[-1]
-        )
+    def run(self, *steps: list[str]) -> tuple[str, list[dict[str, Any]]]:
+        """What the steps printed, and each snapshot they took; the process must succeed."""
+        process = self.start(*steps)
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err[-3000:]
+        snapshots = [
+            json.loads(line.removeprefix("snapshot ")) for line in out.splitlines() if line.startswith("snapshot ")
+        ]
+        return out, snapshots
 
 
 def _catalogue(path: Path) -> Path:
@@ -185,23 +113,11 @@ def _catalogue(path: Path) -> Path:
 
 
 @pytest.fixture
-def make_scratch(tmp_path: Path, migrated_database: str) -> Callable[..., Scratch]:
-    """``make_scratch(*long_files)``: the database, with these long files imported after the register."""
+def scratch(tmp_path: Path, migrated_database: str) -> Scratch:
     env = dict(os.environ, EVENBETTER_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     env["DATABASE_URL"] = migrated_database
-
-    def make(*long_files: Path) -> Scratch:
-        made = Scratch(env, tmp_path)
-        made.python(
-            SETUP,
-            str(FIXTURES / "gias_sample.csv"),
-            str(_catalogue(tmp_path / "catalogue.csv")),
-            *map(str, long_files),
-        )
-        return made
-
-    return make
+    return Scratch(env, tmp_path)
 
 
 def _wait_for_line(process: subprocess.Popen[str], wanted: str, seconds: float) -> list[str]:
@@ -232,7 +148,7 @@ def _wait_for_line(process: subprocess.Popen[str], wanted: str, seconds: float) 
 
 
 def test_an_import_killed_part_way_writes_nothing_and_the_same_import_then_succeeds(
-    tmp_path: Path, make_scratch: Callable[..., Scratch]
+    tmp_path: Path, scratch: Scratch
 ) -> None:
     # Values already there: the big file changes those of the first 50 days and keeps the
     # next 50; a year it does not mention stays as it is.
@@ -243,15 +159,14 @@ def test_an_import_killed_part_way_writes_nothing_and_the_same_import_then_succe
     there = {(urn, "ind_0", "2014/15"): float(urn % 100) for urn in URNS}
     there |= long_file(earlier, range(50), shift=1, append=True)
     there |= long_file(earlier, range(50, 100), append=True)
-    scratch = make_scratch(earlier)
-    before = scratch.snapshot()
+    _, (before,) = scratch.run(scratch.setup_step(earlier), ["snapshot"])
     assert before["content"] == content_of(there) and before["observations"] == len(there) == 13013
 
     big = scratch.folder / "big.csv"
     wanted = long_file(big, range(400))
     assert len(wanted) == 52_000
     started = time.monotonic()
-    process = scratch.start_import(big, chunk=4_000)
+    process = scratch.start(["command", str(big), "--chunk", "4000"])
     try:
         # A progress line comes after each chunk of 4,000 rows is written (in the open
         # transaction): by the first, 4,000 rows are in, and 48,000 (twelve chunks) still to come.
@@ -264,7 +179,8 @@ def test_an_import_killed_part_way_writes_nothing_and_the_same_import_then_succe
             process.wait()
     killed_after = time.monotonic() - started
 
-    after_kill = scratch.snapshot()
+    # Read back by a new process, which then imports the same file again and reads once more.
+    out, (after_kill, final) = scratch.run(["snapshot"], ["import", str(big)], ["snapshot", "--no-fingerprint"])
     assert after_kill["integrity"] in (None, "ok")
     assert after_kill["content"] == before["content"] and after_kill["observations"] == len(there)
     assert fingerprint_differences(before["fingerprint"], after_kill["fingerprint"]) == [
@@ -279,12 +195,9 @@ def test_an_import_killed_part_way_writes_nothing_and_the_same_import_then_succe
         0,
     ), f"killed after {killed_after:.1f} s"
 
-    done = scratch.run("import_data", str(big), "--format", "long")
-    assert done.returncode == 0, done.stderr
-    assert "Succeeded: 52000 rows read, 52000 accepted, 0 rejected" in done.stdout
+    assert "Succeeded: 52000 rows read, 52000 accepted, 0 rejected" in out
     # 13,000 rows were there already (6,500 with other values); the rest are new.
-    assert "39000 created, 6500 updated, 6500 unchanged" in done.stdout
-    final = scratch.snapshot(fingerprint=False)
+    assert "39000 created, 6500 updated, 6500 unchanged" in out
     assert final["content"] == content_of(there | wanted)
     assert final["observations"] == 52_000 + 13
     # The earlier runs stay as they were (their values the big file changed are now its own) …
@@ -318,18 +231,34 @@ def _at(moment: str | None) -> dt.datetime:
     return dt.datetime.fromisoformat(moment) if moment else dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def test_two_imports_of_overlapping_files_at_once_end_as_one_clean_import(
-    make_scratch: Callable[..., Scratch],
-) -> None:
-    scratch = make_scratch()
-    first = long_file(scratch.folder / "first.csv", range(1200))
-    second = long_file(scratch.folder / "second.csv", range(600, 1800))
-    assert len(first.keys() & second.keys()) == 600 * ROWS_PER_DAY
-    processes = {name: scratch.start_import(scratch.folder / f"{name}.csv") for name in ("first", "second")}
-    outcomes: dict[str, tuple[int, str, str]] = {}
+def test_two_imports_of_overlapping_files_at_once_end_as_one_clean_import(scratch: Scratch) -> None:
+    first = long_file(scratch.folder / "first.csv", range(40))
+    second = long_file(scratch.folder / "second.csv", range(20, 60))
+    assert len(first.keys() & second.keys()) == 20 * ROWS_PER_DAY
+    # The first import holds its transaction open, every row of its file written (one chunk),
+    # until the second is waiting for it: on PostgreSQL the second's rows meet the first's under
+    # the unique constraint; on SQLite (one writer at a time) the second's first write waits for
+    # the first to commit. Files of 5,200 rows overlap at once every time, where two of 156,000
+    # rows only likely did.
+    signals = scratch.folder / "signals"
+    signals.mkdir()
+    processes = {
+        "first": scratch.start(
+            scratch.setup_step(), ["command", str(scratch.folder / "first.csv"), "--hold", str(signals)]
+        )
+    }
     try:
+        deadline = time.monotonic() + 120
+        while not (signals / "holding").exists():
+            assert processes["first"].poll() is None, processes["first"].communicate()
+            assert time.monotonic() < deadline, "the first import never held its transaction open"
+            time.sleep(0.05)
+        processes["second"] = scratch.start(
+            ["command", str(scratch.folder / "second.csv"), "--say-before-its-run", str(signals)]
+        )
+        outcomes: dict[str, tuple[int, str, str]] = {}
         for name, process in processes.items():
-            out, err = process.communicate(timeout=120)
+            out, err = process.communicate(timeout=180)
             outcomes[name] = (process.returncode, out, err)
     finally:
         for process in processes.values():
@@ -337,15 +266,23 @@ def test_two_imports_of_overlapping_files_at_once_end_as_one_clean_import(
                 process.kill()
                 process.wait()
 
-    snapshot = scratch.snapshot(fingerprint=False)
+    succeeded = {name for name, (code, out, _) in outcomes.items() if code == 0 and "Succeeded" in out}
+    # What the first's hold makes certain: on PostgreSQL the second loses (its rows meet the
+    # first's, committed while it waited); on SQLite it waits, then imports after the first.
+    postgresql = scratch.env["DATABASE_URL"].startswith("postgres")
+    assert succeeded == ({"first"} if postgresql else {"first", "second"}), outcomes
+    # Whatever failed goes through when run again, in the process that reads the database back.
+    again = [["import", str(scratch.folder / f"{name}.csv")] for name in sorted(outcomes.keys() - succeeded)]
+    _, (snapshot, *after_again) = scratch.run(
+        ["snapshot", "--no-fingerprint"], *again, *([["snapshot", "--no-fingerprint"]] if again else [])
+    )
+
     runs = {run["file"]: run for run in snapshot["runs"] if run["file"] in ("first.csv", "second.csv")}
     assert runs.keys() == {"first.csv", "second.csv"}
     a, b = runs["first.csv"], runs["second.csv"]
     # Both really ran at once: each started before the other had finished.
     assert _at(a["started"]) < _at(b["finished"]) and _at(b["started"]) < _at(a["finished"]), runs
 
-    succeeded = {name for name, (code, out, _) in outcomes.items() if code == 0 and "Succeeded" in out}
-    assert succeeded, outcomes
     for name in outcomes.keys() - succeeded:
         code, _, err = outcomes[name]
         # A clean failure (on PostgreSQL, the import that came second meets the other's rows
@@ -365,10 +302,7 @@ def test_two_imports_of_overlapping_files_at_once_end_as_one_clean_import(
     assert snapshot["content"] == content_of(written)
     assert snapshot["observations"] == len(written)
 
-    # Whatever failed goes through when run again, and the data is that of one clean import.
-    for name in outcomes.keys() - succeeded:
-        done = scratch.run("import_data", str(scratch.folder / f"{name}.csv"), "--format", "long")
-        assert done.returncode == 0, done.stderr
-    final = scratch.snapshot(fingerprint=False)
+    # The data is that of one clean import of both files (after the loser's second run, if any).
+    final = after_again[-1] if after_again else snapshot
     assert final["content"] == content_of(first | second)
-    assert final["observations"] == 1800 * ROWS_PER_DAY
+    assert final["observations"] == 60 * ROWS_PER_DAY

@@ -91,7 +91,8 @@ class World:
 
     def __init__(self, users: Mapping[str, User]):
         self.users = users
-        self.school_a, self.school_b, self.school_c = (School.objects.get(urn=u) for u in (115850, 125116, 115851))
+        schools = School.objects.in_bulk((115850, 125116, 115851), field_name="urn")
+        self.school_a, self.school_b, self.school_c = (schools[urn] for urn in (115850, 125116, 115851))
 
     @cached_property
     def alton(self) -> Partnership:

@@ -1,16 +1,26 @@
 """Who may open each page and take each action, and who may not: the declared table of
 ``tests/web/policy.py``, checked against every URL pattern of the site and both ways for
-every persona (the table's docstring says how to read it)."""
+every persona (the table's docstring says how to read it).
+
+How it is built: every persona's world (the register, the Alton cluster, the agency, the
+personas and their roles, a session each) is made once for the module (``personas``), inside a
+transaction rolled back when the module is done; each test's own transaction is a savepoint in
+it, so each test starts from that world and is rolled back to it. What an entry points at (a help
+request, a practice item …) is made by the test that asks for it (``World``), and each persona's
+requests are rolled back one by one (``_observe``). docs/benchmarks.md, make test, session 12."""
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as site_settings
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
@@ -18,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from evenbetter.accounts.models import User
 from evenbetter.schools.models import School
-from tests.conftest import PERSONAS
+from tests.conftest import PERSONAS, SCHOOL_A, every_persona_made, signed_in
 from tests.dbstate import changed_tables, table_writes
 from tests.web.policy import (
     ADMIN_LOGIN,
@@ -116,16 +126,77 @@ def test_every_post_only_url_says_who_may_post_to_it() -> None:
 # --- the matrix ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Personas:
+    """Every persona, made once for the module, each with a session and a test client of its own."""
+
+    sessions: dict[str, str]  # persona -> its session's key
+    clients: dict[str, Client]
+
+    def client(self, persona: str) -> Client:
+        """The persona's client, holding only its session's cookie, as a new client signed in would."""
+        client = self.clients[persona]
+        client.cookies = SimpleCookie()
+        if persona != "anonymous":
+            client.cookies[site_settings.SESSION_COOKIE_NAME] = self.sessions[persona]
+        return client
+
+
+@pytest.fixture(scope="module")
+def personas(django_db_setup: None, django_db_blocker: Any) -> Iterator[Personas]:
+    """Every persona's world (tests/conftest.py, ``every_persona_made``: the register, the Alton
+    cluster, the agency, the personas and their roles) and a session for each, made once for the
+    module inside a transaction that is rolled back when the module is done. Each test's own
+    transaction (pytest-django's) is a savepoint inside it, so each test starts from this world
+    and everything it did is rolled back to it, as if the world had been made for it alone."""
+    outer = transaction.atomic()
+    with django_db_blocker.unblock():
+        outer.__enter__()
+        try:
+            users = every_persona_made()
+            sessions = {
+                name: signed_in(Client(), user).cookies[site_settings.SESSION_COOKIE_NAME].value
+                for name, user in users.items()
+            }
+        except BaseException:
+            outer.__exit__(*sys.exc_info())
+            raise
+    try:
+        yield Personas(sessions, {persona: Client() for persona in PERSONAS})
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+# The conftest's fixtures that make a persona or a school would make them again: in this module
+# they are the world's.
 @pytest.fixture
-def world(request: pytest.FixtureRequest, client_for: Callable[[str], Client], settings: Any, tmp_path: Path) -> World:
+def client_for(personas: Personas) -> Callable[[str], Client]:
+    return personas.client
+
+
+@pytest.fixture
+def system_lead(personas: Personas) -> User:
+    return User.objects.get(username="system_lead")
+
+
+@pytest.fixture
+def school_a(personas: Personas) -> School:
+    return School.objects.get(urn=SCHOOL_A)
+
+
+@pytest.fixture
+def world(personas: Personas, settings: Any, tmp_path: Path) -> World:
     settings.STORAGES = {
         **settings.STORAGES,
         "uploads": {**settings.STORAGES["uploads"], "OPTIONS": {"location": str(tmp_path / "uploads")}},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
     # Every persona exists before any request, so that one persona's requests, rolled back,
-    # never take another persona's account with them.
-    return World({persona: request.getfixturevalue(persona) for persona in PERSONAS if persona != "anonymous"})
+    # never take another persona's account with them. Read anew for each test: a test may
+    # change one (rolled back with it).
+    return World({user.username: user for user in User.objects.filter(username__in=personas.sessions)})
 
 
 def _observe(entry: Entry, persona: str, world: World, client_for: Callable[[str], Client]) -> str | None:
