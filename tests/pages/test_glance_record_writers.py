@@ -1,8 +1,8 @@
-"""Every code that writes goals, concerns, partnership actions, help requests, or a school's
-responses to its risk score and the leads' decisions, without the ``post_save`` signal renews
-their generation itself, or what is kept over them (the school page's glance, ``pages.registry``:
-the panels' ``cache_key``; the watch list's rows, ``earlywarning.views``) stays as it was after
-the write.
+"""Every code that writes goals, concerns, partnership actions, help requests, a school's
+responses to its risk score and the leads' decisions, or a risk run, without the ``post_save``
+signal renews their generation itself, or what is kept over them (the school page's glance,
+``pages.registry``: the panels' ``cache_key``; the watch list's rows, ``earlywarning.views``;
+the newest run, ``earlywarning.selectors.current_run``) stays as it was after the write.
 
 Each row saved says so through the signal (connected in each app's ``apps.py``: goals,
 concerns, partnerships, support, earlywarning); a delete, an ``update``, a bulk insert (``bulk_create``,
@@ -30,6 +30,8 @@ KINDS = {
     "WatchDecision": ("earlywarning_watchdecision", "risk_answer_records_changed"),
     "Job": ("jobs_job", "job_records_changed"),
     "ImportRun": ("indicators_importrun", "import_records_changed"),
+    # The newest run is kept beside the figures' generation (``earlywarning.selectors.current_run``).
+    "RiskRun": ("earlywarning_riskrun", "figures_changed"),
 }
 # Writes that send no post_save (a queryset's ``delete`` and ``update``, the bulk writes).
 SILENT_WRITES = {"update", "delete", "bulk_create", "bulk_update", "rows_insert"}
