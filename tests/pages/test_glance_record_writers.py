@@ -1,6 +1,7 @@
 """Every code that writes goals, concerns, partnership actions, help requests, a school's
-responses to its risk score and the leads' decisions, or a risk run, without the ``post_save``
-signal renews their generation itself, or what is kept over them (the school page's glance,
+responses to its risk score and the leads' decisions, a risk run, an inspection or a link
+between schools, without the ``post_save`` signal renews their generation itself, or what is
+kept over them (the school page's glance,
 ``pages.registry``: the panels' ``cache_key``; the watch list's rows, ``earlywarning.views``;
 the newest run, ``earlywarning.selectors.current_run``) stays as it was after the write.
 
@@ -32,6 +33,10 @@ KINDS = {
     "ImportRun": ("indicators_importrun", "import_records_changed"),
     # The newest run is kept beside the figures' generation (``earlywarning.selectors.current_run``).
     "RiskRun": ("earlywarning_riskrun", "figures_changed"),
+    # The school page keeps its inspections and its links to the schools it was and became with
+    # the glance, until an import is recorded (``indicators.panels``).
+    "Inspection": ("indicators_inspection", "import_records_changed"),
+    "SchoolLink": ("schools_schoollink", "import_records_changed"),
 }
 # Writes that send no post_save (a queryset's ``delete`` and ``update``, the bulk writes).
 SILENT_WRITES = {"update", "delete", "bulk_create", "bulk_update", "rows_insert"}
