@@ -63,6 +63,7 @@ from django.utils import timezone
 from evenbetter.schools.signals import partnership_members_changed
 
 GENERATION_KEY = "evenbetter:figures:generation"
+FIGURES = "figures"  # the figures' own generation, as named in ``kept_beside_register(after=…)``
 # Old generations' entries are never read again; this only lets the cache drop them.
 FIGURES_KEPT_SECONDS = 14 * 24 * 3600
 T = TypeVar("T")
@@ -81,12 +82,20 @@ class _RequestMemo(threading.local):
     # the values this request has used (each checked against the tokens once).
     beside_read: dict[str, tuple[tuple[str, ...], object]] | None = None
     beside: dict[str, object] | None = None
+    # The generations this request's own writes will renew once they commit: what is kept beside
+    # them is worked out afresh for the rest of the request (it reads its own writes) and not kept.
+    written: frozenset[str] = frozenset()
 
     def forget(self) -> None:
         self.generation = None
         self.records = None
         self.beside_read = None
         self.beside = None
+
+    def wrote(self, kind: str) -> None:
+        if self.active:
+            self.written |= {kind}
+            self.beside = None
 
 
 _request_generation = _RequestMemo()
@@ -95,11 +104,13 @@ _request_generation = _RequestMemo()
 def _request_opened(**kwargs: Any) -> None:
     _request_generation.active = True
     _request_generation.forget()
+    _request_generation.written = frozenset()
 
 
 def _request_closed(**kwargs: Any) -> None:
     _request_generation.active = False
     _request_generation.forget()
+    _request_generation.written = frozenset()
 
 
 request_started.connect(_request_opened, dispatch_uid="evenbetter.figures_cache.opened")
@@ -133,6 +144,7 @@ def _bump() -> None:
 def figures_changed() -> None:
     """The data behind the figures changed: a new generation once the transaction commits
     (at once outside one; never for a transaction that rolls back)."""
+    _request_generation.wrote(FIGURES)
     transaction.on_commit(_bump)
 
 
@@ -188,13 +200,13 @@ def records_changed(records: str) -> None:
         cache.set(_records_key(records), secrets.token_hex(8), timeout=None)
         _request_generation.forget()
 
+    _request_generation.wrote(records)
     transaction.on_commit(renewed)
 
 
 # Values kept beside the generations (``kept_beside_register``): the figure's name, the
 # generations it is worked out from ("figures", or a kind of records), and how to work it out.
 _BESIDE: dict[str, tuple[tuple[str, ...], Callable[[], object]]] = {}
-FIGURES = "figures"  # the figures' own generation, as named in ``after``
 
 
 def _beside_key(name: str) -> str:
@@ -222,7 +234,10 @@ def _tokens(after: tuple[str, ...]) -> tuple[str, ...]:
 def kept_beside(name: str) -> Any:
     """The value kept beside the generations (``kept_beside_register``), in a request read with
     them and worked out again only when any of its generations was renewed; outside a request
-    (a worker, a command) worked out every time, so a long-lived process never keeps it."""
+    (a worker, a command) worked out every time, so a long-lived process never keeps it. In a
+    request that wrote what renews one of its generations (``figures_changed``,
+    ``records_changed``) it is worked out afresh, so that the request reads its own write before
+    it commits, and not kept (the write may yet roll back)."""
     if name not in _BESIDE:
         raise ValueError(f"Nothing named {name!r} is kept beside the generations: kept_beside_register.")
     after, compute = _BESIDE[name]
@@ -235,7 +250,9 @@ def kept_beside(name: str) -> Any:
     if name not in used:
         tokens = _tokens(after)
         kept = read.get(name)
-        if kept is not None and kept[0] == tokens:
+        if memo.written & set(after):
+            used[name] = compute()  # this request's own write, not committed yet: never kept
+        elif kept is not None and kept[0] == tokens:
             used[name] = kept[1]
         else:
             used[name] = compute()

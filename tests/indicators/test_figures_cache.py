@@ -209,6 +209,23 @@ def test_what_is_kept_beside_the_generations_is_read_with_them_and_renewed_with_
         figures_cache._BESIDE.pop("test-beside", None)
 
 
+def test_a_request_reads_its_own_write_of_what_is_kept_beside_and_keeps_nothing_of_it() -> None:
+    figures_cache.kept_beside_register("test-beside", _counter(), after=("goals",))
+    try:
+        figures_cache._request_opened()
+        assert figures_cache.kept_beside("test-beside") == 1
+        figures_cache._request_closed()
+        figures_cache._request_opened()
+        figures_cache.records_changed("goals")  # in the test's transaction: not committed
+        assert figures_cache.kept_beside("test-beside") == 2  # worked out afresh, its write read
+        figures_cache._request_closed()
+        figures_cache._request_opened()
+        assert figures_cache.kept_beside("test-beside") == 1  # what was kept stays: nothing committed
+    finally:
+        figures_cache._request_closed()
+        figures_cache._BESIDE.pop("test-beside", None)
+
+
 def test_nothing_is_kept_beside_an_unknown_generation() -> None:
     with pytest.raises(ValueError, match="known generations"):
         figures_cache.kept_beside_register("test-beside", _counter(), after=("nothing",))
