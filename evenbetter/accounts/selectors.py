@@ -82,13 +82,19 @@ def scope_of(user: AnyUser) -> UserScope:
     led_partnerships = ids(Role.PARTNERSHIP_LEAD, "partnership_id")
     # The current member schools of the partnerships the user leads, through the relation
     # (the register's models are not imported here: accounts stands below the register).
-    partnership_schools = frozenset(
-        Membership.objects.filter(
-            user=user,
-            role=Role.PARTNERSHIP_LEAD,
-            partnership__memberships__left_on__isnull=True,
-            partnership__memberships__school__isnull=False,
-        ).values_list("partnership__memberships__school_id", flat=True)
+    # Asked only of a partnership lead (as the localities' schools below only of a locality lead):
+    # every other reader's every page paid a query that found nothing.
+    partnership_schools = (
+        frozenset(
+            Membership.objects.filter(
+                user=user,
+                role=Role.PARTNERSHIP_LEAD,
+                partnership__memberships__left_on__isnull=True,
+                partnership__memberships__school__isnull=False,
+            ).values_list("partnership__memberships__school_id", flat=True)
+        )
+        if led_partnerships
+        else frozenset()
     )
     led_localities = ids(Role.LOCALITY_LEAD, "locality_id")
     locality_schools = (

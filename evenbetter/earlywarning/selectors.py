@@ -22,8 +22,9 @@ from django.utils import timezone
 from evenbetter.accounts.models import AuditEvent, User
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.accounts.services import audit_record
+from evenbetter.earlywarning.apps import RISK_ANSWER_RECORDS
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
-from evenbetter.indicators.figures_cache import figures_cached
+from evenbetter.indicators.figures_cache import figures_cached, kept_beside, records_holders
 from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 
@@ -78,8 +79,20 @@ def can_decide_about(user: AnyUser, school: School) -> bool:
     return scope.is_system_lead or school.pk in scope.led_group_school_ids
 
 
-def current_run() -> RiskRun | None:
+# The newest run, kept beside the figures' generation (``figures_cache.kept_beside``), which every
+# run saved or deleted renews (``earlywarning.apps``; ``risk_run_create`` renews it too).
+CURRENT_RUN = "current-risk-run"
+
+
+def newest_run() -> RiskRun | None:
     return RiskRun.objects.first()
+
+
+def current_run() -> RiskRun | None:
+    """The newest run: on a page, read with the generations (no query of its own) and worked out
+    again only after the figures' generation is renewed; elsewhere read every time."""
+    run: RiskRun | None = kept_beside(CURRENT_RUN)
+    return run
 
 
 def watch_list_scores(
@@ -182,7 +195,15 @@ def school_risk_history(*, user: AnyUser, school: School) -> QuerySet[RiskScore]
 def school_responses(*, user: AnyUser, school: School) -> QuerySet[RiskResponse]:
     if not can_see_risk_of(user, school):
         return RiskResponse.objects.none()
+    if school.pk not in records_holders(RISK_ANSWER_RECORDS):
+        return RiskResponse.objects.none()  # the school has answered no score: nothing to read
     return RiskResponse.objects.filter(school=school).select_related("author")
+
+
+def schools_with_risk_responses() -> frozenset[int]:
+    """The schools that answered any of their scores: a school outside them has no response to
+    show to anyone (``figures_cache.records_holders``, kept until a response is written)."""
+    return frozenset(RiskResponse.objects.values_list("school_id", flat=True).distinct())
 
 
 def school_decisions(*, user: AnyUser, school: School) -> QuerySet[WatchDecision]:

@@ -25,6 +25,12 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Importing the module registers data quality as a computed indicator.
         from evenbetter.indicators import quality  # noqa: F401
-        from evenbetter.indicators.models import ImportRun
+        from evenbetter.indicators.models import ImportRun, Inspection
+        from evenbetter.schools.models import SchoolLink
 
         post_save.connect(import_records_changed, sender=ImportRun, dispatch_uid="import-run-records")
+        # The school page keeps its inspections and its links to the schools it was and became
+        # until an import is recorded (``indicators.panels``): imports write them in bulk and
+        # renew it themselves; a row saved anywhere else says so too.
+        post_save.connect(import_records_changed, sender=Inspection, dispatch_uid="inspection-records")
+        post_save.connect(import_records_changed, sender=SchoolLink, dispatch_uid="school-link-records")

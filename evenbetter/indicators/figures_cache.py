@@ -36,6 +36,12 @@ the kept parts of pages over them name in their scope beside the figures' genera
 request every kind is read in one go with the figures' generation, the first time one is asked
 for (``RECORDS``: the kinds).
 
+**Small figures asked on most pages are kept beside the generations** (``kept_beside``: the
+newest risk run; for each kind of records, the schools that hold any worth showing): each under
+a key of its own with the tokens it was worked out under, read in the same read of the cache as
+the generations, and used only while those tokens are the current ones. A page that names a
+generation pays no read of its own for them.
+
 ``indicators`` is the lowest app with a cached figure (the data-quality summary), so this is
 the one home of the rule; the apps above (benchmarks, the early warning, the dashboards) use it.
 """
@@ -57,6 +63,7 @@ from django.utils import timezone
 from evenbetter.schools.signals import partnership_members_changed
 
 GENERATION_KEY = "evenbetter:figures:generation"
+FIGURES = "figures"  # the figures' own generation, as named in ``kept_beside_register(after=…)``
 # Old generations' entries are never read again; this only lets the cache drop them.
 FIGURES_KEPT_SECONDS = 14 * 24 * 3600
 T = TypeVar("T")
@@ -65,13 +72,30 @@ _MISSING = object()
 
 class _RequestMemo(threading.local):
     """The generation as this thread's request first read it (``None``: not read yet, or not
-    in a request), and the records' generations likewise; ``active`` while a request is being
-    answered."""
+    in a request), the records' generations and what is kept beside them likewise; ``active``
+    while a request is being answered."""
 
     active = False
     generation: str | None = None
     records: dict[str, str] | None = None
-    holders: dict[str, frozenset[int]] | None = None
+    # What is kept beside the generations (``kept_beside``): the entries as read with them, and
+    # the values this request has used (each checked against the tokens once).
+    beside_read: dict[str, tuple[tuple[str, ...], object]] | None = None
+    beside: dict[str, object] | None = None
+    # The generations this request's own writes will renew once they commit: what is kept beside
+    # them is worked out afresh for the rest of the request (it reads its own writes) and not kept.
+    written: frozenset[str] = frozenset()
+
+    def forget(self) -> None:
+        self.generation = None
+        self.records = None
+        self.beside_read = None
+        self.beside = None
+
+    def wrote(self, kind: str) -> None:
+        if self.active:
+            self.written |= {kind}
+            self.beside = None
 
 
 _request_generation = _RequestMemo()
@@ -79,16 +103,14 @@ _request_generation = _RequestMemo()
 
 def _request_opened(**kwargs: Any) -> None:
     _request_generation.active = True
-    _request_generation.generation = None
-    _request_generation.records = None
-    _request_generation.holders = None
+    _request_generation.forget()
+    _request_generation.written = frozenset()
 
 
 def _request_closed(**kwargs: Any) -> None:
     _request_generation.active = False
-    _request_generation.generation = None
-    _request_generation.records = None
-    _request_generation.holders = None
+    _request_generation.forget()
+    _request_generation.written = frozenset()
 
 
 request_started.connect(_request_opened, dispatch_uid="evenbetter.figures_cache.opened")
@@ -116,12 +138,13 @@ def figures_generation() -> str:
 
 def _bump() -> None:
     cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    _request_generation.generation = None  # this request reads the new one from now on
+    _request_generation.forget()  # this request reads the new one (and what is kept beside) from now on
 
 
 def figures_changed() -> None:
     """The data behind the figures changed: a new generation once the transaction commits
     (at once outside one; never for a transaction that rolls back)."""
+    _request_generation.wrote(FIGURES)
     transaction.on_commit(_bump)
 
 
@@ -146,11 +169,14 @@ def _read_request_generations() -> tuple[str, dict[str, str]]:
     ``_read_generation`` does. A page that names any of them names most of them (the school
     page, the watch list): two reads were a query each."""
     keys = [GENERATION_KEY, *(_records_key(records) for records in RECORDS)]
-    found = cache.get_many(keys)
+    found = cache.get_many([*keys, *(_beside_key(name) for name in _BESIDE)])
     tokens = {key: str(found[key]) if found.get(key) is not None else _read_generation(key) for key in keys}
     generation = tokens[GENERATION_KEY]
     records_tokens = {records: tokens[_records_key(records)] for records in RECORDS}
-    _request_generation.generation, _request_generation.records = generation, records_tokens
+    memo = _request_generation
+    memo.generation, memo.records = generation, records_tokens
+    memo.beside_read = {name: found[_beside_key(name)] for name in _BESIDE if _beside_key(name) in found}
+    memo.beside = {}
     return generation, records_tokens
 
 
@@ -185,39 +211,75 @@ def records_changed(records: str) -> None:
 
     def renewed() -> None:
         cache.set(_records_key(records), secrets.token_hex(8), timeout=None)
-        _request_generation.records = None
-        _request_generation.holders = None
+        _request_generation.forget()
 
+    _request_generation.wrote(records)
     transaction.on_commit(renewed)
 
 
-# For each kind of records, how to find the schools that hold any worth showing at a glance
-# (``records_holders_register``, by the app that owns them).
-_HOLDERS: dict[str, Callable[[], frozenset[int]]] = {}
+# Values kept beside the generations (``kept_beside_register``): the figure's name, the
+# generations it is worked out from ("figures", or a kind of records), and how to work it out.
+_BESIDE: dict[str, tuple[tuple[str, ...], Callable[[], object]]] = {}
+
+
+def _beside_key(name: str) -> str:
+    return f"evenbetter:figures:beside:{name}"
+
+
+def kept_beside_register(name: str, compute: Callable[[], object], *, after: tuple[str, ...]) -> None:
+    """Keep ``compute()`` (small, the same for every reader, asked on most pages) beside the
+    generations it is worked out from (``after``: ``FIGURES`` and kinds of records): under a key
+    of its own, with their tokens as they were when it was worked out, and read in the same read
+    of the cache as the generations (no read of its own). It is used only while those tokens are
+    still the current ones; else worked out again and kept with the new ones. A reader that
+    worked it out from old rows read the old tokens first (a writer renews them after it
+    commits), so what it keeps is never taken for new."""
+    unknown = [kind for kind in after if kind != FIGURES and kind not in RECORDS]
+    if unknown or not after:
+        raise ValueError(f"{name!r} must be kept after known generations, not {after!r}.")
+    _BESIDE[name] = (after, compute)
+
+
+def _tokens(after: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(figures_generation() if kind == FIGURES else records_generation(kind) for kind in after)
+
+
+def kept_beside(name: str) -> Any:
+    """The value kept beside the generations (``kept_beside_register``), in a request read with
+    them and worked out again only when any of its generations was renewed; outside a request
+    (a worker, a command) worked out every time, so a long-lived process never keeps it. In a
+    request that wrote what renews one of its generations (``figures_changed``,
+    ``records_changed``) it is worked out afresh, so that the request reads its own write before
+    it commits, and not kept (the write may yet roll back)."""
+    if name not in _BESIDE:
+        raise ValueError(f"Nothing named {name!r} is kept beside the generations: kept_beside_register.")
+    after, compute = _BESIDE[name]
+    memo = _request_generation
+    if not memo.active:
+        return compute()
+    if memo.beside is None or memo.beside_read is None:
+        _read_request_generations()
+    used, read = memo.beside if memo.beside is not None else {}, memo.beside_read or {}
+    if name not in used:
+        tokens = _tokens(after)
+        kept = read.get(name)
+        if memo.written & set(after):
+            used[name] = compute()  # this request's own write, not committed yet: never kept
+        elif kept is not None and kept[0] == tokens:
+            used[name] = kept[1]
+        else:
+            used[name] = compute()
+            cache.set(_beside_key(name), (tokens, used[name]), timeout=FIGURES_KEPT_SECONDS)
+    return used[name]
 
 
 def records_holders_register(records: str, holders: Callable[[], frozenset[int]]) -> None:
     """``holders()``: the ids of the schools that hold any records of this kind worth showing
-    (a goal not withdrawn, a live concern, …), read from every row, for every reader alike."""
+    (a goal not withdrawn, a live concern, …), read from every row, for every reader alike;
+    kept beside the generations until those records change."""
     if records not in RECORDS:
         raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
-    _HOLDERS[records] = holders
-
-
-def _holders_key(records: str) -> str:
-    return f"evenbetter:figures:holders:{records}:{records_generation(records)}"
-
-
-def _read_holders() -> dict[str, frozenset[int]]:
-    keys = {records: _holders_key(records) for records in _HOLDERS}
-    found = cache.get_many(list(keys.values()))
-    holders = {}
-    for records, key in keys.items():
-        if key not in found:
-            found[key] = _HOLDERS[records]()
-            cache.set(key, found[key], timeout=FIGURES_KEPT_SECONDS)
-        holders[records] = found[key]
-    return holders
+    kept_beside_register(f"holders:{records}", holders, after=(records,))
 
 
 def records_holders(records: str) -> frozenset[int]:
@@ -225,15 +287,11 @@ def records_holders(records: str) -> frozenset[int]:
     change (their generation): a school outside it has none for any reader, so a page need not
     ask what the reader may see of them. It names no reader and nothing is shown from it (only
     a read that would find nothing is skipped), so it is the same for everyone. Within a request
-    every kind is read in one go (one read of the cache); outside one, every time."""
-    if records not in _HOLDERS:
+    read with the generations (``kept_beside``); outside one, worked out every time."""
+    if f"holders:{records}" not in _BESIDE:
         raise ValueError(f"No app says which schools hold records {records!r}: records_holders_register.")
-    memo = _request_generation
-    if not memo.active:
-        return _read_holders()[records]
-    if memo.holders is None:
-        memo.holders = _read_holders()
-    return memo.holders[records]
+    held: frozenset[int] = kept_beside(f"holders:{records}")
+    return held
 
 
 def _partnership_members_changed(**kwargs: Any) -> None:

@@ -1,6 +1,6 @@
-"""The indicators' panels: on the school page, its inspections (in the Pupils card), the data's
-"as at" and confidence at a glance, and every indicator over time (section "Data"); in the
-profile, the school's facts and its trends."""
+"""The indicators' panels: on the school page, its inspections and the schools it was and became
+(in the Pupils card, kept with the glance), the data's "as at" and confidence at a glance, and
+every indicator over time (section "Data"); in the profile, the school's facts and its trends."""
 
 from __future__ import annotations
 
@@ -12,7 +12,14 @@ from reportlab.platypus import Table
 from reportlab.platypus.flowables import Flowable
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
-from evenbetter.indicators.figures_cache import figures_cached, figures_key, freshness_scope
+from evenbetter.indicators.figures_cache import (
+    IMPORT_RECORDS,
+    figures_cached,
+    figures_key,
+    freshness_scope,
+    records_generation,
+    school_part_key,
+)
 from evenbetter.indicators.models import Dispute, Indicator, Observation, SchoolDataGlance
 from evenbetter.indicators.selectors import (
     IndicatorSeries,
@@ -27,7 +34,7 @@ from evenbetter.schools.access import SchoolAccess, school_access
 from evenbetter.schools.models import School
 from evenbetter.schools.profile import DASH, ProfileSection, day_words
 from evenbetter.schools.profile_pdf import LINE, WIDTH, para, table
-from evenbetter.schools.selectors import school_partnership_memberships
+from evenbetter.schools.selectors import school_links_seen_by, school_partnership_memberships
 
 TREND_PERIODS = 3
 
@@ -38,8 +45,45 @@ class Inspections(Panel):
     order = 100
     template = "indicators/_school_inspections.html"
 
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Published, the same for everyone who may open the school's page (their access is named
+        # all the same): kept with the glance until an import is recorded (the imports'
+        # generation), since only imports write inspections and the register's facts it shows.
+        return figures_key(
+            "panel:school-inspections",
+            scope=(subject.pk, school_access(request.user, subject).name, records_generation(IMPORT_RECORDS)),
+        )
+
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         return {"inspections": inspections_of_school_visible_to(request.user, subject)}
+
+
+@register
+class SchoolHistoryLinks(Panel):
+    """The school it was before (or became), whose inspections are read as one history with its
+    own: beside the inspections, and kept with them (here, not in the register's app, which
+    stands below the cache)."""
+
+    page = "school-pupils"
+    order = 90
+    template = "schools/_school_links.html"
+
+    def is_shown(self, request: HttpRequest, subject: Any) -> bool:
+        # Whether the school has any link is the drawing's to say (it draws nothing then): asked
+        # here, it was a query on every view, kept or not.
+        return school_access(request.user, subject) != SchoolAccess.NONE
+
+    def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
+        # Each other school is a link only for a reader who may open it: kept per reader's access
+        # shape, with the glance, until an import is recorded (the imports' generation): only
+        # imports write the links and the register's names and statuses they show.
+        return school_part_key(
+            "panel:school-history-links", user=request.user, school=subject, records=IMPORT_RECORDS, daily=False
+        )
+
+    def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
+        before, after = school_links_seen_by(user=request.user, school=subject)
+        return {"was": before, "became": after}
 
 
 @dataclass(frozen=True)

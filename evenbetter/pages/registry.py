@@ -20,7 +20,9 @@ computing the context, ``{% render_panel %}`` keeps what it draws.
 opts in with one read of the cache, under a key made of all their keys (so it is out of reach
 as soon as any one of them is), and the panels drawn afresh are written back as one entry once
 the last of them is drawn (``_KeptTogether``) — a read and a write of the database cache for the
-school page's whole glance, whatever the number of its kept panels. The panels that do not opt
+school page's whole glance, whatever the number of its kept panels — and its Pupils card's (the
+inspections, the links to the schools it was and became), a region of the same page drawn after
+it (``KEPT_WITH``). The panels that do not opt
 in (the risk line, audited on every read; how fresh the figures are) are worked out every time,
 in their place. ``section_for`` keeps its one panel under the panel's own key.
 """
@@ -110,6 +112,14 @@ class ShownPanel:
     kept_scripts: tuple[str, ...] = ()
     # The page's panels kept together (``panels_for``): what is drawn is kept there.
     together: _KeptTogether | None = None
+    # Prepared by ``panels_for`` before its context is worked out (``with_context``).
+    awaiting_context: bool = False
+
+    def with_context(self, request: HttpRequest, subject: Any) -> ShownPanel:
+        """This panel with its context worked out (once it is about to be drawn)."""
+        if not self.awaiting_context:
+            return self
+        return ShownPanel(self.panel, self.panel.context(request, subject), self.cache_key, together=self.together)
 
     @property
     def template(self) -> str:
@@ -173,13 +183,33 @@ def registered_panels(page: str) -> list[type[Panel]]:
     return sorted(_panels.get(page, []), key=lambda cls: (cls.order, cls.__module__, cls.__qualname__))
 
 
+# Regions of one page drawn on every view of it, whose kept panels are read and written as one
+# entry with the first region's (``panels_for``): the school page's glance, and the inspections
+# and the links to the schools it was and became in its Pupils card, drawn after it. Every page
+# that draws the first region draws the others (else the entry is never written: nothing wrong
+# is shown, but nothing is kept; tests/pages/test_glance_kept_whole.py checks the school page).
+KEPT_WITH: dict[str, tuple[str, ...]] = {"glance": ("school-pupils",)}
+
+
+def _prepared_key(page: str, subject: Any) -> str:
+    return f"{page}:{type(subject).__name__}:{getattr(subject, 'pk', None)}"
+
+
 def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel]:
     """The panels of ``page`` this request's reader sees, in order, each with its context — or
     its kept HTML: those that opt in are read together, in one read of the cache (see the
-    module's docstring)."""
-    panels = [panel for panel in (cls() for cls in registered_panels(page)) if panel.is_shown(request, subject)]
-    keys = [panel.cache_key(request, subject) for panel in panels]
-    opted = [key for key in keys if key is not None]
+    module's docstring), with those of the regions kept with it (``KEPT_WITH``), which are
+    then prepared for this request (their contexts worked out when they are drawn)."""
+    prepared: dict[str, list[ShownPanel]] = request.__dict__.setdefault("_evenbetter_panels_prepared", {})
+    if (ready := prepared.pop(_prepared_key(page, subject), None)) is not None:
+        return [entry if entry.html is not None else entry.with_context(request, subject) for entry in ready]
+    regions = [page, *KEPT_WITH.get(page, ())]
+    panels = {
+        region: [panel for panel in (cls() for cls in registered_panels(region)) if panel.is_shown(request, subject)]
+        for region in regions
+    }
+    keys = {region: [panel.cache_key(request, subject) for panel in panels[region]] for region in regions}
+    opted = [key for region in regions for key in keys[region] if key is not None]
     together = None
     found: dict[str, tuple[str, tuple[str, ...]]] = {}
     if opted:
@@ -187,14 +217,18 @@ def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel
         found = cache.get(together_key) or {}
         awaited = {key for key in opted if key not in found}
         together = _KeptTogether(together_key, found, awaited) if awaited else None
-    shown = []
-    for panel, key in zip(panels, keys, strict=True):
-        if key is not None and key in found:
-            html, scripts = found[key]
-            shown.append(ShownPanel(panel, {}, html=html, kept_scripts=tuple(scripts)))
-        else:
-            shown.append(ShownPanel(panel, panel.context(request, subject), cache_key=key, together=together))
-    return shown
+    shown: dict[str, list[ShownPanel]] = {}
+    for region in regions:
+        shown[region] = []
+        for panel, key in zip(panels[region], keys[region], strict=True):
+            if key is not None and key in found:
+                html, scripts = found[key]
+                shown[region].append(ShownPanel(panel, {}, html=html, kept_scripts=tuple(scripts)))
+            else:
+                shown[region].append(ShownPanel(panel, {}, cache_key=key, together=together, awaiting_context=True))
+    for region in regions[1:]:
+        prepared[_prepared_key(region, subject)] = shown[region]
+    return [entry if entry.html is not None else entry.with_context(request, subject) for entry in shown[page]]
 
 
 def sections_for(page: str, request: HttpRequest, subject: Any) -> list[Panel]:

@@ -143,13 +143,23 @@ def school_links_seen_by(*, user: AnyUser, school: School) -> tuple[list[LinkedS
     """The school's predecessors and successors. The reader may see ``school`` (the page checked
     that); the names of the schools it was and became are register facts of its own history,
     but each is a link only for a reader who may open that school's page."""
-    before = list(SchoolLink.objects.filter(successor=school).select_related("predecessor").order_by("linked_on"))
-    after = list(SchoolLink.objects.filter(predecessor=school).select_related("successor").order_by("linked_on"))
+    # Both ways in one small query: a school with none (most of them) costs that alone; the other
+    # schools (forty columns each) are read only when there are some.
+    links = list(
+        SchoolLink.objects.filter(Q(successor=school) | Q(predecessor=school))
+        .only("predecessor_id", "successor_id", "linked_on")
+        .order_by("linked_on", "pk")
+    )
+    if not links:
+        return [], []
+    before = [link for link in links if link.successor_id == school.pk]
+    after = [link for link in links if link.predecessor_id == school.pk and link.successor_id != school.pk]
     others = [link.predecessor_id for link in before] + [link.successor_id for link in after]
+    schools = School.objects.in_bulk(others)
     visible = set(schools_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
     return (
-        [LinkedSchool(link.predecessor, link.linked_on, link.predecessor_id in visible) for link in before],
-        [LinkedSchool(link.successor, link.linked_on, link.successor_id in visible) for link in after],
+        [LinkedSchool(schools[link.predecessor_id], link.linked_on, link.predecessor_id in visible) for link in before],
+        [LinkedSchool(schools[link.successor_id], link.linked_on, link.successor_id in visible) for link in after],
     )
 
 

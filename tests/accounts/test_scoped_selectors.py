@@ -133,3 +133,20 @@ def test_the_localities_visible_among_some_are_those_localities_visible_to_gives
     every = list(Locality.objects.values_list("pk", flat=True))
     assert len(every) > 1
     assert localities_visible_among(user, every) == set(localities_visible_to(user).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize(
+    ("persona", "queries"),
+    [("system_lead", 1), ("school_leader_a", 1), ("governor", 1), ("partnership_lead", 2), ("locality_lead", 2)],
+)
+def test_a_scope_asks_for_the_schools_of_a_group_only_of_its_lead(
+    persona: str, queries: int, request: pytest.FixtureRequest, django_assert_num_queries
+) -> None:
+    """The members of led partnerships (and the schools of led localities) are read only for a
+    lead of one: every other reader's every page paid a query that found nothing."""
+    from evenbetter.accounts.selectors import scope_of
+
+    user = User.objects.get(pk=request.getfixturevalue(persona).pk)  # nothing of its scope kept yet
+    with django_assert_num_queries(queries):
+        scope = scope_of(user)
+    assert bool(scope.partnership_school_ids) == (persona == "partnership_lead")

@@ -175,6 +175,64 @@ def test_another_process_renewing_the_generation_is_seen_by_the_next_request() -
         figures_cache._request_closed()
 
 
+def test_what_is_kept_beside_the_generations_is_read_with_them_and_renewed_with_its_own(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks
+) -> None:
+    figures_cache.kept_beside_register("test-beside", _counter(), after=("goals",))
+    reads: list[object] = []
+    real_get_many = cache.get_many
+    try:
+        figures_cache._request_opened()
+        assert figures_cache.kept_beside("test-beside") == 1  # worked out and kept
+        figures_cache._request_closed()
+        monkeypatch.setattr(figures_cache.cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+        figures_cache._request_opened()
+        assert figures_cache.kept_beside("test-beside") == 1  # read, not worked out again
+        assert figures_generation() and figures_cache.records_generation("goals")
+        assert figures_cache.kept_beside("test-beside") == 1
+        assert len(reads) == 1  # with the generations, in one read of the cache
+        figures_cache._request_closed()
+        with django_capture_on_commit_callbacks(execute=True):
+            figures_cache.records_changed("goals")
+        figures_cache._request_opened()
+        assert figures_cache.kept_beside("test-beside") == 2  # its generation renewed: worked out again
+        with django_capture_on_commit_callbacks(execute=True):
+            figures_changed()  # another generation: not its
+        assert figures_cache.kept_beside("test-beside") == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            figures_cache.records_changed("goals")  # within the request: seen at once
+        assert figures_cache.kept_beside("test-beside") == 3
+        figures_cache._request_closed()
+        assert figures_cache.kept_beside("test-beside") == 4  # outside a request: worked out every time
+    finally:
+        figures_cache._request_closed()
+        figures_cache._BESIDE.pop("test-beside", None)
+
+
+def test_a_request_reads_its_own_write_of_what_is_kept_beside_and_keeps_nothing_of_it() -> None:
+    figures_cache.kept_beside_register("test-beside", _counter(), after=("goals",))
+    try:
+        figures_cache._request_opened()
+        assert figures_cache.kept_beside("test-beside") == 1
+        figures_cache._request_closed()
+        figures_cache._request_opened()
+        figures_cache.records_changed("goals")  # in the test's transaction: not committed
+        assert figures_cache.kept_beside("test-beside") == 2  # worked out afresh, its write read
+        figures_cache._request_closed()
+        figures_cache._request_opened()
+        assert figures_cache.kept_beside("test-beside") == 1  # what was kept stays: nothing committed
+    finally:
+        figures_cache._request_closed()
+        figures_cache._BESIDE.pop("test-beside", None)
+
+
+def test_nothing_is_kept_beside_an_unknown_generation() -> None:
+    with pytest.raises(ValueError, match="known generations"):
+        figures_cache.kept_beside_register("test-beside", _counter(), after=("nothing",))
+    with pytest.raises(ValueError, match="kept_beside_register"):
+        figures_cache.kept_beside("never-registered")
+
+
 def test_a_page_reads_the_generation_once(client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch) -> None:
     lead = client_for("system_lead")
     lead.get(reverse("dashboard"))  # the figures kept, the generation made

@@ -1,8 +1,9 @@
-"""Every code that writes goals, concerns, partnership actions, help requests, or a school's
-responses to its risk score and the leads' decisions, without the ``post_save`` signal renews
-their generation itself, or what is kept over them (the school page's glance, ``pages.registry``:
-the panels' ``cache_key``; the watch list's rows, ``earlywarning.views``) stays as it was after
-the write.
+"""Every code that writes goals, concerns, partnership actions, help requests, a school's
+responses to its risk score and the leads' decisions, a risk run, an inspection or a link
+between schools, without the ``post_save`` signal renews their generation itself, or what is
+kept over them (the school page's glance,
+``pages.registry``: the panels' ``cache_key``; the watch list's rows, ``earlywarning.views``;
+the newest run, ``earlywarning.selectors.current_run``) stays as it was after the write.
 
 Each row saved says so through the signal (connected in each app's ``apps.py``: goals,
 concerns, partnerships, support, earlywarning); a delete, an ``update``, a bulk insert (``bulk_create``,
@@ -32,6 +33,12 @@ KINDS = {
     "WatchDecision": ("earlywarning_watchdecision", "risk_answer_records_changed"),
     "Job": ("jobs_job", "job_records_changed"),
     "ImportRun": ("indicators_importrun", "import_records_changed"),
+    # The newest run is kept beside the figures' generation (``earlywarning.selectors.current_run``).
+    "RiskRun": ("earlywarning_riskrun", "figures_changed"),
+    # The school page keeps its inspections and its links to the schools it was and became with
+    # the glance, until an import is recorded (``indicators.panels``).
+    "Inspection": ("indicators_inspection", "import_records_changed"),
+    "SchoolLink": ("schools_schoollink", "import_records_changed"),
 }
 
 

@@ -116,7 +116,7 @@ def test_every_feature_panel_is_registered_on_its_page() -> None:
         "partnerships.GlanceLife",
         "indicators.GlanceData",
     ]
-    assert names("school-pupils") == ["schools.SchoolHistoryLinks", "indicators.Inspections"]
+    assert names("school-pupils") == ["indicators.SchoolHistoryLinks", "indicators.Inspections"]
     assert names("school-links") == ["earlywarning.RiskLink"]
     assert names("school-head-links") == ["concerns.RaiseConcernLink"]
     assert names("locality") == ["partnerships.LocalityNetworkLink", "goals.LocalityGoals"]

@@ -143,7 +143,11 @@ def test_actions_due_are_the_readers_own_open_ones_due_within_two_weeks(
 
 
 def test_concerns_ask_the_school_leader_to_answer_until_they_have(
-    client_for: Callable[[str], Client], school_a: School, school_b: School, school_leader_a: User
+    client_for: Callable[[str], Client],
+    school_a: School,
+    school_b: School,
+    school_leader_a: User,
+    django_capture_on_commit_callbacks,
 ) -> None:
     run = make_risk_run([(school_b, 0.6, None, "high"), (school_a, 0.3, None, "raised")])
     html = _home(client_for("school_leader_a"))
@@ -155,7 +159,8 @@ def test_concerns_ask_the_school_leader_to_answer_until_they_have(
         user=school_leader_a, action=AuditEvent.Action.RISK_VIEW, school=school_a, detail__via="home"
     ).exists()
 
-    RiskResponse.objects.create(school=school_a, score=run.scores.get(school=school_a), text="New head since May.")
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as every answer saved is
+        RiskResponse.objects.create(school=school_a, score=run.scores.get(school=school_a), text="New head since May.")
     answered = _home(client_for("school_leader_a")).split('id="early-warning-heading"')[1].split("</section>")[0]
     assert "The school answered on" in answered and "It waits for your answer" not in answered
 
@@ -246,7 +251,11 @@ def test_the_welcome_line_links_to_the_readers_own_place(
 
 
 def test_the_kept_newly_watched_list_follows_a_new_risk_run(
-    client_for: Callable[[str], Client], school_a: School, school_b: School, school_c: School
+    client_for: Callable[[str], Client],
+    school_a: School,
+    school_b: School,
+    school_c: School,
+    django_capture_on_commit_callbacks,
 ) -> None:
     # The list is kept in the figures cache (a system lead's reads the whole run): a new run
     # is read afresh, and the partnership lead's kept list is never the system lead's.
@@ -257,7 +266,8 @@ def test_the_kept_newly_watched_list_follows_a_new_risk_run(
         return _home(client).split('id="newly-watched-heading"')[1].split("</section>")[0]
 
     assert "Ash Grange" in newly(system) and "Alton Infant School" not in newly(system)
-    make_risk_run([(school_b, 0.6, 0.5, "high"), (school_a, 0.3, 0.1, "raised"), (school_c, 0.2, 0.4, "usual")])
+    with django_capture_on_commit_callbacks(execute=True):  # committed, as every run saved is
+        make_risk_run([(school_b, 0.6, 0.5, "high"), (school_a, 0.3, 0.1, "raised"), (school_c, 0.2, 0.4, "usual")])
     assert "Alton Infant School" in newly(system) and "Ash Grange" not in newly(system)
     lead = newly(client_for("partnership_lead"))
     assert "Alton Infant School" in lead and "Ash Grange" not in lead

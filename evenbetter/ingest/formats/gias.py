@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 from pyproj import Transformer
 
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun, Inspection
 from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.indicators.store import CommitCounts
@@ -290,3 +291,4 @@ def _register_inspections(records: list[dict[str, Any]], run: ImportRun | None) 
             )
         )
     Inspection.objects.bulk_create(new)
+    import_records_changed()  # the school page keeps its inspections until an import is recorded

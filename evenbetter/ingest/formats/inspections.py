@@ -43,6 +43,7 @@ from typing import ClassVar
 
 from django.utils import timezone
 
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun, Inspection
 from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.indicators.store import BATCH, CommitCounts
@@ -375,6 +376,7 @@ class InspectionHistory(SourceFormat):
         Inspection.objects.bulk_update(
             changed, ["as_at", "grade", "grade_label", "inspection_type", "judgements", "import_run"], batch_size=BATCH
         )
+        import_records_changed()  # the school page keeps its inspections until an import is recorded
         counts.created, counts.updated = len(new), len(changed)
         return counts
 

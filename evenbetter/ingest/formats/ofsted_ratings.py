@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun, Indicator, Inspection
 from evenbetter.indicators.store import CommitCounts, IndicatorDefinition, StagedObservation
 from evenbetter.ingest.csvfile import CsvTable
@@ -124,3 +125,4 @@ def _inspections_write(
     Inspection.objects.filter(pk__in=withdrawn).delete()
     Inspection.objects.bulk_create(new)
     Inspection.objects.bulk_update(changed, ["grade", "grade_label", "import_run"])
+    import_records_changed()  # the school page keeps its inspections until an import is recorded

@@ -29,6 +29,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from evenbetter.indicators.apps import import_records_changed
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.problems import ImportRejected, Problem
 from evenbetter.indicators.store import BATCH, CommitCounts
@@ -295,5 +296,6 @@ class SchoolSpine(SourceFormat):
                 counts.unchanged += 1
         SchoolLink.objects.bulk_create(new, batch_size=BATCH)
         SchoolLink.objects.bulk_update(changed, ["linked_on"], batch_size=BATCH)
+        import_records_changed()  # the school page keeps its links until an import is recorded
         counts.created += len(new)
         counts.updated += len(changed)
