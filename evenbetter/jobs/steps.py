@@ -9,9 +9,9 @@ from __future__ import annotations
 from evenbetter.indicators.computed import all_computed, computed_refresh
 from evenbetter.indicators.quality import DataQuality, data_quality_refresh
 from evenbetter.indicators.services import data_glance_keep
+from evenbetter.jobs.apps import REFRESH
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.registry import JobKind, Progress, RefreshStep, refresh_steps, register_kind, register_step
-from evenbetter.jobs.apps import REFRESH
 from evenbetter.jobs.services import jobs_prune, staleness_check
 
 
