@@ -7,12 +7,12 @@ from evenbetter.indicators.figures_cache import IMPORT_RECORDS, records_changed
 
 
 def import_records_changed(**kwargs: Any) -> None:
-    """An import run was started, finished, failed or changed: what is kept of them is out of
-    date once that commits (connected below to every row saved; a write without that signal
-    calls it itself: tests/pages/test_glance_record_writers.py checks every one). A file checked
-    and not imported (a dry run: every upload's preview) renews nothing: nothing kept shows it."""
-    instance = kwargs.get("instance")
-    if instance is not None and instance.dry_run:
+    """An import run was started, finished, failed or changed, or an inspection or a link
+    between schools written: what is kept of them is out of date once that commits (connected
+    below to every row saved; a write without that signal calls it itself:
+    tests/pages/test_glance_record_writers.py checks every one). An import run that only checked
+    a file (a dry run: every upload's preview) renews nothing: nothing kept shows it."""
+    if getattr(kwargs.get("instance"), "dry_run", False) is True:  # an ImportRun's field
         return
     records_changed(IMPORT_RECORDS)
 
