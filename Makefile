@@ -65,22 +65,22 @@ XDIST := -n $(or $(TEST_WORKERS),$(shell nproc 2>/dev/null || echo 2)) --dist lo
 pytest: $(DEV_STAMP) browser-deps
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test $(VENV)/bin/pytest $(XDIST)
 
-# Again on PostgreSQL: every test but the every-page browser walk and those marked
+# Again on PostgreSQL: every test but the browser tests and those marked
 # `same_on_any_database` (what they prove cannot differ between the two databases: who may
 # open what, headers, wording; docs/architecture.md, Tests, says which and why). A new test
 # runs on both unless it says otherwise. EVENBETTER_TEST_STAGE=postgresql makes that choice
 # (tests/conftest.py, in_stage), and takes over from `make test`'s SQLite stage the modules that
-# need run once — pure Python (tests/analytics, the simulator), the processes always given a
-# SQLite file of their own (the fresh clone, production settings), two marked modules (the
-# planted signal, who may read what through the API) and the browser's journeys in Chromium —
-# which run here: the SQLite stage (the walk, the demo) is the longer.
+# reach no database of the stage's — pure Python (tests/analytics, the simulator) and the
+# processes always given a SQLite file of their own (the fresh clone, production settings) —
+# and two marked modules (the planted signal, who may read what through the API), which run
+# once, here: the SQLite stage (the browser, the demo) is the longer.
 # The server's JIT compiler is off: it compiled the imports' and refreshes' bigger queries
 # on every run, which took the import tests 10-15% longer. PG_TEST_SOCKET=1: the tests reach
 # the server through its Unix socket, not TCP (8% less CPU, test processes and server
 # together, on the permission matrix; docs/benchmarks.md). The server itself runs with
 # fsync, synchronous_commit and full_page_writes off (scripts/with-postgres.sh): a test
 # server's data is thrown away.
-test-postgres: $(DEV_STAMP) browser-deps
+test-postgres: $(DEV_STAMP)
 	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1 EVENBETTER_TEST_STAGE=postgresql \
 		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q
 

@@ -111,11 +111,7 @@ def _starts_first(item: pytest.Item) -> bool:
 # reach no database of the stage's — pure Python (the analytics, the simulator) and processes
 # always given a SQLite file of their own (the fresh clone, production settings, what a fresh
 # process imports) — and two marked `same_on_any_database` (the early warning's planted signal,
-# which is pandas and scikit-learn; who may read what through the API). And the browser's
-# journeys, all but the every-page walk: the SQLite stage still finished 1.5 minutes after this
-# one (docs/benchmarks.md, "make test, session 12"), and a journey in Chromium spends its time
-# in the browser and the pages, not the database (the same journeys took 1.05 × as long against
-# PostgreSQL) — a production database under them, where the walk keeps the embedded default's.
+# which is pandas and scikit-learn; who may read what through the API).
 RUN_ONCE_IN_THE_POSTGRESQL_STAGE = (
     "tests/analytics/",
     "tests/demo/test_simulator.py",
@@ -124,22 +120,13 @@ RUN_ONCE_IN_THE_POSTGRESQL_STAGE = (
     "tests/web/test_startup_imports.py",
     "tests/earlywarning/test_planted_signal.py",
     "tests/api/test_who_may_read_what.py",
-    "tests/browser/",
-)
-# Within those, what stays in the SQLite stage: the walk of every page (a third of that stage's
-# browser time in one test) and the check of its page shapes.
-STAYS_IN_THE_SQLITE_STAGE = (
-    "tests/browser/test_every_page_is_axe_clean.py",
-    "tests/browser/test_page_shape.py",
 )
 STAGES = ("sqlite", "postgresql")
 
 
 def in_stage(item: pytest.Item, stage: str | None) -> bool:
     """Whether ``make test``'s ``stage`` runs this test (every stage, when none is named)."""
-    once_beside = item.nodeid.startswith(RUN_ONCE_IN_THE_POSTGRESQL_STAGE) and not item.nodeid.startswith(
-        STAYS_IN_THE_SQLITE_STAGE
-    )
+    once_beside = item.nodeid.startswith(RUN_ONCE_IN_THE_POSTGRESQL_STAGE)
     if stage == "sqlite":
         return not once_beside
     if stage == "postgresql":
@@ -245,9 +232,10 @@ def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mig
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """pytest-django's test databases; at the end, on PostgreSQL, the sessions the live server's
-    threads left open are ended first, so that the test database can be dropped: Chromium keeps
-    its connections to the live server open, and the thread serving each holds a connection to
-    the database (``DATABASE_CONN_MAX_AGE``) until that thread ends."""
+    threads left open are ended first, so that the test database can be dropped (a plain
+    ``pytest`` under ``scripts/with-postgres.sh`` runs the browser's tests there too): Chromium
+    keeps its connections to the live server open, and the thread serving each holds a
+    connection to the database (``DATABASE_CONN_MAX_AGE``) until that thread ends."""
     yield
     if server_url() is None:
         return

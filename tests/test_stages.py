@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import RUN_ONCE_IN_THE_POSTGRESQL_STAGE, STAYS_IN_THE_SQLITE_STAGE
+from tests.conftest import RUN_ONCE_IN_THE_POSTGRESQL_STAGE
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_every_module_the_postgresql_stage_takes_exists() -> None:
-    named = (*RUN_ONCE_IN_THE_POSTGRESQL_STAGE, *STAYS_IN_THE_SQLITE_STAGE)
-    missing = [entry for entry in named if not (ROOT / entry).exists()]
-    assert not missing, f"named in tests/conftest.py's stages but not in the repository: {missing}"
+    missing = [entry for entry in RUN_ONCE_IN_THE_POSTGRESQL_STAGE if not (ROOT / entry).exists()]
+    assert not missing, f"named in RUN_ONCE_IN_THE_POSTGRESQL_STAGE but not in the repository: {missing}"
