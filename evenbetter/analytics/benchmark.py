@@ -159,12 +159,12 @@ def _wide(observations: pd.DataFrame, column: str, ids: np.ndarray, periods: lis
 
 def _group_medians(values: np.ndarray, groups: np.ndarray) -> np.ndarray:
     """Each school's group's median of the known values (NaN for a group with none, or no group)."""
-    medians = np.full(groups.max(initial=-1) + 1, np.nan)
-    for group in range(len(medians)):
+    medians = np.full(groups.max(initial=-1) + 2, np.nan)  # the last stays NaN: group -1 reads it
+    for group in range(len(medians) - 1):
         known = values[(groups == group) & ~np.isnan(values)]
         if len(known):
             medians[group] = np.median(known)
-    return np.where(groups >= 0, medians[np.maximum(groups, 0)] if len(medians) else np.nan, np.nan)
+    return medians[groups]
 
 
 def percentiles_among(values: np.ndarray, direction: str) -> np.ndarray:
