@@ -7,7 +7,7 @@ DEV_STAMP := $(VENV)/.dev-installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint layers typecheck pytest test-postgres browser-deps demo bench clean help
+.PHONY: run test lint layers typecheck pytest test-postgres pg-test-server browser-deps demo bench clean help
 
 help:
 	@echo "make run    set up, build the demo if the database is empty, serve on http://$(HOST):$(PORT)"
@@ -79,9 +79,17 @@ pytest: $(DEV_STAMP) browser-deps
 # the server through its Unix socket, not TCP (8% less CPU, test processes and server
 # together, on the permission matrix; docs/benchmarks.md). The server itself runs with
 # fsync, synchronous_commit and full_page_writes off (scripts/with-postgres.sh): a test
-# server's data is thrown away.
+# server's data is thrown away. For the tests only (not the benches, whose national-scale
+# queries need the statistics autovacuum's ANALYZE gathers): no autovacuum, and WAL at its
+# minimum, never checkpointed by size or time during the run — the import tests' committed
+# writes set autovacuum and checkpoints going (server CPU 102 -> 73 s on tests/api, ingest and
+# schools; docs/benchmarks.md, "make test, session 13").
+PG_TEST_SERVER := -c jit=off -c autovacuum=off -c wal_level=minimal -c max_wal_senders=0 -c max_wal_size=4GB -c checkpoint_timeout=1h
+pg-test-server:
+	@echo '$(PG_TEST_SERVER)'
+
 test-postgres: $(DEV_STAMP)
-	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1 EVENBETTER_TEST_STAGE=postgresql \
+	EVENBETTER_VAR_DIR=$(CURDIR)/var/test-pg PG_TEST_OPTIONS="$(PG_TEST_SERVER)" PG_TEST_SOCKET=1 EVENBETTER_TEST_STAGE=postgresql \
 		bash scripts/with-postgres.sh $(VENV)/bin/pytest $(XDIST) -q
 
 # ruff and mypy first (20 seconds, and the quickest to fail; beside them, on the other core, the

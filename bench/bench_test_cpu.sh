@@ -38,7 +38,9 @@ shift
 port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 PG_TEST_PORT=${PG_TEST_PORT:-55502}
 while ! port_is_free "$PG_TEST_PORT"; do PG_TEST_PORT=$((PG_TEST_PORT + 1)); done
-export PG_TEST_PORT PG_TEST_OPTIONS="-c jit=off" PG_TEST_SOCKET=1
+# The server settings `make test-postgres` gives its server (the Makefile, PG_TEST_SERVER).
+PG_TEST_OPTIONS=$(make --no-print-directory -s -C "$HERE" pg-test-server)
+export PG_TEST_PORT PG_TEST_OPTIONS PG_TEST_SOCKET=1
 VAR=${EVENBETTER_VAR_DIR:-$HERE/var/bench-test-cpu}
 PG_MARKER="not browser and not same_on_any_database"
 

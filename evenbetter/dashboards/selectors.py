@@ -21,7 +21,12 @@ from django.db.models import Q, QuerySet
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.analytics.dashboard import count_by, gap_by_period, spread_by_period
 from evenbetter.earlywarning.models import RiskRun, RiskScore
-from evenbetter.earlywarning.selectors import can_see_watch_list, risk_school_ids_visible_to, risk_visible_to
+from evenbetter.earlywarning.selectors import (
+    can_see_watch_list,
+    current_run,
+    risk_school_ids_visible_to,
+    risk_visible_to,
+)
 from evenbetter.indicators.figures_cache import figures_cached
 from evenbetter.indicators.models import Indicator, Observation
 from evenbetter.schools.access import (
@@ -196,7 +201,7 @@ def dashboard_for(user: AnyUser, schools: QuerySet[School]) -> Dashboard:
     board.outcomes, board.gaps = figures_cached("dashboard-outcomes", lambda: _outcomes(ids), scope=ids)
     board.grades = count_by([rating for _, rating in rows], GRADES)
     if can_see_watch_list(user):
-        board.risk_run = RiskRun.objects.first()
+        board.risk_run = current_run()
         if board.risk_run is not None:
             run = board.risk_run
             bands = (

@@ -23,8 +23,8 @@ from evenbetter.analytics.triggers.evaluation import evaluate_triggers
 from evenbetter.analytics.triggers.framework import all_triggers
 from evenbetter.earlywarning.frames import load_data
 from evenbetter.earlywarning.models import RiskResponse, RiskRun, RiskScore, WatchDecision
+from evenbetter.earlywarning.selectors import newest_run
 from evenbetter.earlywarning.wording import ReasonWriter, reading_of
-from evenbetter.indicators.figures_cache import figures_changed
 from evenbetter.indicators.models import Indicator
 from evenbetter.schools.models import PartnershipMembership, School
 
@@ -128,10 +128,9 @@ def risk_run_create(
                 "explanation": row["explanation"],
             }
         )
-    previous_run = RiskRun.objects.first()
+    previous_run = newest_run()
     previous = dict(RiskScore.objects.filter(run=previous_run).values_list("school_id", "risk")) if previous_run else {}
     model = scores.model
-    figures_changed()  # the watch list and the dashboards' risk bands read the newest run
     run = RiskRun.objects.create(
         created_by=created_by,
         outcome={k: _plain(v) for k, v in outcome.__dict__.items()},
@@ -244,7 +243,7 @@ def risk_alerts_send(*, run: RiskRun) -> int:
 
 def _current_score(school: School) -> RiskScore | None:
     """The school's score in the latest run, which a response or decision is about."""
-    return RiskScore.objects.filter(school=school, run=RiskRun.objects.first()).first()
+    return RiskScore.objects.filter(school=school, run=newest_run()).first()
 
 
 def risk_response_create(*, school: School, author: User, text: str) -> RiskResponse:

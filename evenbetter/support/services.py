@@ -23,7 +23,8 @@ from evenbetter.analytics.matching import MatchResult, MatchSettings, match_supp
 from evenbetter.analytics.strengths import years_in_quarter
 from evenbetter.benchmarks.models import Benchmark, FamilyMember
 from evenbetter.benchmarks.selectors import strong_in_area
-from evenbetter.earlywarning.models import RiskRun, RiskScore
+from evenbetter.earlywarning.models import RiskScore
+from evenbetter.earlywarning.selectors import newest_run
 from evenbetter.indicators.figures_cache import figures_cached, records_generation
 from evenbetter.partnerships.models import Agency, AgencyLink
 from evenbetter.schools.models import PartnershipMembership, School
@@ -156,7 +157,7 @@ def candidates_for(request: HelpRequest) -> pd.DataFrame:
     schools["current_supports"] = schools["school_id"].map(current).fillna(0).astype(int)
     schools["past_supports"] = schools["school_id"].map(past).fillna(0).astype(int)
     schools["past_benefit"] = schools["school_id"].map(benefit).astype(float)
-    run = RiskRun.objects.first()
+    run = newest_run()
     high = (
         set(RiskScore.objects.filter(run=run, band=RiskScore.Band.HIGH).values_list("school_id", flat=True))
         if run
