@@ -23,15 +23,26 @@ from tests.conftest import PASSWORD, signed_in
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("EVENBETTER_CHROMIUM", "/usr/bin/chromium")
+# Why each switch (docs/benchmarks.md, "The browser tests' CPU, session 13"):
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
+    "--no-sandbox",  # test machines and containers often cannot give Chromium its sandbox
+    "--headless",  # no display; the new headless mode, Chromium itself
+    "--disable-gpu",  # no GPU here: pages are drawn in software, never through a GPU emulated in software
+    # No network beyond the live server: no first-run pages, updates, sync or background fetches.
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
 ]
+# Playwright passes all but --disable-gpu itself as well (they stay here so that what the tests
+# ask of the browser does not hang on Playwright's own list), and more that others suggest:
+# --disable-extensions, --disable-dev-shm-usage, --disable-renderer-backgrounding, the back-forward
+# cache off, and a --disable-features list (PaintHolding, MediaRouter, OptimizationHints …) that a
+# --disable-features of ours would replace, not add to. Measured and left out: --single-process
+# (Chromium closes as soon as a second context opens), --in-process-gpu,
+# --renderer-process-limit=1, --disable-site-isolation-trials, --process-per-site and the spare
+# renderer off: none moved the 0.6 CPU s that each browser context costs (its own renderers, a
+# profile in the browser process) beyond the machine's noise.
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -107,7 +118,12 @@ class Axe(_Axe):
     """axe-core run in the page, its script put in only when the document has none yet: a page
     checked again after an htmx swap, a focus or a resize keeps the script of its first check
     (half a megabyte sent and compiled again each time, a third of a check's time). A context
-    made with ``axe_in_every_page`` has it in every document from the start."""
+    made with ``axe_in_every_page`` has it in every document from the start.
+
+    Only the violations come back from the page (all that any test reads, ``violations_count``
+    and ``generate_report`` included): the rest of axe's answer, the rules passed and not
+    applicable, is about 40 KB of JSON a check that the browser, Playwright's driver and this
+    process each handled, 10 ms a check in this process alone."""
 
     def run(
         self, page: Page, context: str | list | dict | None = None, options: dict | None = DEFAULT_OPTIONS
@@ -115,7 +131,7 @@ class Axe(_Axe):
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(self.axe_script)
         arguments = self._format_script_args(context=context, options=options)
-        return AxeResults(page.evaluate(f"axe.run({arguments}).then(results => {{return results;}})"))
+        return AxeResults(page.evaluate(f"axe.run({arguments}).then(results => ({{violations: results.violations}}))"))
 
 
 def axe_in_every_page(context: BrowserContext) -> BrowserContext:
