@@ -19,7 +19,7 @@ import sys
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = os.environ.get("EVENBETTER_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("EVENBETTER_CHROMIUM", "/usr/bin/chromium-headless-shell")  # as tests/browser/conftest.py
 PASSWORD = os.environ.get("EVENBETTER_DEMO_PASSWORD", "even-better-demo")
 
 

@@ -3,7 +3,7 @@
 # checkouts (BEFORE, e.g. a `git worktree` of main, and this one), one after the other, on
 # SQLite and on PostgreSQL (as `make test-postgres` runs them: its marker, JIT off, the Unix
 # socket). CPU rather than wall time, so that a machine busy with other work still gives a
-# fair comparison: the test process and every process it starts (/usr/bin/time), and on
+# fair comparison: the test process and every process it starts (bench/cpu_with_orphans.py), and on
 # PostgreSQL the server's backends too (/proc/<postmaster>/stat, the children it reaped).
 #
 #   git worktree add --detach /tmp/before main
@@ -18,7 +18,9 @@ if [[ "${1:-}" == "--inside" ]]; then
   # Run by scripts/with-postgres.sh (or directly, on SQLite): pytest, then the server's CPU.
   shift
   times=$(mktemp)
-  /usr/bin/time -o "$times" -f "%U %S" "$PY" -m pytest -p no:cacheprovider -n 0 -q "$@" >&2 || true
+  # Not /usr/bin/time: it misses the processes left to the machine's first process, Chromium's
+  # renderers among them (half of the browser's CPU; bench/cpu_with_orphans.py).
+  "$PY" "$HERE/bench/cpu_with_orphans.py" "$times" "$PY" -m pytest -p no:cacheprovider -n 0 -q "$@" >&2 || true
   read -r user system < <(tail -n 1 "$times")
   rm -f "$times"
   server=0

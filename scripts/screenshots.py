@@ -77,7 +77,9 @@ def school_page_for_each_role(browser: Browser) -> None:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=os.environ.get("EVENBETTER_CHROMIUM", "/usr/bin/chromium-headless-shell"), args=ARGS
+        )
         for username, shots in {
             "school-leader": [
                 ("/", "home-school-leader.png"),

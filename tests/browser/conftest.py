@@ -22,16 +22,33 @@ from tests.conftest import PASSWORD, signed_in
 # Playwright's sync API runs an event loop in this thread; Django's live server is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-CHROMIUM = os.environ.get("EVENBETTER_CHROMIUM", "/usr/bin/chromium")
+# Debian's chromium-headless-shell: Chromium's own engine (Blink and V8, the same version as
+# Debian's chromium) without the browser's windows, tabs and profile machinery around it — the
+# headless browser Playwright itself drives by default. The browser tests took 194 CPU s with it
+# against 269 s with /usr/bin/chromium (0.72), every test passing on both (docs/benchmarks.md,
+# "The browser tests' CPU, session 13"). EVENBETTER_CHROMIUM=/usr/bin/chromium runs them in
+# the whole browser (its new headless mode).
+CHROMIUM = os.environ.get("EVENBETTER_CHROMIUM", "/usr/bin/chromium-headless-shell")
+# Why each switch (docs/benchmarks.md, "The browser tests' CPU, session 13"):
 CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
+    "--no-sandbox",  # test machines and containers often cannot give Chromium its sandbox
+    "--headless",  # no display (the headless shell is always headless; the whole browser needs it)
+    "--disable-gpu",  # no GPU here: pages are drawn in software, never through a GPU emulated in software
+    # No network beyond the live server: no first-run pages, updates, sync or background fetches.
     "--no-first-run",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
 ]
+# Playwright passes all but --disable-gpu itself as well (they stay here so that what the tests
+# ask of the browser does not hang on Playwright's own list), and more that others suggest:
+# --disable-extensions, --disable-dev-shm-usage, --disable-renderer-backgrounding, the back-forward
+# cache off, and a --disable-features list (PaintHolding, MediaRouter, OptimizationHints …) that a
+# --disable-features of ours would replace, not add to. Measured and left out: --single-process
+# (Chromium closes as soon as a second context opens), --in-process-gpu,
+# --renderer-process-limit=1, --disable-site-isolation-trials, --process-per-site and the spare
+# renderer off: none moved the 0.6 CPU s that each browser context costs (its own renderers, a
+# profile in the browser process) beyond the machine's noise.
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -44,7 +61,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs Debian's chromium package")
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: `make test` installs Debian's chromium-headless-shell")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield browser
@@ -107,7 +124,12 @@ class Axe(_Axe):
     """axe-core run in the page, its script put in only when the document has none yet: a page
     checked again after an htmx swap, a focus or a resize keeps the script of its first check
     (half a megabyte sent and compiled again each time, a third of a check's time). A context
-    made with ``axe_in_every_page`` has it in every document from the start."""
+    made with ``axe_in_every_page`` has it in every document from the start.
+
+    Only the violations come back from the page (all that any test reads, ``violations_count``
+    and ``generate_report`` included): the rest of axe's answer, the rules passed and not
+    applicable, is about 40 KB of JSON a check that the browser, Playwright's driver and this
+    process each handled, 10 ms a check in this process alone."""
 
     def run(
         self, page: Page, context: str | list | dict | None = None, options: dict | None = DEFAULT_OPTIONS
@@ -115,7 +137,7 @@ class Axe(_Axe):
         if not page.evaluate("typeof window.axe !== 'undefined'"):
             page.evaluate(self.axe_script)
         arguments = self._format_script_args(context=context, options=options)
-        return AxeResults(page.evaluate(f"axe.run({arguments}).then(results => {{return results;}})"))
+        return AxeResults(page.evaluate(f"axe.run({arguments}).then(results => ({{violations: results.violations}}))"))
 
 
 def axe_in_every_page(context: BrowserContext) -> BrowserContext:
