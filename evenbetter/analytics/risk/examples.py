@@ -133,10 +133,10 @@ class _Frames:
         indicators = sorted(set(self.observations["indicator"].tolist()))
         return _CodedObservations(
             school_id=self.observations["school_id"].to_numpy(),
-            indicator=pd.Index(indicators).get_indexer(self.observations["indicator"]),
+            indicator=pd.Index(indicators).get_indexer(pd.Index(self.observations["indicator"])),
             indicators=indicators,
             # Every period of the observations is one of ``periods`` (sorted).
-            period=pd.Index(self.periods).get_indexer(self.observations["period"]),
+            period=pd.Index(self.periods).get_indexer(pd.Index(self.observations["period"])),
             value=self.observations["value"].to_numpy(dtype=float),
         )
 

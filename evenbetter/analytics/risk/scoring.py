@@ -267,14 +267,14 @@ def _evidence(
     past = np.flatnonzero(
         (coded.period < bisect.bisect_right(frames.periods, as_of)) & (column_of[coded.indicator] >= 0)
     )
-    held = {frames.periods[code] for code in np.unique(coded.period[past]).tolist()}
-    timeline = sorted(held | set(frames.inspections["period"].tolist()))
+    periods_held = {frames.periods[code] for code in np.unique(coded.period[past]).tolist()}
+    timeline = sorted(periods_held | set(frames.inspections["period"].tolist()))
     position = {period: i for i, period in enumerate(timeline)}
     # The newest period as its place on the timeline (a whole number: pandas takes the largest
     # of strings row by row in Python, seconds on a national file), per school and source.
     place_of = np.asarray([position.get(period, -1) for period in frames.periods], dtype=float)
     newest_place = np.full((len(schools), len(sources)), -np.inf)
-    rows = schools.get_indexer(coded.school_id[past])
+    rows = schools.get_indexer(pd.Index(coded.school_id[past]))
     ours = rows >= 0
     np.maximum.at(
         newest_place, (rows[ours], column_of[coded.indicator[past]][ours]), place_of[coded.period[past]][ours]
