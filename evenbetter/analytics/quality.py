@@ -59,7 +59,9 @@ def robust_z_within(frame: pd.DataFrame, column: str, keys: list[str]) -> pd.Ser
     at once (the same figures as ``frame.groupby(keys)[column].transform(robust_z)``, which
     calls Python once per group: seconds on a national file)."""
     values = frame[column]
-    by = [frame[key] for key in keys]
+    # The groups numbered once (a row with a missing key in none: NaN, left out as groupby
+    # leaves it out), not the keys' strings hashed again by each of the three groupbys.
+    by = frame.groupby(keys, sort=False).ngroup().to_numpy()
     median = values.groupby(by, sort=False).transform("median")
     deviation = values - median
     mad = deviation.abs().groupby(by, sort=False).transform("median") * MAD_SCALE

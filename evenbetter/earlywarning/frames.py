@@ -55,6 +55,9 @@ class LoadedData:
     risk: RiskData
     triggers: TriggerData
     periods: list[str]
+    # Every trigger for every school as at each period (``evaluate_triggers``, default settings):
+    # the states are features, and the run keeps the latest period's as its evidence.
+    trigger_results: dict[str, pd.DataFrame]
     fingerprint: str
     uses_generated_data: bool
 
@@ -112,8 +115,10 @@ def load_data() -> LoadedData:
     periods = sorted(observations["period"].unique().tolist())
     # Trigger states per period, as features: the model may learn how much each one counts.
     extra = []
+    trigger_results = {}
     for period in periods:
-        states = trigger_states(evaluate_triggers(trigger_data, period)).reset_index()
+        trigger_results[period] = evaluate_triggers(trigger_data, period)
+        states = trigger_states(trigger_results[period]).reset_index()
         long = states.melt(id_vars="school_id", var_name="feature", value_name="value").dropna(subset=["value"])
         long["feature"] = "trigger_" + long["feature"].astype(str)
         long["period"] = period
@@ -139,6 +144,7 @@ def load_data() -> LoadedData:
         ),
         triggers=trigger_data,
         periods=periods,
+        trigger_results=trigger_results,
         fingerprint=digest.hexdigest(),
         uses_generated_data=generated,
     )

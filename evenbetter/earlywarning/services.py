@@ -114,7 +114,11 @@ def risk_run_create(
         except ValueError as error:
             summary = {"method": "not run", "error": str(error)}
     scores = score(data.risk, outcome, as_of=as_of, random_state=random_state)
-    results = evaluate_triggers(data.triggers, as_of)
+    # The triggers as at the run's period were evaluated for the features (the latest period's,
+    # unless asked for another).
+    results = data.trigger_results.get(as_of)
+    if results is None:
+        results = evaluate_triggers(data.triggers, as_of)
     by_school: dict[int, list[dict[str, Any]]] = {}
     for row in results[results["measured"]].to_dict("records"):
         by_school.setdefault(int(row["school_id"]), []).append(

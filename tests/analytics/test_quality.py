@@ -135,3 +135,9 @@ def test_robust_z_within_groups_is_robust_z_of_each_group() -> None:
     got = robust_z_within(frame, "value", keys)
     pd.testing.assert_series_equal(got, expected, check_names=False, check_exact=True)
     assert got.notna().sum() > rows // 2
+    # A row with a missing key belongs to no group: no figure, as groupby leaves it out.
+    gaps = frame.assign(period=frame["period"].where(rng.random(len(frame)) > 0.05))
+    expected = gaps.groupby(keys)["value"].transform(robust_z)
+    got = robust_z_within(gaps, "value", keys)
+    pd.testing.assert_series_equal(got, expected, check_names=False, check_exact=True)
+    assert got[gaps["period"].isna()].isna().all() and got.notna().sum() > rows // 2

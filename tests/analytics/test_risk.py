@@ -702,3 +702,21 @@ def test_auto_calibrates_from_the_choosers_folds_as_a_calibration_of_its_own_wou
         expected_log_odds = own.calibrated_classifiers_[0].estimator.decision_function(matrix)
     np.testing.assert_array_equal(model.predict_proba(X), expected)
     np.testing.assert_array_equal(model.log_odds(X), expected_log_odds)
+
+
+def test_inputs_that_are_not_floats_are_read_as_numbers_and_a_value_that_is_not_one_as_missing() -> None:
+    """Columns of floats are read as they are; others (whole numbers, text) are converted,
+    text that is not a number becoming a gap: the same model and figures as from floats."""
+    X, y = _synthetic()
+    as_floats = X.assign(b=X["b"].fillna(0.0).round(0), c=X["c"].where(X.index % 7 != 0))
+    mixed = as_floats.assign(
+        b=as_floats["b"].astype(np.int64),
+        c=[("n/a" if np.isnan(value) else str(value)) for value in as_floats["c"]],
+    )
+    assert mixed["c"].dtype != np.float64 and mixed["b"].dtype == np.int64
+    from_floats = RiskModel(kind="boosting", random_state=0, settings=RiskSettings(boosting_max_iter=10)).fit(
+        as_floats, y
+    )
+    from_mixed = RiskModel(kind="boosting", random_state=0, settings=RiskSettings(boosting_max_iter=10)).fit(mixed, y)
+    np.testing.assert_array_equal(from_floats.predict_proba(as_floats), from_mixed.predict_proba(mixed))
+    np.testing.assert_array_equal(from_floats.contributions(as_floats), from_mixed.contributions(mixed))

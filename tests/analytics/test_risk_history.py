@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from evenbetter.analytics.risk.examples import build_examples
+from evenbetter.analytics.risk.examples import _build, _Frames, build_examples
 from evenbetter.analytics.risk.settings import Outcome, RiskData, RiskSettings
 
 BELOW_GOOD = Outcome(kind="inspection_below", grade=2)
@@ -182,3 +182,40 @@ def test_a_publication_lag_hides_a_period_until_it_is_published() -> None:
             Outcome(kind="indicator_fall", indicator="ks2", fall=1),
             as_of="2016/17",
         )
+
+
+def test_examples_of_several_periods_from_one_read_are_those_of_a_fresh_read_and_of_the_long_rows() -> None:
+    """The observations are numbered once per run (``_Frames.coded``) and kept for every
+    period's examples (a run builds one set per period it learns from): each period's features
+    are those of a fresh read of the data, and each level is the school's latest value by then,
+    found here by hand from the long rows; a period between the data's periods reads up to it."""
+    rng = np.random.default_rng(7)
+    periods = ["2013/14", "2014/15", "2015/16", "2017/18", "2018/19"]  # 2016/17 missing
+    rows = [
+        (school, indicator, period, float(rng.normal(50, 10)))
+        for school in range(1, 40)
+        for indicator in ("ks2", "absence", "zeta")
+        for period in periods
+        if rng.random() > 0.25
+    ]
+    observations = pd.DataFrame(rows[::-1], columns=["school_id", "indicator", "period", "value"])
+    data = RiskData(
+        observations=observations,
+        directions={"ks2": "higher", "absence": "lower"},
+        inspections=_history().inspections,
+    )
+    shared = _Frames.of(data)
+    settings = RiskSettings(min_coverage=0.0, max_staleness=1)
+    for as_of in ("2018/19", "2014/15", "2016/17", "2017/18", "2013/14"):
+        kept = _build(shared, BELOW_GOOD, as_of, None, settings)
+        fresh = _build(_Frames.of(data), BELOW_GOOD, as_of, None, settings)
+        pd.testing.assert_frame_equal(kept.X, fresh.X)
+        pd.testing.assert_frame_equal(kept.feature_info, fresh.feature_info)
+        for (school, indicator), values in observations[observations["period"] <= as_of].groupby(
+            ["school_id", "indicator"]
+        ):
+            latest = values.sort_values("period").iloc[-1]
+            timeline = shared.timeline(as_of)  # the inspections' periods too
+            stale = timeline.index(as_of) - timeline.index(latest["period"]) > settings.max_staleness
+            expected = np.nan if stale else latest["value"]
+            assert kept.X.loc[school, f"level:{indicator}"] == pytest.approx(expected, nan_ok=True)

@@ -506,6 +506,21 @@ def test_rows_given_out_of_period_order_are_read_the_same() -> None:
     pd.testing.assert_frame_equal(ordered, shuffled)
 
 
+def test_one_data_read_at_several_periods_gives_what_a_fresh_read_of_each_gives() -> None:
+    """The observations are numbered once per ``TriggerData`` and kept for every period's
+    snapshot (the early warning reads ten): what one period read leaves behind must not change
+    another's results, in any order, with rows out of period and indicator order."""
+    rows = (_history() + [row for school_id in (1, 2, 3) for row in _later(school_id)])[::-1]
+    rows += [(6, "att8", P1, 30.0), (6, "att8", P4, 20.0)]  # a school with values two periods apart
+    domains = {"att8": "outcomes"}
+    shared = _data(rows, inspections=[(1, P2, 2), (1, P4, 4)], domains=domains)
+    for period in (P4, P2, P3, P1, P4):
+        fresh = _data(rows, inspections=[(1, P2, 2), (1, P4, 4)], domains=domains)
+        pd.testing.assert_frame_equal(evaluate_triggers(shared, period), evaluate_triggers(fresh, period))
+    # The periods' results differ, so reading the wrong period's numbers would fail.
+    assert not evaluate_triggers(shared, P3).equals(evaluate_triggers(shared, P4))
+
+
 # --- breadth of decline ------------------------------------------------------------------------
 
 

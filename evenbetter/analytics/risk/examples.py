@@ -3,8 +3,10 @@ outcome, and the outcome itself (see the package docstring, "Nothing from the fu
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -123,12 +125,39 @@ class _Frames:
             )
         return cls(observations, inspections, extra, dict(data.directions), periods, lags, groups)
 
+    @cached_property
+    def coded(self) -> _CodedObservations:
+        """The observations' columns as numpy arrays, worked out once for every period's
+        examples (a run builds one set per period it learns from: each would otherwise
+        compare and look up the same half a million strings again)."""
+        indicators = sorted(set(self.observations["indicator"].tolist()))
+        return _CodedObservations(
+            school_id=self.observations["school_id"].to_numpy(),
+            indicator=pd.Index(indicators).get_indexer(pd.Index(self.observations["indicator"])),
+            indicators=indicators,
+            # Every period of the observations is one of ``periods`` (sorted).
+            period=pd.Index(self.periods).get_indexer(pd.Index(self.observations["period"])),
+            value=self.observations["value"].to_numpy(dtype=float),
+        )
+
     def timeline(self, as_of: str) -> list[str]:
         return sorted({*self.periods, as_of})
 
     def previous(self, period: str) -> str | None:
         earlier = [p for p in self.periods if p < period]
         return earlier[-1] if earlier else None
+
+
+@dataclass(frozen=True, eq=False)
+class _CodedObservations:
+    """``_Frames.observations`` row for row: indicators as positions in ``indicators``
+    (sorted), periods as positions in ``_Frames.periods`` (sorted)."""
+
+    school_id: np.ndarray
+    indicator: np.ndarray
+    indicators: list[str]
+    period: np.ndarray
+    value: np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -243,13 +272,15 @@ def _build(
         raise ValueError(f"the outcome period {outcome_period} must come after as_of {as_of}")
     timeline = frames.timeline(as_of)
     end = timeline.index(as_of)
-    past = frames.observations[frames.observations["period"] <= as_of]
+    # The observations of periods up to as_of, as positions (the periods are sorted).
+    coded = frames.coded
+    past = np.flatnonzero(coded.period < bisect.bisect_right(frames.periods, as_of))
     past_inspections = frames.inspections[frames.inspections["period"] <= as_of]
     past_extra = frames.extra[frames.extra["period"] <= as_of]
     ids = pd.unique(
         np.concatenate(
             [
-                past["school_id"].to_numpy(dtype=object),
+                np.asarray(pd.unique(coded.school_id[past]).tolist(), dtype=object),
                 past_inspections["school_id"].to_numpy(dtype=object),
                 past_extra["school_id"].to_numpy(dtype=object),
             ]
@@ -273,8 +304,16 @@ def _build(
     # Each directed result's position among similar schools, oriented so that 1 is the best:
     # the "worst recent results" baseline reads their mean.
     oriented: list[np.ndarray] = []
-    indicators = sorted(past["indicator"].unique().tolist())
-    cube = _cube(past, "indicator", indicators, schools, timeline[: end + 1])
+    present = np.unique(coded.indicator[past])
+    indicators = [coded.indicators[code] for code in present]
+    cube = np.full((len(indicators), n, end + 1), np.nan)
+    if len(past):
+        # A period up to as_of has the same position on the timeline as among the periods.
+        position = np.full(len(coded.indicators), -1)
+        position[present] = np.arange(len(present))
+        cube[position[coded.indicator[past]], schools.get_indexer(coded.school_id[past]), coded.period[past]] = (
+            coded.value[past]
+        )
     for i, indicator in enumerate(indicators):
         direction = frames.directions.get(indicator, NEITHER)
         # Only what was published by as_of: a value of period p is public from p + lag.

@@ -21,6 +21,7 @@ from sklearn.metrics import average_precision_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import LabelEncoder, StandardScaler
+from sklearn.utils._openmp_helpers import _openmp_effective_n_threads
 from sklearn.utils.class_weight import compute_sample_weight
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # installed with scikit-learn
 
@@ -71,6 +72,50 @@ def _split_thresholds(estimator: Any) -> dict[int, np.ndarray] | None:
             for j in np.unique(splits["feature_idx"]):
                 found.setdefault(int(j), []).append(splits["num_threshold"][splits["feature_idx"] == j])
     return {j: np.unique(np.concatenate(parts)) for j, parts in found.items()}
+
+
+def _as_numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every column as floats, a value that is not a number as NaN. Columns already of floats
+    (the examples' are, hundreds of them) are kept as they are: converting them one by one
+    gives the same numbers, at a cost in every fit and prediction."""
+    if all(dtype == np.float64 for dtype in frame.dtypes):
+        return frame
+    return frame.apply(pd.to_numeric, errors="coerce").astype(float)
+
+
+def _trees_splitting_on(estimator: Any) -> dict[int, list[int]]:
+    """Per column, the trees (by position in ``estimator._predictors``) that split on it."""
+    found: dict[int, list[int]] = {}
+    for position, (tree,) in enumerate(estimator._predictors):
+        splits = tree.nodes[tree.nodes["is_leaf"] == 0]
+        for j in np.unique(splits["feature_idx"]):
+            found.setdefault(int(j), []).append(position)
+    return found
+
+
+def _tree_parts(estimator: Any, matrix: np.ndarray, trees: list[int]) -> list[np.ndarray]:
+    """Each of these trees' own term of the fitted ``HistGradientBoostingClassifier``'s
+    ``decision_function`` on these rows (one term per tree: a binary outcome), worked out as
+    scikit-learn's ``_predict_iterations`` does (pinned)."""
+    rows = estimator._preprocess_X(matrix, reset=False)
+    known_categories, feature_map = estimator._bin_mapper.make_known_categories_bitsets()
+    threads = _openmp_effective_n_threads()
+    return [
+        estimator._predictors[position][0].predict(
+            rows, known_cat_bitsets=known_categories, f_idx_map=feature_map, n_threads=threads
+        )
+        for position in trees
+    ]
+
+
+def _added_up(baseline: float, parts: np.ndarray) -> np.ndarray:
+    """The rows of ``parts`` (one column per tree, in the trees' order) added up one tree after
+    the other from the baseline, as ``decision_function`` adds them: the same bits."""
+    terms = np.empty((parts.shape[0], parts.shape[1] + 1))
+    terms[:, 0] = 0.0
+    terms[:, 0] += baseline
+    terms[:, 1:] = parts
+    return np.asarray(np.add.accumulate(terms, axis=1)[:, -1], dtype=float)
 
 
 def _calibrated(
@@ -321,7 +366,7 @@ class RiskModel(BaseEstimator):
         if len(target) != len(X):
             raise ValueError(f"X has {len(X)} rows but y has {len(target)}")
         known = ~np.isnan(target)
-        features = X.loc[known].apply(pd.to_numeric, errors="coerce").astype(float)
+        features = _as_numbers(X.loc[known])
         target = target[known]
         if not np.isin(target, (0.0, 1.0)).all():
             raise ValueError("y must be 0 (did not decline), 1 (declined) or missing")
@@ -401,7 +446,7 @@ class RiskModel(BaseEstimator):
     def _matrix(self, X: pd.DataFrame) -> np.ndarray:
         if not hasattr(self, "estimator_"):
             raise ValueError("the risk model is not fitted yet: call fit first")
-        return X.reindex(columns=self.feature_names).apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        return _as_numbers(X.reindex(columns=self.feature_names)).to_numpy(dtype=float)
 
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """Calibrated probabilities, shape (n, 2): column 1 is the chance of decline."""
@@ -445,30 +490,51 @@ class RiskModel(BaseEstimator):
         rows, width = matrix.shape
         if rows == 0:
             return np.zeros((0, width))
-        full = self.estimator_.decision_function(matrix)
         raw = np.zeros((rows, width))
         thresholds = _split_thresholds(self.estimator_)
         medians = self.medians_.to_numpy(dtype=float)
-        for j in range(width):
-            if thresholds is None or np.isnan(medians[j]):
-                moved = np.arange(rows)
-            elif j not in thresholds:
-                continue  # no tree splits on it: setting it to anything changes no prediction
-            else:
+        if thresholds is None or self.estimator_.n_trees_per_iteration_ != 1:
+            # The trees unread: every school predicted again for every input.
+            full = self.estimator_.decision_function(matrix)
+            for j in range(width):
+                occluded = matrix.copy()
+                occluded[:, j] = medians[j]
+                raw[:, j] = full - self.estimator_.decision_function(occluded)
+        else:
+            # Each tree's own term, once for every school: setting an input to the median changes
+            # only the terms of the trees that split on it, so only those are predicted again,
+            # and the terms are added up in the trees' order, as decision_function adds them (the
+            # same bits as predicting the whole row again, checked in the occlusion test).
+            baseline = float(np.asarray(self.estimator_._baseline_prediction).ravel()[0])
+            everyone = list(range(len(self.estimator_._predictors)))
+            parts = np.column_stack(_tree_parts(self.estimator_, matrix, everyone))
+            full = _added_up(baseline, parts)
+            trees_of = _trees_splitting_on(self.estimator_)
+            for j in range(width):
+                if j not in thresholds:
+                    continue  # no tree splits on it: setting it to anything changes no prediction
                 # Only the schools on another side of some threshold than the median (or with
                 # no value, which may go the other way) can change: the others' raw stays 0,
                 # exactly full - full. A school's prediction is worked out on its own row, so
                 # predicting a few rows gives the same bits as predicting them among all.
-                cuts = thresholds[j]
                 column = matrix[:, j]
-                side = np.searchsorted(cuts, column, side="left")
-                median_side = np.searchsorted(cuts, medians[j], side="left")
-                moved = np.flatnonzero(np.isnan(column) | (side != median_side))
+                if np.isnan(medians[j]):
+                    moved = np.arange(rows)  # no value at all takes the missing values' way
+                else:
+                    cuts = thresholds[j]
+                    side = np.searchsorted(cuts, column, side="left")
+                    median_side = np.searchsorted(cuts, medians[j], side="left")
+                    moved = np.flatnonzero(np.isnan(column) | (side != median_side))
                 if len(moved) == 0:
                     continue
-            occluded = matrix[moved]
-            occluded[:, j] = medians[j]
-            raw[moved, j] = full[moved] - self.estimator_.decision_function(occluded)
+                occluded = matrix[moved]
+                occluded[:, j] = medians[j]
+                changed = parts[moved]
+                for position, part in zip(
+                    trees_of[j], _tree_parts(self.estimator_, occluded, trees_of[j]), strict=True
+                ):
+                    changed[:, position] = part
+                raw[moved, j] = full[moved] - _added_up(baseline, changed)
         # Share what the single-feature effects leave unexplained in proportion to their size,
         # equally when none moved (pure interaction), so that each row adds up.
         residual = full - self.base_log_odds - raw.sum(axis=1)

@@ -12,6 +12,7 @@ or an input whose push came from how the trees combine it with others.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -249,7 +250,8 @@ def _evidence(
     """What each school's score rests on: the model's indicators it has a value for as at
     ``as_of``, the periods of the newest and oldest of those latest values, its latest inspection."""
     schools = features.index
-    indicators = set(frames.observations["indicator"].unique().tolist())
+    coded = frames.coded
+    indicators = set(coded.indicators)
     by_source: dict[str, list[str]] = {}
     for name in feature_names:
         by_source.setdefault(str(info[name]["source"]), []).append(name)
@@ -258,16 +260,26 @@ def _evidence(
         [features.reindex(columns=by_source[source]).notna().any(axis=1).to_numpy() for source in sources]
         or [np.zeros(len(schools), dtype=bool)]
     )[:, : len(sources)]
-    past = frames.observations[
-        (frames.observations["period"] <= as_of) & frames.observations["indicator"].isin(sources)
-    ]
-    timeline = sorted(set(past["period"].tolist()) | set(frames.inspections["period"].tolist()))
+    # The observations of the sources up to as_of, as positions in the run's numbered
+    # observations (``_Frames.coded``: no string is compared or looked up again).
+    column_of = np.full(len(coded.indicators), -1)
+    column_of[[coded.indicators.index(source) for source in sources]] = np.arange(len(sources))
+    past = np.flatnonzero(
+        (coded.period < bisect.bisect_right(frames.periods, as_of)) & (column_of[coded.indicator] >= 0)
+    )
+    periods_held = {frames.periods[code] for code in np.unique(coded.period[past]).tolist()}
+    timeline = sorted(periods_held | set(frames.inspections["period"].tolist()))
     position = {period: i for i, period in enumerate(timeline)}
     # The newest period as its place on the timeline (a whole number: pandas takes the largest
-    # of strings row by row in Python, seconds on a national file).
-    places = past["period"].map(position)
-    latest = places.groupby([past["school_id"], past["indicator"]], sort=False).max()
-    wide = latest.unstack("indicator").reindex(index=schools, columns=sources).to_numpy(dtype=float)
+    # of strings row by row in Python, seconds on a national file), per school and source.
+    place_of = np.asarray([position.get(period, -1) for period in frames.periods], dtype=float)
+    newest_place = np.full((len(schools), len(sources)), -np.inf)
+    rows = schools.get_indexer(pd.Index(coded.school_id[past]))
+    ours = rows >= 0
+    np.maximum.at(
+        newest_place, (rows[ours], column_of[coded.indicator[past]][ours]), place_of[coded.period[past]][ours]
+    )
+    wide = np.where(np.isinf(newest_place), np.nan, newest_place)
     wide = np.where(known, wide, np.nan)
     counts = known.sum(axis=1) if len(sources) else np.zeros(len(schools), dtype=np.int64)
     with np.errstate(all="ignore"):

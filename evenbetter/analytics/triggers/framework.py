@@ -7,6 +7,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import ClassVar, TypeVar
 
 import numpy as np
@@ -53,6 +54,51 @@ class TriggerData:
     # indicator code -> a name in plain words, for evidence and explanations that read any
     # indicator (breadth of decline, falling attainment); the code itself when absent.
     names: Mapping[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def coded(self) -> CodedObservations:
+        """The observations' columns as numbers, worked out once for every period's
+        :class:`Snapshot` (the early warning builds one per period: each would otherwise
+        factorize the same half a million schools, periods and indicators again)."""
+        return CodedObservations.of(self.observations)
+
+
+@dataclass(frozen=True)
+class CodedObservations:
+    """The observations' columns as numpy arrays, row for row: schools and periods as
+    positions in their sorted labels (a missing period -1), indicators as positions in the
+    order first seen (a missing one -1), values as floats (NaN where not a number)."""
+
+    school_code: np.ndarray
+    school_ids: np.ndarray
+    values: np.ndarray
+    period_code: np.ndarray
+    period_labels: np.ndarray
+    indicator_code: np.ndarray
+    indicator_labels: np.ndarray
+
+    @classmethod
+    def of(cls, observations: pd.DataFrame) -> CodedObservations:
+        school_code, school_ids = pd.factorize(observations["school_id"].to_numpy(dtype=np.int64), sort=True)
+        values = pd.to_numeric(observations["value"], errors="coerce").to_numpy(dtype=float)
+        # A periods column that is categorical is factorized from its codes, at no cost.
+        period_code, period_labels = pd.factorize(observations["period"])
+        labels = np.asarray([str(label) for label in period_labels], dtype=object)
+        order = np.argsort(labels, kind="stable")
+        if (order != np.arange(len(labels))).any():  # first seen is not oldest first
+            rank = np.empty(len(labels) + 1, dtype=np.int64)
+            rank[order], rank[-1] = np.arange(len(labels)), -1  # a missing period stays missing
+            period_code, labels = rank[period_code], labels[order]
+        indicator_code, indicator_labels = pd.factorize(observations["indicator"].to_numpy())
+        return cls(
+            school_code=school_code,
+            school_ids=np.asarray(school_ids, dtype=np.int64),
+            values=values,
+            period_code=period_code,
+            period_labels=labels,
+            indicator_code=indicator_code,
+            indicator_labels=np.asarray(indicator_labels, dtype=object),
+        )
 
 
 @dataclass(frozen=True)
@@ -162,25 +208,15 @@ class Snapshot:
         for code, direction in data.directions.items():
             if direction not in (HIGHER, LOWER, NEITHER):
                 raise ValueError(f"unknown direction {direction!r} for indicator {code!r}")
-        observations = data.observations
         # Every column is read as a numpy array and filtered by position: copying the
         # frame (millions of rows for a whole country) would cost more than the triggers.
-        school_code, school_ids = pd.factorize(observations["school_id"].to_numpy(dtype=np.int64), sort=True)
-        school_ids = np.asarray(school_ids, dtype=np.int64)
-        values = pd.to_numeric(observations["value"], errors="coerce").to_numpy(dtype=float)
-        # A periods column that is categorical is factorized from its codes, at no cost.
-        period_code, period_labels = pd.factorize(observations["period"])
-        labels = np.asarray([str(label) for label in period_labels], dtype=object)
-        order = np.argsort(labels, kind="stable")
-        if (order != np.arange(len(labels))).any():  # first seen is not oldest first
-            rank = np.empty(len(labels) + 1, dtype=np.int64)
-            rank[order], rank[-1] = np.arange(len(labels)), -1  # a missing period stays missing
-            period_code, labels = rank[period_code], labels[order]
+        coded = data.coded
+        school_ids, period_code, labels = coded.school_ids, coded.period_code, coded.period_labels
         # Nothing after ``period`` is read: a later value must not change an earlier result.
         until = np.asarray([label <= period for label in labels] + [False], dtype=bool)
-        known = np.flatnonzero(until[period_code] & ~np.isnan(values))
+        known = np.flatnonzero(until[period_code] & ~np.isnan(coded.values))
         labels = labels[until[:-1]]  # sorted, so the kept labels are the first ones
-        school_row, period_code, values = school_code[known], period_code[known], values[known]
+        school_row, period_code, values = coded.school_code[known], period_code[known], coded.values[known]
 
         # Which periods each school has any value in; its previous periods follow from that.
         present = np.zeros((len(school_ids), len(labels)), dtype=bool)
@@ -198,8 +234,12 @@ class Snapshot:
             | (period_code == previous_code[school_row])
             | (period_code == before_code[school_row])
         )
-        indicators = observations["indicator"].to_numpy()[known[wanted]]
-        indicator_code, indicator_labels = pd.factorize(indicators)
+        # The indicators of those rows, numbered in the order first seen among them.
+        indicator_code, seen = pd.factorize(coded.indicator_code[known[wanted]])
+        if (seen < 0).any():  # a missing indicator: numbered as the codes themselves would be
+            indicator_code, indicator_labels = pd.factorize(data.observations["indicator"].to_numpy()[known[wanted]])
+        else:
+            indicator_labels = coded.indicator_labels[seen]
         columns = {str(code): position for position, code in enumerate(indicator_labels)}
         rows, row_periods, row_values = school_row[wanted], period_code[wanted], values[wanted]
         matrices = []
