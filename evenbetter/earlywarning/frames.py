@@ -55,8 +55,10 @@ class LoadedData:
     risk: RiskData
     triggers: TriggerData
     periods: list[str]
-    # Every trigger for every school as at each period (``evaluate_triggers``, default settings):
-    # the states are features, and the run keeps the latest period's as its evidence.
+    # Every trigger for every school as at the latest period (``evaluate_triggers``, default
+    # settings), evaluated for the features: the run keeps them as its evidence. The earlier
+    # periods' are not kept (each holds every school's evidence and wording: at national scale,
+    # ten periods of them would be hundreds of megabytes held for nothing).
     trigger_results: dict[str, pd.DataFrame]
     fingerprint: str
     uses_generated_data: bool
@@ -117,8 +119,10 @@ def load_data() -> LoadedData:
     extra = []
     trigger_results = {}
     for period in periods:
-        trigger_results[period] = evaluate_triggers(trigger_data, period)
-        states = trigger_states(trigger_results[period]).reset_index()
+        results = evaluate_triggers(trigger_data, period)
+        if period == periods[-1]:
+            trigger_results[period] = results
+        states = trigger_states(results).reset_index()
         long = states.melt(id_vars="school_id", var_name="feature", value_name="value").dropna(subset=["value"])
         long["feature"] = "trigger_" + long["feature"].astype(str)
         long["period"] = period
