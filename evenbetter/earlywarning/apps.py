@@ -20,9 +20,9 @@ def risk_answer_records_changed(**kwargs: Any) -> None:
 def risk_runs_changed(**kwargs: Any) -> None:
     """A run was saved or deleted: the newest run kept beside the figures' generation
     (``selectors.current_run``), the watch list and the dashboards' bands are out of date once
-    that commits. ``risk_run_create`` renews the generation too; this catches every other writer
-    of a row (a command, a test's run); a write without these signals calls ``figures_changed``
-    itself (tests/pages/test_glance_record_writers.py checks every one)."""
+    that commits. Every writer of a row (``risk_run_create``, a command, a test's run) renews it
+    through these signals; a write without them calls ``figures_changed`` itself
+    (tests/pages/test_glance_record_writers.py checks every one)."""
     figures_changed()
 
 

@@ -80,7 +80,7 @@ def can_decide_about(user: AnyUser, school: School) -> bool:
 
 
 # The newest run, kept beside the figures' generation (``figures_cache.kept_beside``), which every
-# run saved or deleted renews (``earlywarning.apps``; ``risk_run_create`` renews it too).
+# run saved or deleted renews (``earlywarning.apps``, the run's post_save and post_delete).
 CURRENT_RUN = "current-risk-run"
 
 
