@@ -3,7 +3,8 @@
     .venv/bin/python bench/bench_mix_first_views.py --keep DIR [--schools 20] [--cpu]
 
 Opens the database ``load_test.py --keep DIR`` built or copied (``DIR/load.sqlite3``; or
-``DATABASE_URL``, e.g. the PostgreSQL server it built), empties the shared cache, and asks
+``DATABASE_URL``, e.g. the PostgreSQL server it built), empties the shared cache, draws every
+school's glance ahead for system leads as the refresh's last step does (``--cold``: not), and asks
 through Django's test client (the whole server side, no network, no queue), as each of the
 load test's two people: the password form (the baseline), ``--schools`` school pages each
 opened once (first views: nothing kept yet for that school, as most of the mix's 400–900
@@ -38,6 +39,7 @@ def main() -> None:
         help="this process's CPU time instead of the wall clock (steadier on a shared machine; on SQLite the "
         "database's work is in it, on PostgreSQL the server's is not)",
     )
+    parser.add_argument("--cold", action="store_true", help="no glance drawn ahead (as the load test's --cold)")
     args = parser.parse_args()
     if args.keep is not None:
         os.environ["DATABASE_URL"] = f"sqlite:///{args.keep.resolve() / 'load.sqlite3'}"
@@ -55,6 +57,14 @@ def main() -> None:
     # summaries are kept by day: a database built yesterday has none for today).
     kept_for_pages()
     cache.clear()
+    if not args.cold:  # as the load test: after a refresh, whose last step draws every glance ahead
+        from evenbetter.ops.drawn_ahead import glances_drawn_ahead
+
+        started = time.process_time()
+        drawn = glances_drawn_ahead()
+        print(
+            f"school pages drawn ahead: {drawn:,} ({(time.process_time() - started) * 1000 / max(drawn, 1):.1f} ms of CPU each)"
+        )
     urls, family, _ = pages_and_sessions()
     rng = random.Random(8)
     clock = time.process_time if args.cpu else time.perf_counter

@@ -30,7 +30,10 @@ starts instead from a copy of a national database built before — ``bench_every
 people) — and adds the two people who browse and their cluster to the copy; the file itself
 is only read. ``--schools N``: how many schools the school pages are drawn from (2,000).
 A database that holds the two people already (``--keep``, ``--from``, or the same PostgreSQL
-server asked again) is not built again. The shared cache is emptied before every run.
+server asked again) is not built again. Every run starts as after a refresh: the shared cache
+emptied, then every school's glance drawn ahead for system leads, the refresh's last step
+(``--cold``: not drawn ahead, as before session 14). The gunicorn it starts has the settings of
+this process (the database cache's ``MAX_ENTRIES`` too: the default holds national scale).
 """
 
 from __future__ import annotations
@@ -291,6 +294,9 @@ def main() -> None:
         "--from", dest="source", type=Path, help="SQLite only, with --keep: start from a copy of this national database"
     )
     parser.add_argument("--schools", type=int, default=2000, help="how many schools the school pages are drawn from")
+    parser.add_argument(
+        "--cold", action="store_true", help="leave out the refresh's drawing ahead: every first view draws its glance"
+    )
     args = parser.parse_args()
     if args.source is not None and args.keep is None:
         parser.error("--from needs --keep DIR: the folder the copy is made in")
@@ -314,9 +320,19 @@ def main() -> None:
         build()
     people()
     kept_for_pages()
-    # Every run starts from an empty shared cache, so that runs compare (what a page keeps is
-    # worked out again during the run, as after a refresh).
+    # Every run starts as after a refresh: the shared cache emptied (what a page keeps is worked
+    # out again during the run), then the refresh's last step, every school's glance drawn ahead
+    # for system leads (``ops.drawn_ahead``); ``--cold`` leaves that out (every first view draws).
     cache.clear()
+    if not args.cold:
+        from evenbetter.ops.drawn_ahead import glances_drawn_ahead
+
+        started, cpu = time.perf_counter(), time.process_time()
+        drawn = glances_drawn_ahead()
+        print(
+            f"school pages drawn ahead (the refresh's last step): {drawn:,} in {time.perf_counter() - started:.0f} s "
+            f"({(time.process_time() - cpu) * 1000 / max(drawn, 1):.1f} ms of CPU each)"
+        )
     urls, family, sessions = pages_and_sessions(args.schools)
     connection.close()
     port = free_port()

@@ -392,11 +392,12 @@ def _shared_cache(url: str) -> dict[str, Any]:
     if not url:
         # Django's database cache, culling the kept figures and panels written longest ago first
         # and never a rate counter or a generation (evenbetter/ops/cache.py), once it holds
-        # EVENBETTER_CACHE_MAX_ENTRIES (Django's default of 300 is a few hundred users).
+        # EVENBETTER_CACHE_MAX_ENTRIES (Django's default of 300 is a few hundred users; half of ours
+        # holds a national system's school pages drawn ahead: evenbetter/ops/drawn_ahead.py).
         return {
             "BACKEND": "evenbetter.ops.cache.DatabaseCache",
             "LOCATION": "evenbetter_cache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("EVENBETTER_CACHE_MAX_ENTRIES", 10_000)},
+            "OPTIONS": {"MAX_ENTRIES": env_int("EVENBETTER_CACHE_MAX_ENTRIES", 50_000)},
             "KEY_FUNCTION": _KEYS_NAME_THE_CODE,
         }
     if url.startswith(("redis://", "rediss://", "unix://")):
@@ -461,6 +462,10 @@ EVENBETTER_JOB_STALE_HOURS = env_int("EVENBETTER_JOB_STALE_HOURS", 6)
 EVENBETTER_JOB_CLAIM_SECONDS = env_int("EVENBETTER_JOB_CLAIM_SECONDS", 300)
 # The refresh after every import ends with a new early-warning run (and its alerts) when this is on.
 EVENBETTER_RISK_AFTER_IMPORT = env_bool("EVENBETTER_RISK_AFTER_IMPORT", False)
+# The refresh ends by drawing every school's glance ahead for system leads, and so does each night
+# after the day's contact summaries (evenbetter/ops/drawn_ahead.py); off, each glance is drawn
+# by its first view.
+EVENBETTER_DRAW_SCHOOL_PAGES_AHEAD = env_bool("EVENBETTER_DRAW_SCHOOL_PAGES_AHEAD", True)
 # What that run, and the termly one, predict (as `manage.py earlywarning score --outcome … --grade …`).
 EVENBETTER_RISK_OUTCOME = env_str("EVENBETTER_RISK_OUTCOME", "inspection_below")
 EVENBETTER_RISK_GRADE = env_int("EVENBETTER_RISK_GRADE", 2)

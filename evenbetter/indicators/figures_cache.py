@@ -51,7 +51,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -113,8 +114,25 @@ def _request_closed(**kwargs: Any) -> None:
     _request_generation.written = frozenset()
 
 
+@contextmanager
+def read_as_in_a_request() -> Iterator[None]:
+    """Within the block, the generations and what is kept beside them are read once and
+    remembered, as in a request (a worker drawing one school's page ahead: ``pages.registry
+    .draw_ahead``); forgotten when it ends, so a long-lived process never keeps them."""
+    _request_opened()
+    try:
+        yield
+    finally:
+        _request_closed()
+
+
 request_started.connect(_request_opened, dispatch_uid="evenbetter.figures_cache.opened")
 request_finished.connect(_request_closed, dispatch_uid="evenbetter.figures_cache.closed")
+
+
+def in_request() -> bool:
+    """Whether this thread is answering a request (what is read once per request is remembered)."""
+    return _request_generation.active
 
 
 def _read_generation(key: str) -> str:

@@ -16,7 +16,6 @@ from evenbetter.indicators.figures_cache import (
     IMPORT_RECORDS,
     figures_cached,
     figures_key,
-    freshness_scope,
     records_generation,
     school_part_key,
 )
@@ -189,8 +188,8 @@ class IndicatorsOverTime(Panel):
 
 @register
 class GlanceData(Panel):
-    """At a glance: how fresh the figures are, how far the published data and the generated
-    records each go, and the confidence in the school's evidence base."""
+    """At a glance: how far the published data and the generated records each go, and the
+    confidence in the school's evidence base."""
 
     page = "glance"
     order = 900
@@ -200,12 +199,9 @@ class GlanceData(Panel):
     def cache_key(self, request: HttpRequest, subject: Any) -> str | None:
         # Drawn from the school's kept row (written by the refresh, which renews the figures'
         # generation) as the reader's access shows it (published values only, or local records
-        # too), and from how fresh the figures are, kept until a job or an import run is written
-        # (``jobs.selectors.freshness``, whose scope this names).
-        return figures_key(
-            "panel:glance-data",
-            scope=(subject.pk, school_access(request.user, subject).name, *freshness_scope()),
-        )
+        # too). How fresh the figures are is drawn above the glance on every view (``jobs.panels``):
+        # a refresh queued or finished leaves this as it was.
+        return figures_key("panel:glance-data", scope=(subject.pk, school_access(request.user, subject).name))
 
     def context(self, request: HttpRequest, subject: Any) -> dict[str, Any]:
         school: School = subject

@@ -10,6 +10,9 @@ from evenbetter.indicators.figures_cache import JOB_RECORDS, records_changed
 # kind anything kept shows (how fresh the figures are: the newest refresh, and whether one is
 # under way).
 REFRESH = "refresh"
+# How fresh the figures are (``jobs.selectors.freshness``), kept beside the generations it is
+# worked out from: the newest refresh and import.
+FRESHNESS = "freshness"
 
 
 def job_records_changed(*, kind: str | None = None, **kwargs: Any) -> None:
@@ -41,3 +44,7 @@ class JobsConfig(AppConfig):
         from evenbetter.jobs.models import Job
 
         post_save.connect(job_records_changed, sender=Job, dispatch_uid="job-records")
+        from evenbetter.indicators.figures_cache import IMPORT_RECORDS, kept_beside_register
+        from evenbetter.jobs.selectors import freshness_worked_out
+
+        kept_beside_register(FRESHNESS, freshness_worked_out, after=(JOB_RECORDS, IMPORT_RECORDS))

@@ -30,3 +30,18 @@ class ImportsAndJobs(Panel):
             "jobs_failed": list(jobs_failed_lately(request.user)[:10]),
             "recent_imports": list(import_runs_visible_to(request.user)[:IMPORTS_SHOWN]),
         }
+
+
+# The school page's region between "At a glance" and its cards (``schools/school_detail.html``).
+GLANCE_AS_AT = "glance-as-at"
+
+
+@register
+class GlanceAsAt(Panel):
+    """How fresh the figures at a glance are, drawn on every view: the glance's cards are kept
+    (``Panel.cache_key``) until their own data changes, not each time a refresh is queued,
+    claimed or finished."""
+
+    page = GLANCE_AS_AT
+    template = "jobs/_glance_as_at.html"
+    title = "How fresh the figures are"

@@ -11,10 +11,10 @@ from django.utils import dateformat, timezone
 
 from evenbetter.accounts.selectors import AnyUser, scope_of
 from evenbetter.indicators.computed import all_computed
-from evenbetter.indicators.figures_cache import figures_cached, freshness_scope
+from evenbetter.indicators.figures_cache import figures_cached, freshness_scope, in_request, kept_beside
 from evenbetter.indicators.models import ImportRun
 from evenbetter.indicators.runs import process_is_gone
-from evenbetter.jobs.apps import REFRESH
+from evenbetter.jobs.apps import FRESHNESS, REFRESH
 from evenbetter.jobs.models import Job
 
 UNDER_WAY = (Job.Status.QUEUED, Job.Status.RUNNING, Job.Status.RETRYING)
@@ -103,12 +103,17 @@ def _when(moment: dt.datetime) -> str:
 def freshness() -> Freshness:
     """The one rule for "figures as at …" and "being updated", shown wherever derived figures are
     (the school page, the family, the explorer, the watch list: three queries on each). Kept
-    until a job or an import run is written (their generations: every writer renews them,
-    tests/pages/test_glance_record_writers.py), never by time: it names no reader."""
-    return figures_cached("freshness", _freshness_worked_out, scope=freshness_scope())
+    until a refresh job or an import run is written (their generations: every writer renews them,
+    tests/pages/test_glance_record_writers.py), never by time: it names no reader. In a request
+    it is kept beside the generations (read with them: no read of its own, ``jobs.apps``);
+    outside one (a worker, a command, a PDF drawn by a script) in the figures cache."""
+    if in_request():
+        kept: Freshness = kept_beside(FRESHNESS)
+        return kept
+    return figures_cached(FRESHNESS, freshness_worked_out, scope=freshness_scope())
 
 
-def _freshness_worked_out() -> Freshness:
+def freshness_worked_out() -> Freshness:
     newest_refresh = (
         Job.objects.filter(kind=REFRESH, status=Job.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
     )

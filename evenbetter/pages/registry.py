@@ -37,6 +37,8 @@ from typing import Any, ClassVar, TypeVar
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.template import engines
+from django.template.context import make_context
 
 # Kept panels' keys carry the figures' generation: time only clears old generations away.
 PANEL_KEPT_SECONDS = 14 * 24 * 3600
@@ -229,6 +231,40 @@ def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel
     for region in regions[1:]:
         prepared[_prepared_key(region, subject)] = shown[region]
     return [entry if entry.html is not None else entry.with_context(request, subject) for entry in shown[page]]
+
+
+def draw_ahead(page: str, request: HttpRequest, subject: Any, page_context: dict[str, Any]) -> bool:
+    """Draw and keep, before anyone asks, what a first view of ``page`` by this request's reader
+    keeps (``panels_for``): the panels of the page and of the regions kept with it
+    (``KEPT_WITH``) that the reader sees and that opt in, each drawn as ``{% render_panel %}``
+    draws it (its template in the page's context, ``page_context`` and the context processors',
+    with its own context over it) and kept as one entry under the same key. The panels that do
+    not opt in are not asked for anything: nothing read ahead is audited, nothing personal is
+    kept. False when it was kept already (or nothing of the page is kept for this reader)."""
+    regions = [page, *KEPT_WITH.get(page, ())]
+    opted: list[tuple[Panel, str]] = []
+    for region in regions:
+        for panel in (cls() for cls in registered_panels(region)):
+            if panel.is_shown(request, subject) and (key := panel.cache_key(request, subject)) is not None:
+                opted.append((panel, key))
+    if not opted:
+        return False
+    together_key = _together_key(page, [key for _, key in opted])
+    if cache.get(together_key) is not None:
+        return False
+    engine = engines["django"].engine  # type: ignore[attr-defined]  # the Django backend's own engine
+    context = make_context(page_context, request, autoescape=engine.autoescape)
+    drawn: dict[str, tuple[str, tuple[str, ...]]] = {}
+    with context.bind_template(engine.from_string("")):  # the context processors, once, as for the page
+        for panel, key in opted:
+            panel_context = panel.context(request, subject)
+            with context.push(panel_context):
+                html = engine.get_template(panel.template).render(context)
+            if any(marker in html for marker in PERSONAL_MARKERS):
+                raise ValueError(f"{type(panel).__qualname__} draws a form: its HTML cannot be kept for others.")
+            drawn[key] = (html, tuple(panel.scripts(panel_context)))
+    cache.set(together_key, drawn, timeout=PANEL_KEPT_SECONDS)
+    return True
 
 
 def sections_for(page: str, request: HttpRequest, subject: Any) -> list[Panel]:

@@ -9,7 +9,13 @@ from django.db.models import Case, Count, F, IntegerField, Max, Q, QuerySet, Val
 
 from evenbetter.accounts.models import Membership, Role
 from evenbetter.accounts.selectors import AnyUser
-from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_visible_to
+from evenbetter.schools.access import (
+    SchoolAccess,
+    localities_visible_among,
+    localities_visible_to,
+    partnerships_visible_to,
+    schools_visible_to,
+)
 from evenbetter.schools.models import (
     Locality,
     LocalityLink,
@@ -258,3 +264,18 @@ def register_stamp() -> tuple[object, ...]:
         ("last", schools.aggregate(last=Max("pk"))["last"]),
         ("n", schools.count()),
     )
+
+
+def school_page_context(user: AnyUser, school: School, access: SchoolAccess) -> dict[str, object]:
+    """What the school's page and its sections' pages draw about the school (the register, its
+    localities and partnerships), as this reader may see it; also the context its glance is
+    drawn ahead in (``ops.drawn_ahead``)."""
+    localities = list(school.localities.all())
+    return {
+        "school": school,
+        "access": access,
+        "access_name": access.name.lower(),
+        "localities": localities,
+        "visible_locality_ids": localities_visible_among(user, [locality.pk for locality in localities]),
+        "memberships": school_partnership_memberships(user=user, school=school),
+    }

@@ -20,7 +20,6 @@ from evenbetter.schools.access import (
     SchoolAccess,
     can_draw_localities,
     can_edit_locality,
-    localities_visible_among,
     localities_visible_to,
     partnerships_visible_to,
     school_with_access,
@@ -42,7 +41,7 @@ from evenbetter.schools.selectors import (
     partnership_memberships,
     partnerships_with_counts,
     school_directory,
-    school_partnership_memberships,
+    school_page_context,
     school_search,
 )
 from evenbetter.schools.services import LocalityProblem, locality_agree, locality_update
@@ -108,7 +107,7 @@ def _school_page(request: HttpRequest, school: School, access: SchoolAccess) -> 
     return render(
         request,
         "schools/school_detail.html",
-        _register_context(request, school, access)
+        school_page_context(request.user, school, access)
         | {
             "sections": sections,
             "opened": opened,
@@ -118,18 +117,6 @@ def _school_page(request: HttpRequest, school: School, access: SchoolAccess) -> 
             ),
         },
     )
-
-
-def _register_context(request: HttpRequest, school: School, access: SchoolAccess) -> dict[str, object]:
-    localities = list(school.localities.all())
-    return {
-        "school": school,
-        "access": access,
-        "access_name": access.name.lower(),
-        "localities": localities,
-        "visible_locality_ids": localities_visible_among(request.user, [locality.pk for locality in localities]),
-        "memberships": school_partnership_memberships(user=request.user, school=school),
-    }
 
 
 @login_required
@@ -146,7 +133,7 @@ def school_section_view(request: HttpRequest, pk: int, slug: str) -> HttpRespons
         render(
             request,
             "schools/school_section.html",
-            _register_context(request, school, access)
+            school_page_context(request.user, school, access)
             | {
                 "shown": shown,
                 "sections": sections_for("school", request, school),

@@ -138,27 +138,37 @@ def test_what_is_kept_is_what_is_worked_out_and_reads_no_jobs_or_imports(db: Non
     assert not [q["sql"] for q in queries if "jobs_job" in q["sql"] or "indicators_importrun" in q["sql"]]
 
 
-def _glance_of_the_data(client: Client, school: School) -> str:
-    page = client.get(school.get_absolute_url()).content.decode()
+def _glance(client: Client, school: School) -> tuple[str, str, str]:
+    """The school page's line of how fresh the figures are (above the glance's cards), its card of
+    the data, and the SQL of the view."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(school.get_absolute_url()).content.decode()
+    as_at = page[page.index('id="glance-heading"') : page.index('class="glance-grid"')]
     start = page.index('id="glance-data-heading"')
-    return page[start : page.index("</div>", start)]
+    return as_at, page[start : page.index("</div>", start)], " ".join(q["sql"] for q in queries)
 
 
-def test_the_school_pages_glance_of_the_data_is_kept_until_a_job_or_an_import_is_written(
+def test_the_school_pages_glance_says_how_fresh_on_every_view_and_keeps_its_cards_through_refreshes(
     client: Client, system_lead: User, school_a: School
 ) -> None:
+    """How fresh the figures are is drawn on every view of the school page (kept beside the
+    generations: no read of the jobs or the imports of its own); the glance's cards are kept
+    until their own data changes, not drawn again each time a refresh is queued, claimed or
+    finished (a refresh that changes the figures renews their generation itself)."""
+    _imports_finished_at(T0 - dt.timedelta(hours=2))  # the register's import, before the refreshes
     client.force_login(system_lead)
-    first = _glance_of_the_data(client, school_a)
-    with CaptureQueriesContext(connection) as queries:
-        again = _glance_of_the_data(client, school_a)
-    assert again == first and "not yet been worked out by a refresh" in first
-    read = " ".join(q["sql"] for q in queries)
-    assert "indicators_schooldataglance" not in read and "jobs_job" not in read
+    as_at, card, _ = _glance(client, school_a)
+    assert "not yet been worked out by a refresh" in as_at and "No indicator held yet" in card
+    again = _glance(client, school_a)
+    assert again[:2] == (as_at, card)
+    assert "indicators_schooldataglance" not in again[2] and "jobs_job" not in again[2]
     _refresh(T0 - dt.timedelta(hours=1), T0)
-    _imports_finished_at(T0 - dt.timedelta(hours=2))
-    assert f"Figures as at {timezone.localtime(T0):%-d %b %Y %H:%M}." in _glance_of_the_data(client, school_a)
+    as_at, kept, read = _glance(client, school_a)
+    assert f"Figures as at {timezone.localtime(T0):%-d %b %Y %H:%M}." in as_at
+    assert kept == card and "indicators_schooldataglance" not in read
     _refresh(T0 + dt.timedelta(minutes=1), None, status=Job.Status.RUNNING)
-    assert "a refresh is under way" in _glance_of_the_data(client, school_a)
+    as_at, kept, read = _glance(client, school_a)
+    assert "a refresh is under way" in as_at and kept == card and "indicators_schooldataglance" not in read
 
 
 def test_a_job_of_another_kind_or_a_file_only_checked_renews_nothing_kept(db: None) -> None:
