@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 from evenbetter.accounts.models import AuditEvent
 from evenbetter.accounts.selectors import AuditFilters
+from evenbetter.pages.widgets import DateInput
 
 
 class SignInForm(AuthenticationForm):
@@ -22,8 +23,8 @@ class AuditFilterForm(forms.Form):
         label="Username", required=False, max_length=150, help_text="Who acted, or whose account it was"
     )
     school = forms.CharField(label="School name or URN", required=False, max_length=100)
-    date_from = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label="From", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To", required=False, widget=DateInput())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.forms.models import ModelChoiceIterator
 
 from evenbetter.indicators.models import Indicator
+from evenbetter.pages.widgets import DateInput
 
 _DOMAIN_ORDER = {code: i for i, code in enumerate(Indicator.Domain.values)}
 _DOMAIN_NAMES = dict(Indicator.Domain.choices)
@@ -42,9 +43,7 @@ class IndicatorChoice(forms.Form):
 
 class GoalForm(forms.Form):
     target = forms.FloatField(help_text="In the indicator's own unit.")
-    due_on = forms.DateField(
-        label="Reach it by", widget=forms.DateInput(attrs={"type": "date"}), help_text="The date to reach it by."
-    )
+    due_on = forms.DateField(label="Reach it by", widget=DateInput(), help_text="The date to reach it by.")
     why = forms.CharField(
         label="Why", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why this goal matters to you, in a few words.",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.ingest.values import LARGEST_INTEGER
+from evenbetter.pages.widgets import DateInput
 from evenbetter.partnerships.models import Action, Agency, AgencyContact, Contact, GovernanceReview
 from evenbetter.partnerships.services import ActionAgreed, ChallengeAsked
 from evenbetter.schools.access import schools_visible_to
@@ -18,7 +19,7 @@ from evenbetter.vocabulary.agencies import AGENCY_KINDS
 from evenbetter.vocabulary.areas import AREAS
 from evenbetter.vocabulary.periods import academic_year, academic_year_of, parse_period
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 ACTION_ROWS = 3
 CHALLENGE_ROWS = 3
 OLDEST_DAYS = 5 * 366

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from evenbetter.accounts.selectors import AnyUser
+from evenbetter.pages.widgets import DateInput
 from evenbetter.practice.models import Phase, PracticeItem, Tried
 from evenbetter.practice.search import MODES
 from evenbetter.schools.forms import SCHOOLS_LISTED, LongSelect, SchoolSearchSelect
@@ -97,7 +98,7 @@ class TriedForm(forms.Form):
     started_on = forms.DateField(
         label="When did you start?",
         help_text="The first day of the term you started is fine. Your results are measured from the year before.",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         error_messages={"invalid": "Give the day you started as a date, for example 2024-09-04."},
     )
     note = forms.CharField(label="In a line", max_length=500, required=False)

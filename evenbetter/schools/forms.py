@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from evenbetter.accounts.models import User
 from evenbetter.accounts.selectors import AnyUser
 from evenbetter.pages.options import options_html
+from evenbetter.pages.widgets import DateInput
 from evenbetter.schools.access import localities_visible_to, partnerships_visible_to, schools_placeable_by
 from evenbetter.schools.models import Locality, Partnership, School
 from evenbetter.schools.selectors import OFSTED_GRADES, DirectoryFilters, phases_visible_to, school_search
@@ -155,7 +156,7 @@ class LocalityForm(forms.Form):
         max_length=300,
         help_text="The partners who agreed it, e.g. the council, police and NHS trust",
     )
-    agreed_on = forms.DateField(label="Agreed on", widget=forms.DateInput(attrs={"type": "date"}))
+    agreed_on = forms.DateField(label="Agreed on", widget=DateInput())
     district: forms.ModelChoiceField[Locality] = forms.ModelChoiceField(
         label="Start from a register district",
         queryset=Locality.objects.none(),

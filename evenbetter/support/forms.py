@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from evenbetter.pages.widgets import DateInput
 from evenbetter.partnerships.models import Agency
 from evenbetter.schools.models import School
 from evenbetter.support.models import Engagement, HelpRequest, SupportReview
@@ -118,7 +119,7 @@ class AgreeForm(forms.Form):
 
 
 class EngagementForm(forms.Form):
-    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="Date", widget=DateInput())
     kind = forms.ChoiceField(label="What it was", choices=Engagement.Kind.choices)
     days = forms.DecimalField(label="Days of staff time", min_value=0.1, max_value=30, decimal_places=1)
     notes = forms.CharField(label="Notes", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=3000)

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from evenbetter.pages.widgets import DateInput
 from evenbetter.schools.models import School
 from evenbetter.vocabulary.voice import AUDIENCES, QUESTION_BY_CODE
 from evenbetter.voice.models import PulseSurvey
@@ -30,7 +31,7 @@ class OpenSurveyForm(forms.Form):
     closes_on = forms.DateField(
         label="Last day for answers (optional)",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave it empty to close the survey yourself.",
     )
 
