@@ -1,9 +1,8 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
-from evenbetter.indicators.figures_cache import records_changed
+from evenbetter.indicators.figures_cache import records_changed, school_records_tracked
 
 # The concerns' generation (``indicators.figures_cache.records_generation``): the school page's
 # glance of concerns is kept until a concern is written.
@@ -12,7 +11,8 @@ CONCERN_RECORDS = "concerns"
 
 def concern_records_changed(**kwargs: Any) -> None:
     """A concern was raised, answered, withdrawn, closed or deleted: what is kept of concerns is
-    out of date once that commits (connected below to every row saved; a write without that signal calls it itself)."""
+    out of date once that commits, for every school: called by a write without ``post_save`` (each row saved
+    renews its own school's alone: ``school_records_tracked`` below)."""
     records_changed(CONCERN_RECORDS)
 
 
@@ -33,4 +33,4 @@ class ConcernsConfig(AppConfig):
         from evenbetter.indicators.figures_cache import records_holders_register
 
         records_holders_register(CONCERN_RECORDS, schools_with_live_concerns)
-        post_save.connect(concern_records_changed, sender=Concern, dispatch_uid="concern-records")
+        school_records_tracked(CONCERN_RECORDS, Concern, "school_id")  # only the concern's school's glance

@@ -1,9 +1,8 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
-from evenbetter.indicators.figures_cache import records_changed
+from evenbetter.indicators.figures_cache import records_changed, school_records_tracked
 
 # The goals' generation (``indicators.figures_cache.records_generation``): the school page's
 # glance of goals is kept until a goal is written.
@@ -11,8 +10,9 @@ GOAL_RECORDS = "goals"
 
 
 def goal_records_changed(**kwargs: Any) -> None:
-    """A goal was set, changed, withdrawn or deleted: what is kept of goals is out of date once
-    that commits (connected below to every row saved; a write without that signal calls it itself)."""
+    """Goals were set, changed, withdrawn or deleted: what is kept of goals is out of date once
+    that commits, for every school: called by a write without ``post_save`` (each row saved
+    renews its own school's alone: ``school_records_tracked`` below)."""
     records_changed(GOAL_RECORDS)
 
 
@@ -32,4 +32,5 @@ class GoalsConfig(AppConfig):
         from evenbetter.indicators.figures_cache import records_holders_register
 
         records_holders_register(GOAL_RECORDS, schools_with_goals)
-        post_save.connect(goal_records_changed, sender=Goal, dispatch_uid="goal-records")
+        # Only the goal's school's glance (a partnership's or a locality's goal is on none).
+        school_records_tracked(GOAL_RECORDS, Goal, "school_id")

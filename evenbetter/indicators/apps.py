@@ -34,3 +34,13 @@ class IndicatorsConfig(AppConfig):
         # renew it themselves; a row saved anywhere else says so too.
         post_save.connect(import_records_changed, sender=Inspection, dispatch_uid="inspection-records")
         post_save.connect(import_records_changed, sender=SchoolLink, dispatch_uid="school-link-records")
+        # A page about a school reads that school's own generations with every other, at once.
+        from evenbetter.indicators.figures_cache import school_generations_read
+        from evenbetter.pages.registry import before_keys_register
+        from evenbetter.schools.models import School
+
+        def school_generations_wanted(subject: object) -> None:
+            if isinstance(subject, School):
+                school_generations_read(subject.pk)
+
+        before_keys_register(school_generations_wanted)

@@ -51,7 +51,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -59,6 +59,7 @@ from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import request_finished, request_started
 from django.db import transaction
+from django.db.models.signals import post_init, post_save
 from django.utils import timezone
 
 from evenbetter.schools.signals import partnership_members_changed
@@ -86,12 +87,16 @@ class _RequestMemo(threading.local):
     # The generations this request's own writes will renew once they commit: what is kept beside
     # them is worked out afresh for the rest of the request (it reads its own writes) and not kept.
     written: frozenset[str] = frozenset()
+    # Each school's own tokens of the kinds of records kept per school (``school_records_token``),
+    # by school id, as first read in this request.
+    schools: dict[int, dict[str, str]] | None = None
 
     def forget(self) -> None:
         self.generation = None
         self.records = None
         self.beside_read = None
         self.beside = None
+        self.schools = None
 
     def wrote(self, kind: str) -> None:
         if self.active:
@@ -175,27 +180,82 @@ IMPORT_RECORDS = "imports"
 
 # The kinds of records with a generation of their own: read together, once per request.
 RECORDS = ("support", "goals", "concerns", "actions", "risk_answers", JOB_RECORDS, IMPORT_RECORDS)
+# The kinds whose parts of a school's page are kept per school (``school_part_key``): a write that
+# names its schools (``records_changed(…, schools=…)``) renews only theirs.
+PER_SCHOOL = ("support", "goals", "concerns", "actions", IMPORT_RECORDS)
 
 
 def _records_key(records: str) -> str:
     return f"{GENERATION_KEY}:{records}"
 
 
-def _read_request_generations() -> tuple[str, dict[str, str]]:
+def _epoch_key(records: str) -> str:
+    """The token of a kind's parts of every school's page, renewed by a write that names no schools."""
+    return f"{GENERATION_KEY}:{records}:every-school"
+
+
+def _school_key(records: str, school: int) -> str:
+    return f"{GENERATION_KEY}:{records}:school:{school}"
+
+
+def school_records_token(records: str, school: int) -> tuple[str, str]:
+    """What a kept part of ``school``'s page drawn from records of this kind names: the kind's
+    token for every school's parts and the school's own, renewed by a write that names the
+    school (``records_changed(…, schools=…)``). A concern raised about one school leaves every
+    other school's kept glance as it was. In a request, read with the generations when the page
+    said which school it is about (``school_generations_read``), else in one read of its own."""
+    if records not in PER_SCHOOL:
+        raise ValueError(f"Records {records!r} are not kept per school: add them to PER_SCHOOL.")
+    memo = _request_generation
+    if not memo.active:
+        found = cache.get_many([_epoch_key(records), _school_key(records, school)])
+        epoch = found.get(_epoch_key(records))
+        return (str(epoch) if epoch is not None else _read_generation(_epoch_key(records))), str(
+            found.get(_school_key(records, school), "0")
+        )
+    tokens = memo.records if memo.records is not None else _read_request_generations(school)[1]
+    schools = memo.schools if memo.schools is not None else {}
+    if school not in schools:
+        schools[school] = _school_tokens(school, cache.get_many([_school_key(kind, school) for kind in PER_SCHOOL]))
+        memo.schools = schools
+    return tokens[_epoch_key(records)], schools[school][records]
+
+
+def school_generations_read(school: int) -> None:
+    """A page about ``school`` is about to name its generations: read them now with the school's
+    own tokens (one read of the cache for both), unless this request has read them already."""
+    memo = _request_generation
+    if memo.active and memo.records is None:
+        _read_request_generations(school)
+
+
+def _read_request_generations(school: int | None = None) -> tuple[str, dict[str, str]]:
     """The figures' token and every kind of records' in one read of the cache (one query of the
     database cache), remembered for the rest of the request; a key with none gets one, as
     ``_read_generation`` does. A page that names any of them names most of them (the school
-    page, the watch list): two reads were a query each."""
-    keys = [GENERATION_KEY, *(_records_key(records) for records in RECORDS)]
-    found = cache.get_many([*keys, *(_beside_key(name) for name in _BESIDE)])
+    page, the watch list): two reads were a query each. With ``school``, that school's own
+    tokens (``school_records_token``) in the same read."""
+    keys = [GENERATION_KEY, *(_records_key(records) for records in RECORDS), *map(_epoch_key, PER_SCHOOL)]
+    own = [_school_key(records, school) for records in PER_SCHOOL] if school is not None else []
+    found = cache.get_many([*keys, *(_beside_key(name) for name in _BESIDE), *own])
     tokens = {key: str(found[key]) if found.get(key) is not None else _read_generation(key) for key in keys}
     generation = tokens[GENERATION_KEY]
     records_tokens = {records: tokens[_records_key(records)] for records in RECORDS}
+    records_tokens |= {_epoch_key(records): tokens[_epoch_key(records)] for records in PER_SCHOOL}
     memo = _request_generation
     memo.generation, memo.records = generation, records_tokens
     memo.beside_read = {name: found[_beside_key(name)] for name in _BESIDE if _beside_key(name) in found}
     memo.beside = {}
+    memo.schools = {}
+    if school is not None:
+        memo.schools[school] = _school_tokens(school, found)
     return generation, records_tokens
+
+
+def _school_tokens(school: int, found: dict[str, Any]) -> dict[str, str]:
+    """A school's own token of each kind kept per school, from what a read of the cache found
+    ("0": never renewed for that school alone since the kind's last renewal for every school)."""
+    return {records: str(found.get(_school_key(records, school), "0")) for records in PER_SCHOOL}
 
 
 def records_generation(records: str) -> str:
@@ -221,18 +281,56 @@ def freshness_scope() -> tuple[str, str]:
     return records_generation(JOB_RECORDS), records_generation(IMPORT_RECORDS)
 
 
-def records_changed(records: str) -> None:
+def records_changed(records: str, *, schools: Iterable[int | None] | None = None) -> None:
     """Those records changed: a new token for them once the transaction commits (this request
-    reads the new one from then on)."""
+    reads the new one from then on). ``schools``: the ids of the only schools whose own parts of
+    a page the write can change (a concern's school; ``None`` ids are left out), for a kind kept
+    per school (``PER_SCHOOL``); without it, every school's (``school_records_token``). The
+    kind's own token, which figures over many schools name, is renewed either way."""
     if records not in RECORDS:
         raise ValueError(f"No generation is kept for records {records!r}: add them to RECORDS.")
+    if schools is not None and records not in PER_SCHOOL:
+        raise ValueError(f"Records {records!r} are not kept per school: add them to PER_SCHOOL.")
+    named = None if schools is None else sorted({pk for pk in schools if pk is not None})
 
     def renewed() -> None:
-        cache.set(_records_key(records), secrets.token_hex(8), timeout=None)
+        changed = {_records_key(records): secrets.token_hex(8)}
+        if records in PER_SCHOOL:
+            if named is None:
+                changed[_epoch_key(records)] = secrets.token_hex(8)
+            else:
+                changed |= {_school_key(records, pk): secrets.token_hex(8) for pk in named}
+        cache.set_many(changed, timeout=None)
         _request_generation.forget()
 
     _request_generation.wrote(records)
     transaction.on_commit(renewed)
+
+
+_UNKNOWN = object()
+
+
+def school_records_tracked(records: str, model: type[Any], field: str) -> None:
+    """Each row of ``model`` saved renews the kind's parts of the page of the school it is about
+    (``field``: the id of its school, e.g. ``"school_id"``) and of the school it was about when
+    loaded, should the save have moved it; a row loaded without that field renews every school's.
+    Connected once, at start-up (``post_init`` remembers the school a row was loaded with, no
+    query; ``post_save`` renews). A write without the signal calls ``records_changed`` itself."""
+    at_load = f"_evenbetter_{field}_at_load"
+
+    def loaded(*, instance: Any, **kwargs: Any) -> None:
+        instance.__dict__[at_load] = instance.__dict__.get(field, _UNKNOWN)
+
+    def saved(*, instance: Any, created: bool, **kwargs: Any) -> None:
+        before, now = instance.__dict__.get(at_load, _UNKNOWN), instance.__dict__.get(field, _UNKNOWN)
+        if _UNKNOWN in (before, now) and not created:
+            records_changed(records)  # which school it was about is not known: every school's
+        else:
+            records_changed(records, schools=[now] if created else [before, now])
+        instance.__dict__[at_load] = now
+
+    post_init.connect(loaded, sender=model, weak=False, dispatch_uid=f"evenbetter-{records}-school-at-load")
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=f"evenbetter-{records}-school-records")
 
 
 # Values kept beside the generations (``kept_beside_register``): the figure's name, the
@@ -345,12 +443,13 @@ def school_part_key(name: str, *, user: Any, school: Any, records: str, daily: b
     """The key of a part of a school's page kept per reader (the school page's glance of goals,
     concerns, help and partnership life): the school, the reader's access shape
     (``schools.access.access_shape``: shared only by readers shown the same), the generation of
-    the records it is drawn from, the figures' generation, and — ``daily`` — today, for a part
+    the records it is drawn from as far as this school goes (``school_records_token``: a write
+    about another school leaves it), the figures' generation, and — ``daily`` — today, for a part
     whose words change with the date (overdue, behind, days since)."""
     # Here, not at the top: the apps' configs import this module before the models are loaded.
     from evenbetter.schools.access import access_shape
 
-    scope: tuple[object, ...] = (school.pk, access_shape(user, school), records_generation(records))
+    scope: tuple[object, ...] = (school.pk, access_shape(user, school), school_records_token(records, school.pk))
     if daily:
         scope += (timezone.localdate().isoformat(),)
     return figures_key(name, scope=scope)

@@ -30,7 +30,7 @@ in their place. ``section_for`` keeps its one panel under the panel's own key.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
@@ -161,6 +161,22 @@ def _shown(panel: Panel, request: HttpRequest, subject: Any) -> ShownPanel:
 
 PanelClass = TypeVar("PanelClass", bound=type[Panel])
 
+# Called with a page's subject before its panels' keys are asked for (``panels_for``,
+# ``draw_ahead``), so that an app above may read at once what those keys will name
+# (``indicators``: a school's own generations, with every other, in one read of the cache).
+_before_keys: list[Callable[[Any], None]] = []
+
+
+def before_keys_register(hook: Callable[[Any], None]) -> None:
+    if hook not in _before_keys:
+        _before_keys.append(hook)
+
+
+def _keys_wanted(subject: Any) -> None:
+    for hook in _before_keys:
+        hook(subject)
+
+
 _panels: dict[str, list[type[Panel]]] = {}
 
 
@@ -206,6 +222,7 @@ def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel
     if (ready := prepared.pop(_prepared_key(page, subject), None)) is not None:
         return [entry if entry.html is not None else entry.with_context(request, subject) for entry in ready]
     regions = [page, *KEPT_WITH.get(page, ())]
+    _keys_wanted(subject)
     panels = {
         region: [panel for panel in (cls() for cls in registered_panels(region)) if panel.is_shown(request, subject)]
         for region in regions
@@ -242,6 +259,7 @@ def draw_ahead(page: str, request: HttpRequest, subject: Any, page_context: dict
     not opt in are not asked for anything: nothing read ahead is audited, nothing personal is
     kept. False when it was kept already (or nothing of the page is kept for this reader)."""
     regions = [page, *KEPT_WITH.get(page, ())]
+    _keys_wanted(subject)
     opted: list[tuple[Panel, str]] = []
     for region in regions:
         for panel in (cls() for cls in registered_panels(region)):

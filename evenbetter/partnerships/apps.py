@@ -1,9 +1,8 @@
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
-from evenbetter.indicators.figures_cache import records_changed
+from evenbetter.indicators.figures_cache import records_changed, school_records_tracked
 
 # The actions' generation (``indicators.figures_cache.records_generation``): the school page's
 # glance of partnership life is kept until an action is written.
@@ -12,7 +11,8 @@ ACTION_RECORDS = "actions"
 
 def action_records_changed(**kwargs: Any) -> None:
     """An action was agreed, updated, given, done or deleted: what is kept of actions is out of
-    date once that commits (connected below to every row saved; a write without that signal calls it itself)."""
+    date once that commits, for every school: called by a write without ``post_save`` (each row saved
+    renews its own school's alone: ``school_records_tracked`` below)."""
     records_changed(ACTION_RECORDS)
 
 
@@ -38,4 +38,4 @@ class PartnershipsConfig(AppConfig):
         from evenbetter.partnerships.selectors import schools_with_open_actions
 
         records_holders_register(ACTION_RECORDS, schools_with_open_actions)
-        post_save.connect(action_records_changed, sender=Action, dispatch_uid="action-records")
+        school_records_tracked(ACTION_RECORDS, Action, "owner_school_id")  # only its owner school's glance
