@@ -61,12 +61,21 @@ from evenbetter.vocabulary.areas import AREA_INDICATORS, AREA_NAMES
 @login_required
 def school_family_view(request: HttpRequest, pk: int) -> HttpResponse:
     school = visible_school(request, pk)
-    family = family_of_school(user=request.user, school=school)
-    if family is None:
-        raise PermissionDenied("Your account does not give you access to this school.")
     if request.GET.get("format") in ("csv", "xlsx"):
+        family = family_of_school(user=request.user, school=school)
+        if family is None:
+            raise PermissionDenied("Your account does not give you access to this school.")
         return table_response(request, FamilyTable(school), family)
-    return render(request, "benchmarks/family.html", {"school": school, "family": family})
+
+    def drawn() -> str:
+        family = family_of_school(user=request.user, school=school)
+        return render_to_string("benchmarks/_family_table.html", {"school": school, "family": family})
+
+    # The family's table is the same for everyone who may open the school (``visible_school`` has
+    # asked): kept per school until families or benchmarks are worked out again, or the register
+    # changes a member's name (the figures' generation).
+    table = figures_cached("family-table", drawn, scope=("school", school.pk))
+    return render(request, "benchmarks/family.html", {"school": school, "family_table": mark_safe(table)})  # noqa: S308 - our template's own output
 
 
 @login_required
