@@ -25,6 +25,10 @@ inspections, the links to the schools it was and became), a region of the same p
 it (``KEPT_WITH``). The panels that do not opt
 in (the risk line, audited on every read; how fresh the figures are) are worked out every time,
 in their place. ``section_for`` keeps its one panel under the panel's own key.
+
+**A page's kept panels may be drawn ahead** (``draw_ahead``), by a worker, for a reader whose
+shape many share (every system lead: ``ops.drawn_ahead``): the same HTML under the same key as
+that reader's first view would keep, the panels that are not kept left alone.
 """
 
 from __future__ import annotations
