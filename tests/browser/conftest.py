@@ -138,8 +138,8 @@ def hand_over(page: Page, base: str, person: str | Client | None) -> Client:
     htmx's copies of pages for back and forward), as in a browser context of their own, and the
     next person's session is given: a persona signed in (``sign_in_by_cookie``), a test client's
     session, or ``None``, no one (signed out). Returns a test client with the same session.
-    A context of its own costs Chromium a renderer and a profile (0.11 CPU s in the headless shell,
-    0.6 s in the whole browser; docs/benchmarks.md, "make test's margin, session 14")."""
+    A context of its own costs Chromium its renderers and a profile (0.17 CPU s in the headless shell,
+    0.88 s in the whole browser; docs/benchmarks.md, "make test's margin, session 14")."""
     if page.url.startswith(base):
         page.evaluate("() => { sessionStorage.clear(); localStorage.clear(); }")
     page.context.clear_cookies()
