@@ -117,10 +117,36 @@ def sign_in_by_cookie(target: BrowserContext | Page, base: str, username: str) -
     is walked (``sign_in``) where a journey starts with it or a listener watches its pages (page
     errors, console messages), and tested in tests/accounts. Returns a test client with the same
     session, asking with the live server's host name."""
-    context = target.context if isinstance(target, Page) else target
     client = signed_in(Client(HTTP_HOST=urlsplit(base).netloc), User.objects.get(username=username))
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base, "httpOnly": True, "sameSite": "Lax"}])
+    _share_session(target, base, client)
+    return client
+
+
+def _share_session(target: BrowserContext | Page, base: str, client: Client) -> None:
+    """The browser given the test client's session cookie (none if the client has not signed in)."""
+    context = target.context if isinstance(target, Page) else target
+    cookie = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    if cookie is not None:
+        context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": base, "httpOnly": True, "sameSite": "Lax"}]
+        )
+
+
+def hand_over(page: Page, base: str, person: str | Client | None) -> Client:
+    """The same page handed to the next person, in a test where people act one after another: what
+    the person before left in the browser goes (its cookies, and what this tab kept in its storage:
+    htmx's copies of pages for back and forward), as in a browser context of their own, and the
+    next person's session is given: a persona signed in (``sign_in_by_cookie``), a test client's
+    session, or ``None``, no one (signed out). Returns a test client with the same session.
+    A context of its own costs Chromium its renderers and a profile (0.17 CPU s in the headless shell,
+    0.88 s in the whole browser; docs/benchmarks.md, "make test's margin, session 14")."""
+    if page.url.startswith(base):
+        page.evaluate("() => { sessionStorage.clear(); localStorage.clear(); }")
+    page.context.clear_cookies()
+    if isinstance(person, str):
+        return sign_in_by_cookie(page, base, person)
+    client = person if person is not None else Client(HTTP_HOST=urlsplit(base).netloc)
+    _share_session(page, base, client)
     return client
 
 

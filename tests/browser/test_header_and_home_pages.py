@@ -22,7 +22,7 @@ from evenbetter.jobs.models import Job
 from evenbetter.partnerships.models import Action
 from evenbetter.schools.models import Partnership, School
 from evenbetter.support.models import HelpRequest
-from tests.browser.conftest import Axe, screenshot, signed_in_page
+from tests.browser.conftest import Axe, hand_over, new_context, screenshot, signed_in_page
 from tests.earlywarning.conftest import make_risk_run
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
@@ -124,10 +124,15 @@ def test_each_role_home_and_the_header_at_a_desk_and_on_a_phone(
 ) -> None:
     _something_for_each_home(school_a, school_b, school_c)
     shots: list[str] = []
+    page = new_context(browser).new_page()  # one after another, each role with only its own session
     for persona, name in ROLES.items():
-        page = signed_in_page(browser, live_server.url, persona, home=False)
+        hand_over(page, live_server.url, persona)
         problems: list[str] = []
-        page.on("pageerror", lambda error, problems=problems: problems.append(str(error)))
+
+        def on_error(error: object, problems: list[str] = problems) -> None:
+            problems.append(str(error))
+
+        page.on("pageerror", on_error)
         page.set_viewport_size(DESK)
         page.goto(f"{live_server.url}/")
         expect(page.locator(".menu-button")).to_be_hidden()
@@ -152,10 +157,11 @@ def test_each_role_home_and_the_header_at_a_desk_and_on_a_phone(
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the open menu is too wide"
         _no_violations(page, f"{persona}'s menu open at 360 px")
         assert not problems, problems
-        page.context.close()
+        page.remove_listener("pageerror", on_error)
         shots += [f"home-{name}-1280.png", f"home-{name}-360.png"] + (
             [f"menu-{name}-360.png"] if persona == "system_lead" else []
         )
+    page.context.close()
     if os.environ.get("EVENBETTER_UPDATE_SCREENSHOTS"):  # the README's pictures, only when asked
         SCREENSHOTS.mkdir(exist_ok=True)
         for shot in shots:

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from evenbetter.benchmarks.services import RefreshResult
 from evenbetter.schools.models import School
 from tests.benchmarks.conftest import build_benchmarked
-from tests.browser.conftest import Axe, screenshot, sign_in, sign_in_by_cookie, signed_in_page
+from tests.browser.conftest import Axe, hand_over, new_context, screenshot, sign_in, sign_in_by_cookie
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESK, PHONE = {"width": 1280, "height": 800}, {"width": 360, "height": 740}
@@ -124,9 +124,10 @@ HEIGHT_BEFORE = 10_077  # the school page before issue 20, signed in as a head (
 def test_every_role_that_may_open_the_school_page_reads_the_summary_first(
     live_server, browser: Browser, school_a: School, request: pytest.FixtureRequest
 ) -> None:
+    page = new_context(browser).new_page()  # one after another, each role with only its own session
     for persona in ROLES:
         request.getfixturevalue(persona)
-        page = signed_in_page(browser, live_server.url, persona, home=False)
+        hand_over(page, live_server.url, persona)
         page.set_viewport_size(DESK)
         page.goto(f"{live_server.url}{school_a.get_absolute_url()}")
         box = page.locator("#at-a-glance").bounding_box()
@@ -137,4 +138,4 @@ def test_every_role_that_may_open_the_school_page_reads_the_summary_first(
         page.reload()
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"{persona}: wider than a phone"
         _axe_clean(page, f"{persona}, the school page at 360 px")  # at 1280 px: the every-page walk
-        page.context.close()
+    page.context.close()
