@@ -48,7 +48,7 @@ def main() -> None:
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
-    from load_test import kept_for_pages, pages_and_sessions
+    from load_test import drawn_ahead_as_after_a_refresh, kept_for_pages, pages_and_sessions
 
     from evenbetter.accounts.models import User
 
@@ -58,13 +58,7 @@ def main() -> None:
     kept_for_pages()
     cache.clear()
     if not args.cold:  # as the load test: after a refresh, whose last step draws every glance ahead
-        from evenbetter.ops.drawn_ahead import glances_drawn_ahead
-
-        started = time.process_time()
-        drawn = glances_drawn_ahead()
-        print(
-            f"school pages drawn ahead: {drawn:,} ({(time.process_time() - started) * 1000 / max(drawn, 1):.1f} ms of CPU each)"
-        )
+        drawn_ahead_as_after_a_refresh()
     urls, family, _ = pages_and_sessions()
     rng = random.Random(8)
     clock = time.process_time if args.cpu else time.perf_counter

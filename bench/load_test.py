@@ -164,6 +164,19 @@ def kept_for_pages() -> None:
         print(f"contact summaries of {kept:,} schools kept in {time.perf_counter() - started:.0f} s")
 
 
+def drawn_ahead_as_after_a_refresh() -> None:
+    """The refresh's last step, every school's glance drawn ahead for system leads
+    (``ops.drawn_ahead``), with what it took."""
+    from evenbetter.ops.drawn_ahead import glances_drawn_ahead
+
+    started, cpu = time.perf_counter(), time.process_time()
+    drawn = glances_drawn_ahead()
+    print(
+        f"school pages drawn ahead (the refresh's last step): {drawn:,} in {time.perf_counter() - started:.0f} s "
+        f"({(time.process_time() - cpu) * 1000 / max(drawn, 1):.1f} ms of CPU each)"
+    )
+
+
 def pages_and_sessions(schools: int = 2000) -> tuple[list[str], list[str], dict[str, str]]:
     """The pages to browse and a session for each of the two people."""
     from django.conf import settings
@@ -325,14 +338,7 @@ def main() -> None:
     # for system leads (``ops.drawn_ahead``); ``--cold`` leaves that out (every first view draws).
     cache.clear()
     if not args.cold:
-        from evenbetter.ops.drawn_ahead import glances_drawn_ahead
-
-        started, cpu = time.perf_counter(), time.process_time()
-        drawn = glances_drawn_ahead()
-        print(
-            f"school pages drawn ahead (the refresh's last step): {drawn:,} in {time.perf_counter() - started:.0f} s "
-            f"({(time.process_time() - cpu) * 1000 / max(drawn, 1):.1f} ms of CPU each)"
-        )
+        drawn_ahead_as_after_a_refresh()
     urls, family, sessions = pages_and_sessions(args.schools)
     connection.close()
     port = free_port()

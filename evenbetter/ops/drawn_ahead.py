@@ -67,8 +67,8 @@ def glances_drawn_ahead(*, progress: Callable[[int, int], None] | None = None) -
     schools = School.objects.annotate(
         closed=Case(When(status=School.Status.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField())
     ).order_by("closed", "pk")
-    limit = capacity()
-    total = schools.count() if limit is None else min(limit, schools.count())
+    limit, count = capacity(), schools.count()
+    total = count if limit is None else min(limit, count)
     drawn = 0
     for done, school in enumerate(schools[:total].iterator(chunk_size=500), start=1):
         request = HttpRequest()

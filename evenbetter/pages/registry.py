@@ -99,6 +99,13 @@ class _KeptTogether:
             cache.set(self.key, self.found, timeout=PANEL_KEPT_SECONDS)
 
 
+def _refuse_personal(panel: Panel, html: str) -> None:
+    """A panel's HTML kept for others holds nothing of its reader's own (a form's token): saying
+    so loudly is the point."""
+    if any(marker in html for marker in PERSONAL_MARKERS):
+        raise ValueError(f"{type(panel).__qualname__} draws a form: its HTML cannot be kept for others.")
+
+
 def _together_key(page: str, keys: list[str]) -> str:
     """The key of a page's kept panels together: all their keys (each naming its generation and
     its reader's access), so that the entry is out of reach when any one of them is."""
@@ -144,8 +151,7 @@ class ShownPanel:
         personal: a panel that draws a form cannot be kept, and saying so loudly is the point)."""
         if self.cache_key is None or self.html is not None:
             return
-        if any(marker in html for marker in PERSONAL_MARKERS):
-            raise ValueError(f"{type(self.panel).__qualname__} draws a form: its HTML cannot be kept for others.")
+        _refuse_personal(self.panel, html)
         if self.together is not None:
             self.together.drawn(self.cache_key, html, tuple(self.scripts))
         else:
@@ -217,6 +223,22 @@ def _prepared_key(page: str, subject: Any) -> str:
     return f"{page}:{type(subject).__name__}:{getattr(subject, 'pk', None)}"
 
 
+def _shown_with_keys(
+    page: str, request: HttpRequest, subject: Any
+) -> tuple[list[str], dict[str, list[Panel]], dict[str, list[str | None]]]:
+    """The regions read together (the page's and ``KEPT_WITH``'s), the panels of each this reader
+    sees, and each one's key (None: not kept) — the one rule for which panels of a page are kept
+    and under what key, for a view (``panels_for``) and for drawing ahead (``draw_ahead``) alike."""
+    regions = [page, *KEPT_WITH.get(page, ())]
+    _keys_wanted(subject)
+    panels = {
+        region: [panel for panel in (cls() for cls in registered_panels(region)) if panel.is_shown(request, subject)]
+        for region in regions
+    }
+    keys = {region: [panel.cache_key(request, subject) for panel in panels[region]] for region in regions}
+    return regions, panels, keys
+
+
 def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel]:
     """The panels of ``page`` this request's reader sees, in order, each with its context — or
     its kept HTML: those that opt in are read together, in one read of the cache (see the
@@ -225,13 +247,7 @@ def panels_for(page: str, request: HttpRequest, subject: Any) -> list[ShownPanel
     prepared: dict[str, list[ShownPanel]] = request.__dict__.setdefault("_evenbetter_panels_prepared", {})
     if (ready := prepared.pop(_prepared_key(page, subject), None)) is not None:
         return [entry if entry.html is not None else entry.with_context(request, subject) for entry in ready]
-    regions = [page, *KEPT_WITH.get(page, ())]
-    _keys_wanted(subject)
-    panels = {
-        region: [panel for panel in (cls() for cls in registered_panels(region)) if panel.is_shown(request, subject)]
-        for region in regions
-    }
-    keys = {region: [panel.cache_key(request, subject) for panel in panels[region]] for region in regions}
+    regions, panels, keys = _shown_with_keys(page, request, subject)
     opted = [key for region in regions for key in keys[region] if key is not None]
     together = None
     found: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -262,13 +278,13 @@ def draw_ahead(page: str, request: HttpRequest, subject: Any, page_context: dict
     with its own context over it) and kept as one entry under the same key. The panels that do
     not opt in are not asked for anything: nothing read ahead is audited, nothing personal is
     kept. False when it was kept already (or nothing of the page is kept for this reader)."""
-    regions = [page, *KEPT_WITH.get(page, ())]
-    _keys_wanted(subject)
-    opted: list[tuple[Panel, str]] = []
-    for region in regions:
-        for panel in (cls() for cls in registered_panels(region)):
-            if panel.is_shown(request, subject) and (key := panel.cache_key(request, subject)) is not None:
-                opted.append((panel, key))
+    regions, panels, keys = _shown_with_keys(page, request, subject)
+    opted = [
+        (panel, key)
+        for region in regions
+        for panel, key in zip(panels[region], keys[region], strict=True)
+        if key is not None
+    ]
     if not opted:
         return False
     together_key = _together_key(page, [key for _, key in opted])
@@ -282,8 +298,7 @@ def draw_ahead(page: str, request: HttpRequest, subject: Any, page_context: dict
             panel_context = panel.context(request, subject)
             with context.push(panel_context):
                 html = engine.get_template(panel.template).render(context)
-            if any(marker in html for marker in PERSONAL_MARKERS):
-                raise ValueError(f"{type(panel).__qualname__} draws a form: its HTML cannot be kept for others.")
+            _refuse_personal(panel, html)
             drawn[key] = (html, tuple(panel.scripts(panel_context)))
     cache.set(together_key, drawn, timeout=PANEL_KEPT_SECONDS)
     return True

@@ -7,6 +7,7 @@ from __future__ import annotations
 from evenbetter.jobs.models import Job
 from evenbetter.jobs.registry import JobKind, Progress, RefreshStep, register_kind, register_step
 from evenbetter.jobs.services import job_request
+from evenbetter.ops.jobs import SCHOOL_PAGES
 from evenbetter.partnerships.services import contact_summaries_keep
 
 
@@ -31,4 +32,4 @@ class ContactSummariesJob(JobKind):
         contact_summaries_keep()
         # The glance's words change with the day (overdue, days since): every glance kept
         # yesterday names yesterday, and is out of reach today until drawn again.
-        job_request("school_pages", reason="the day's contact summaries are kept")
+        job_request(SCHOOL_PAGES, reason="the day's contact summaries are kept")
