@@ -51,8 +51,9 @@ CHROMIUM_ARGS = [
 # --disable-features of ours would replace, not add to. Measured and left out: --single-process
 # (Chromium closes as soon as a second context opens), --in-process-gpu,
 # --renderer-process-limit=1, --disable-site-isolation-trials, --process-per-site and the spare
-# renderer off: none moved the 0.6 CPU s that each browser context costs (its own renderers, a
-# profile in the browser process) beyond the machine's noise.
+# renderer off: none moved what each browser context costs (its own renderers, a profile in the
+# browser process: 0.17 CPU s in the headless shell, 0.88 s in the whole browser; docs/benchmarks.md,
+# "make test's margin, session 14") beyond the machine's noise.
 OUTPUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
